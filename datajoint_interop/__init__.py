@@ -1,0 +1,69 @@
+"""datajoint_interop: DataJoint pipelines shared by MATLAB/Octave and Python.
+
+Use it as ``import datajoint_interop as dj``. Public names are imported lazily (PEP 562) so that
+``import`` stays fast and a command-line tool does not pay for numpy/pandas it never touches.
+"""
+import importlib
+
+from .version import __version__
+from .errors import DataJointError  # noqa: F401  (always needed, cheap)
+
+# public name -> module that defines it. Add one line per new public name.
+_LAZY = {
+    # foundation
+    "config": "settings",
+    "Config": "settings",
+    "conn": "connection",
+    "Connection": "connection",
+    "errors": None,
+    # blobs
+    "blob": None,
+    "MatCell": "blob",
+    "MatStruct": "blob",
+    # definitions, declaration, schemas
+    "Schema": "schemas",
+    "schema": "schemas",
+    "create_virtual_module": "schemas",
+    "VirtualModule": "schemas",
+    "list_schemas": "schemas",
+    "Manual": "user_tables",
+    "Lookup": "user_tables",
+    "Imported": "user_tables",
+    "Computed": "user_tables",
+    "Part": "user_tables",
+    "matlab_package": "matlab_package",
+    "Diagram": "diagram",
+    "ERD": "diagram",
+    "Di": "diagram",
+    # queries
+    "FreeTable": "table",
+    "Table": "table",
+    "AndList": "condition",
+    "Not": "condition",
+    "Top": "condition",
+    "U": "expression",
+    "key": "fetch",
+    "key_hash": "hash",
+    # sharing
+    "export": "archive",
+    "import_archive": "archive",
+    "set_password": "admin",
+}
+
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module 'datajoint_interop' has no attribute {name!r}")
+    module = _LAZY[name]
+    if module is None:
+        return importlib.import_module(f"{__name__}.{name}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+__all__ = ["__version__", "DataJointError", *_LAZY]
