@@ -1,0 +1,333 @@
+"""The connection to the database server.
+
+One shared `Connection` per process (`dj.conn()`), as in DataJoint: schemas and tables find it
+without passing it around. It owns reconnection (an idle connection killed by the server is
+restored transparently, but never inside a transaction, where that would silently lose work) and
+the translation of server errors into `DataJointError` subclasses, so the rest of the package never
+inspects driver error codes.
+"""
+import contextlib
+import logging
+import re
+import ssl as ssl_module
+
+import pymysql
+
+from . import errors
+from .settings import config
+
+logger = logging.getLogger(__name__.split(".")[0])
+
+# server error number -> our exception class
+_ERROR_CLASSES = {
+    1062: errors.DuplicateError,
+    1586: errors.DuplicateError,
+    1451: errors.IntegrityError,
+    1452: errors.IntegrityError,
+    1216: errors.IntegrityError,
+    1217: errors.IntegrityError,
+    1044: errors.AccessError,
+    1045: errors.AccessError,
+    1142: errors.AccessError,
+    1143: errors.AccessError,
+    1227: errors.AccessError,
+    1370: errors.AccessError,
+    1146: errors.MissingTableError,
+    1049: errors.MissingTableError,
+    1064: errors.QuerySyntaxError,
+    1054: errors.UnknownAttributeError,
+    1364: errors.MissingAttributeError,
+    1048: errors.MissingAttributeError,
+    2006: errors.LostConnectionError,
+    2013: errors.LostConnectionError,
+    2055: errors.LostConnectionError,
+    1927: errors.LostConnectionError,  # connection was killed (MariaDB)
+}
+_LOST = frozenset({2006, 2013, 2055, 1927})
+
+
+def translate_error(error, sql=None):
+    """Turn a pymysql exception into the matching DataJointError (the original is its cause)."""
+    code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+    message = error.args[1] if len(error.args) > 1 else str(error)
+    cls = _ERROR_CLASSES.get(code)
+    if cls is None:
+        if isinstance(error, pymysql.err.InterfaceError):
+            cls = errors.LostConnectionError
+        elif isinstance(error, pymysql.err.ProgrammingError):
+            cls = errors.QuerySyntaxError
+        else:
+            cls = errors.QueryError
+    text = f"{message} (server error {code})" if code else message
+    if cls is errors.AccessError and sql:
+        text += f" -- while running: {_shorten(sql)}"
+    new = cls(text)
+    new.errno = code
+    new.server_message = message
+    return new
+
+
+def _shorten(sql, limit=300):
+    sql = " ".join(sql.split())
+    return sql if len(sql) <= limit else sql[: limit - 3] + "..."
+
+
+def parse_host(host, port=None):
+    """Split 'host:port' (IPv6 in brackets allowed) into (host, port)."""
+    match = re.fullmatch(r"\[(?P<h6>[^\]]+)\](?::(?P<p6>\d+))?|(?P<h>[^:]+)(?::(?P<p>\d+))?", host or "")
+    if not match:
+        return host, int(port or 3306)
+    name = match.group("h6") or match.group("h")
+    explicit = match.group("p6") or match.group("p")
+    return name, int(explicit or port or 3306)
+
+
+class Connection:
+    """A connection to a MySQL/MariaDB server with DataJoint's transaction rules."""
+
+    def __init__(self, host, user, password, port=None, init_fun=None, use_tls=None,
+                 unix_socket=None, connect_timeout=None):
+        self.host, self.port = parse_host(host, port)
+        self.user = user
+        self._password = password if password is not None else ""
+        self.init_fun = init_fun
+        self.use_tls = use_tls
+        self.unix_socket = unix_socket
+        self.connect_timeout = connect_timeout if connect_timeout is not None else config["database.connect_timeout"]
+        self.schemas = {}
+        self._dependencies = None
+        self._conn = None
+        self._in_transaction = False
+        self.connection_id = None
+        self.connect()
+
+    # -- identity ---------------------------------------------------------------------------
+    @property
+    def conn_info(self):
+        """Connection parameters without the password."""
+        return dict(host=self.host, port=self.port, user=self.user, use_tls=self.use_tls,
+                    unix_socket=self.unix_socket)
+
+    def __repr__(self):
+        state = "connected" if self.is_connected else "disconnected"
+        where = self.unix_socket if self.unix_socket else f"{self.host}:{self.port}"
+        return f"DataJoint connection ({state}) {self.user}@{where}"
+
+    def __eq__(self, other):
+        return isinstance(other, Connection) and self.conn_info == other.conn_info
+
+    __hash__ = object.__hash__
+
+    # -- connecting -------------------------------------------------------------------------
+    def _ssl_argument(self):
+        tls = self.use_tls
+        if tls is False:
+            return None
+        if isinstance(tls, dict):
+            return dict(tls)
+        if tls is None and (self.host in ("localhost", "127.0.0.1", "::1") or self.unix_socket):
+            return None  # a local server: nothing to protect on the wire
+        context = ssl_module.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl_module.CERT_NONE
+        return context if tls is None or tls is True else None
+
+    def connect(self):
+        """Open (or re-open) the server connection."""
+        kwargs = dict(
+            host=self.host, port=self.port, user=self.user, passwd=self._password,
+            connect_timeout=self.connect_timeout, autocommit=True, charset="utf8mb4",
+            init_command=self.init_fun,
+            sql_mode="STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION",
+        )
+        if self.unix_socket and self.host in ("localhost", None, ""):
+            kwargs["unix_socket"] = self.unix_socket
+        ssl_arg = self._ssl_argument()
+        if isinstance(ssl_arg, dict):
+            kwargs["ssl"] = ssl_arg
+        elif ssl_arg is not None:
+            kwargs["ssl"] = ssl_arg
+        where = self.unix_socket if "unix_socket" in kwargs else f"{self.host}:{self.port}"
+        try:
+            try:
+                self._conn = pymysql.connect(**kwargs)
+            except pymysql.err.OperationalError as error:
+                # use_tls=None means "TLS if the server offers it": fall back to plain text
+                if self.use_tls is None and "ssl" in kwargs and "SSL" in str(error):
+                    del kwargs["ssl"]
+                    self._conn = pymysql.connect(**kwargs)
+                else:
+                    raise
+        except pymysql.err.OperationalError as error:
+            code = error.args[0] if error.args else 0
+            message = error.args[1] if len(error.args) > 1 else str(error)
+            if code == 1045:
+                raise errors.AccessError(
+                    f"Access denied for user '{self.user}' at {where}: wrong password or no such user "
+                    f"(server error 1045)") from None
+            if code in (1044, 1130):
+                raise errors.AccessError(f"User '{self.user}' may not connect to {where}: {message}") from None
+            raise errors.ConnectionError_(
+                f"Cannot connect to the database server at {where} as '{self.user}': {message}. "
+                f"Check database.host/database.port (dj.config or DJ_HOST/DJ_PORT), that the server "
+                f"is running, or start a private one with `dji server start`.") from None
+        except (OSError, pymysql.err.Error) as error:
+            raise errors.ConnectionError_(
+                f"Cannot connect to the database server at {where} as '{self.user}': {error}") from None
+        self._in_transaction = False
+        with self._conn.cursor() as cursor:
+            cursor.execute("SELECT connection_id()")
+            self.connection_id = cursor.fetchone()[0]
+        if self.use_tls is True and not self.tls_cipher():
+            self.close()
+            raise errors.ConnectionError_(
+                f"TLS was required (use_tls=True) but the server at {where} did not negotiate it")
+
+    def tls_cipher(self):
+        """The TLS cipher in use, or '' for an unencrypted connection."""
+        with self._conn.cursor() as cursor:
+            cursor.execute("SHOW STATUS LIKE 'Ssl_cipher'")
+            row = cursor.fetchone()
+        return row[1] if row else ""
+
+    @property
+    def is_connected(self):
+        if self._conn is None or not self._conn.open:
+            return False
+        try:
+            self._conn.ping(reconnect=False)
+        except pymysql.err.Error:
+            return False
+        return True
+
+    def ping(self):
+        """Check that the server answers; raises LostConnectionError if it does not."""
+        try:
+            self._conn.ping(reconnect=False)
+        except pymysql.err.Error as error:
+            raise translate_error(error) from error
+
+    def close(self):
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+
+    # -- queries ----------------------------------------------------------------------------
+    def query(self, sql, args=(), *, as_dict=False, unbuffered=False, suppress_warnings=True,
+              reconnect=None):
+        """Run one statement with bound parameters and return the executed cursor.
+
+        `args` is a sequence (``%s`` placeholders) or a mapping (``%(name)s``). A literal ``%`` in
+        `sql` must be written ``%%`` when `args` is not empty.
+        """
+        if reconnect is None:
+            reconnect = config["database.reconnect"]
+        if self._conn is None:
+            raise errors.LostConnectionError("The connection was closed")
+        cursor_class = {
+            (False, False): pymysql.cursors.Cursor,
+            (True, False): pymysql.cursors.DictCursor,
+            (False, True): pymysql.cursors.SSCursor,
+            (True, True): pymysql.cursors.SSDictCursor,
+        }[(bool(as_dict), bool(unbuffered))]
+        params = args if args else None
+        logger.debug("query: %s", _shorten(sql))
+        cursor = self._conn.cursor(cursor_class)
+        try:
+            cursor.execute(sql, params)
+        except pymysql.err.Error as error:
+            code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+            lost = isinstance(error, pymysql.err.InterfaceError) or code in _LOST
+            if lost:
+                if self._in_transaction:
+                    self._in_transaction = False
+                    raise errors.LostConnectionError(
+                        "The connection to the server was lost inside a transaction; the transaction "
+                        "was rolled back by the server and nothing was committed. Not reconnecting "
+                        "silently: restart the transaction.") from error
+                if reconnect:
+                    logger.warning("Lost connection to %s; reconnecting", self.host)
+                    self.connect()
+                    return self.query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
+                                      suppress_warnings=suppress_warnings, reconnect=False)
+            raise translate_error(error, sql) from error
+        return cursor
+
+    def get_user(self):
+        return self.query("SELECT user()").fetchone()[0]
+
+    # -- transactions -----------------------------------------------------------------------
+    @property
+    def in_transaction(self):
+        return self._in_transaction
+
+    def start_transaction(self):
+        if self._in_transaction:
+            raise errors.DataJointError("Nested transactions are not supported.")
+        self.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+        self._in_transaction = True
+        logger.debug("transaction started")
+
+    def cancel_transaction(self):
+        if self._in_transaction:
+            self._in_transaction = False
+            with contextlib.suppress(errors.LostConnectionError):
+                self.query("ROLLBACK", reconnect=False)
+        logger.debug("transaction cancelled")
+
+    def commit_transaction(self):
+        if not self._in_transaction:
+            raise errors.DataJointError("commit_transaction called outside a transaction")
+        try:
+            self.query("COMMIT")
+        finally:
+            self._in_transaction = False
+        logger.debug("transaction committed")
+
+    @property
+    @contextlib.contextmanager
+    def transaction(self):
+        """``with conn.transaction:`` commits on success and rolls back on any exception."""
+        self.start_transaction()
+        try:
+            yield self
+        except BaseException:
+            self.cancel_transaction()
+            raise
+        else:
+            self.commit_transaction()
+
+    # -- dependencies (filled by dependencies.py) ----------------------------------------------
+    @property
+    def dependencies(self):
+        if self._dependencies is None:
+            from .dependencies import Dependencies
+            self._dependencies = Dependencies(self)
+        return self._dependencies
+
+    @dependencies.setter
+    def dependencies(self, value):
+        self._dependencies = value
+
+
+_shared = None
+
+
+def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use_tls=None):
+    """Return the shared connection, creating it from `dj.config` on first use."""
+    global _shared
+    if _shared is None or reset:
+        if _shared is not None:
+            _shared.close()
+        host = host if host is not None else config["database.host"]
+        user = user if user is not None else config["database.user"]
+        password = password if password is not None else config["database.password"]
+        if user is None:
+            raise errors.DataJointError(
+                "No database user configured: set dj.config['database.user'] (or env DJ_USER), "
+                "or run `dji server start` to get a private server configured for you.")
+        use_tls = use_tls if use_tls is not None else config["database.use_tls"]
+        init_fun = init_fun if init_fun is not None else config["connection.init_function"]
+        _shared = Connection(host, user, password, port=config["database.port"], init_fun=init_fun,
+                             use_tls=use_tls, unix_socket=config["database.unix_socket"])
+    return _shared
