@@ -135,7 +135,7 @@ class Connection:
     def connect(self):
         """Open (or re-open) the server connection."""
         kwargs = dict(
-            host=self.host, port=self.port, user=self.user, passwd=self._password,
+            host=self.host, port=self.port, user=self.user, password=self._password,
             connect_timeout=self.connect_timeout, autocommit=True, charset="utf8mb4",
             init_command=self.init_fun,
             sql_mode="STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION",
