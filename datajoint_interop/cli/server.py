@@ -1,0 +1,79 @@
+"""`dji server start|stop|status|init`: a private MariaDB for users who have none."""
+import sys
+
+from ..errors import ServerError
+
+
+def register(sub):
+    parser = sub.add_parser(
+        "server", help="run a private MariaDB server (for users without a database server)",
+        description="Manage a private MariaDB server that runs as you, on a data directory under "
+                    "your data folder, a private socket and a free 127.0.0.1 port. `start` writes the "
+                    "connection settings to ~/.datajoint_config.json.")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    start = actions.add_parser("start", help="initialize if needed and start the server (idempotent)")
+    start.add_argument("--force", action="store_true",
+                       help="start a private server even if another configured server is reachable")
+    start.set_defaults(func=_start)
+    actions.add_parser("stop", help="stop the private server").set_defaults(func=_stop)
+    actions.add_parser("status", help="show the configured and the private server").set_defaults(func=_status)
+    actions.add_parser("init", help="create the data directory only").set_defaults(func=_init)
+
+
+def _server():
+    from ..server import PrivateServer
+    return PrivateServer()
+
+
+def _start(args):
+    from ..settings import config
+    from ..server import configured_server_status
+    server = _server()
+    private_port = server.state().get("port")
+    reachable, description = configured_server_status(config)
+    is_ours = config["database.user"] == "dj" and config["database.port"] == private_port
+    if reachable and not is_ours and not args.force:
+        print(f"A database server is already configured and reachable: {description}. "
+              f"Not starting a private one (use --force to start it anyway).")
+        return 0
+    was_running = bool(server.pid() and server.answers())
+    state = server.start()
+    path = server.write_user_config()
+    verb = "already running" if was_running else "started"
+    print(f"Private MariaDB {verb}: 127.0.0.1:{state['port']} (socket {state['socket']}), "
+          f"data in {server.datadir}; settings written to {path}")
+    return 0
+
+
+def _stop(args):
+    server = _server()
+    if server.stop():
+        print("Private MariaDB stopped.")
+    else:
+        print("Private MariaDB is not running.")
+    return 0
+
+
+def _status(args):
+    from ..settings import config
+    from ..server import configured_server_status
+    reachable, description = configured_server_status(config)
+    print(f"configured server: {'reachable' if reachable else 'NOT reachable'}: {description}")
+    server = _server()
+    pid = server.pid()
+    state = server.state()
+    if pid and server.answers():
+        print(f"private server: running (pid {pid}) on 127.0.0.1:{state.get('port')} socket {server.socket}")
+    elif server.initialized:
+        print(f"private server: stopped (data in {server.datadir})")
+    else:
+        print("private server: not initialized (run `dji server start`)")
+    return 0 if reachable or pid else 1
+
+
+def _init(args):
+    server = _server()
+    created = server.init()
+    print(("Initialized" if created else "Already initialized") + f" private data directory {server.datadir}")
+    return 0

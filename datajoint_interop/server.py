@@ -1,0 +1,245 @@
+"""A private MariaDB server for users who have none (`dji server ...`).
+
+It runs the system's own `mariadbd` as the current user, on a data directory under the user's data
+folder (XDG), a private unix socket and a free local TCP port bound to 127.0.0.1 only. The
+connection settings are written to the user's config file so that `dj.conn()` just works. A server
+that is already configured and reachable is never shadowed.
+"""
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import pymysql
+
+from .errors import ServerError
+from .settings import user_config_path
+
+PRIVATE_USER = "dj"
+START_TIMEOUT = 90
+
+
+def data_home():
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return os.path.join(base, "datajoint-interop", "mariadb")
+
+
+class PrivateServer:
+    """Paths and state of the private server (one per user)."""
+
+    def __init__(self, home=None):
+        self.home = home or data_home()
+        self.datadir = os.path.join(self.home, "data")
+        self.socket = os.path.join(self.home, "mysqld.sock")
+        self.pid_file = os.path.join(self.home, "mysqld.pid")
+        self.log_file = os.path.join(self.home, "mysqld.log")
+        self.state_file = os.path.join(self.home, "server.json")
+
+    # -- state --------------------------------------------------------------------------------
+    def state(self):
+        try:
+            with open(self.state_file) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+    def _save_state(self, **values):
+        state = self.state()
+        state.update(values)
+        os.makedirs(self.home, exist_ok=True)
+        with open(self.state_file, "w") as f:
+            json.dump(state, f, indent=2)
+        os.chmod(self.state_file, 0o600)
+
+    @property
+    def initialized(self):
+        return os.path.isdir(os.path.join(self.datadir, "mysql"))
+
+    def pid(self):
+        try:
+            with open(self.pid_file) as f:
+                pid = int(f.read().strip())
+        except (OSError, ValueError):
+            return None
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return None
+        except PermissionError:
+            pass
+        return pid
+
+    def answers(self):
+        state = self.state()
+        if not state.get("password") or not os.path.exists(self.socket):
+            return False
+        try:
+            pymysql.connect(unix_socket=self.socket, user=PRIVATE_USER, password=state["password"],
+                            connect_timeout=2).close()
+        except pymysql.err.Error:
+            return False
+        return True
+
+    # -- commands -----------------------------------------------------------------------------
+    def init(self):
+        """Create the data directory (no-op if it exists)."""
+        if self.initialized:
+            return False
+        install = _binary("mariadb-install-db", "mysql_install_db")
+        os.makedirs(self.datadir, exist_ok=True)
+        command = [install, "--no-defaults", f"--datadir={self.datadir}",
+                   "--auth-root-authentication-method=normal", "--skip-test-db"]
+        if os.geteuid() == 0:
+            command.append("--user=root")
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0 or not self.initialized:
+            raise ServerError(f"mariadb-install-db failed ({result.returncode}):\n{result.stderr[-2000:]}")
+        self._save_state(datadir=self.datadir, bootstrapped=False)
+        return True
+
+    def start(self):
+        """Start the server (initializing it first); returns the state dict. Idempotent."""
+        if self.pid() and self.answers():
+            return self.state()
+        self.init()
+        state = self.state()
+        port = state.get("port")
+        if not port or not _port_free(port):
+            port = _free_port()
+        daemon = _binary("mariadbd", "mysqld")
+        command = [daemon, "--no-defaults", f"--datadir={self.datadir}", f"--socket={self.socket}",
+                   f"--port={port}", "--bind-address=127.0.0.1", f"--pid-file={self.pid_file}",
+                   f"--log-error={self.log_file}", "--innodb-buffer-pool-size=128M",
+                   "--max-allowed-packet=1G"]
+        if os.geteuid() == 0:
+            command.append("--user=root")
+        with open(os.devnull, "wb") as devnull:
+            process = subprocess.Popen(command, stdout=devnull, stderr=devnull, stdin=devnull,
+                                       start_new_session=True)
+        deadline = time.monotonic() + START_TIMEOUT
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise ServerError(f"mariadbd exited with code {process.returncode}; see {self.log_file}:\n"
+                                  + _tail(self.log_file))
+            if os.path.exists(self.socket) and self._socket_accepts():
+                break
+            time.sleep(0.2)
+        else:
+            process.terminate()
+            raise ServerError(f"mariadbd did not become ready in {START_TIMEOUT} s; see {self.log_file}")
+        self._save_state(port=port, socket=self.socket)
+        if not self.state().get("bootstrapped"):
+            self._bootstrap()
+        return self.state()
+
+    def _socket_accepts(self):
+        password = self.state().get("password")
+        for user, pw in ((PRIVATE_USER, password), ("root", "")):
+            if user == PRIVATE_USER and not password:
+                continue
+            try:
+                pymysql.connect(unix_socket=self.socket, user=user, password=pw or "", connect_timeout=2).close()
+                return True
+            except pymysql.err.OperationalError as error:
+                if error.args and error.args[0] == 1045:
+                    return True  # the server answers; just not to this login
+            except pymysql.err.Error:
+                pass
+        return False
+
+    def _bootstrap(self):
+        """Create the `dj` account with a random password, and lock root to that password too."""
+        password = secrets.token_urlsafe(18)
+        root = pymysql.connect(unix_socket=self.socket, user="root", password="", autocommit=True)
+        try:
+            with root.cursor() as cursor:
+                for host in ("localhost", "127.0.0.1"):
+                    cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (PRIVATE_USER, host, password))
+                    cursor.execute("GRANT ALL PRIVILEGES ON *.* TO %s@%s WITH GRANT OPTION", (PRIVATE_USER, host))
+                cursor.execute("ALTER USER 'root'@'localhost' IDENTIFIED BY %s", (password,))
+        finally:
+            root.close()
+        self._save_state(password=password, bootstrapped=True, user=PRIVATE_USER)
+
+    def stop(self, timeout=60):
+        pid = self.pid()
+        if pid is None:
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.pid() is None:
+                return True
+            time.sleep(0.2)
+        raise ServerError(f"mariadbd (pid {pid}) did not stop within {timeout} s")
+
+    def write_user_config(self):
+        """Point the user's config (~/.datajoint_config.json) at this server; other keys are kept."""
+        state = self.state()
+        path = user_config_path()
+        try:
+            with open(path) as f:
+                values = json.load(f)
+        except (OSError, ValueError):
+            values = {}
+        values.update({"database.host": "127.0.0.1", "database.port": state["port"],
+                       "database.user": PRIVATE_USER, "database.password": state["password"]})
+        with open(path, "w") as f:
+            json.dump(values, f, indent=4, sort_keys=True)
+        os.chmod(path, 0o600)
+        return path
+
+
+def configured_server_status(config):
+    """(reachable, description) of the server configured in dj.config (without the password)."""
+    from .connection import Connection
+    host, user = config["database.host"], config["database.user"]
+    if not user:
+        return False, "no database user configured"
+    try:
+        c = Connection(host, user, config["database.password"], port=config["database.port"],
+                       unix_socket=config["database.unix_socket"], connect_timeout=3,
+                       use_tls=config["database.use_tls"])
+    except Exception as error:  # any failure means "not reachable"; the message says why
+        return False, str(error)
+    version = c.query("SELECT version()").fetchone()[0]
+    c.close()
+    return True, f"{user}@{host}:{config['database.port']} (server {version})"
+
+
+def _binary(*names):
+    for name in names:
+        for folder in ("", "/usr/sbin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin"):
+            path = shutil.which(name) if not folder else os.path.join(folder, name)
+            if path and os.access(path, os.X_OK):
+                return path
+    raise ServerError(
+        f"{names[0]} not found. Install the MariaDB server binaries, e.g. "
+        f"`sudo apt-get install mariadb-server` (the system service need not run).")
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _port_free(port):
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _tail(path, n=20):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-n:])
+    except OSError:
+        return ""
