@@ -1,0 +1,560 @@
+"""populate(): compute the missing entries of Imported/Computed tables, alone or with many workers.
+
+The job protocol (``~jobs`` rows, key hashes, stale-reservation reclaim) is documented in
+docs/jobs.md and implemented in jobs.py; this module decides *which* keys to attempt and in what
+order, and runs each ``make`` in its own transaction. Two things differ from DataJoint 0.14 on
+purpose, both for throughput with several workers:
+
+* a reservation is refused atomically when the key is already in the target, so a worker never
+  starts a transaction just to discover that someone else finished the key;
+* after a refused reservation the worker refreshes its to-do list and jumps to the middle of the
+  longest run of untouched keys, so workers spread over the key space instead of trailing each
+  other (0.14 workers collide on most keys).
+"""
+import contextlib
+import datetime
+import logging
+import multiprocessing
+import os
+import random
+import signal
+import sys
+import time
+import traceback
+
+from . import errors
+from .errors import DataJointError
+from .hash import key_hash
+
+logger = logging.getLogger(__name__.split(".")[0])
+
+_ORDERS = ("original", "reverse", "random")
+
+
+class PopulateInputsChanged(DataJointError):
+    """make_fetch() returned different data inside the insert transaction than before compute."""
+
+
+def _error_message(error):
+    text = str(error)
+    return f"{error.__class__.__name__}: {text}" if text else error.__class__.__name__
+
+
+class AutoPopulate:
+    """Mixin of Imported and Computed: ``make``, ``key_source``, ``populate``, ``progress``.
+
+    Subclasses define either ``make(self, key)`` (legacy name ``_make_tuples``) or the three-part
+    form ``make_fetch(key) -> tuple``, ``make_compute(key, *fetched) -> tuple`` and
+    ``make_insert(key, *computed)``. The three-part form runs fetch and compute outside any
+    transaction, then opens a short transaction that re-runs ``make_fetch``, checks that the inputs
+    are unchanged and calls ``make_insert``; long computations therefore hold no locks.
+    """
+
+    _key_source = None
+    _allow_insert = False
+
+    # ------------------------------------------------------------------ what to compute
+    @property
+    def key_source(self):
+        """Keys to compute: the join of the primary parents' primary keys (renamed FKs renamed).
+
+        Override by assigning a query expression to the class attribute ``key_source``.
+        """
+        if self._key_source is None:
+            self._key_source = _default_key_source(self)
+        return self._key_source
+
+    @property
+    def target(self):
+        """The table that make() fills (self); a subclass may point elsewhere."""
+        return self
+
+    def _job_key(self, key):
+        """The dict whose key_hash identifies the job (the key itself, as in 0.14)."""
+        return key
+
+    def make(self, key, **kwargs):
+        """Compute and insert the entries for ``key``; by default the three-part protocol."""
+        legacy = getattr(type(self), "_make_tuples", None)
+        if legacy is not None:
+            return legacy(self, key, **kwargs)
+        if not self._is_three_part():
+            raise NotImplementedError(
+                f"{type(self).__name__} must define make(self, key) or make_fetch/make_compute/make_insert")
+        fetched = self.make_fetch(key)
+        computed = self.make_compute(key, *_as_tuple(fetched))
+        self.make_insert(key, *_as_tuple(computed))
+
+    def _is_three_part(self):
+        cls = type(self)
+        return all(callable(getattr(cls, name, None)) for name in ("make_fetch", "make_compute", "make_insert"))
+
+    def _uses_default_make(self):
+        return type(self).make is AutoPopulate.make and getattr(type(self), "_make_tuples", None) is None
+
+    def _jobs_to_do(self, restrictions):
+        """The key-source query restricted by populate()'s arguments, projected to its key."""
+        if getattr(self, "restriction", None):
+            raise DataJointError(
+                f"Cannot call populate on a restricted table {type(self).__name__}: "
+                "pass the conditions to populate() as arguments instead.")
+        from .condition import AndList
+        source = self.key_source
+        if isinstance(source, type):
+            source = source()
+        if restrictions:
+            source = source & AndList(restrictions)
+        return source.proj()
+
+    def _fetch_todo(self, restrictions, limit=None):
+        query = self._jobs_to_do(restrictions) - self.target
+        if limit is None:
+            return list(query.fetch("KEY"))
+        return list(query.fetch("KEY", limit=limit))
+
+    # ------------------------------------------------------------------ populate
+    def populate(self, *restrictions, keys=None, suppress_errors=False, return_exception_objects=False,
+                 reserve_jobs=False, order="original", limit=None, max_calls=None, display_progress=False,
+                 processes=1, make_kwargs=None, reservation_timeout=None):
+        """Call make() for every key of key_source (restricted by ``restrictions``) missing from the table.
+
+        Returns ``{"success_count": int, "error_list": [(key, message or exception), ...]}``.
+        With ``reserve_jobs=True`` keys are coordinated through the schema's ``~jobs`` table, so any
+        number of workers (ours, DataJoint 0.14, the MATLAB toolbox) can run concurrently; errors are
+        recorded there and skipped until cleared. ``reservation_timeout`` (seconds) also reclaims
+        reservations older than that, in addition to those whose connection is gone.
+        """
+        if order not in _ORDERS:
+            raise DataJointError(f"populate(order={order!r}): order must be one of {', '.join(_ORDERS)}")
+        if processes is None or (isinstance(processes, int) and processes < 1):
+            processes = os.cpu_count() or 1
+        if not isinstance(processes, int):
+            raise DataJointError(f"populate(processes={processes!r}) must be a positive integer or None")
+        if limit is not None and (not isinstance(limit, int) or limit < 0):
+            raise DataJointError(f"populate(limit={limit!r}) must be a non-negative integer")
+        if max_calls is not None and (not isinstance(max_calls, int) or max_calls < 0):
+            raise DataJointError(f"populate(max_calls={max_calls!r}) must be a non-negative integer")
+        return _run_populate(
+            self, restrictions, keys=keys, suppress_errors=suppress_errors,
+            return_exception_objects=return_exception_objects, reserve_jobs=reserve_jobs, order=order,
+            limit=limit, max_calls=max_calls, display_progress=display_progress, processes=processes,
+            make_kwargs=make_kwargs or {}, reservation_timeout=reservation_timeout)
+
+    def progress(self, *restrictions, display=True):
+        """Return (remaining, total) for the key source restricted by ``restrictions``."""
+        todo = self._jobs_to_do(restrictions)
+        total = len(todo)
+        remaining = len(todo - self.target)
+        if display:
+            done = total - remaining
+            percent = 100.0 * done / total if total else 100.0
+            line = (f"{type(self).__name__:<20} Completed {done} of {total} ({percent:.1f}%)   "
+                    f"{datetime.datetime.now():%Y-%m-%d %H:%M:%S}")
+            logger.info(line)
+            print(line)
+        return remaining, total
+
+
+def _as_tuple(value):
+    if isinstance(value, tuple):
+        return value
+    if isinstance(value, list):
+        return tuple(value)
+    return (value,)
+
+
+def _default_key_source(table):
+    """Join of the primary parents, each projected to its primary key under the child's names."""
+    from .table import FreeTable
+    connection = table.connection
+    graph = connection.dependencies
+    graph.load(force=False) if _accepts_force(graph) else graph.load()
+    name = table.full_table_name
+    parents = graph.parents(name, primary=True)
+    source = None
+    for parent, props in parents.items():
+        attr_map = dict(props.get("attr_map") or {})
+        if parent.isdigit():  # alias node for a renamed FK: the real parent is its only parent
+            (parent, alias_props), = graph.parents(parent).items()
+            attr_map = dict(props.get("attr_map") or alias_props.get("attr_map") or {})
+        parent_table = FreeTable(connection, parent)
+        renames = {child: par for child, par in attr_map.items() if child != par}
+        projected = parent_table.proj(**renames) if renames else parent_table.proj()
+        source = projected if source is None else source * projected
+    if source is None:
+        raise DataJointError(
+            f"{type(table).__name__} has no primary foreign keys, so it has no default key_source: "
+            "define key_source or depend on a parent in the primary key.")
+    return source
+
+
+def _accepts_force(graph):
+    import inspect
+    try:
+        return "force" in inspect.signature(graph.load).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+# ====================================================================== the populate loop
+class _Outcome:
+    """Counts of one worker's populate() call; picklable so pool workers can return it."""
+
+    def __init__(self):
+        self.success_count = 0
+        self.error_list = []
+        self.skipped = 0
+        self.attempts = 0
+        self.refused = 0
+        self.refreshes = 0
+        self.reconnects = 0
+
+    def merge(self, other):
+        for name in ("success_count", "skipped", "attempts", "refused", "refreshes", "reconnects"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.error_list.extend(other.error_list)
+
+    def result(self):
+        return {"success_count": self.success_count, "error_list": self.error_list}
+
+
+class _KeyOrder:
+    """The keys one worker still may attempt, in the caller's order, with work-splitting jumps.
+
+    Workers walk their list sequentially. When a reservation is refused (another worker got
+    there first) the list is refreshed from the server and the walk resumes in the middle of the
+    longest run of keys nobody has touched, so concurrent workers end up on disjoint stretches.
+    """
+
+    def __init__(self, items, start=0):
+        self.items = items  # [(hash, key)]
+        self.available = [True] * len(items)
+        self.cursor = start % len(items) if items else 0
+
+    def __len__(self):
+        return sum(self.available)
+
+    def next(self):
+        n = len(self.items)
+        for step in range(n):
+            i = (self.cursor + step) % n
+            if self.available[i]:
+                self.cursor = i
+                return i
+        return None
+
+    def done(self, index):
+        self.available[index] = False
+        self.cursor = index + 1 if index + 1 < len(self.items) else 0
+
+    def restrict(self, still_open):
+        """Keep only keys whose hash is in ``still_open``; jump into the longest untouched run."""
+        best_start, best_len, run_start, run_len = 0, 0, 0, 0
+        for i, (hash_, _) in enumerate(self.items):
+            if self.available[i] and hash_ not in still_open:
+                self.available[i] = False
+            if self.available[i]:
+                if run_len == 0:
+                    run_start = i
+                run_len += 1
+                if run_len > best_len:
+                    best_start, best_len = run_start, run_len
+            else:
+                run_len = 0
+        self.cursor = best_start + best_len // 2 if best_len else 0
+        return best_len
+
+
+def _ordered(keys, order):
+    keys = list(keys)
+    if order == "reverse":
+        keys.reverse()
+    elif order == "random":
+        random.shuffle(keys)
+    return keys
+
+
+def _target_key_names(table, keys):
+    names = set(table.target.heading.names)
+    return {tuple(n for n in key if n in names) for key in keys[:1]}.pop() if keys else ()
+
+
+def _run_populate(table, restrictions, *, keys, suppress_errors, return_exception_objects, reserve_jobs,
+                  order, limit, max_calls, display_progress, processes, make_kwargs, reservation_timeout):
+    connection = table.connection
+    if connection.in_transaction:
+        raise DataJointError("populate() cannot run inside a transaction: each make() needs its own.")
+    queue = None
+    if reserve_jobs:
+        from .jobs import JobQueue
+        target = table.target
+        queue = JobQueue(connection, target.database, target.table_name, target=target.full_table_name)
+        queue.reclaim_stale(reservation_timeout)
+    if keys is None:
+        keys = table._fetch_todo(restrictions, limit)
+    else:
+        keys = [dict(k) for k in keys][:limit] if limit is not None else [dict(k) for k in keys]
+    keys = _ordered(keys, order)
+    items = [(key_hash(table._job_key(key)), key) for key in keys]
+    if queue is not None:
+        queue._key_names = _target_key_names(table, keys) or None
+        if queue._key_names is None:
+            queue._target = None
+        taken = queue.taken()
+        items = [item for item in items if item[0] not in taken]
+    if max_calls is not None:
+        items = items[:max_calls]
+    options = dict(suppress_errors=suppress_errors, return_exception_objects=return_exception_objects,
+                   make_kwargs=make_kwargs, restrictions=restrictions, reservation_timeout=reservation_timeout)
+    processes = min(processes, max(len(items), 1))
+    if processes > 1:
+        outcome = _run_pool(table, items, queue, processes, display_progress, options)
+    else:
+        progress = _progress_bar(table, len(items)) if display_progress else None
+        try:
+            outcome = _work(table, items, queue, 0, progress, **options)
+        finally:
+            if progress is not None:
+                progress.close()
+    _summarize(table, outcome, display_progress)
+    return outcome.result()
+
+
+def _progress_bar(table, total):
+    from tqdm import tqdm
+    return tqdm(total=total, desc=type(table).__name__)
+
+
+def _summarize(table, outcome, display):
+    text = (f"{type(table).__name__}: {outcome.success_count} computed, {len(outcome.error_list)} failed"
+            + (f", {outcome.skipped} done by other workers" if outcome.skipped else ""))
+    logger.info(text)
+    if display:
+        print(text, flush=True)
+
+
+def _work(table, items, queue, start, progress, *, suppress_errors, return_exception_objects, make_kwargs,
+          restrictions, reservation_timeout):
+    """One worker's loop over ``items`` (the whole to-do list; it starts at ``start``)."""
+    outcome = _Outcome()
+    walk = _KeyOrder(items, start)
+    retried = set()
+    fruitless = 0
+    try:
+        while True:
+            index = walk.next()
+            if index is None:
+                if queue is None or not items or fruitless >= 2:
+                    break
+                # End of our list: keys may have come back (reclaimed from dead workers, retried).
+                fruitless += 1
+                reclaimed = queue.reclaim_stale(reservation_timeout)
+                if not _refresh(table, walk, queue, restrictions, outcome, reset=bool(reclaimed)):
+                    break
+                continue
+            hash_, key = items[index]
+            if queue is not None and not queue.reserve(key, hash_):
+                walk.done(index)
+                outcome.skipped += 1
+                _refresh(table, walk, queue, restrictions, outcome)
+                if progress is not None:
+                    progress.update(1)
+                continue
+            fruitless = 0
+            status = _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs)
+            if status == "lost" and hash_ not in retried:
+                retried.add(hash_)
+                outcome.reconnects += 1
+                continue  # the same index is still available: retry once on the new connection
+            walk.done(index)
+            if status is True:
+                outcome.success_count += 1
+            elif status == "lost":
+                outcome.error_list.append((key, "LostConnectionError: connection lost twice"))
+            elif status is not False:
+                outcome.error_list.append(status)
+            if progress is not None:
+                progress.update(1)
+    finally:
+        if queue is not None:
+            outcome.attempts, outcome.refused = queue.attempts, queue.refused
+    return outcome
+
+
+def _refresh(table, walk, queue, restrictions, outcome, reset=False):
+    """Re-read what is still open (not computed, no job row); returns True if anything is."""
+    outcome.refreshes += 1
+    open_now = {key_hash(table._job_key(k)) for k in table._fetch_todo(restrictions)} - queue.taken()
+    if reset:
+        walk.available = [True] * len(walk.items)
+    return walk.restrict(open_now) > 0
+
+
+def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs):
+    """make() one key in a transaction. True on success, False if already done, "lost" if the
+    connection dropped (the key should be retried), else (key, error) when errors are suppressed."""
+    connection = table.connection
+    three_part = table._uses_default_make() and table._is_three_part()
+    try:
+        if three_part:
+            fetched = _as_tuple(table.make_fetch(dict(key)))
+            computed = _as_tuple(table.make_compute(dict(key), *fetched))
+        connection.start_transaction()
+        if queue is None and _exists(table.target, key):
+            connection.cancel_transaction()
+            return False
+        table.__class__._allow_insert = True
+        try:
+            if three_part:
+                again = _as_tuple(table.make_fetch(dict(key)))
+                if _fingerprint(again) != _fingerprint(fetched):
+                    raise PopulateInputsChanged(
+                        f"The inputs of {type(table).__name__} for key {key} changed while it was being "
+                        "computed; nothing was inserted. Populate again to recompute it.")
+                table.make_insert(dict(key), *computed)
+            else:
+                table.make(dict(key), **make_kwargs)
+        finally:
+            table.__class__._allow_insert = False
+        connection.commit_transaction()
+    except errors.LostConnectionError as error:
+        _recover_connection(table, key, hash_, queue, error)
+        return "lost"
+    except (KeyboardInterrupt, SystemExit, Exception) as error:
+        connection.cancel_transaction()
+        message = _error_message(error)
+        if queue is not None:
+            with contextlib.suppress(errors.LostConnectionError):
+                queue.error(key, message, traceback.format_exc(), hash_=hash_)
+        if isinstance(error, (KeyboardInterrupt, SystemExit)) or not suppress_errors:
+            raise
+        logger.warning("%s: make(%s) failed: %s", type(table).__name__, key, message)
+        return key, (error if return_exception_objects else message)
+    if queue is not None:
+        queue.complete(hash_=hash_)
+    return True
+
+
+def _recover_connection(table, key, hash_, queue, error):
+    """The server dropped us (KILL, restart, network): report, reconnect, free our reservation."""
+    connection = table.connection
+    old_id = connection.connection_id
+    print(f"datajoint_interop populate {type(table).__name__}: lost the database connection "
+          f"(id {old_id}) while computing key {key}: {error}. The server rolled the transaction back; "
+          "reconnecting and retrying the key.", file=sys.stderr, flush=True)
+    logger.warning("lost connection %s during make(%s): %s", old_id, key, error)
+    connection.connect()
+    if queue is not None:
+        queue.release_if_mine(hash_, old_id)
+
+
+def _exists(target, key):
+    names = [n for n in key if n in target.heading.names]
+    if not names:
+        return False
+    from .sql import quote_identifier
+    where = " AND ".join(f"{quote_identifier(n)}=%s" for n in names)
+    row = target.connection.query(
+        f"SELECT EXISTS(SELECT 1 FROM {target.full_table_name} WHERE {where})",
+        tuple(key[n] for n in names)).fetchone()
+    return bool(row[0])
+
+
+def _fingerprint(value):
+    """A digest of fetched inputs that is equal exactly when the data are equal."""
+    import hashlib
+    digest = hashlib.md5()
+
+    def feed(v):
+        digest.update(type(v).__name__.encode())
+        if isinstance(v, dict):
+            for k in sorted(v, key=repr):
+                feed(k)
+                feed(v[k])
+        elif isinstance(v, (list, tuple)):
+            digest.update(str(len(v)).encode())
+            for item in v:
+                feed(item)
+        elif hasattr(v, "tobytes") and hasattr(v, "dtype"):
+            digest.update(str(v.dtype).encode() + str(getattr(v, "shape", ())).encode())
+            if v.dtype.hasobject:
+                for item in v.ravel():
+                    feed(item)
+            else:
+                digest.update(v.tobytes())
+        else:
+            digest.update(repr(v).encode())
+        digest.update(b"\x00")
+
+    feed(value)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------- several processes
+_POOL_STATE = {}
+
+
+def _pool_init(table, items, queue_args, options, counter, processes):
+    """Runs in each forked worker: its own server connection, then the shared item list."""
+    table.connection.connect()
+    _POOL_STATE.update(table=table, items=items, queue_args=queue_args, options=options,
+                       counter=counter, processes=processes)
+
+
+class _Counter:
+    def __init__(self, value):
+        self.value = value
+
+    def update(self, n):
+        with self.value.get_lock():
+            self.value.value += n
+
+
+def _pool_work(worker):
+    state = _POOL_STATE
+    table, items, options = state["table"], state["items"], state["options"]
+    n = len(items)
+    start = worker * n // state["processes"]
+    queue = None
+    if state["queue_args"] is not None:
+        from .jobs import JobQueue
+        queue = JobQueue(table.connection, *state["queue_args"][:2], target=state["queue_args"][2],
+                         key_names=state["queue_args"][3])
+        if state["queue_args"][3] is None:
+            queue._target = None
+        work_items = items
+    else:  # without reservations, processes split the list into disjoint stretches
+        work_items = items[start: (worker + 1) * n // state["processes"]]
+        start = 0
+    outcome = _work(table, work_items, queue, start, _Counter(state["counter"]), **options)
+    if options["return_exception_objects"]:
+        import pickle
+        for i, (key, error) in enumerate(outcome.error_list):
+            try:
+                pickle.dumps(error)
+            except Exception:
+                outcome.error_list[i] = (key, _error_message(error))
+    return outcome
+
+
+def _run_pool(table, items, queue, processes, display_progress, options):
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    queue_args = None
+    if queue is not None:
+        queue_args = (queue.database, queue.table_name, queue._target, queue._key_names)
+    outcome = _Outcome()
+    bar = _progress_bar(table, len(items)) if display_progress else None
+    with context.Pool(processes, initializer=_pool_init,
+                      initargs=(table, items, queue_args, options, counter, processes)) as pool:
+        pending = pool.map_async(_pool_work, range(processes))
+        while not pending.ready():
+            pending.wait(0.2)
+            if bar is not None:
+                bar.update(counter.value - bar.n)
+        for part in pending.get():
+            outcome.merge(part)
+    if bar is not None:
+        bar.update(counter.value - bar.n)
+        bar.close()
+    return outcome

@@ -1,0 +1,252 @@
+"""The ``~jobs`` table: reservations, errors and ignores shared by all workers of a schema.
+
+The protocol is specified in docs/jobs.md; DataJoint 0.14 workers and our MATLAB toolbox follow
+the same rules, so all three coordinate on one table. ``JobQueue`` holds the per-key operations
+as single SQL statements (populate calls them in its hot loop, so each is one round trip);
+``JobTable`` is the queryable table users see as ``schema.jobs``.
+"""
+import os
+import platform
+
+from .errors import DataJointError, DuplicateError
+from .hash import key_hash
+from .sql import full_table_name, quote_identifier
+
+__all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH"]
+
+JOBS_TABLE_NAME = "~jobs"
+ERROR_MESSAGE_LENGTH = 2047
+TRUNCATION_APPENDIX = "...truncated"
+
+_DDL = """CREATE TABLE IF NOT EXISTS {name} (
+`table_name` varchar(255) NOT NULL COMMENT "className of the table",
+`key_hash` char(32) NOT NULL COMMENT "key hash",
+`status` enum('reserved','error','ignore') NOT NULL COMMENT "if tuple is missing, the job is available",
+`key` blob DEFAULT NULL COMMENT "structure containing the key",
+`error_message` varchar(2047) NOT NULL DEFAULT "" COMMENT "error message returned if failed",
+`error_stack` mediumblob DEFAULT NULL COMMENT "error stack if failed",
+`user` varchar(255) NOT NULL DEFAULT "" COMMENT "database user",
+`host` varchar(255) NOT NULL DEFAULT "" COMMENT "system hostname",
+`pid` int unsigned NOT NULL DEFAULT "0" COMMENT "system process id",
+`connection_id` bigint unsigned NOT NULL DEFAULT "0" COMMENT "connection_id()",
+`timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
+PRIMARY KEY (`table_name`,`key_hash`)
+) ENGINE=InnoDB, COMMENT "job reservation table for `{database}`\""""
+
+
+def jobs_table_sql(database):
+    """The CREATE TABLE statement of ``~jobs``, identical to DataJoint 0.14's."""
+    if "`" in database or '"' in database:
+        raise DataJointError(f"Unsupported schema name {database!r} for a jobs table")
+    return _DDL.format(name=full_table_name(database, JOBS_TABLE_NAME), database=database)
+
+
+def truncate_message(message, limit=ERROR_MESSAGE_LENGTH):
+    """Cut an error message to the column width, marking the cut as 0.14 does."""
+    if len(message) <= limit:
+        return message
+    return message[: limit - len(TRUNCATION_APPENDIX)] + TRUNCATION_APPENDIX
+
+
+def _pack(value):
+    from . import blob
+    return blob.pack(value)
+
+
+def declare_jobs_table(connection, database):
+    connection.query(jobs_table_sql(database))
+
+
+class JobQueue:
+    """One worker's view of ``~jobs`` for one target table: every method is one statement.
+
+    ``attempts`` counts reservation statements sent, ``refused`` those that did not reserve;
+    populate's efficiency targets are measured with them.
+    """
+
+    def __init__(self, connection, database, table_name, *, target=None, key_names=None):
+        self.connection = connection
+        self.database = database
+        self.table_name = table_name
+        self.name = full_table_name(database, JOBS_TABLE_NAME)
+        self.attempts = 0
+        self.refused = 0
+        declare_jobs_table(connection, database)
+        self.user = connection.get_user()
+        self.host = platform.node()
+        self.pid = os.getpid()
+        self._message_limit = self._read_message_limit()
+        self._reserve_sql = {}
+        self._target = target  # full table name whose rows make a reservation pointless
+        self._key_names = tuple(key_names) if key_names else None
+
+    def _read_message_limit(self):
+        """A MATLAB-created ~jobs has varchar(1023): truncate to whatever the column holds."""
+        row = self.connection.query(
+            "SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS "
+            "WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s AND COLUMN_NAME='error_message'",
+            (self.database, JOBS_TABLE_NAME)).fetchone()
+        return int(row[0]) if row and row[0] else ERROR_MESSAGE_LENGTH
+
+    # ------------------------------------------------------------------ reservation
+    def _insert_sql(self, names):
+        sql = self._reserve_sql.get(names)
+        if sql is None:
+            columns = "`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`"
+            if names is None:
+                sql = f"INSERT INTO {self.name} ({columns}) VALUES (%s,%s,'reserved',%s,%s,%s,%s,%s)"
+            else:
+                where = " AND ".join(f"{quote_identifier(n)}=%s" for n in names)
+                sql = (f"INSERT INTO {self.name} ({columns}) SELECT %s,%s,'reserved',%s,%s,%s,%s,%s "
+                       f"FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {self._target} WHERE {where})")
+            self._reserve_sql[names] = sql
+        return sql
+
+    def reserve(self, key, hash_=None):
+        """Reserve ``key``; False if it is reserved/errored/ignored already or (when the queue
+        knows its target) already computed. One round trip."""
+        hash_ = hash_ or key_hash(key)
+        names = None
+        values = ()
+        if self._target is not None:
+            names = self._key_names or tuple(key)
+            values = tuple(key[n] for n in names)
+        args = (self.table_name, hash_, _pack(dict(key)), self.user, self.host, self.pid,
+                self.connection.connection_id) + values
+        self.attempts += 1
+        try:
+            cursor = self.connection.query(self._insert_sql(names), args)
+        except DuplicateError:
+            self.refused += 1
+            return False
+        if cursor.rowcount != 1:
+            self.refused += 1
+            return False
+        return True
+
+    def complete(self, key=None, hash_=None):
+        """The key is done (or abandoned): delete its row so it is available again."""
+        hash_ = hash_ or key_hash(key)
+        self.connection.query(
+            f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s", (self.table_name, hash_))
+
+    def release_if_mine(self, hash_, connection_id):
+        """Delete a reservation only if it still carries ``connection_id`` (lost-connection recovery)."""
+        return self.connection.query(
+            f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND `status`='reserved' "
+            "AND `connection_id`=%s", (self.table_name, hash_, connection_id)).rowcount
+
+    def error(self, key, error_message, error_stack=None, hash_=None):
+        """Record a failed key (replacing its reservation); it is skipped until the row is deleted."""
+        hash_ = hash_ or key_hash(key)
+        message = truncate_message(error_message, self._message_limit)
+        stack = _pack(error_stack) if error_stack is not None else None
+        self.connection.query(
+            f"REPLACE INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`error_message`,"
+            "`error_stack`,`user`,`host`,`pid`,`connection_id`) "
+            "VALUES (%s,%s,'error',%s,%s,%s,%s,%s,%s,%s)",
+            (self.table_name, hash_, _pack(dict(key)), message, stack, self.user, self.host, self.pid,
+             self.connection.connection_id))
+
+    def ignore(self, key, hash_=None):
+        """Mark a key to be skipped by all workers; False if it already has a row."""
+        hash_ = hash_ or key_hash(key)
+        try:
+            self.connection.query(
+                f"INSERT INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,"
+                "`connection_id`) VALUES (%s,%s,'ignore',%s,%s,%s,%s,%s)",
+                (self.table_name, hash_, _pack(dict(key)), self.user, self.host, self.pid,
+                 self.connection.connection_id))
+        except DuplicateError:
+            return False
+        return True
+
+    def taken(self):
+        """Hashes with any row (reserved, error or ignore) for this table: not to be attempted."""
+        cursor = self.connection.query(
+            f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s", (self.table_name,))
+        return {row[0] for row in cursor.fetchall()}
+
+    # ------------------------------------------------------------------ crash recovery
+    def can_see_all_connections(self):
+        """True if PROCESSLIST shows other accounts' threads (PROCESS privilege)."""
+        row = self.connection.query(
+            "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE='PROCESS' AND "
+            "GRANTEE=CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
+            "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\")").fetchone()
+        return bool(row and row[0])
+
+    def reclaim_stale(self, timeout=None):
+        """Delete reservations whose owner is provably gone (or older than ``timeout`` seconds).
+
+        A reservation is dead when its ``connection_id`` is absent from PROCESSLIST and we could
+        have seen it there: always with the PROCESS privilege, otherwise only for rows written by
+        our own database account. Returns the list of reclaimed key hashes.
+        """
+        rows = self.connection.query(
+            f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
+            f"FROM {self.name} WHERE `table_name`=%s AND `status`='reserved'", (self.table_name,)).fetchall()
+        if not rows:
+            return []
+        live = {row[0] for row in self.connection.query(
+            "SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
+        see_all = None
+        me = self.user.split("@", 1)[0]
+        reclaimed = []
+        for hash_, connection_id, user, age in rows:
+            stale = timeout is not None and age is not None and age > timeout
+            if not stale and connection_id not in live and connection_id:
+                if (user or "").split("@", 1)[0] == me:
+                    stale = True
+                else:
+                    if see_all is None:
+                        see_all = self.can_see_all_connections()
+                    stale = see_all
+            if stale and self.connection.query(
+                    f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND "
+                    "`status`='reserved' AND `connection_id`=%s",
+                    (self.table_name, hash_, connection_id)).rowcount:
+                reclaimed.append(hash_)
+        return reclaimed
+
+
+class _JobTableMixin:
+    """0.14's JobTable methods, addressed by table_name, on top of the queryable table."""
+
+    def _queue(self, table_name):
+        return JobQueue(self.connection, self.database, table_name)
+
+    def reserve(self, table_name, key):
+        return self._queue(table_name).reserve(key)
+
+    def complete(self, table_name, key):
+        self._queue(table_name).complete(key)
+
+    def error(self, table_name, key, error_message, error_stack=None):
+        self._queue(table_name).error(key, error_message, error_stack)
+
+    def ignore(self, table_name, key):
+        return self._queue(table_name).ignore(key)
+
+    def reclaim_stale(self, table_name, timeout=None):
+        return self._queue(table_name).reclaim_stale(timeout)
+
+    def delete(self, *args, **kwargs):
+        """Deleting job rows never cascades and needs no confirmation (as in 0.14)."""
+        return self.delete_quick()
+
+    def drop(self, *args, **kwargs):
+        return self.drop_quick()
+
+
+_JOB_TABLE_CLASS = None
+
+
+def JobTable(connection, database):  # noqa: N802 - a factory named like the class it returns
+    """The ``~jobs`` table of ``database`` (created if missing) as a queryable FreeTable."""
+    global _JOB_TABLE_CLASS
+    if _JOB_TABLE_CLASS is None:
+        from .table import FreeTable
+        _JOB_TABLE_CLASS = type("JobTable", (_JobTableMixin, FreeTable), {"__module__": __name__})
+    declare_jobs_table(connection, database)
+    return _JOB_TABLE_CLASS(connection, full_table_name(database, JOBS_TABLE_NAME))
