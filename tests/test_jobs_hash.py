@@ -31,7 +31,9 @@ KEYS = [
     {"t": datetime.timedelta(hours=26, minutes=3, seconds=4)},
     {"t": datetime.timedelta(hours=-1)},
     {"n": decimal.Decimal("1.50")}, {"n": decimal.Decimal("0E-8")}, {"n": decimal.Decimal("1.0E-7")},
-    {"n": decimal.Decimal("-12.345")},
+    {"n": decimal.Decimal("-12.345")}, {"n": decimal.Decimal("12")}, {"n": decimal.Decimal("-0.005")},
+    {"t": datetime.timedelta(microseconds=500000)}, {"t": datetime.timedelta(days=1, hours=2, minutes=3, seconds=4)},
+    {"x": 0.0001}, {"x": 1.5e16}, {"t": datetime.datetime(2024, 1, 2, 3, 4, 5, 500000)},
     {"u": uuid.UUID("2a3ef8a8-8fd2-4ee1-9a4f-5a3b0e8d9b77")},
     {"z": 1, "a": "b", "m": 2.5, "d": datetime.date(1999, 12, 31)},
 ]
@@ -47,6 +49,21 @@ def test_text_is_sorted_concatenation():
     assert key_text({"u": uuid.UUID(int=1)}) == "00000000-0000-0000-0000-000000000001"
     # concatenation without separators collides, exactly like 0.14: document, do not "fix"
     assert key_hash({"a": 1, "b": 23}) == key_hash({"a": 12, "b": 3})
+
+
+DOC_TEXTS = [  # the rules of docs/jobs.md §3, one example per row of its table
+    (datetime.timedelta(hours=-1), "-1 day, 23:00:00"),
+    (datetime.timedelta(days=1, hours=2, minutes=3, seconds=4), "1 day, 2:03:04"),
+    (datetime.timedelta(microseconds=500000), "0:00:00.500000"),
+    (decimal.Decimal("0.00000010"), "1.0E-7"), (decimal.Decimal("0.00000000"), "0E-8"),
+    (decimal.Decimal("1.50"), "1.50"), (1e-05, "1e-05"), (1e16, "1e+16"), (0.0001, "0.0001"),
+    (datetime.datetime(2024, 1, 2, 3, 4, 5, 60), "2024-01-02 03:04:05.000060"),
+]
+
+
+@pytest.mark.parametrize("value,text", DOC_TEXTS, ids=[t for _, t in DOC_TEXTS])
+def test_documented_texts(value, text):
+    assert key_text({"v": value}) == text
 
 
 def test_int_and_float_differ():
