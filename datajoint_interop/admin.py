@@ -1,0 +1,395 @@
+"""Accounts and privileges, kept in the server's own privilege system.
+
+There is deliberately no user table of our own: MySQL/MariaDB already authenticates, authorizes
+and audits every statement, for MATLAB and Python clients alike. This module only turns three
+DataJoint-level roles into GRANT statements on schema patterns, and answers "may I?" questions so
+that callers (delete cascades, the CLI) can refuse up front with a precise message instead of
+failing half-way.
+
+User names and host patterns are string literals in MySQL's grammar, so they travel as bound
+parameters; schema patterns are identifiers and go through ``quote_identifier``. Passwords are only
+ever bound parameters and are never logged or echoed.
+"""
+import getpass
+import logging
+import os
+import re
+
+from . import errors
+from .errors import AccessError, DataJointError
+from .sql import escape_percent, quote_identifier
+
+logger = logging.getLogger(__name__.split(".")[0])
+
+#: privileges of each role, cumulative. Writers may change data (including the ``~jobs`` rows
+#: populate reserves) but not the structure; admins may also declare, alter and drop tables and
+#: pass their privileges on within the pattern (GRANT OPTION).
+ROLE_PRIVILEGES = {
+    "reader": ("SELECT",),
+    "writer": ("SELECT", "INSERT", "UPDATE", "DELETE", "LOCK TABLES"),
+    "admin": ("SELECT", "INSERT", "UPDATE", "DELETE", "LOCK TABLES",
+              "CREATE", "DROP", "ALTER", "REFERENCES", "INDEX", "CREATE VIEW", "SHOW VIEW"),
+}
+ROLES = tuple(ROLE_PRIVILEGES)
+
+#: databases that belong to the server, never listed as schemas
+SYSTEM_SCHEMAS = frozenset({"information_schema", "performance_schema", "mysql", "sys"})
+
+_USER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,79}$")
+_HOST_NAME = re.compile(r"^[A-Za-z0-9_.%:\-]{1,255}$")
+_SCHEMA_PATTERN = re.compile(r"^[A-Za-z0-9_$%\\\-]{1,64}$")
+_GRANT_LINE = re.compile(r"^GRANT (?P<privs>.+?) ON (?P<target>\S+) TO ", re.S)
+_PASSWORD_ENV = "DJI_NEW_PASSWORD"
+_SECRET = re.compile(r"(IDENTIFIED BY PASSWORD|USING) '[^']*'")
+
+
+def _conn(connection):
+    if connection is None:
+        from .connection import conn
+        connection = conn()
+    return connection
+
+
+# ------------------------------------------------------------------------------ validation
+def parse_account(account, host=None):
+    """Split 'name' or 'name@host' into a validated (name, host); host defaults to '%'."""
+    if not isinstance(account, str):
+        raise DataJointError(f"Invalid user name {account!r}: expected a string")
+    name, _, at_host = account.partition("@")
+    host = host if host is not None else (at_host or "%")
+    if not _USER_NAME.match(name):
+        raise DataJointError(
+            f"Invalid user name {name!r}: use 1-80 letters, digits, '_', '.' or '-' "
+            "(not starting with '.' or '-')")
+    if not _HOST_NAME.match(host):
+        raise DataJointError(f"Invalid host {host!r} for user {name!r}: use a host name, IP or '%' pattern")
+    return name, host
+
+
+def validate_schema_pattern(pattern):
+    """A schema name or LIKE pattern as used in ``GRANT ... ON `pattern`.*``."""
+    if not isinstance(pattern, str) or not _SCHEMA_PATTERN.match(pattern):
+        raise DataJointError(
+            f"Invalid schema pattern {pattern!r}: use letters, digits, '_', '$', '-', and the "
+            "wildcards '%' (any text) and '_' (any one character; write '\\_' for a literal underscore)")
+    if pattern.lower() in SYSTEM_SCHEMAS:
+        raise DataJointError(f"Refusing to grant on the server's own schema {pattern!r}")
+    return pattern
+
+
+def validate_role(role):
+    if role not in ROLE_PRIVILEGES:
+        raise DataJointError(f"Unknown role {role!r}: choose one of {', '.join(ROLES)}")
+    return role
+
+
+def _check_password(password):
+    if not isinstance(password, str) or not password:
+        raise DataJointError("The password must be a non-empty string")
+    if "\x00" in password:
+        raise DataJointError("The password must not contain NUL characters")
+    return password
+
+
+def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
+    """A new password from the environment or typed twice at a hidden prompt, never from argv."""
+    value = os.environ.get(env)
+    if value:
+        return _check_password(value)
+    if not interactive:
+        raise DataJointError(f"No password given: set the environment variable {env} or use the prompt")
+    first = getpass.getpass(prompt)
+    second = getpass.getpass("Confirm password: ")
+    if first != second:
+        raise DataJointError("The two passwords do not match; nothing was changed")
+    return _check_password(first)
+
+
+# ------------------------------------------------------------------------------ accounts
+def create_user(name, password, *, host=None, require_tls=False, connection=None):
+    """Create a login (CREATE USER ... IDENTIFIED BY <bound password> [REQUIRE SSL])."""
+    name, host = parse_account(name, host)
+    _check_password(password)
+    tls = " REQUIRE SSL" if require_tls else ""
+    connection = _conn(connection)
+    try:
+        connection.query(f"CREATE USER %s@%s IDENTIFIED BY %s{tls}", (name, host, password))
+    except errors.QueryError as error:
+        if getattr(error, "errno", None) == 1396:
+            raise DataJointError(f"User '{name}'@'{host}' already exists") from None
+        raise
+    logger.info("created user %s@%s", name, host)
+    return name, host
+
+
+def set_require_tls(name, require=True, *, host=None, connection=None):
+    """Make an existing account require (or stop requiring) an encrypted connection."""
+    name, host = parse_account(name, host)
+    clause = "REQUIRE SSL" if require else "REQUIRE NONE"
+    _conn(connection).query(f"ALTER USER %s@%s {clause}", (name, host))
+
+
+def drop_user(name, *, host=None, connection=None):
+    """Remove a login and all its grants."""
+    name, host = parse_account(name, host)
+    try:
+        _conn(connection).query("DROP USER %s@%s", (name, host))
+    except errors.QueryError as error:
+        if getattr(error, "errno", None) == 1396:
+            raise DataJointError(f"User '{name}'@'{host}' does not exist") from None
+        raise
+    logger.info("dropped user %s@%s", name, host)
+
+
+def list_users(connection=None):
+    """[{user, host, require_tls, grants: {pattern: role or privilege list}}] (needs access to mysql.user)."""
+    connection = _conn(connection)
+    try:
+        rows = connection.query(
+            "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' AND is_role = 'N' "
+            "ORDER BY User, Host").fetchall()
+    except errors.QueryError as error:
+        if isinstance(error, AccessError) or getattr(error, "errno", None) in (1142, 1044):
+            raise AccessError("Listing users needs SELECT on mysql.user (an administrator account)") from None
+        raise
+    users = []
+    for name, host, ssl_type in rows:
+        if name in ("mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema"):
+            continue
+        users.append(dict(user=name, host=host, require_tls=bool(ssl_type and ssl_type not in ("", "NONE")),
+                          grants=schema_grants(name, host=host, connection=connection)))
+    return users
+
+
+def _show_grants(connection, name=None, host=None):
+    if name is None:
+        rows = connection.query("SHOW GRANTS").fetchall()
+    else:
+        rows = connection.query("SHOW GRANTS FOR %s@%s", (name, host)).fetchall()
+    # the stored password hash is nobody's business in a report
+    return [_SECRET.sub(r"\1 <secret>", row[0]) for row in rows]
+
+
+def _unquote_target(target):
+    database = target.split(".", 1)[0]
+    if database.startswith("`") and database.endswith("`"):
+        database = database[1:-1].replace("``", "`")
+    return database
+
+
+def schema_grants(name=None, *, host=None, connection=None):
+    """Schema-level grants of an account (the current one by default): {pattern: role-or-privileges}.
+
+    A grant that matches a role exactly is reported by the role name; anything else by the sorted
+    privilege list, so hand-made grants remain visible.
+    """
+    connection = _conn(connection)
+    if name is not None:
+        name, host = parse_account(name, host)
+    result = {}
+    for line in _show_grants(connection, name, host):
+        match = _GRANT_LINE.match(line)
+        if not match or match.group("target").startswith("*.*"):
+            continue
+        privileges = {p.strip().upper() for p in match.group("privs").split(",")}
+        if "WITH GRANT OPTION" in line:
+            privileges.add("GRANT OPTION")
+        pattern = _unquote_target(match.group("target"))
+        if not match.group("target").endswith(".*"):
+            pattern = match.group("target")  # table-level grant: show it verbatim
+        result[pattern] = _role_of(privileges)
+    return result
+
+
+def _role_of(privileges):
+    for role in reversed(ROLES):
+        expected = set(ROLE_PRIVILEGES[role]) | ({"GRANT OPTION"} if role == "admin" else set())
+        if privileges == expected:
+            return role
+    if "ALL PRIVILEGES" in privileges:
+        return "all privileges" + (" with grant option" if "GRANT OPTION" in privileges else "")
+    return ", ".join(sorted(privileges))
+
+
+# ------------------------------------------------------------------------------ grants
+def _grant_target(pattern):
+    # the pattern's own '%' must survive the driver's %-formatting of the bound account name
+    return escape_percent(quote_identifier(validate_schema_pattern(pattern))) + ".*"
+
+
+def revoke(name, pattern, *, host=None, connection=None, missing_ok=False):
+    """Remove every privilege of the account on the schema pattern (as written when granted)."""
+    name, host = parse_account(name, host)
+    target = _grant_target(pattern)
+    connection = _conn(connection)
+    found = False
+    for what in ("ALL PRIVILEGES", "GRANT OPTION"):  # MariaDB revokes these in separate statements
+        try:
+            connection.query(f"REVOKE {what} ON {target} FROM %s@%s", (name, host))
+            found = True
+        except errors.QueryError as error:
+            if getattr(error, "errno", None) != 1141:
+                raise
+    if not found:
+        if missing_ok:
+            return False
+        raise DataJointError(f"User '{name}'@'{host}' has no grant on schema pattern {pattern!r}")
+    logger.info("revoked %s@%s on %s", name, host, pattern)
+    return True
+
+
+def grant(name, pattern, role, *, host=None, connection=None):
+    """Give the account exactly `role` on the schemas matching `pattern` (replacing a previous role)."""
+    name, host = parse_account(name, host)
+    validate_role(role)
+    target = _grant_target(pattern)
+    connection = _conn(connection)
+    # a role is the complete set on this pattern: demoting a writer to reader must drop INSERT etc.
+    revoke(name, pattern, host=host, connection=connection, missing_ok=True)
+    privileges = ", ".join(ROLE_PRIVILEGES[role])
+    option = " WITH GRANT OPTION" if role == "admin" else ""
+    try:
+        connection.query(f"GRANT {privileges} ON {target} TO %s@%s{option}", (name, host))
+    except errors.QueryError as error:
+        if getattr(error, "errno", None) in (1133, 1410):
+            raise DataJointError(f"User '{name}'@'{host}' does not exist: create it with `dji user add`") from None
+        raise
+    logger.info("granted %s to %s@%s on %s", role, name, host, pattern)
+
+
+# ------------------------------------------------------------------------------ current user
+def whoami(connection=None):
+    """Who the server thinks we are, how we are connected, and what we may do."""
+    connection = _conn(connection)
+    user, current, role = connection.query("SELECT USER(), CURRENT_USER(), CURRENT_ROLE()").fetchone()
+    return dict(login=user, account=current, role=role, tls_cipher=connection.tls_cipher(),
+                server=connection.query("SELECT VERSION()").fetchone()[0],
+                grants=schema_grants(connection=connection), grant_statements=_show_grants(connection))
+
+
+def set_password(new_password=None, connection=None, update_config=None):
+    """Change the password of the connected account (prompted twice when not given)."""
+    connection = _conn(connection)
+    if new_password is None:
+        new_password = obtain_password()
+    _check_password(new_password)
+    # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none
+    mariadb = "mariadb" in connection.query("SELECT VERSION()").fetchone()[0].lower()
+    connection.query("SET PASSWORD = PASSWORD(%s)" if mariadb else "SET PASSWORD = %s", (new_password,))
+    connection._password = new_password  # later reconnects must use the new secret
+    logger.info("password changed for the current user")
+    if update_config:
+        from .settings import config
+        config["database.password"] = new_password
+        save = getattr(config, "save_local", None)
+        if save is not None:
+            save()
+
+
+def list_schemas(connection=None):
+    """Names of the schemas this account can see (the server filters SHOW DATABASES by privilege)."""
+    rows = _conn(connection).query("SHOW DATABASES").fetchall()
+    return [row[0] for row in rows if row[0].lower() not in SYSTEM_SCHEMAS]
+
+
+# ------------------------------------------------------------------------------ privilege checks
+_PROBES = {
+    "SELECT": "EXPLAIN SELECT 1 FROM {t} WHERE 0",
+    "DELETE": "EXPLAIN DELETE FROM {t} WHERE 0",
+    "UPDATE": "EXPLAIN UPDATE {t} SET {c}={c} WHERE 0",
+    "INSERT": "EXPLAIN INSERT INTO {t} () VALUES ()",
+}
+
+
+def _split(full_table_name):
+    from .sql import split_full_table_name
+    return split_full_table_name(full_table_name)
+
+
+def _like(pattern, name):
+    """MySQL LIKE semantics for grant patterns ('%', '_' wildcards, backslash escapes)."""
+    regex, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            regex.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        regex.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    return re.fullmatch("".join(regex), name, re.S) is not None
+
+
+def _catalog_has(connection, database, table, privilege):
+    """Whether information_schema grants `privilege` on db.table to us (global, schema or table level)."""
+    grantees = connection.query(
+        "SELECT CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
+        "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\"), CURRENT_ROLE()").fetchone()
+    names = [g for g in grantees if g]
+    marks = ", ".join(["%s"] * len(names))
+    if connection.query(
+            f"SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN ({marks}) "
+            "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchone():
+        return True
+    for (pattern,) in connection.query(
+            f"SELECT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN ({marks}) "
+            "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchall():
+        if _like(pattern, database):
+            return True
+    return bool(connection.query(
+        f"SELECT 1 FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN ({marks}) "
+        "AND PRIVILEGE_TYPE=%s AND TABLE_SCHEMA=%s AND TABLE_NAME=%s",
+        (*names, privilege, database, table)).fetchone())
+
+
+def has_privilege(connection, full_table_name, privilege):
+    """True if the current account may run `privilege` (SELECT, INSERT, UPDATE, DELETE, DROP, ...) on the table.
+
+    Data privileges are probed with EXPLAIN of the statement itself, which the server authorizes
+    exactly like the real statement (roles, wildcards and table grants included) without running
+    it. Structural privileges are looked up in information_schema.
+    """
+    privilege = privilege.upper()
+    database, table = _split(full_table_name)
+    quoted = quote_identifier(database) + "." + quote_identifier(table)
+    probe = _PROBES.get(privilege)
+    if probe is None:
+        return _catalog_has(connection, database, table, privilege)
+    column = None
+    if privilege == "UPDATE":
+        row = connection.query(
+            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
+            "ORDER BY ORDINAL_POSITION LIMIT 1", (database, table)).fetchone()
+        column = quote_identifier(row[0]) if row else None
+        if column is None:
+            return _catalog_has(connection, database, table, privilege)
+    try:
+        connection.query(probe.format(t=quoted, c=column))
+    except AccessError:
+        return False
+    except errors.MissingTableError:
+        raise
+    except errors.QueryError:
+        # the statement was authorized but could not be explained (e.g. no default values)
+        return True
+    return True
+
+
+def missing_privileges(connection, full_table_names, privilege):
+    """The subset of `full_table_names` (in the given order) on which `privilege` is not granted.
+
+    Used by delete cascades to name every dependent table a user may not delete from before
+    deleting anything.
+    """
+    connection = _conn(connection)
+    return [name for name in full_table_names if not has_privilege(connection, name, privilege)]
+
+
+def require_privilege(connection, full_table_names, privilege, action=None):
+    """Raise AccessError naming every table in `full_table_names` lacking `privilege`."""
+    missing = missing_privileges(connection, list(full_table_names), privilege)
+    if missing:
+        who = connection.query("SELECT CURRENT_USER()").fetchone()[0]
+        raise AccessError(
+            f"{action or privilege.capitalize()} not permitted: user {who} lacks the {privilege.upper()} "
+            f"privilege on {', '.join(missing)}")

@@ -1,0 +1,201 @@
+"""Roles on the real server: each account can do exactly what its role allows, nothing more."""
+import re
+import uuid
+
+import pytest
+
+import datajoint_interop as dj
+from datajoint_interop import admin
+from datajoint_interop.errors import AccessError, DataJointError
+
+from .conftest import connection_settings
+
+
+def _like_literal(name):
+    return name.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+
+
+def login(name, password, **kwargs):
+    settings = connection_settings()
+    return dj.Connection(settings["host"], name, password, port=settings["port"], **kwargs)
+
+
+@pytest.fixture(scope="module")
+def accounts(connection, db_prefix):
+    """Three accounts with one role each on schema `inside`; schema `outside` is granted to nobody."""
+    inside = f"{db_prefix}_adm_in"
+    outside = f"{db_prefix}_adm_out"
+    for db in (inside, outside):
+        connection.query(f"CREATE DATABASE `{db}`")
+        connection.query(f"CREATE TABLE `{db}`.`subject` (id int PRIMARY KEY, name varchar(20) NOT NULL)")
+        connection.query(f"INSERT INTO `{db}`.`subject` VALUES (1, 'a'), (2, 'b')")
+    made = {}
+    try:
+        for role in admin.ROLES:
+            name = f"djtest_{uuid.uuid4().hex[:10]}"
+            password = uuid.uuid4().hex
+            admin.create_user(name, password, connection=connection)
+            made[role] = (name, password)
+            admin.grant(name, _like_literal(inside), role, connection=connection)
+        yield dict(inside=inside, outside=outside, users=made)
+    finally:
+        for name, _ in made.values():
+            admin.drop_user(name, connection=connection)
+        for db in (inside, outside):
+            connection.query(f"DROP DATABASE IF EXISTS `{db}`")
+
+
+def _attempts(db):
+    t = f"`{db}`.`subject`"
+    return {
+        "select": f"SELECT * FROM {t}",
+        "insert": f"INSERT INTO {t} VALUES (3, 'c')",
+        "update": f"UPDATE {t} SET name='z' WHERE id=3",
+        "delete": f"DELETE FROM {t} WHERE id=3",
+        "create": f"CREATE TABLE `{db}`.`made_here` (x int PRIMARY KEY)",
+        "drop": f"DROP TABLE `{db}`.`made_here`",
+    }
+
+
+ALLOWED = {
+    "reader": {"select"},
+    "writer": {"select", "insert", "update", "delete"},
+    "admin": {"select", "insert", "update", "delete", "create", "drop"},
+}
+
+
+@pytest.mark.parametrize("role", admin.ROLES)
+def test_role_allows_exactly_its_privileges(accounts, role):
+    name, password = accounts["users"][role]
+    user = login(name, password)
+    try:
+        for where in ("inside", "outside"):
+            for action, sql in _attempts(accounts[where]).items():
+                expected = where == "inside" and action in ALLOWED[role]
+                if expected:
+                    user.query(sql)
+                else:
+                    with pytest.raises(AccessError) as info:
+                        user.query(sql)
+                    assert "denied" in str(info.value)
+    finally:
+        user.close()
+
+
+@pytest.mark.parametrize("role", admin.ROLES)
+def test_privilege_checks_match_the_server(accounts, role):
+    name, password = accounts["users"][role]
+    user = login(name, password)
+    inside, outside = (f"`{accounts[w]}`.`subject`" for w in ("inside", "outside"))
+    try:
+        for privilege in ("SELECT", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER"):
+            allowed = privilege.lower() in ALLOWED[role] or (role == "admin" and privilege == "ALTER")
+            assert admin.has_privilege(user, inside, privilege) is allowed, (role, privilege)
+            assert admin.has_privilege(user, outside, privilege) is False
+        assert admin.missing_privileges(user, [inside, outside], "DELETE") == (
+            [outside] if "delete" in ALLOWED[role] else [inside, outside])
+        with pytest.raises(AccessError) as info:
+            admin.require_privilege(user, [inside, outside], "DELETE", "Delete")
+        assert outside in str(info.value) and "DELETE" in str(info.value) and name in str(info.value)
+    finally:
+        user.close()
+
+
+def test_schema_listing_follows_privileges(accounts):
+    name, password = accounts["users"]["reader"]
+    user = login(name, password)
+    try:
+        visible = admin.list_schemas(user)
+        assert accounts["inside"] in visible
+        assert accounts["outside"] not in visible
+        assert "information_schema" not in visible and "mysql" not in visible
+    finally:
+        user.close()
+
+
+def test_grants_are_reported_and_replaced(connection, accounts):
+    name, _ = accounts["users"]["writer"]
+    pattern = _like_literal(accounts["outside"])
+    assert admin.schema_grants(name, connection=connection) == {_like_literal(accounts["inside"]): "writer"}
+    admin.grant(name, pattern, "admin", connection=connection)
+    admin.grant(name, pattern, "reader", connection=connection)  # demotion drops the extra rights
+    assert admin.schema_grants(name, connection=connection)[pattern] == "reader"
+    listed = {u["user"]: u for u in admin.list_users(connection)}
+    assert listed[name]["grants"][pattern] == "reader"
+    assert admin.revoke(name, pattern, connection=connection) is True
+    with pytest.raises(DataJointError, match="no grant"):
+        admin.revoke(name, pattern, connection=connection)
+    assert pattern not in admin.schema_grants(name, connection=connection)
+
+
+def test_whoami_reports_account_and_hides_password_hash(accounts):
+    name, password = accounts["users"]["reader"]
+    user = login(name, password)
+    try:
+        info = admin.whoami(user)
+        assert info["account"] == f"{name}@%"
+        assert info["grants"] == {_like_literal(accounts["inside"]): "reader"}
+        statements = " ".join(info["grant_statements"])
+        assert "<secret>" in statements and not re.search(r"\*[0-9A-F]{40}", statements)
+    finally:
+        user.close()
+
+
+def test_set_password_for_current_user(connection):
+    name, old = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin.create_user(name, old, connection=connection)
+    try:
+        user = login(name, old)
+        admin.set_password("n3w-" + old, connection=user)
+        user.close()
+        login(name, "n3w-" + old).close()
+        with pytest.raises(AccessError):
+            login(name, old)
+    finally:
+        admin.drop_user(name, connection=connection)
+
+
+def test_require_tls_refuses_plain_connections(connection):
+    name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin.create_user(name, password, require_tls=True, connection=connection)
+    try:
+        assert {u["user"]: u for u in admin.list_users(connection)}[name]["require_tls"] is True
+        with pytest.raises(AccessError):
+            login(name, password, use_tls=False)
+        admin.set_require_tls(name, False, connection=connection)
+        login(name, password, use_tls=False).close()
+    finally:
+        admin.drop_user(name, connection=connection)
+
+
+@pytest.mark.parametrize("bad", ["bob'; DROP DATABASE x; --", "", "a b", "x" * 81, ".hidden", "a`b"])
+def test_hostile_user_names_are_refused_before_any_sql(connection, bad):
+    with pytest.raises(DataJointError, match="Invalid user name"):
+        admin.create_user(bad, "pw", connection=connection)
+
+
+@pytest.mark.parametrize("bad", ["db`.* TO x; --", "a b", "", "mysql", "x" * 65])
+def test_hostile_schema_patterns_are_refused(connection, bad):
+    with pytest.raises(DataJointError):
+        admin.grant("someone", bad, "reader", connection=connection)
+
+
+def test_unknown_role_and_duplicate_user(connection):
+    with pytest.raises(DataJointError, match="Unknown role"):
+        admin.grant("someone", "x%", "owner", connection=connection)
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    admin.create_user(name, "pw", connection=connection)
+    try:
+        with pytest.raises(DataJointError, match="already exists"):
+            admin.create_user(name, "pw", connection=connection)
+    finally:
+        admin.drop_user(name, connection=connection)
+    with pytest.raises(DataJointError, match="does not exist"):
+        admin.drop_user(name, connection=connection)
+
+
+def test_like_matching_of_grant_patterns():
+    assert admin._like(r"lab\_%", "lab_x")
+    assert not admin._like(r"lab\_%", "labax")
+    assert admin._like("lab_%", "labax")
+    assert not admin._like("lab%", "other")
