@@ -92,10 +92,6 @@ class QueryExpression:
         """(sql, params) for this query; % in the text is doubled for the driver."""
         return compiler.compile_query(self, fields=fields)
 
-    def __str__(self):
-        sql, params = self.make_sql()
-        return f"{sql} -- params {params!r}" if params else sql
-
     # --- restriction -------------------------------------------------------------------------
     def restrict(self, restriction):
         if isinstance(restriction, Top):
@@ -186,8 +182,10 @@ class QueryExpression:
         common = [n for n in self.heading.names if n in other.heading]
         a = self._prepare_for_join(common, other)
         b = other._prepare_for_join(common, a, force=left and bool(other._restriction))
+        if (a.source_columns & b.source_columns) != set(common) and a.source_columns != set(a.heading.names):
+            a = a.make_subquery()
         if (a.source_columns & b.source_columns) != set(common):
-            a, b = a.make_subquery(), b.make_subquery()
+            b = b.make_subquery()
         result = QueryExpression.__new__(QueryExpression)
         result._connection = a.connection
         result._support = list(a.support) + list(b.support)

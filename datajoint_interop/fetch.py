@@ -1,0 +1,194 @@
+"""Fetching query results: numpy record arrays, lists of dicts, or pandas DataFrames.
+
+Every fetch is one SELECT. Rows are converted column by column (blobs unpacked by the codec,
+UUIDs rebuilt, attachments saved), which is much cheaper than per-row Python objects when the
+result is large.
+"""
+import os
+import uuid
+
+import numpy as np
+
+from . import compiler
+from .errors import DataJointError
+from .sql import execute
+
+
+class key:
+    """``fetch(dj.key)`` is the same as ``fetch('KEY')``: the primary key of each row as a dict."""
+
+
+def _is_key(a):
+    return a is key or (isinstance(a, str) and a == "KEY")
+
+
+def _decoder(attr, squeeze, download_path):
+    """A function converting one raw value of `attr`, or None if raw values are final."""
+    if attr.is_external:
+        def external(v):
+            if v is None:
+                return None
+            raise DataJointError(
+                f"Attribute `{attr.name}` uses external storage ({attr.type}), which this version cannot fetch")
+        return external
+    if attr.is_attachment:
+        def attachment(v):
+            if v is None:
+                return None
+            name, sep, data = bytes(v).partition(b"\0")
+            if not sep:
+                raise DataJointError(f"Attachment in `{attr.name}` is malformed (no file name)")
+            fname = os.path.basename(name.decode(errors="replace")) or "attachment"
+            os.makedirs(download_path, exist_ok=True)
+            path = os.path.join(download_path, fname)
+            with open(path, "wb") as f:
+                f.write(data)
+            return path
+        return attachment
+    if attr.is_blob:
+        from .blob import unpack
+
+        def blob(v):
+            return None if v is None else unpack(v, squeeze=squeeze)
+        return blob
+    if attr.is_uuid:
+        return lambda v: None if v is None else uuid.UUID(bytes=bytes(v))
+    return None
+
+
+def _column(values, attr, n, squeeze, download_path):
+    decode = _decoder(attr, squeeze, download_path)
+    if decode is not None:
+        return np.fromiter(map(decode, values), dtype=object, count=n)
+    dtype = attr.dtype
+    if dtype.kind == "O":
+        return np.fromiter(values, dtype=object, count=n)
+    try:
+        return np.array(values, dtype=dtype)
+    except (TypeError, ValueError, OverflowError):
+        return np.fromiter(values, dtype=object, count=n)
+
+
+def _decode_dicts(rows, heading, names, squeeze, download_path):
+    decoders = [(n, _decoder(heading[n], squeeze, download_path)) for n in names]
+    decoders = [(n, d) for n, d in decoders if d is not None]
+    if decoders:
+        for row in rows:
+            for n, d in decoders:
+                row[n] = d(row[n])
+    return rows
+
+
+def _run(expr, names, order_by, limit, offset, as_dict):
+    sql, params = compiler.compile_query(expr, fields=names, order_by=order_by, limit=limit, offset=offset)
+    cursor = execute(expr.connection, sql, params, as_dict=as_dict)
+    rows = cursor.fetchall()
+    cursor.close()
+    return rows
+
+
+class Fetch:
+    """Callable bound to a query: ``q.fetch(...)``."""
+
+    def __init__(self, expression):
+        self._expression = expression
+
+    def __call__(self, *attrs, offset=None, limit=None, order_by=None, format=None, as_dict=None,
+                 squeeze=False, download_path="."):
+        expr = self._expression
+        heading = expr.heading
+        if format not in (None, "array", "frame"):
+            raise DataJointError(f"fetch format must be 'array' or 'frame', got {format!r}")
+        if format == "frame" and (as_dict or attrs):
+            raise DataJointError("format='frame' cannot be combined with as_dict or attribute names")
+        if offset and limit is None:
+            raise DataJointError("fetch(offset=...) requires a limit")
+        if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 0):
+            raise DataJointError(f"fetch limit must be a non-negative integer, got {limit!r}")
+        if isinstance(order_by, str):
+            order_by = [order_by]
+        if as_dict is None:
+            as_dict = False
+        if attrs:
+            names = []
+            for a in attrs:
+                if _is_key(a):
+                    names += [k for k in heading.primary_key if k not in names]
+                elif isinstance(a, str):
+                    if a not in heading:
+                        raise DataJointError(f"fetch: unknown attribute `{a}`; the query has {heading.names}")
+                    if a not in names:
+                        names.append(a)
+                else:
+                    raise DataJointError(f"fetch takes attribute names, 'KEY' or dj.key; got {a!r}")
+        else:
+            names = heading.names
+        if as_dict:
+            rows = _run(expr, names, order_by, limit, offset, True)
+            return _decode_dicts(list(rows), heading, names, squeeze, download_path)
+        rows = _run(expr, names, order_by, limit, offset, False)
+        n = len(rows)
+        columns = list(zip(*rows)) if n else [() for _ in names]
+        del rows
+        arrays = {}
+        for i, name in enumerate(names):
+            arrays[name] = _column(columns[i], heading[name], n, squeeze, download_path)
+            columns[i] = None
+        if attrs:
+            out = []
+            for a in attrs:
+                if _is_key(a):
+                    pk = heading.primary_key
+                    out.append([dict(zip(pk, vals)) for vals in zip(*(arrays[k].tolist() for k in pk))]
+                               if n else [])
+                else:
+                    out.append(arrays[a])
+            return out[0] if len(attrs) == 1 else tuple(out)
+        if format == "frame":
+            import pandas
+            frame = pandas.DataFrame({k: v for k, v in arrays.items()}, columns=names)
+            if heading.primary_key:
+                frame = frame.set_index(heading.primary_key)
+            return frame
+        dtype = np.dtype([(nm, arrays[nm].dtype) for nm in names])
+        result = np.empty(n, dtype=dtype)
+        for nm in names:
+            result[nm] = arrays[nm]
+        return result
+
+    def keys(self, **kwargs):
+        """The primary keys as a list of dicts (DataJoint's ``fetch.keys()``)."""
+        return self(key, **kwargs)
+
+
+class Fetch1:
+    """``q.fetch1()`` returns the single row as a dict; ``q.fetch1('a', 'b')`` returns values."""
+
+    def __init__(self, expression):
+        self._expression = expression
+
+    def __call__(self, *attrs, squeeze=False, download_path="."):
+        expr = self._expression
+        heading = expr.heading
+        names = []
+        for a in attrs:
+            if _is_key(a):
+                names += [k for k in heading.primary_key if k not in names]
+            elif isinstance(a, str):
+                if a not in heading:
+                    raise DataJointError(f"fetch1: unknown attribute `{a}`; the query has {heading.names}")
+                if a not in names:
+                    names.append(a)
+            else:
+                raise DataJointError(f"fetch1 takes attribute names or 'KEY'; got {a!r}")
+        rows = _run(expr, names or heading.names, None, 2, None, True)
+        if len(rows) != 1:
+            raise DataJointError(f"fetch1 requires exactly one row, but the query returned "
+                                 f"{'none' if not rows else 'more than one'}")
+        row = _decode_dicts(list(rows), heading, names or heading.names, squeeze, download_path)[0]
+        if not attrs:
+            return row
+        out = []
+        for a in attrs:
+            out.append({k: row[k] for k in heading.primary_key} if _is_key(a) else row[a])
+        return out[0] if len(attrs) == 1 else tuple(out)

@@ -1,0 +1,288 @@
+"""Insert and update1: rows from dicts, tuples, record arrays, DataFrames or a query.
+
+Rows are validated against the heading before anything is sent (unknown, missing and ill-typed
+attributes are named in the error), values are encoded per attribute (blobs packed, UUIDs as 16
+bytes), and sent as multi-row INSERT statements whose size stays under the server's
+``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
+"""
+import collections.abc
+import datetime
+import decimal
+import math
+import numbers
+import os
+import uuid
+
+import numpy as np
+
+from . import compiler
+from .condition import bind_value
+from .errors import (DataJointError, DuplicateError, IntegrityError, MissingAttributeError,
+                     UnknownAttributeError)
+from .expression import QueryExpression
+from .sql import execute, quote_identifier
+
+_PACKET = {}
+_DEFAULT = object()  # marker: let the server use the column default
+
+
+def _max_statement(connection):
+    key = id(connection)
+    if key not in _PACKET:
+        size = connection.query("SELECT @@max_allowed_packet").fetchone()[0]
+        _PACKET[key] = int(size)
+    return max(64 * 1024, min(_PACKET[key] // 2, 16 * 1024 * 1024))
+
+
+def _encoder(table, attr):
+    """A function: user value -> value to bind, or _DEFAULT."""
+    name = f"{table.full_table_name}.`{attr.name}`"
+    if attr.is_external or attr.is_filepath:
+        def external(v):
+            if v is None:
+                return _DEFAULT
+            raise DataJointError(f"Attribute {name} uses external storage ({attr.type}), which this version cannot insert")
+        return external
+    if attr.is_attachment:
+        def attach(v):
+            if v is None:
+                return _DEFAULT
+            path = os.fspath(v)
+            try:
+                with open(path, "rb") as f:
+                    data = f.read()
+            except OSError as e:
+                raise DataJointError(f"Cannot read attachment file {path!r} for {name}: {e}") from None
+            return os.path.basename(path).encode() + b"\0" + data
+        return attach
+    if attr.is_blob:
+        from .blob import pack
+
+        def blob(v):
+            return _DEFAULT if v is None else pack(v)
+        return blob
+    if attr.is_uuid:
+        def uid(v):
+            return _DEFAULT if v is None else bind_value(attr, v)
+        return uid
+    if attr.numeric:
+        def num(v):
+            if v is None:
+                return _DEFAULT
+            if isinstance(v, np.generic):
+                v = v.item()
+            if isinstance(v, bool):
+                return int(v)
+            if isinstance(v, float) and math.isnan(v):
+                return _DEFAULT
+            if isinstance(v, (numbers.Number, decimal.Decimal)):
+                return v
+            if isinstance(v, str):
+                return v
+            raise DataJointError(f"Invalid value {v!r} ({type(v).__name__}) for numeric attribute {name}")
+        return num
+
+    def other(v):
+        if v is None:
+            return _DEFAULT
+        if isinstance(v, np.generic):
+            v = v.item()
+        if isinstance(v, (str, numbers.Number, decimal.Decimal, datetime.date, datetime.time,
+                          datetime.timedelta, bytes)):
+            return int(v) if isinstance(v, bool) else v
+        if isinstance(v, uuid.UUID):
+            return str(v)
+        raise DataJointError(f"Invalid value {v!r} ({type(v).__name__}) for attribute {name} of type {attr.type}")
+    return other
+
+
+def _rows_as_mappings(rows, heading):
+    """Yield (field names, list of value lists) for the supported row containers."""
+    if isinstance(rows, np.ndarray) and rows.dtype.names:
+        names = list(rows.dtype.names)
+        return names, [list(r) for r in rows.ravel().tolist()]
+    if type(rows).__name__ == "DataFrame" and hasattr(rows, "to_dict"):
+        frame = rows.reset_index() if any(n is not None for n in rows.index.names) else rows
+        names = [str(c) for c in frame.columns]
+        return names, [list(r) for r in frame.itertuples(index=False, name=None)]
+    if isinstance(rows, (collections.abc.Mapping, str, bytes)):
+        raise DataJointError("insert() takes a collection of rows; use insert1() for a single row")
+    rows = list(rows)
+    if not rows:
+        return None, []
+    first = rows[0]
+    if isinstance(first, collections.abc.Mapping):
+        names = list(first)
+        out = []
+        for i, r in enumerate(rows):
+            if not isinstance(r, collections.abc.Mapping):
+                raise DataJointError(f"Row {i} is a {type(r).__name__} while the first row is a dict")
+            if len(r) != len(names) or any(k not in r for k in names):
+                raise DataJointError(f"Row {i} has attributes {sorted(r)}, unlike the first row {sorted(names)}; "
+                                     f"insert rows with different attributes separately")
+            out.append([r[k] for k in names])
+        return names, out
+    if isinstance(first, np.void) and first.dtype.names:
+        return list(first.dtype.names), [list(r.tolist()) for r in rows]
+    names = heading.names
+    out = []
+    for i, r in enumerate(rows):
+        if isinstance(r, (str, bytes)) or not isinstance(r, collections.abc.Sequence) and not isinstance(r, np.ndarray):
+            raise DataJointError(f"Row {i} ({r!r}) is neither a dict nor a sequence of values")
+        r = list(r)
+        if len(r) != len(names):
+            raise DataJointError(f"Row {i} has {len(r)} values but {names} has {len(names)} attributes")
+        out.append(r)
+    return names, out
+
+
+def _check_allowed(table, allow_direct_insert):
+    if getattr(table, "_allow_insert", True) is False and not allow_direct_insert:
+        raise DataJointError(
+            f"Inserts into auto-populated table {table.full_table_name} are only allowed inside its make() "
+            f"during populate; pass allow_direct_insert=True to override")
+
+
+def _verb(replace, skip_duplicates):
+    return "REPLACE" if replace else "INSERT"
+
+
+def _duplicate_clause(table, names, skip_duplicates, replace):
+    if not skip_duplicates or replace:
+        return ""
+    pk = table.heading.primary_key or names[:1]
+    k = quote_identifier(pk[0])
+    return f" ON DUPLICATE KEY UPDATE {k}={k}"
+
+
+def _explain(table, error):
+    msg = error.args[0] if error.args else str(error)
+    new = type(error)(f"{msg} -- while inserting into {table.full_table_name}")
+    for attr in ("errno", "server_message"):
+        if hasattr(error, attr):
+            setattr(new, attr, getattr(error, attr))
+    return new
+
+
+def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_fields=False,
+           allow_direct_insert=None):
+    _check_allowed(table, allow_direct_insert)
+    heading = table.heading
+    conn = table.connection
+    if isinstance(rows, QueryExpression):
+        names = [n for n in rows.heading.names if n in heading]
+        extra = [n for n in rows.heading.names if n not in heading]
+        if extra and not ignore_extra_fields:
+            raise UnknownAttributeError(
+                f"Attribute(s) {extra} of the query are not in {table.full_table_name}; "
+                f"use ignore_extra_fields=True to leave them out")
+        select, params = compiler.compile_query(rows, fields=names)
+        cols = ",".join(quote_identifier(n) for n in names)
+        sql = (f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) {select}"
+               + _duplicate_clause(table, names, skip_duplicates, replace))
+        try:
+            execute(conn, sql, params)
+        except (DuplicateError, IntegrityError, MissingAttributeError) as e:
+            raise _explain(table, e) from e
+        return
+    names, values = _rows_as_mappings(rows, heading)
+    if not values:
+        return
+    unknown = [n for n in names if n not in heading]
+    if unknown:
+        if not ignore_extra_fields:
+            raise UnknownAttributeError(
+                f"Attribute(s) {unknown} are not in {table.full_table_name} {heading.names}; "
+                f"use ignore_extra_fields=True to skip them")
+        keep = [i for i, n in enumerate(names) if n in heading]
+        names = [names[i] for i in keep]
+        values = [[r[i] for i in keep] for r in values]
+    missing = [a.name for a in heading.attributes.values()
+               if a.name not in names and not a.nullable and a.default is None and not a.autoincrement]
+    if missing:
+        raise MissingAttributeError(
+            f"Missing value(s) for attribute(s) {missing} of {table.full_table_name}")
+    encoders = [_encoder(table, heading[n]) for n in names]
+    cols = ",".join(quote_identifier(n) for n in names)
+    head = f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) VALUES "
+    tail = _duplicate_clause(table, names, skip_duplicates, replace)
+    limit = _max_statement(conn)
+    all_params = "(" + ",".join(["%s"] * len(names)) + ")"
+    statements = []
+    chunk, params, size = [], [], len(head)
+    for r in values:
+        enc = [e(v) for e, v in zip(encoders, r)]
+        if any(v is _DEFAULT for v in enc):
+            text = "(" + ",".join("DEFAULT" if v is _DEFAULT else "%s" for v in enc) + ")"
+            enc = [v for v in enc if v is not _DEFAULT]
+        else:
+            text = all_params
+        row_size = 8 * len(enc) + sum((2 if isinstance(v, bytes) else 4) * len(v) + 4
+                                     for v in enc if isinstance(v, (bytes, str)))
+        if chunk and size + row_size > limit:
+            statements.append((head + ",".join(chunk) + tail, params))
+            chunk, params, size = [], [], len(head)
+        chunk.append(text)
+        params.extend(enc)
+        size += row_size
+    statements.append((head + ",".join(chunk) + tail, params))
+    own = len(statements) > 1 and not conn.in_transaction
+    try:
+        if own:
+            conn.start_transaction()
+        for sql, p in statements:
+            execute(conn, sql, p)
+        if own:
+            conn.commit_transaction()
+    except (DuplicateError, IntegrityError, MissingAttributeError) as e:
+        if own:
+            conn.cancel_transaction()
+        raise _explain(table, e) from e
+    except BaseException:
+        if own:
+            conn.cancel_transaction()
+        raise
+
+
+def insert1(table, row, **kwargs):
+    """Insert one row (a dict, record or sequence)."""
+    if isinstance(row, QueryExpression):
+        raise DataJointError("insert1() takes one row; use insert() for a query")
+    return insert(table, [row], **kwargs)
+
+
+def update1(table, row):
+    """Update secondary attributes of one existing row, found by its full primary key."""
+    if table._restriction:
+        raise DataJointError("update1 cannot be applied to a restricted table")
+    if not isinstance(row, collections.abc.Mapping):
+        raise DataJointError("update1 takes a dict with the primary key and the attributes to change")
+    heading = table.heading
+    unknown = [k for k in row if k not in heading]
+    if unknown:
+        raise UnknownAttributeError(f"Attribute(s) {unknown} are not in {table.full_table_name}")
+    pk = heading.primary_key
+    missing = [k for k in pk if k not in row]
+    if missing:
+        raise MissingAttributeError(f"update1 needs the full primary key of {table.full_table_name}; missing {missing}")
+    key = {k: row[k] for k in pk}
+    restricted = table & key
+    if len(restricted) != 1:
+        raise DataJointError(f"update1: no row of {table.full_table_name} has the key {key}")
+    changes = [k for k in row if k not in pk]
+    if not changes:
+        return
+    sets, params = [], []
+    for k in changes:
+        v = _encoder(table, heading[k])(row[k])
+        if v is _DEFAULT:
+            if not heading[k].nullable:
+                raise DataJointError(f"update1: attribute `{k}` of {table.full_table_name} is not nullable")
+            sets.append(f"{quote_identifier(k)}=NULL")
+        else:
+            sets.append(f"{quote_identifier(k)}=%s")
+            params.append(v)
+    where, wparams = compiler.compile_delete(restricted, table.full_table_name)
+    where = where[len("DELETE FROM " + table.full_table_name):]
+    sql = f"UPDATE {table.full_table_name} SET {', '.join(sets)}{where}"
+    execute(table.connection, sql, params + wparams)
