@@ -1,0 +1,496 @@
+/* mym_blob.c -- mxArray <-> codec tree conversion (see mym_blob.h for the rules). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include "mym_blob.h"
+
+#define MAX_DEPTH 200
+
+/* ------------------------------------------------------------------------------------------ */
+/* encoding                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static uint64_t *copy_dims(mym_tree *t, const mxArray *a, uint32_t *nd)
+{
+    mwSize n = mxGetNumberOfDimensions(a), i;
+    const mwSize *d = mxGetDimensions(a);
+    uint64_t *out = (uint64_t *)mym_arena_alloc(t, sizeof(uint64_t) * (n ? n : 1));
+    if (!out) return NULL;
+    for (i = 0; i < n; i++) out[i] = (uint64_t)d[i];
+    *nd = (uint32_t)n;
+    return out;
+}
+
+#ifdef HAVE_OCTAVE
+/* Octave chars are UTF-8 bytes: convert row by row to UTF-16 units (every row must give the
+ * same number of units, as a MATLAB char matrix has). ASCII is the common, fast case. */
+static mym_node *char_node(mym_tree *t, const mxArray *a, mym_err *e, const char *where)
+{
+    const unsigned char *b = (const unsigned char *)mxGetChars(a);
+    size_t n = mxGetNumberOfElements(a), i, r, c, rows, cols, k = 0;
+    uint32_t nd;
+    uint64_t *dims = copy_dims(t, a, &nd);
+    uint16_t *u;
+    int ascii = 1;
+    if (!dims) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+    for (i = 0; i < n; i++) if (b[i] >= 0x80) { ascii = 0; break; }
+    if (ascii) {
+        u = (uint16_t *)mym_arena_alloc(t, 2 * (n ? n : 1));
+        if (!u) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        for (i = 0; i < n; i++) u[i] = b[i];
+        return mym_new_char16(t, nd, dims, u);
+    }
+    if (nd != 2) {
+        mymx_fail(e, "mym:placeholder", "%s: N-d char arrays with non-ASCII text cannot be "
+                 "converted to UTF-16", where);
+        return NULL;
+    }
+    rows = (size_t)dims[0]; cols = (size_t)dims[1];
+    {
+        char *row = (char *)mxMalloc(cols + 1);
+        uint16_t *tmp = (uint16_t *)mxMalloc(2 * (cols + 1));
+        u = NULL;
+        for (r = 0; r < rows; r++) {
+            size_t need = 0;
+            for (c = 0; c < cols; c++) row[c] = (char)b[r + c * rows];
+            if (mym_utf8_to_utf16(row, cols, tmp, cols + 1, &need) != 0) {
+                mymx_fail(e, "mym:placeholder", "%s: char data is not valid UTF-8 text "
+                         "(row %u); Octave text must be UTF-8 to be stored as MATLAB chars",
+                         where, (unsigned)(r + 1));
+                return NULL;
+            }
+            if (r == 0) {
+                k = need;
+                u = (uint16_t *)mym_arena_alloc(t, 2 * (rows * k ? rows * k : 1));
+                if (!u) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+            } else if (need != k) {
+                mymx_fail(e, "mym:placeholder", "%s: rows of the char matrix have different "
+                         "numbers of characters once decoded from UTF-8", where);
+                return NULL;
+            }
+            for (c = 0; c < k; c++) u[r + c * rows] = tmp[c];
+        }
+        dims[1] = k;
+        return mym_new_char16(t, 2, dims, u);
+    }
+}
+#endif
+
+static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
+                           const char *where)
+{
+    mym_node *node;
+    uint32_t nd;
+    uint64_t *dims;
+    size_t i, n;
+    if (a == NULL) return NULL; /* codec writes a missing element as a 0x0 double */
+    if (depth > MAX_DEPTH) {
+        mymx_fail(e, "mym:placeholder", "%s: value is nested deeper than %d levels", where,
+                 MAX_DEPTH);
+        return NULL;
+    }
+    if (mxIsSparse(a)) {
+        size_t cols = mxGetN(a), nz = mxGetNzmax(a);
+        const mwIndex *jc = mxGetJc(a), *ir = mxGetIr(a);
+        uint64_t *jc64 = (uint64_t *)mym_arena_alloc(t, 8 * (cols + 1));
+        uint64_t *ir64 = (uint64_t *)mym_arena_alloc(t, 8 * (nz ? nz : 1));
+        uint32_t cls = mxIsLogical(a) ? MYM_CLASS_LOGICAL : MYM_CLASS_DOUBLE;
+        if (!jc64 || !ir64) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        for (i = 0; i <= cols; i++) jc64[i] = (uint64_t)jc[i];
+        for (i = 0; i < nz; i++) ir64[i] = (uint64_t)ir[i];
+        node = mym_new_sparse(t, cls, mxIsComplex(a) ? 1 : 0, mxGetM(a), cols, nz, jc64, ir64,
+                              mxGetData(a), mxIsComplex(a) ? mxGetImagData(a) : NULL);
+        if (!node) mymx_fail(e, "mym:memory", "%s: cannot build sparse node", where);
+        return node;
+    }
+    if (mxIsChar(a)) {
+#ifdef HAVE_OCTAVE
+        node = char_node(t, a, e, where);
+        if (!node && !e->id[0]) mymx_fail(e, "mym:memory", "out of memory");
+        return node;
+#else
+        dims = copy_dims(t, a, &nd);
+        node = dims ? mym_new_char16(t, nd, dims, (const uint16_t *)mxGetChars(a)) : NULL;
+        if (!node) mymx_fail(e, "mym:memory", "out of memory");
+        return node;
+#endif
+    }
+    if (mxIsNumeric(a) || mxIsLogical(a)) {
+        dims = copy_dims(t, a, &nd);
+        node = dims ? mym_new_array(t, (uint32_t)mxGetClassID(a), mxIsComplex(a) ? 1 : 0, nd,
+                                    dims, mxGetData(a),
+                                    mxIsComplex(a) ? mxGetImagData(a) : NULL) : NULL;
+        if (!node) mymx_fail(e, "mym:memory", "%s: cannot build array node", where);
+        return node;
+    }
+    if (mxIsStruct(a)) {
+        int nf = mxGetNumberOfFields(a), f;
+        const char **names = (const char **)mxMalloc(sizeof(char *) * (nf ? nf : 1));
+        for (f = 0; f < nf; f++) names[f] = mxGetFieldNameByNumber(a, f);
+        dims = copy_dims(t, a, &nd);
+        node = dims ? mym_new_struct(t, nd, dims, (uint32_t)nf, names) : NULL;
+        if (!node) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        n = mxGetNumberOfElements(a);
+        for (i = 0; i < n; i++)
+            for (f = 0; f < nf; f++) {
+                const mxArray *v = mxGetFieldByNumber(a, (mwIndex)i, f);
+                mym_node *c = encode_mx(t, v, depth + 1, e, where);
+                if (!c && v) return NULL;
+                node->children[i * nf + f] = c;
+            }
+        return node;
+    }
+    if (mxIsCell(a)) {
+        dims = copy_dims(t, a, &nd);
+        node = dims ? mym_new_cell(t, nd, dims) : NULL;
+        if (!node) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        n = mxGetNumberOfElements(a);
+        for (i = 0; i < n; i++) {
+            const mxArray *v = mxGetCell(a, (mwIndex)i);
+            mym_node *c = encode_mx(t, v, depth + 1, e, where);
+            if (!c && v) return NULL;
+            node->children[i] = c;
+        }
+        return node;
+    }
+    mymx_fail(e, "mym:placeholder", "%s: values of class '%s' cannot be serialized (only "
+             "numeric, logical, char, struct, cell and sparse arrays can)", where,
+             mxGetClassName(a));
+    return NULL;
+}
+
+int mym_value_to_blob(const mxArray *a, int compress, mym_buffer *out, mym_err *e)
+{
+    mym_tree *t = mym_tree_new();
+    mym_encode_opts o;
+    mym_error ce;
+    int rc;
+    e->id[0] = 0;
+    if (!t) return mymx_fail(e, "mym:memory", "out of memory");
+    t->root = encode_mx(t, a, 0, e, "{M}");
+    if (!t->root) {
+        mym_tree_free(t);
+        if (!e->id[0]) mymx_fail(e, "mym:memory", "out of memory");
+        return -1;
+    }
+    mym_encode_opts_init(&o);
+    o.header = MYM_HDR_MYM;
+    o.compress = compress ? MYM_COMPRESS_MYM : MYM_COMPRESS_NONE;
+    memset(&ce, 0, sizeof ce);
+    rc = mym_encode(t->root, &o, out, &ce);
+    mym_tree_free(t);
+    if (rc < 0) return mymx_fail(e, "mym:placeholder", "{M}: cannot serialize value: %s",
+                                ce.message);
+    return 0;
+}
+
+int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out, mym_err *e)
+{
+    int compressed = 0;
+    mym_error ce;
+    memset(&ce, 0, sizeof ce);
+    if (mym_compress(*data, *len, MYM_COMPRESS_MYM, 0, out, &compressed, &ce) < 0)
+        return mymx_fail(e, "mym:placeholder", "compression failed: %s", ce.message);
+    if (compressed) { *data = out->data; *len = out->len; }
+    return 0;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* decoding                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+static mwSize *mx_dims(const mym_node *n, mwSize *nd, mym_err *e, const char *where)
+{
+    uint32_t k = n->ndims < 2 ? 2 : n->ndims, i;
+    mwSize *d = (mwSize *)mxMalloc(sizeof(mwSize) * k);
+    if (n->ndims == 0) { d[0] = 1; d[1] = 1; }
+    else if (n->ndims == 1) { d[0] = (mwSize)n->dims[0]; d[1] = 1; }
+    else for (i = 0; i < n->ndims; i++) {
+        if (n->dims[i] > (uint64_t)((~(uint64_t)0) >> 2)) {
+            mymx_fail(e, "mym:blob", "%s: dimension too large", where);
+            return NULL;
+        }
+        d[i] = (mwSize)n->dims[i];
+    }
+    *nd = k;
+    return d;
+}
+
+static int is_field_name(const char *s)
+{
+    size_t i, n = strlen(s);
+    if (n == 0 || n > 63) return 0;
+    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) return 0;
+    for (i = 1; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static uint16_t unit_at(const void *p, size_t i)
+{
+    const uint8_t *b = (const uint8_t *)p + 2 * i;
+    return (uint16_t)(b[0] | (b[1] << 8));
+}
+
+static mxArray *decode_char(const mym_node *n, mym_err *e, const char *where)
+{
+    mwSize nd, *d = mx_dims(n, &nd, e, where);
+    size_t numel = (size_t)n->numel, i;
+    mxArray *a;
+    if (!d) return NULL;
+    if (n->flags & MYM_NF_CHAR8) {           /* legacy Octave-mym blob: one byte per char */
+        const uint8_t *b = (const uint8_t *)n->re;
+        a = mxCreateCharArray(nd, d);
+#ifdef HAVE_OCTAVE
+        if (numel) memcpy(mxGetChars(a), b, numel);
+#else
+        for (i = 0; i < numel; i++) mxGetChars(a)[i] = b[i];
+#endif
+        return a;
+    }
+#ifdef HAVE_OCTAVE
+    {
+        int ascii = 1;
+        char *c;
+        for (i = 0; i < numel; i++) if (unit_at(n->re, i) >= 0x80) { ascii = 0; break; }
+        if (ascii || nd != 2) {
+            a = mxCreateCharArray(nd, d);
+            c = mxGetChars(a);
+            /* N-d non-ASCII text has no UTF-8 layout with fixed dims: '?' marks the loss */
+            for (i = 0; i < numel; i++) {
+                uint16_t u = unit_at(n->re, i);
+                c[i] = (char)(u < 0x80 ? u : '?');
+            }
+            return a;
+        } else {
+            size_t rows = (size_t)d[0], cols = (size_t)d[1], r, k, maxlen = 0;
+            uint16_t *row = (uint16_t *)mxMalloc(2 * (cols + 1));
+            char **txt = (char **)mxMalloc(sizeof(char *) * (rows + 1));
+            size_t *tl = (size_t *)mxMalloc(sizeof(size_t) * (rows + 1));
+            mwSize od[2];
+            for (r = 0; r < rows; r++) {
+                size_t need = 0;
+                for (k = 0; k < cols; k++) row[k] = unit_at(n->re, r + k * rows);
+                mym_utf16_to_utf8(row, cols, 1, NULL, 0, &need);
+                txt[r] = (char *)mxMalloc(need + 1);
+                mym_utf16_to_utf8(row, cols, 1, txt[r], need + 1, &need);
+                tl[r] = need;
+                if (need > maxlen) maxlen = need;
+            }
+            od[0] = (mwSize)rows; od[1] = (mwSize)maxlen;
+            a = mxCreateCharArray(2, od);
+            c = mxGetChars(a);
+            /* rows whose UTF-8 is shorter are padded with spaces, as char() pads */
+            for (r = 0; r < rows; r++)
+                for (k = 0; k < maxlen; k++)
+                    c[r + k * rows] = k < tl[r] ? txt[r][k] : ' ';
+            return a;
+        }
+    }
+#else
+    a = mxCreateCharArray(nd, d);
+    if (numel) memcpy(mxGetChars(a), n->re, 2 * numel);
+    return a;
+#endif
+}
+
+static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where);
+
+static mxArray *decode_sparse(const mym_node *n, mym_err *e, const char *where)
+{
+    uint64_t k, cols = n->cols, rows = n->rows, nz = n->nzmax, used, prev = 0;
+    mxArray *a;
+    mwIndex *jc, *ir;
+    uint64_t v;
+    if (!((n->class_id == MYM_CLASS_DOUBLE) || (n->class_id == MYM_CLASS_LOGICAL && !n->is_complex))) {
+        mymx_fail(e, "mym:blob", "%s: sparse matrix of class id %u is not supported", where,
+                 (unsigned)n->class_id);
+        return NULL;
+    }
+    /* validate the compressed-column structure before handing it to MATLAB/Octave */
+    for (k = 0; k <= cols; k++) {
+        memcpy(&v, (const uint8_t *)n->jc + 8 * k, 8);
+        if ((k == 0 && v != 0) || v < prev || v > nz) {
+            mymx_fail(e, "mym:blob", "%s: corrupt sparse matrix (column index %llu)", where,
+                     (unsigned long long)k);
+            return NULL;
+        }
+        prev = v;
+    }
+    used = prev;
+    for (k = 0; k < used; k++) {
+        memcpy(&v, (const uint8_t *)n->ir + 8 * k, 8);
+        if (v >= rows) {
+            mymx_fail(e, "mym:blob", "%s: corrupt sparse matrix (row index %llu >= %llu)",
+                     where, (unsigned long long)v, (unsigned long long)rows);
+            return NULL;
+        }
+    }
+    if (n->class_id == MYM_CLASS_LOGICAL)
+        a = mxCreateSparseLogicalMatrix((mwSize)rows, (mwSize)cols, (mwSize)(nz ? nz : 1));
+    else
+        a = mxCreateSparse((mwSize)rows, (mwSize)cols, (mwSize)(nz ? nz : 1),
+                           n->is_complex ? mxCOMPLEX : mxREAL);
+    jc = mxGetJc(a); ir = mxGetIr(a);
+    for (k = 0; k <= cols; k++) { memcpy(&v, (const uint8_t *)n->jc + 8 * k, 8); jc[k] = (mwIndex)v; }
+    for (k = 0; k < nz; k++) {
+        memcpy(&v, (const uint8_t *)n->ir + 8 * k, 8);
+        ir[k] = (mwIndex)(k < used ? v : 0);
+    }
+    if (nz) {
+        memcpy(mxGetData(a), n->re, (size_t)nz * n->elem_size);
+        if (n->is_complex) memcpy(mxGetImagData(a), n->im, (size_t)nz * n->elem_size);
+    }
+    return a;
+}
+
+static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where)
+{
+    mwSize nd, *d;
+    mxArray *a;
+    size_t i, numel;
+    switch (n->kind) {
+    case MYM_ARRAY:
+        if (n->class_id == MYM_CLASS_CHAR) return decode_char(n, e, where);
+        if (!(n->class_id == MYM_CLASS_LOGICAL
+              || (n->class_id >= MYM_CLASS_DOUBLE && n->class_id <= MYM_CLASS_UINT64)))
+            break;
+        d = mx_dims(n, &nd, e, where);
+        if (!d) return NULL;
+        numel = (size_t)n->numel;
+        if (n->class_id == MYM_CLASS_LOGICAL) {
+            if (n->is_complex) {
+                mymx_fail(e, "mym:blob", "%s: complex logical array", where);
+                return NULL;
+            }
+            a = mxCreateLogicalArray(nd, d);
+        } else {
+            a = mxCreateNumericArray(nd, d, (mxClassID)n->class_id,
+                                     n->is_complex ? mxCOMPLEX : mxREAL);
+        }
+        if (numel) {
+            memcpy(mxGetData(a), n->re, numel * n->elem_size);
+            if (n->is_complex) memcpy(mxGetImagData(a), n->im, numel * n->elem_size);
+        }
+        return a;
+    case MYM_STRUCT: {
+        const char **names = (const char **)mxMalloc(sizeof(char *) * (n->nfields + 1));
+        uint32_t f;
+        for (f = 0; f < n->nfields; f++) {
+            if (!is_field_name(n->fields[f])) {
+                mymx_fail(e, "mym:blob", "%s: struct field name '%.64s' is not a valid MATLAB "
+                         "identifier", where, n->fields[f]);
+                return NULL;
+            }
+            names[f] = n->fields[f];
+        }
+        d = mx_dims(n, &nd, e, where);
+        if (!d) return NULL;
+        a = mxCreateStructArray(nd, d, (int)n->nfields, names);
+        numel = (size_t)n->numel;
+        for (i = 0; i < numel; i++)
+            for (f = 0; f < n->nfields; f++) {
+                mxArray *v = decode_node(n->children[i * n->nfields + f], e, where);
+                if (!v) return NULL;
+                mxSetFieldByNumber(a, (mwIndex)i, (int)f, v);
+            }
+        return a;
+    }
+    case MYM_CELL:
+        d = mx_dims(n, &nd, e, where);
+        if (!d) return NULL;
+        a = mxCreateCellArray(nd, d);
+        numel = (size_t)n->numel;
+        for (i = 0; i < numel; i++) {
+            mxArray *v = decode_node(n->children[i], e, where);
+            if (!v) return NULL;
+            mxSetCell(a, (mwIndex)i, v);
+        }
+        return a;
+    case MYM_SPARSE:
+        return decode_sparse(n, e, where);
+    default:
+        break;
+    }
+    mymx_fail(e, "mYm:CrossPlatform:Compatibility", "%s: the blob contains a value that only "
+             "DataJoint for Python can represent (dj0 encoding); store MATLAB-compatible values "
+             "(numeric/logical/char arrays, structs, cells) to share them with MATLAB", where);
+    return NULL;
+}
+
+static mxArray *raw_bytes(const uint8_t *p, size_t n)
+{
+    mxArray *a = mxCreateNumericMatrix((mwSize)n, 1, mxUINT8_CLASS, mxREAL);
+    if (n) memcpy(mxGetData(a), p, n);
+    return a;
+}
+
+/* A ZL123 envelope whose content is not a blob (e.g. {B} bytes that were compressed):
+ * give back the inflated bytes, which is what was stored. */
+static int inflate_raw(const uint8_t *p, size_t n, mxArray **out)
+{
+    uint64_t want;
+    uLongf got;
+    mxArray *a;
+    if (n < 14) return -1;
+    memcpy(&want, p + 6, 8);
+    if (want > ((uint64_t)1 << 34) || want / 1032 > n) return -1; /* deflate ratio bound */
+    a = mxCreateNumericMatrix((mwSize)want, 1, mxUINT8_CLASS, mxREAL);
+    got = (uLongf)want;
+    if (uncompress((Bytef *)mxGetData(a), &got, p + 14, (uLong)(n - 14)) != Z_OK
+        || got != want) {
+        mxDestroyArray(a);
+        return -1;
+    }
+    *out = a;
+    return 0;
+}
+
+int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *where,
+                      mxArray **out, mym_err *e)
+{
+    mym_decode_opts o;
+    mym_tree *t = NULL;
+    mym_error ce;
+    int rc;
+    e->id[0] = 0;
+    if (is_null) {
+        mwSize d[2] = {0, 0};
+        *out = mxCreateCharArray(2, d);
+        return 0;
+    }
+    mym_decode_opts_init(&o);
+    memset(&ce, 0, sizeof ce);
+    rc = mym_decode(data, len, &o, &t, &ce);
+    if (rc == MYM_E_HEADER) {
+        if (len >= 14 && memcmp(data, "ZL123\0", 6) == 0) {
+            if (inflate_raw(data, len, out) == 0) return 0;
+            return mymx_fail(e, "mym:blob", "%s: corrupt compressed blob (zlib stream invalid)",
+                            where);
+        }
+        *out = raw_bytes(data, len);
+        return 0;
+    }
+    if (rc < 0) {
+        mym_tree_free(t);
+        if (ce.offset >= 0)
+            return mymx_fail(e, "mym:blob", "%s: corrupt blob: %s (at byte %lld%s)", where,
+                            ce.message, (long long)ce.offset,
+                            ce.in_inflated ? " of the decompressed data" : "");
+        return mymx_fail(e, "mym:blob", "%s: corrupt blob: %s", where, ce.message);
+    }
+    if (t->header == MYM_HDR_DJ0) {
+        mym_tree_free(t);
+        return mymx_fail(e, "mYm:CrossPlatform:Compatibility", "%s: the blob was written by "
+                        "DataJoint for Python in its dj0 format, which MATLAB cannot represent; "
+                        "store MATLAB-compatible values to share them with MATLAB", where);
+    }
+    *out = decode_node(t->root, e, where);
+    mym_tree_free(t);
+    return *out ? 0 : -1;
+}

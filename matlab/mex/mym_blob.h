@@ -1,0 +1,28 @@
+/*
+ * mym_blob.h -- bridge between MATLAB/Octave values (mxArray) and the shared codec's node tree.
+ *
+ * Chars are always written as UTF-16 units (what MATLAB writes), also under Octave where an
+ * mxChar is one UTF-8 byte; on reading they are converted back. dj0 blobs (DataJoint for
+ * Python's native format) are refused with mYm:CrossPlatform:Compatibility, the identifier the
+ * original mym uses, so existing MATLAB code that catches it keeps working.
+ */
+#ifndef MYM_BLOB_H
+#define MYM_BLOB_H
+
+#include "mym_util.h"
+#include "mym_codec.h"
+
+/* Serialize a MATLAB value ({M}); compress under mym's rule unless `compress` is 0.
+ * On success out->data (malloc) holds the blob; caller frees with mym_buffer_free. */
+int mym_value_to_blob(const mxArray *a, int compress, mym_buffer *out, mym_err *e);
+
+/* Wrap raw bytes ({B}, {F}) in the compression envelope when mym's rule says so.
+ * *data/*len are replaced by the envelope when compressed (out then owns it). */
+int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out, mym_err *e);
+
+/* Decode a stored blob into a MATLAB value. NULL data gives '' (0x0 char). Bytes that are not
+ * a blob come back as an Nx1 uint8 column. `where` names the source for error messages. */
+int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *where,
+                      mxArray **out, mym_err *e);
+
+#endif
