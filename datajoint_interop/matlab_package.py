@@ -1,0 +1,129 @@
+"""Use a MATLAB package folder (``+lab``) of classdef table files directly from Python.
+
+``dj.matlab_package(schema, "path/to/+lab")`` reads every classdef file, builds one Python class
+per table with the MATLAB definition, declares the tables in dependency order (each ``-> lab.X``
+resolved to the class built from ``X.m``) and returns them in a module. A lab that writes its
+pipeline in MATLAB can thus create or open it from Python without translating a single line.
+"""
+import os
+import types
+
+import networkx as nx
+
+from .definition import parse_matlab_class
+from .errors import DefinitionError
+
+__all__ = ["matlab_package", "read_matlab_package"]
+
+
+def read_matlab_package(path):
+    """Parse the folder; return (package name, {class name: MatlabClass}) for its table classes."""
+    path = os.path.abspath(os.fspath(path))
+    if not os.path.isdir(path):
+        raise DefinitionError(f"MATLAB package folder {path!r} does not exist")
+    package = os.path.basename(path.rstrip(os.sep)).lstrip("+")
+    if not package:
+        raise DefinitionError(f"Cannot tell the package name of {path!r}")
+    classes = {}
+    for filename in sorted(os.listdir(path)):
+        if not filename.endswith(".m"):
+            continue
+        file_path = os.path.join(path, filename)
+        with open(file_path, encoding="utf-8") as file:
+            source = file.read()
+        try:
+            parsed = parse_matlab_class(source, package, file_path)
+        except DefinitionError as error:
+            raise DefinitionError(f"{file_path}: {error}") from None
+        if parsed is None:
+            continue
+        if parsed.name != filename[:-2]:
+            raise DefinitionError(f"{file_path}: the file defines class {parsed.name}, expected {filename[:-2]}")
+        classes[parsed.name] = parsed
+    return package, classes
+
+
+def _declaration_order(package, classes):
+    """Masters (with their parts) in an order where every referenced table comes first."""
+    owner = {}
+    for name, parsed in classes.items():
+        if parsed.tier == "part":
+            master = _local_name(parsed.master, package)
+            if master not in classes or classes[master].tier == "part":
+                raise DefinitionError(f"{parsed.path}: the master {parsed.master} is not a table class of "
+                                      f"package {package}")
+            if not name.startswith(master) or len(name) == len(master):
+                raise DefinitionError(f"{parsed.path}: a part class name must start with its master's name "
+                                      f"({master}) followed by the part name")
+            owner[name] = master
+        else:
+            owner[name] = name
+    graph = nx.DiGraph()
+    graph.add_nodes_from(sorted(set(owner.values())))
+    for name, parsed in classes.items():
+        for fk in parsed.model.foreign_keys:
+            target = _local_name(fk.ref, package)
+            if target is None:
+                continue
+            if target not in owner:
+                raise DefinitionError(f"{parsed.path}, line {fk.line_no}: {fk.ref} is not a table class of "
+                                      f"package {package}")
+            if owner[target] != owner[name]:
+                graph.add_edge(owner[target], owner[name])
+    try:
+        return list(nx.lexicographical_topological_sort(graph)), owner
+    except nx.NetworkXUnfeasible:
+        cycle = " -> ".join(a for a, _ in nx.find_cycle(graph))
+        raise DefinitionError(f"Package {package} has cyclic references: {cycle}") from None
+
+
+def _local_name(ref, package):
+    pkg, _, name = ref.rpartition(".")
+    return name if pkg == package else None
+
+
+def matlab_package(schema, path, *, packages=None, module_name=None):
+    """Declare (or bind to) the tables of a MATLAB package folder in ``schema``.
+
+    ``packages`` maps other package names to objects holding their classes (a module, a dict, or a
+    previous result of this function) so that ``-> other.Table`` can be resolved. Returns a module
+    with one class per MATLAB class; parts are also nested in their masters (``Scan.Unit``).
+    """
+    from .user_tables import Computed, Imported, Lookup, Manual, Part
+
+    tiers = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed, "part": Part}
+    package, parsed = read_matlab_package(path)
+    order, owner = _declaration_order(package, parsed)
+    module = types.ModuleType(module_name or package)
+    module.__file__ = os.path.abspath(os.fspath(path))
+    built = {}
+
+    def resolver(ref):
+        pkg, _, name = ref.rpartition(".")
+        if pkg == package:
+            if name not in built:
+                raise DefinitionError(f"{ref} is not a table class of package {package}")
+            return built[name]
+        source = (packages or {}).get(pkg)
+        if source is None:
+            raise DefinitionError(f"Unknown MATLAB package {pkg!r} in reference {ref}: pass "
+                                  f"packages={{'{pkg}': <module with its classes>}}")
+        found = source.get(name) if isinstance(source, dict) else getattr(source, name, None)
+        if found is None:
+            raise DefinitionError(f"Package {pkg} has no table class {name}")
+        return found
+
+    for name, info in parsed.items():
+        attributes = {"definition": info.model, "_definition_language": "matlab", "_resolver": staticmethod(resolver),
+                      "__module__": module.__name__, "__doc__": info.model.comment or None}
+        built[name] = type(name, (tiers[info.tier],), attributes)
+    for name, info in parsed.items():
+        if info.tier == "part":
+            master = owner[name]
+            setattr(built[master], name[len(master):], built[name])
+    for master in order:
+        schema(built[master], context={})
+    for name, cls in built.items():
+        setattr(module, name, cls)
+    module.schema = schema
+    return module
