@@ -1,0 +1,510 @@
+classdef GeneralRelvar < handle
+    % A query expression. Operators never modify their operands: each returns a
+    % new object, so handle semantics are safe without copying support (absent
+    % in Octave). Tables are GeneralRelvars whose operator is 'table'.
+
+    properties (SetAccess = protected)
+        op = ''               % 'table', 'proj', 'join', 'aggr', 'union'
+        operands = {}
+        projArgs = {}
+        restrictions = {}     % each: struct('negate', tf, 'cond', condition)
+    end
+
+    methods
+        function self = GeneralRelvar(op, operands, projArgs, restrictions)
+            if nargin >= 1
+                self.op = op;
+                self.operands = operands;
+                if nargin >= 3
+                    self.projArgs = projArgs;
+                end
+                if nargin >= 4
+                    self.restrictions = restrictions;
+                end
+            end
+        end
+
+        function c = conn(self)
+            c = self.operands{1}.conn();
+        end
+
+        % ---------------- operators ----------------
+
+        function r = and(self, cond)
+            % rel & cond: string, struct (array = OR), cell (= AND), or relation
+            r = self.withRestriction(struct('negate', false, 'cond', {{cond}}));
+        end
+
+        function r = minus(self, cond)
+            r = self.withRestriction(struct('negate', true, 'cond', {{cond}}));
+        end
+
+        function r = restrict(self, varargin)
+            r = self;
+            for i = 1:numel(varargin)
+                r = r & varargin{i};
+            end
+        end
+
+        function r = mtimes(self, other)
+            checkRelvar(other, '*');
+            r = dj.internal.GeneralRelvar('join', {self, other});
+        end
+
+        function r = plus(self, other)
+            checkRelvar(other, '+');
+            r = dj.internal.GeneralRelvar('union', {self, other});
+        end
+
+        function r = proj(self, varargin)
+            % proj(rel, 'attr', 'old->new', 'expr->name', '*'); the primary key is always kept
+            for i = 1:numel(varargin)
+                if ~ischar(varargin{i})
+                    error('DataJoint:proj:badArgument', 'proj arguments must be strings like ''attr'', ''old->new'' or ''expr->name''');
+                end
+            end
+            r = dj.internal.GeneralRelvar('proj', {self}, varargin);
+        end
+
+        function r = pro(self, varargin)
+            r = proj(self, varargin{:});
+        end
+
+        function r = aggr(self, other, varargin)
+            % aggr(A, B, 'count(*)->n', ...): one row per row of A, B grouped into it
+            checkRelvar(other, 'aggr');
+            if isempty(varargin)
+                error('DataJoint:aggr:badArgument', 'aggr needs at least one ''expr->name'' argument');
+            end
+            r = dj.internal.GeneralRelvar('aggr', {self, other}, varargin);
+        end
+
+        % ---------------- fetching ----------------
+
+        function n = count(self)
+            q = self.compile();
+            sql = sprintf('SELECT count(*) AS n FROM (%s) AS `$cnt`', selectSql(q, {}));
+            res = self.conn().query(sql, q.args{:});
+            n = double(res.n(1));
+        end
+
+        function tf = exists(self)
+            q = self.compile();
+            sql = sprintf('SELECT EXISTS(%s) AS e', selectSql(q, {}));
+            res = self.conn().query(sql, q.args{:});
+            tf = logical(res.e(1));
+        end
+
+        function n = length(self)
+            n = self.count();
+        end
+
+        function tf = isempty(self)
+            tf = ~self.exists();
+        end
+
+        function varargout = fetch(self, varargin)
+            % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array
+            [names, suffix] = parseFetchArgs(self, varargin, true);
+            s = self.fetchStruct(names, suffix);
+            varargout{1} = s;
+            if nargout > 1
+                for i = 2:nargout
+                    varargout{i} = [];
+                end
+            end
+        end
+
+        function varargout = fetchn(self, varargin)
+            % [a, b] = fetchn(rel, 'a', 'b', ...) -> one column per attribute
+            [names, suffix] = parseFetchArgs(self, varargin, false);
+            if numel(names) < max(1, nargout)
+                error('DataJoint:fetch:badArgument', 'fetchn needs one attribute name per output');
+            end
+            s = self.fetchStruct(names, suffix, true);
+            h = self.header();
+            for i = 1:max(1, nargout)
+                a = h(strcmp({h.name}, names{i}));
+                vals = {s.(names{i})};
+                if a.isNumeric && ~a.isBlob
+                    v = cellfun(@(x) double(x), vals);
+                    varargout{i} = v(:); %#ok<AGROW>
+                else
+                    varargout{i} = vals(:); %#ok<AGROW>
+                end
+            end
+        end
+
+        function varargout = fetch1(self, varargin)
+            % [a, b] = fetch1(rel, 'a', 'b'): exactly one row
+            [names, suffix] = parseFetchArgs(self, varargin, false);
+            if numel(names) < max(1, nargout)
+                error('DataJoint:fetch:badArgument', 'fetch1 needs one attribute name per output');
+            end
+            s = self.fetchStruct(names, suffix, true);
+            if numel(s) ~= 1
+                error('DataJoint:fetch1:notOneRow', 'fetch1 expects exactly one row, the query returned %d', numel(s));
+            end
+            for i = 1:max(1, nargout)
+                varargout{i} = s.(names{i}); %#ok<AGROW>
+            end
+        end
+
+        function h = header(self)
+            q = self.compile();
+            h = q.header;
+        end
+
+        function names = primaryKey(self)
+            h = self.header();
+            names = {h([h.inKey]).name};
+        end
+
+        function [sql, args] = sql(self)
+            q = self.compile();
+            sql = selectSql(q, {});
+            args = q.args;
+        end
+
+        function disp(self)
+            h = self.header();
+            keys = {h([h.inKey]).name};
+            rest = {h(~[h.inKey]).name};
+            fprintf('  %s  (%s | %s)\n', class(self), strjoin(keys, ', '), strjoin(rest, ', '));
+        end
+    end
+
+    methods (Hidden)
+        function r = withRestriction(self, restriction)
+            % the same query with one more restriction
+            r = dj.internal.GeneralRelvar(self.op, self.operands, self.projArgs, ...
+                [self.restrictions {restriction}]);
+        end
+
+        function q = compileBase(self)
+            % the query before this object's own restrictions
+            switch self.op
+                case 'proj'
+                    q = compileProj(self.operands{1}.compile(), self.projArgs);
+                case 'join'
+                    a = self.operands{1}.compile();
+                    b = self.operands{2}.compile();
+                    q = compileJoin(a, b);
+                case 'union'
+                    q = compileUnion(self.operands{1}.compile(), self.operands{2}.compile());
+                case 'aggr'
+                    q = compileAggr(self.operands{1}.compile(), self.operands{2}.compile(), self.projArgs);
+                otherwise
+                    error('DataJoint:internal', 'unknown operator %s', self.op);
+            end
+        end
+
+        function q = compile(self)
+            % struct: header, from, fromArgs, where (cell), whereArgs, args, plain
+            q = self.compileBase();
+            if ~isempty(self.restrictions)
+                if ~q.plain
+                    q = subquery(q);
+                end
+                for i = 1:numel(self.restrictions)
+                    r = self.restrictions{i};
+                    [c, cargs] = dj.internal.makeCondition(r.cond{1}, q.header, r.negate);
+                    q.where{end+1} = c;
+                    q.whereArgs = [q.whereArgs cargs];
+                end
+            end
+            q.args = [q.fromArgs q.whereArgs];
+        end
+
+        function [sql, args] = sqlFor(self, names)
+            % SELECT of the named attributes, for use as a subquery
+            q = self.compile();
+            sql = selectPlain(q, names);
+            args = q.args;
+        end
+
+        function s = fetchStruct(self, names, suffix, keepAll)
+            if nargin < 4
+                keepAll = false;
+            end
+            q = self.compile();
+            if isempty(names)
+                names = {q.header.name};
+            end
+            sql = [selectSql(q, names) suffix];
+            res = self.conn().query(sql, q.args{:});
+            s = dj.internal.resultToStruct(res, names);
+            if ~keepAll
+                s = s(:);
+            end
+        end
+    end
+end
+
+
+% ---------------- local functions ----------------
+
+function checkRelvar(x, op)
+if ~isa(x, 'dj.internal.GeneralRelvar')
+    error('DataJoint:query:badOperand', 'The operand of %s must be a relation, got %s', op, class(x));
+end
+end
+
+
+function [names, suffix] = parseFetchArgs(rel, args, allowStar)
+h = rel.header();
+all = {h.name};
+names = {};
+suffix = '';
+star = false;
+for i = 1:numel(args)
+    a = args{i};
+    if ~ischar(a)
+        error('DataJoint:fetch:badArgument', 'fetch arguments must be attribute names or SQL clauses');
+    end
+    t = strtrim(a);
+    if strcmp(t, '*')
+        star = true;
+    elseif ~isempty(regexp(t, '^(ORDER\s+BY|LIMIT)\s', 'once', 'ignorecase'))
+        if ~isempty(regexp(t, '[;]', 'once'))
+            error('DataJoint:fetch:badArgument', 'Invalid clause "%s"', t);
+        end
+        suffix = [suffix ' ' t]; %#ok<AGROW>
+    elseif any(strcmp(t, all))
+        names{end+1} = t; %#ok<AGROW>
+    else
+        error('DataJoint:fetch:unknownAttribute', 'Unknown attribute "%s": the query has %s', t, strjoin(all, ', '));
+    end
+end
+if allowStar
+    if star
+        names = all;
+    else
+        names = unique([{h([h.inKey]).name} names], 'stable');
+    end
+elseif star
+    names = unique([names all], 'stable');
+end
+end
+
+
+function sql = selectSql(q, names)
+% SELECT list for the given attribute names (all when empty)
+h = q.header;
+if isempty(names)
+    names = {h.name};
+end
+cols = cell(1, numel(names));
+for i = 1:numel(names)
+    a = h(strcmp({h.name}, names{i}));
+    cols{i} = columnSql(a, true);
+end
+sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
+if ~isempty(q.where)
+    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
+end
+end
+
+
+function s = columnSql(a, forOutput)
+qn = dj.internal.quoteId(a.name);
+if isempty(a.expr)
+    src = qn;
+else
+    src = a.expr;
+end
+if forOutput && a.isUuid
+    % uuids travel as hyphenated text so MATLAB sees the same values as Python
+    src = sprintf(['LOWER(CONCAT_WS(''-'',SUBSTR(HEX(%s),1,8),SUBSTR(HEX(%s),9,4),' ...
+        'SUBSTR(HEX(%s),13,4),SUBSTR(HEX(%s),17,4),SUBSTR(HEX(%s),21,12)))'], src, src, src, src, src);
+end
+if strcmp(src, qn)
+    s = qn;
+else
+    s = sprintf('%s AS %s', src, qn);
+end
+end
+
+
+function q = subquery(q)
+% wrap q so that its attributes become plain columns of a derived table
+n = dj.internal.aliasCounter();
+inner = q.header;
+cols = cell(1, numel(inner));
+for i = 1:numel(inner)
+    cols{i} = columnSql(inner(i), false);
+end
+sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
+if ~isempty(q.where)
+    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
+end
+q.from = sprintf('(%s) AS `$s%d`', sql, n);
+q.fromArgs = [q.fromArgs q.whereArgs];
+q.where = {};
+q.whereArgs = {};
+for i = 1:numel(q.header)
+    q.header(i).expr = '';
+end
+q.plain = true;
+q.projected = false;
+end
+
+
+function q = compileProj(q, args)
+h = q.header;
+if any(~cellfun(@isempty, {h.expr})) || q.projected
+    q = subquery(q);
+    h = q.header;
+end
+keep = [h.inKey];
+renames = {};
+computed = {};
+for i = 1:numel(args)
+    a = strtrim(args{i});
+    if strcmp(a, '*')
+        keep(:) = true;
+        continue
+    end
+    m = regexp(a, '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
+    if isempty(m)
+        k = find(strcmp({h.name}, a));
+        if isempty(k)
+            error('DataJoint:proj:unknownAttribute', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
+        end
+        keep(k) = true;
+    elseif any(strcmp({h.name}, m.src))
+        renames(end+1, :) = {m.src, m.name}; %#ok<AGROW>
+    else
+        computed(end+1, :) = {m.src, m.name}; %#ok<AGROW>
+    end
+end
+header = h;
+for i = 1:size(renames, 1)
+    k = find(strcmp({h.name}, renames{i, 1}));
+    if keep(k) && ~h(k).inKey
+        % 'a', 'a->b' keeps both; primary key attributes are renamed in place
+        header(end+1) = h(k); %#ok<AGROW>
+        k = numel(header);
+    end
+    keep(k) = true;
+    header(k).expr = dj.internal.quoteId(renames{i, 1});
+    header(k).name = renames{i, 2};
+end
+keep = [keep true(1, numel(header) - numel(keep))];
+header = header(keep);
+for i = 1:size(computed, 1)
+    a = dj.internal.makeAttribute(computed{i, 2}, 'double', 'double', false, true, '', '', '');
+    a.expr = ['(' computed{i, 1} ')'];
+    header(end+1) = a; %#ok<AGROW>
+end
+names = {header.name};
+if numel(unique(names)) ~= numel(names)
+    error('DataJoint:proj:duplicateAttribute', 'proj produces duplicate attribute names: %s', strjoin(names, ', '));
+end
+q.header = header;
+q.plain = false;
+q.projected = true;
+end
+
+
+function q = compileJoin(a, b)
+if ~a.plain || a.projected
+    a = subquery(a);
+end
+if ~b.plain || b.projected
+    b = subquery(b);
+end
+ha = a.header;
+hb = b.header;
+q.header = ha;
+for i = 1:numel(hb)
+    k = find(strcmp({ha.name}, hb(i).name));
+    if isempty(k)
+        q.header(end+1) = hb(i);
+    else
+        q.header(k).inKey = ha(k).inKey || hb(i).inKey;
+    end
+end
+q.from = sprintf('%s NATURAL JOIN %s', a.from, b.from);
+q.fromArgs = [a.fromArgs b.fromArgs];
+q.where = [a.where b.where];
+q.whereArgs = [a.whereArgs b.whereArgs];
+q.plain = true;
+q.projected = false;
+end
+
+
+function q = compileUnion(a, b)
+na = sort({a.header.name});
+nb = sort({b.header.name});
+if ~isequal(na, nb)
+    error('DataJoint:union:incompatible', 'Union requires the same attributes on both sides: (%s) vs (%s)', ...
+        strjoin(na, ', '), strjoin(nb, ', '));
+end
+names = {a.header.name};
+a.args = [a.fromArgs a.whereArgs];
+b.args = [b.fromArgs b.whereArgs];
+n = dj.internal.aliasCounter();
+q.header = a.header;
+for i = 1:numel(q.header)
+    q.header(i).expr = '';
+end
+q.from = sprintf('((%s) UNION (%s)) AS `$u%d`', selectPlain(a, names), selectPlain(b, names), n);
+q.fromArgs = [a.args b.args];
+q.where = {};
+q.whereArgs = {};
+q.plain = true;
+q.projected = false;
+end
+
+
+function sql = selectPlain(q, names)
+cols = cell(1, numel(names));
+for i = 1:numel(names)
+    cols{i} = columnSql(q.header(strcmp({q.header.name}, names{i})), false);
+end
+sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
+if ~isempty(q.where)
+    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
+end
+end
+
+
+function q = compileAggr(a, b, args)
+% one row per row of A (LEFT JOIN), B grouped by A's primary key
+if ~a.plain || a.projected
+    a = subquery(a);
+end
+b = subquery(b);
+key = {a.header([a.header.inKey]).name};
+header = a.header;
+for i = 1:numel(args)
+    m = regexp(strtrim(args{i}), '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
+    if isempty(m)
+        error('DataJoint:aggr:badArgument', 'aggr arguments must look like ''expr->name'', got "%s"', args{i});
+    end
+    c = dj.internal.makeAttribute(m.name, 'double', 'double', false, true, '', '', '');
+    c.expr = ['(' m.src ')'];
+    header(end+1) = c; %#ok<AGROW>
+end
+cols = cell(1, numel(header));
+for i = 1:numel(header)
+    cols{i} = columnSql(header(i), false);
+end
+sql = sprintf('SELECT %s FROM %s NATURAL LEFT JOIN %s', strjoin(cols, ','), a.from, b.from);
+if ~isempty(a.where)
+    sql = [sql ' WHERE ' strjoin(a.where, ' AND ')];
+end
+sql = [sql ' GROUP BY ' strjoin(cellfun(@dj.internal.quoteId, key, 'UniformOutput', false), ',')];
+n = dj.internal.aliasCounter();
+q.from = sprintf('(%s) AS `$g%d`', sql, n);
+q.fromArgs = [a.fromArgs b.fromArgs a.whereArgs];
+q.where = {};
+q.whereArgs = {};
+for i = 1:numel(header)
+    header(i).expr = '';
+end
+q.header = header;
+q.plain = true;
+q.projected = false;
+end

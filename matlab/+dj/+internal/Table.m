@@ -1,0 +1,275 @@
+classdef Table < dj.internal.GeneralRelvar
+    % A base table: heading from the database, plus the operations that change
+    % data (insert, delete, update). Restricting a table gives a table of the
+    % same class, so del/update/populate work on restricted tables.
+
+    properties (SetAccess = protected)
+        fullName = ''      % `db`.`table`
+        dbName = ''
+        tableName = ''
+        connection = []
+    end
+
+    methods
+        function self = Table(connection, dbName, tableName)
+            if nargin >= 3
+                self.setIdentity(connection, dbName, tableName);
+            end
+        end
+
+        function c = conn(self)
+            self.ensureIdentity();
+            c = self.connection;
+        end
+
+        function h = heading(self)
+            self.ensureIdentity();
+            h = self.connection.heading(self.dbName, self.tableName);
+        end
+
+        function n = className(self)
+            n = class(self);
+        end
+
+        % ---------------- writing ----------------
+
+        function insert(self, tuples, mode)
+            % insert(rel, structArray [, 'IGNORE' | 'REPLACE'])
+            if nargin < 3
+                mode = '';
+            end
+            switch upper(mode)
+                case ''
+                    verb = 'INSERT';
+                case 'IGNORE'
+                    verb = 'INSERT IGNORE';
+                case 'REPLACE'
+                    verb = 'REPLACE';
+                otherwise
+                    error('DataJoint:insert:badArgument', 'insert mode must be ''IGNORE'' or ''REPLACE'', got "%s"', mode);
+            end
+            h = self.heading();
+            attrs = h.attrs;
+            names = {attrs.name};
+            if iscell(tuples)
+                if size(tuples, 2) ~= numel(names)
+                    error('DataJoint:insert:badArgument', ...
+                        'A cell array inserted into %s must have %d columns (%s)', self.fullName, numel(names), strjoin(names, ', '));
+                end
+                tuples = cell2struct(tuples, names, 2);
+            end
+            if ~isstruct(tuples)
+                error('DataJoint:insert:badArgument', 'insert into %s expects a struct array, got %s', self.fullName, class(tuples));
+            end
+            if isempty(tuples)
+                return
+            end
+            fields = fieldnames(tuples);
+            unknown = fields(~ismember(fields, names));
+            if ~isempty(unknown)
+                error('DataJoint:insert:unknownAttribute', 'Table %s has no attribute "%s" (attributes: %s)', ...
+                    self.fullName, unknown{1}, strjoin(names, ', '));
+            end
+            missing = h.primaryKey(~ismember(h.primaryKey, fields));
+            if ~isempty(missing)
+                error('DataJoint:insert:missingAttribute', 'Insert into %s is missing primary key attribute "%s"', ...
+                    self.fullName, missing{1});
+            end
+            cols = attrs(ismember(names, fields));
+            colSql = strjoin(cellfun(@dj.internal.quoteId, {cols.name}, 'UniformOutput', false), ',');
+            batch = 500;
+            for first = 1:batch:numel(tuples)
+                rows = tuples(first:min(numel(tuples), first+batch-1));
+                rowSql = cell(1, numel(rows));
+                args = {};
+                for i = 1:numel(rows)
+                    vals = cell(1, numel(cols));
+                    for j = 1:numel(cols)
+                        a = cols(j);
+                        v = rows(i).(a.name);
+                        if isNull(v, a)
+                            if a.inKey || (~a.nullable && ~a.isBlob)
+                                error('DataJoint:insert:missingValue', 'Attribute "%s" of %s cannot be NULL', a.name, self.fullName);
+                            end
+                            vals{j} = 'NULL';
+                        else
+                            [vals{j}, va] = dj.internal.valueSql(v, a, 'insert');
+                            args = [args va]; %#ok<AGROW>
+                        end
+                    end
+                    rowSql{i} = ['(' strjoin(vals, ',') ')'];
+                end
+                self.connection.query(sprintf('%s INTO %s (%s) VALUES %s', verb, self.fullName, colSql, ...
+                    strjoin(rowSql, ',')), args{:});
+            end
+        end
+
+        function insert1(self, tuple, varargin)
+            insert(self, tuple, varargin{:});
+        end
+
+        function inserti(self, tuples)
+            insert(self, tuples, 'IGNORE');
+        end
+
+        function update(self, attrName, value)
+            % update(rel & key, 'attr', value): change one secondary attribute of one row
+            h = self.heading();
+            k = find(strcmp({h.attrs.name}, attrName));
+            if isempty(k)
+                error('DataJoint:update:unknownAttribute', 'Table %s has no attribute "%s"', self.fullName, attrName);
+            end
+            a = h.attrs(k);
+            if a.inKey
+                error('DataJoint:update:primaryKey', 'Cannot update primary key attribute "%s" of %s', attrName, self.fullName);
+            end
+            n = self.count();
+            if n ~= 1
+                error('DataJoint:update:notOneRow', 'update must affect exactly one row of %s; the restriction selects %d', self.fullName, n);
+            end
+            q = self.compile();
+            if nargin < 3 || isNull(value, a)
+                if ~a.nullable
+                    error('DataJoint:update:missingValue', 'Attribute "%s" of %s cannot be NULL', attrName, self.fullName);
+                end
+                valSql = 'NULL';
+                vargs = {};
+            else
+                [valSql, vargs] = dj.internal.valueSql(value, a, 'update');
+            end
+            sql = sprintf('UPDATE %s SET %s=%s', self.fullName, dj.internal.quoteId(attrName), valSql);
+            if ~isempty(q.where)
+                sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
+            end
+            self.connection.query(sql, vargs{:}, q.whereArgs{:});
+        end
+
+        function delQuick(self)
+            % delete the selected rows without cascading or asking
+            q = self.compile();
+            sql = ['DELETE FROM ' self.fullName];
+            if ~isempty(q.where)
+                sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
+            end
+            self.connection.query(sql, q.whereArgs{:});
+        end
+
+        function n = del(self, prompt)
+            % del(rel [, prompt]): delete rows and everything depending on them,
+            % in one transaction, after confirmation when prompt (default:
+            % the 'safemode' setting) is true.
+            if nargin < 2
+                prompt = dj.config('safemode');
+            end
+            plan = dj.internal.deletePlan(self);
+            counts = zeros(1, numel(plan));
+            for i = 1:numel(plan)
+                counts(i) = plan{i}.count();
+            end
+            n = counts(end);
+            if ~any(counts)
+                fprintf('Nothing to delete\n');
+                return
+            end
+            if prompt
+                for i = numel(plan):-1:1
+                    if counts(i)
+                        fprintf('%8d rows from %s\n', counts(i), plan{i}.fullName);
+                    end
+                end
+                answer = input('Proceed to delete? yes/no > ', 's');
+                if ~strcmpi(strtrim(answer), 'yes')
+                    fprintf('Delete cancelled\n');
+                    n = 0;
+                    return
+                end
+            end
+            c = self.connection;
+            started = ~c.inTransaction;
+            if started
+                c.startTransaction();
+            end
+            try
+                for i = 1:numel(plan)
+                    if counts(i)
+                        plan{i}.delQuick();
+                    end
+                end
+                if started
+                    c.commitTransaction();
+                end
+            catch err
+                if started
+                    c.cancelTransaction();
+                end
+                rethrow(err);
+            end
+        end
+
+        function drop(self, prompt)
+            % drop the table and its dependent tables
+            if nargin < 2
+                prompt = dj.config('safemode');
+            end
+            plan = dj.internal.deletePlan(self, true);
+            names = unique(cellfun(@(r) r.fullName, plan, 'UniformOutput', false), 'stable');
+            if prompt
+                fprintf('Dropping %s\n', strjoin(names, ', '));
+                answer = input('Proceed? yes/no > ', 's');
+                if ~strcmpi(strtrim(answer), 'yes')
+                    return
+                end
+            end
+            for i = 1:numel(names)
+                self.connection.query(['DROP TABLE IF EXISTS ' names{i}]);
+                self.connection.forgetHeading(names{i});
+            end
+        end
+
+        function kids = children(self)
+            % {fullName, attrMap} of tables referencing this one
+            self.ensureIdentity();
+            kids = self.connection.children(self.dbName, self.tableName);
+        end
+    end
+
+    methods (Hidden)
+        function setIdentity(self, connection, dbName, tableName)
+            self.connection = connection;
+            self.dbName = dbName;
+            self.tableName = tableName;
+            self.fullName = [dj.internal.quoteId(dbName) '.' dj.internal.quoteId(tableName)];
+            self.op = 'table';
+        end
+
+        function ensureIdentity(self)
+            % subclasses bind their table lazily
+        end
+
+        function r = withRestriction(self, restriction)
+            r = self.emptyCopy();
+            r.restrictions = [self.restrictions {restriction}];
+        end
+
+        function r = emptyCopy(self)
+            r = dj.internal.Table(self.conn(), self.dbName, self.tableName);
+        end
+
+        function q = compileBase(self)
+            h = self.heading();
+            q.header = h.attrs;
+            q.from = self.fullName;
+            q.fromArgs = {};
+            q.where = {};
+            q.whereArgs = {};
+            q.plain = true;
+            q.projected = false;
+        end
+    end
+end
+
+
+function tf = isNull(v, a)
+tf = (isnumeric(v) && isempty(v) && ~a.isBlob) || ...
+    (isnumeric(v) && isscalar(v) && isnan(v) && ~a.isBlob && a.nullable);
+end

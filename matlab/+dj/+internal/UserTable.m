@@ -1,0 +1,74 @@
+classdef UserTable < dj.internal.Table
+    % A table bound to a classdef file in a +package: the package gives the
+    % schema, the class name and tier give the table name, and the file's first
+    % comment block gives the definition, declared on first use.
+
+    methods
+        function self = UserTable()
+            self.op = 'table';
+        end
+
+        function s = schema(self)
+            s = self.conn().schemaOf(packageOf(class(self)));
+        end
+
+        function p = tierPrefix(self) %#ok<MANU>
+            error('DataJoint:notImplemented', 'Use dj.Manual, dj.Lookup, dj.Imported, dj.Computed or dj.Part');
+        end
+
+        function name = plainTableName(self)
+            name = [self.tierPrefix() dj.internal.fromCamelCase(classBase(class(self)))];
+        end
+
+        function sql = declarationSql(self)
+            % the CREATE TABLE statement this class declares
+            s = feval([packageOf(class(self)) '.getSchema']);
+            [sql] = dj.internal.declareClass(class(self), s, self.plainTableName());
+        end
+    end
+
+    methods (Hidden)
+        function ensureIdentity(self)
+            if ~isempty(self.tableName)
+                return
+            end
+            cls = class(self);
+            s = feval([packageOf(cls) '.getSchema']);
+            name = self.plainTableName();
+            self.setIdentity(s.conn, s.dbname, name);
+            if ~s.conn.tableExists(s.dbname, name)
+                sql = dj.internal.declareClass(cls, s, name);
+                s.conn.query(sql);
+                s.conn.forgetHeading(self.fullName);
+                self.afterDeclare();
+            end
+        end
+
+        function afterDeclare(self) %#ok<MANU>
+        end
+
+        function r = emptyCopy(self)
+            r = feval(class(self));
+        end
+
+        function q = compileBase(self)
+            self.ensureIdentity();
+            q = compileBase@dj.internal.Table(self);
+        end
+    end
+end
+
+
+function p = packageOf(cls)
+k = find(cls == '.', 1, 'last');
+if isempty(k)
+    error('DataJoint:table:noPackage', 'Table class %s must be inside a +package folder', cls);
+end
+p = cls(1:k-1);
+end
+
+
+function b = classBase(cls)
+k = find(cls == '.', 1, 'last');
+b = cls(k+1:end);
+end

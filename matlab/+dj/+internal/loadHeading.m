@@ -1,0 +1,55 @@
+function h = loadHeading(conn, db, tbl)
+% Read a table's attributes from information_schema, the way both originals do,
+% so tables declared by Python or MATLAB look the same to the toolbox.
+ph = dj.internal.placeholder('string');
+r = conn.query(sprintf(['SELECT column_name AS name, column_type AS type, is_nullable AS nullable, ' ...
+    'column_key AS ckey, column_default AS dflt, extra AS extra, column_comment AS comment ' ...
+    'FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position'], ph, ph), ...
+    db, tbl);
+names = asCell(r.name);
+if isempty(names)
+    error('DataJoint:missingTable', 'Table %s.%s does not exist', dj.internal.quoteId(db), dj.internal.quoteId(tbl));
+end
+t = conn.query(sprintf(['SELECT table_comment AS comment FROM information_schema.tables ' ...
+    'WHERE table_schema=%s AND table_name=%s'], ph, ph), db, tbl);
+c = asCell(t.comment);
+h.db = db;
+h.table = tbl;
+h.fullName = [dj.internal.quoteId(db) '.' dj.internal.quoteId(tbl)];
+h.comment = c{1};
+types = asCell(r.type);
+nullable = asCell(r.nullable);
+ckey = asCell(r.ckey);
+dflt = asCell(r.dflt);
+comments = asCell(r.comment);
+attrs = cell(1, numel(names));
+for i = 1:numel(names)
+    sqlType = regexprep(types{i}, '^((tiny|small|medium|big)?int)\(\d+\)', '$1');
+    comment = comments{i};
+    type = sqlType;
+    m = regexp(comment, '^:([^:]+):(.*)$', 'tokens', 'once');
+    if ~isempty(m)
+        type = lower(m{1});
+        comment = m{2};
+    end
+    d = dflt{i};
+    if isnumeric(d)
+        d = '';
+    end
+    attrs{i} = dj.internal.makeAttribute(names{i}, type, sqlType, strcmp(ckey{i}, 'PRI'), ...
+        strcmp(nullable{i}, 'YES'), d, comment, comments{i});
+end
+h.attrs = [attrs{:}];
+h.primaryKey = {h.attrs([h.attrs.inKey]).name};
+end
+
+
+function c = asCell(v)
+if iscell(v)
+    c = v(:)';
+elseif ischar(v)
+    c = cellstr(v)';
+else
+    c = num2cell(v(:)');
+end
+end

@@ -1,0 +1,19 @@
+function a = makeAttribute(name, type, sqlType, inKey, nullable, default, comment, rawComment)
+% One attribute of a query's heading. expr is empty for stored attributes and
+% holds SQL for renamed or computed ones.
+lt = lower(sqlType);
+a.name = name;
+a.type = type;
+a.sqlType = sqlType;
+a.inKey = logical(inKey);
+a.nullable = logical(nullable);
+a.default = default;
+a.comment = comment;
+a.rawComment = rawComment;
+a.isUuid = strcmp(type, 'uuid');
+a.isAttachment = ~isempty(regexp(type, '^(attach|filepath)', 'once'));
+a.isBlob = ~isempty(regexp(lt, '^(tiny|medium|long)?blob', 'once')) && ~a.isAttachment;
+a.isNumeric = ~isempty(regexp(lt, '^((tiny|small|medium|big)?int|decimal|numeric|double|float|real|bool|year)', 'once'));
+a.isString = ~a.isNumeric && ~a.isBlob && ~a.isUuid && ~a.isAttachment;
+a.expr = '';
+end

@@ -1,0 +1,14 @@
+function p = placeholder(kind)
+% The mym placeholder for a value of the given kind. Every value the toolbox
+% sends goes through one of these; nothing is spliced into SQL text.
+switch kind
+    case 'string'
+        p = '"{S}"';
+    case 'blob'
+        p = '"{M}"';
+    case 'bytes'
+        p = '"{B}"';
+    otherwise
+        error('DataJoint:internal', 'unknown placeholder kind %s', kind);
+end
+end

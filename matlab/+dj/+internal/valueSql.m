@@ -1,0 +1,68 @@
+function [text, args] = valueSql(v, attr, context)
+% Placeholder text and argument for one value of an attribute, checking that
+% the value fits the attribute so that errors name the attribute, not the SQL.
+ph = @dj.internal.placeholder;
+if attr.isBlob
+    text = ph('blob');
+    args = {v};
+    return
+end
+if attr.isAttachment
+    error('DataJoint:insert:unsupported', 'Attribute "%s" of type %s cannot be written from MATLAB', attr.name, attr.type);
+end
+if attr.isUuid
+    if ~ischar(v) || isempty(regexp(v, '^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$', 'once'))
+        error(['DataJoint:' context ':wrongType'], ...
+            'Attribute "%s" is a uuid: expected text like "1b4e28ba-2fa1-11d2-883f-0016d3cca427"', attr.name);
+    end
+    text = ['UNHEX(REPLACE(' ph('string') ',''-'',''''))'];
+    args = {v};
+    return
+end
+if attr.isNumeric
+    if ischar(v) && ~isempty(regexp(strtrim(v), '^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$', 'once'))
+        s = strtrim(v);
+    elseif (isnumeric(v) || islogical(v)) && isscalar(v) && isreal(v)
+        s = numberText(v);
+    else
+        error(['DataJoint:' context ':wrongType'], ...
+            'Attribute "%s" (%s) needs a numeric scalar, got %s', attr.name, attr.sqlType, describe(v));
+    end
+    text = ph('string');
+    args = {s};
+    return
+end
+% strings, dates, enums
+if ischar(v) && (isrow(v) || isempty(v))
+    text = ph('string');
+    args = {v};
+else
+    error(['DataJoint:' context ':wrongType'], ...
+        'Attribute "%s" (%s) needs a character string, got %s', attr.name, attr.sqlType, describe(v));
+end
+end
+
+
+function s = numberText(v)
+if islogical(v)
+    v = double(v);
+end
+if isinteger(v)
+    s = sprintf('%d', v);
+elseif isinf(v) || isnan(v)
+    error('DataJoint:insert:wrongType', 'Cannot store %g in a numeric column', v);
+elseif v == round(v) && abs(v) < 2^53
+    s = sprintf('%d', v);
+else
+    s = sprintf('%.17g', v);
+end
+end
+
+
+function s = describe(v)
+if ischar(v)
+    s = sprintf('the text "%s"', v);
+else
+    s = sprintf('a %s of size %s', class(v), mat2str(size(v)));
+end
+end

@@ -1,0 +1,176 @@
+classdef Connection < handle
+    % One mym connection plus what the toolbox learns about the server:
+    % headings, foreign keys and the schemas (packages) bound to it.
+
+    properties (SetAccess = private)
+        host = ''
+        user = ''
+        id = []                 % mym connection handle
+        inTransaction = false
+    end
+    properties (Access = private)
+        password = ''
+        headings                % containers.Map fullName -> heading struct
+        packages                % containers.Map package -> dj.Schema
+    end
+
+    methods
+        function self = Connection(host, user, password)
+            self.host = host;
+            self.user = user;
+            self.password = password;
+            self.headings = containers.Map();
+            self.packages = containers.Map();
+            self.open();
+        end
+
+        function open(self)
+            try
+                self.id = mym('open', self.host, self.user, self.password, 'false');
+            catch err
+                error('DataJoint:connection', 'Cannot connect to %s as %s: %s', self.host, self.user, err.message);
+            end
+        end
+
+        function close(self)
+            if ~isempty(self.id)
+                try
+                    mym(self.id, 'close');
+                catch
+                end
+                self.id = [];
+            end
+        end
+
+        function delete(self)
+            self.close();
+        end
+
+        function varargout = query(self, sql, varargin)
+            % Run one statement; values only as arguments of mym placeholders.
+            if isempty(self.id)
+                self.open();
+            end
+            try
+                if nargout > 0
+                    varargout{1} = mym(self.id, sql, varargin{:});
+                else
+                    mym(self.id, sql, varargin{:});
+                end
+            catch err
+                translateError(err, sql);
+            end
+        end
+
+        function startTransaction(self)
+            if self.inTransaction
+                error('DataJoint:transaction', 'Nested transactions are not supported');
+            end
+            self.query('START TRANSACTION WITH CONSISTENT SNAPSHOT');
+            self.inTransaction = true;
+        end
+
+        function commitTransaction(self)
+            self.query('COMMIT');
+            self.inTransaction = false;
+        end
+
+        function cancelTransaction(self)
+            self.inTransaction = false;
+            self.query('ROLLBACK');
+        end
+
+        function n = connectionId(self)
+            r = self.query('SELECT CONNECTION_ID() AS id');
+            n = double(r.id(1));
+        end
+
+        function h = heading(self, db, tbl)
+            key = [dj.internal.quoteId(db) '.' dj.internal.quoteId(tbl)];
+            if ~isKey(self.headings, key)
+                self.headings(key) = dj.internal.loadHeading(self, db, tbl);
+            end
+            h = self.headings(key);
+        end
+
+        function forgetHeading(self, fullName)
+            if isKey(self.headings, fullName)
+                remove(self.headings, fullName);
+            end
+        end
+
+        function tf = tableExists(self, db, tbl)
+            ph = dj.internal.placeholder('string');
+            r = self.query(sprintf(['SELECT count(*) AS n FROM information_schema.tables ' ...
+                'WHERE table_schema=%s AND table_name=%s'], ph, ph), db, tbl);
+            tf = double(r.n(1)) > 0;
+        end
+
+        function kids = children(self, db, tbl)
+            % each: struct(db, table, attrMap = {parent_col, child_col; ...})
+            ph = dj.internal.placeholder('string');
+            r = self.query(sprintf(['SELECT table_schema AS db, table_name AS tbl, constraint_name AS cname, ' ...
+                'column_name AS col, referenced_column_name AS ref FROM information_schema.key_column_usage ' ...
+                'WHERE referenced_table_schema=%s AND referenced_table_name=%s ' ...
+                'ORDER BY table_schema, table_name, constraint_name, ordinal_position'], ph, ph), db, tbl);
+            kids = {};
+            if isempty(r) || isempty(r.db)
+                return
+            end
+            dbs = cellstr(r.db); tbls = cellstr(r.tbl); cn = cellstr(r.cname);
+            cols = cellstr(r.col); refs = cellstr(r.ref);
+            keys = strcat(dbs, '.', tbls, '.', cn);
+            [~, firstIdx] = unique(keys, 'first');
+            firstIdx = sort(firstIdx);
+            for i = 1:numel(firstIdx)
+                sel = strcmp(keys, keys{firstIdx(i)});
+                kids{end+1} = struct('db', dbs{firstIdx(i)}, 'table', tbls{firstIdx(i)}, ...
+                    'attrMap', {[refs(sel), cols(sel)]}); %#ok<AGROW>
+            end
+        end
+
+        function register(self, schema)
+            self.packages(schema.package) = schema;
+        end
+
+        function s = schemaOf(self, package)
+            if ~isKey(self.packages, package)
+                s = feval([package '.getSchema']);
+            else
+                s = self.packages(package);
+            end
+        end
+    end
+end
+
+
+function translateError(err, sql)
+msg = err.message;
+checks = {
+    'Duplicate entry', 'DataJoint:duplicate'
+    'foreign key constraint fails', 'DataJoint:integrity'
+    'Unknown column', 'DataJoint:unknownAttribute'
+    'doesn''t exist', 'DataJoint:missingTable'
+    'Unknown database', 'DataJoint:missingTable'
+    'error in your SQL syntax', 'DataJoint:querySyntax'
+    'command denied', 'DataJoint:access'
+    'Access denied', 'DataJoint:access'
+    'gone away', 'DataJoint:lostConnection'
+    'Lost connection', 'DataJoint:lostConnection'
+    };
+id = 'DataJoint:query';
+for i = 1:size(checks, 1)
+    if ~isempty(strfind(msg, checks{i, 1}))
+        id = checks{i, 2};
+        break
+    end
+end
+if strncmp(err.identifier, 'mym:placeholder', 15) || strncmp(err.identifier, 'mym:args', 8)
+    id = 'DataJoint:query';
+end
+s = sql;
+if numel(s) > 300
+    s = [s(1:300) '...'];
+end
+error(id, '%s\n  in query: %s', msg, s);
+end
