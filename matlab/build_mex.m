@@ -34,11 +34,6 @@ function target = build_mex(force)
   cflags = tool_flags('--cflags');
   libs = tool_flags('--libs');
   incs = {['-I' mexdir], ['-I' codecdir]};
-  old = pwd();
-  tmp = tempname();
-  mkdir(tmp);
-  cleanup = onCleanup(@() restore(old, tmp));
-  cd(tmp);
   if isoct
     args = [{'--mex', '-o', target}, incs, cflags, srcs, libs, {'-lz'}];
     [out, status] = mkoctfile(args{:});
@@ -81,11 +76,4 @@ function flags = tool_flags(which_flags)
   end
   error('mym:build', ['neither mariadb_config nor mysql_config was found: install MariaDB ' ...
                       'Connector/C development files (Debian/Ubuntu: apt-get install libmariadb-dev)']);
-end
-
-function restore(old, tmp)
-  cd(old);
-  if exist(tmp, 'dir')
-    rmdir(tmp, 's');
-  end
 end

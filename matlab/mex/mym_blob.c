@@ -91,8 +91,10 @@ static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
         return NULL;
     }
     if (mxIsSparse(a)) {
-        size_t cols = mxGetN(a), nz = mxGetNzmax(a);
+        /* write only the stored entries (nzmax = nnz): spare capacity is not data */
+        size_t cols = mxGetN(a);
         const mwIndex *jc = mxGetJc(a), *ir = mxGetIr(a);
+        size_t nz = (size_t)jc[cols];
         uint64_t *jc64 = (uint64_t *)mym_arena_alloc(t, 8 * (cols + 1));
         uint64_t *ir64 = (uint64_t *)mym_arena_alloc(t, 8 * (nz ? nz : 1));
         uint32_t cls = mxIsLogical(a) ? MYM_CLASS_LOGICAL : MYM_CLASS_DOUBLE;
@@ -370,6 +372,13 @@ static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where)
             }
             a = mxCreateLogicalArray(nd, d);
         } else {
+#ifdef HAVE_OCTAVE
+            if (n->is_complex && n->class_id >= MYM_CLASS_INT8) {
+                mymx_fail(e, "mym:blob", "%s: the blob holds a complex integer array, which "
+                          "Octave cannot represent (MATLAB can)", where);
+                return NULL;
+            }
+#endif
             a = mxCreateNumericArray(nd, d, (mxClassID)n->class_id,
                                      n->is_complex ? mxCOMPLEX : mxREAL);
         }

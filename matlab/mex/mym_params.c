@@ -138,7 +138,7 @@ int mym_params_build(mym_params *p, const mym_ph *ph, size_t n, const mxArray **
                 char tmp[sizeof e->msg];
                 memcpy(tmp, e->msg, sizeof tmp);
                 tmp[sizeof tmp - 40] = 0;
-                snprintf(e->msg, sizeof e->msg, "value %u: %s", (unsigned)(i + 1), tmp);
+                snprintf(e->msg, sizeof e->msg, "value %u: %.2000s", (unsigned)(i + 1), tmp);
                 return -1;
             }
             set_bytes(p, i, p->owned[i].data, p->owned[i].len, 1);

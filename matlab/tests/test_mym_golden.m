@@ -1,0 +1,72 @@
+function test_mym_golden()
+% Every golden blob (tests/golden/blobs/*.json) with "matlab": true decodes to the described
+% value and, unless marked decode-only, re-encodes ({uM}) to exactly the same bytes; every dj0
+% vector is refused with mYm:CrossPlatform:Compatibility.
+  here = fileparts(mfilename('fullpath'));
+  folder = fullfile(fileparts(fileparts(here)), 'tests', 'golden', 'blobs');
+  files = dir(fullfile(folder, '*.json'));
+  assert(numel(files) > 50, 'golden vectors missing in %s', folder);
+  problems = {};
+  nmatlab = 0;
+  ndj0 = 0;
+  for i = 1:numel(files)
+    g = jsondecode(fileread(fullfile(folder, files(i).name)));
+    bytes = hex2bytes(g.hex);
+    if g.matlab && is_octave && octave_lacks(g.value)
+      % Octave has no complex integer arrays: the decoder must say so, not crash or convert
+      nmatlab = nmatlab + 1;
+      try
+        mym('deserialize', bytes);
+        problems{end+1} = sprintf('%s: complex integer decoded under Octave', g.name); %#ok<AGROW>
+      catch err
+        if ~strcmp(err.identifier, 'mym:blob')
+          problems{end+1} = sprintf('%s: gave %s', g.name, err.identifier); %#ok<AGROW>
+        end
+      end
+    elseif g.matlab
+      nmatlab = nmatlab + 1;
+      expected = golden_value(g.value);
+      try
+        got = mym('deserialize', bytes);
+      catch err
+        problems{end+1} = sprintf('%s: decode failed: %s', g.name, err.message); %#ok<AGROW>
+        continue
+      end
+      [ok, why] = same_value(got, expected);
+      if ~ok
+        problems{end+1} = sprintf('%s: decoded %s', g.name, why); %#ok<AGROW>
+        continue
+      end
+      if ~isfield(g, 'reencode') || g.reencode
+        c = mym('serialize {uM}', expected);
+        if ~isequal(c{1}, bytes)
+          problems{end+1} = sprintf('%s: re-encoded to %s', g.name, bytes2hex(c{1})); %#ok<AGROW>
+        end
+      end
+    else
+      ndj0 = ndj0 + 1;
+      try
+        mym('deserialize', bytes);
+        problems{end+1} = sprintf('%s: dj0 blob decoded without error', g.name); %#ok<AGROW>
+      catch err
+        if ~strcmp(err.identifier, 'mYm:CrossPlatform:Compatibility')
+          problems{end+1} = sprintf('%s: dj0 gave %s', g.name, err.identifier); %#ok<AGROW>
+        end
+      end
+    end
+  end
+  assert(nmatlab > 30 && ndj0 > 10, 'too few vectors: %d matlab, %d dj0', nmatlab, ndj0);
+  if ~isempty(problems)
+    error('test:golden', '%d golden vector(s) failed:\n  %s', numel(problems), ...
+          strjoin(problems, sprintf('\n  ')));
+  end
+end
+
+function t = is_octave()
+  t = exist('OCTAVE_VERSION', 'builtin') ~= 0;
+end
+
+function t = octave_lacks(d)
+  t = isfield(d, 'imag') && any(strcmp(d.class, {'int8', 'uint8', 'int16', 'uint16', ...
+                                                 'int32', 'uint32', 'int64', 'uint64'}));
+end
