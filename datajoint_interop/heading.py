@@ -21,11 +21,12 @@ _STRING = re.compile(r"^((var)?char|enum|set|date|datetime|time|timestamp|year|(
 _BLOB = re.compile(r"^(tiny|medium|long)?blob$", re.I)
 _EXTERNAL = re.compile(r"^(blob|attach|filepath)@([a-z][-\w]*)$", re.I)
 
+# like DataJoint 0.14: every integer fetches as int64 (uint64 only where int64 cannot hold it)
 _INT_DTYPES = {
-    ("tinyint", False): np.int8, ("tinyint", True): np.uint8,
-    ("smallint", False): np.int16, ("smallint", True): np.uint16,
-    ("mediumint", False): np.int32, ("mediumint", True): np.uint32,
-    ("int", False): np.int32, ("int", True): np.uint32,
+    ("tinyint", False): np.int64, ("tinyint", True): np.int64,
+    ("smallint", False): np.int64, ("smallint", True): np.int64,
+    ("mediumint", False): np.int64, ("mediumint", True): np.int64,
+    ("int", False): np.int64, ("int", True): np.int64,
     ("bigint", False): np.int64, ("bigint", True): np.uint64,
 }
 
@@ -120,6 +121,17 @@ def make_attribute(name, sql_type, *, in_key=False, nullable=False, default=None
         sql_expression=sql_expression, original_name=original_name or name, unsupported=unsupported)
 
 
+def _default_text(attr, default):
+    """The default as DataJoint 0.14 reports it: null, a bare number or constant, or "quoted"."""
+    if attr.nullable:
+        return "null"
+    if default is None:
+        return None
+    if attr.numeric or re.match(r"^current_timestamp(\(\d*\))?$", default, re.I):
+        return default
+    return '"%s"' % default
+
+
 class Heading:
     """Ordered attributes plus the table comment; primary-key attributes come first."""
 
@@ -162,10 +174,10 @@ class Heading:
             if isinstance(default, bytes):
                 default = default.decode()
             extra = (col.get("Extra") or "").lower()
-            attrs.append(make_attribute(
+            attr = make_attribute(
                 col["Field"], col["Type"], in_key=col["Key"] == "PRI", nullable=col["Null"] == "YES",
-                default=default, comment=col["Comment"], autoincrement="auto_increment" in extra))
-        attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
+                default=default, comment=col["Comment"], autoincrement="auto_increment" in extra)
+            attrs.append(attr.replace(default=_default_text(attr, default)))
         return cls(attrs, status.get("Comment") or "")
 
     # --- mapping protocol -------------------------------------------------------------------
