@@ -26,7 +26,7 @@ classdef Connection < handle
 
         function open(self)
             try
-                self.id = mym('open', self.host, self.user, self.password, 'false');
+                self.id = mym(-1, 'open', self.host, self.user, self.password);
             catch err
                 error('DataJoint:connection', 'Cannot connect to %s as %s: %s', self.host, self.user, err.message);
             end

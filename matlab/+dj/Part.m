@@ -1,13 +1,16 @@
 classdef Part < dj.internal.UserTable
     % A part of a master table: class pkg.MasterPart with a 'master' property
     % holding the master; table name <master table>__<part>.
+    properties (Abstract, SetAccess = protected)
+        master
+    end
     methods
         function p = tierPrefix(self) %#ok<MANU>
             p = '';
         end
 
         function name = plainTableName(self)
-            if ~isprop(self, 'master') || isempty(self.master)
+            if isempty(self.master)
                 error('DataJoint:part:noMaster', 'Part table %s must define a ''master'' property', class(self));
             end
             m = self.master;

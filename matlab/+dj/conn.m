@@ -6,7 +6,7 @@ if nargin >= 4 && reset && ~isempty(connection)
     connection.close();
     connection = [];
 end
-if nargin == 0 && ~isempty(connection) && isvalid(connection)
+if nargin == 0 && ~isempty(connection)
     c = connection;
     return
 end
@@ -23,7 +23,7 @@ end
 if nargin < 3
     pass = envOr('DJ_PASS', '');
 end
-if ~isempty(connection) && isvalid(connection) && strcmp(connection.host, host) && strcmp(connection.user, user)
+if ~isempty(connection) && strcmp(connection.host, host) && strcmp(connection.user, user)
     c = connection;
     return
 end

@@ -17,7 +17,7 @@ end
 f = fopen(fullfile(folder, 'getSchema.m'), 'w');
 fprintf(f, 'function obj = getSchema\n');
 fprintf(f, 'persistent schemaObject\n');
-fprintf(f, 'if isempty(schemaObject) || ~isvalid(schemaObject)\n');
+fprintf(f, 'if isempty(schemaObject)\n');
 fprintf(f, '    schemaObject = dj.Schema(dj.conn, ''%s'', ''%s'');\n', package, dbname);
 fprintf(f, 'end\n');
 fprintf(f, 'obj = schemaObject;\n');

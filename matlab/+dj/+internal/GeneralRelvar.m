@@ -95,14 +95,6 @@ classdef GeneralRelvar < handle
             tf = logical(res.e(1));
         end
 
-        function n = length(self)
-            n = self.count();
-        end
-
-        function tf = isempty(self)
-            tf = ~self.exists();
-        end
-
         function varargout = fetch(self, varargin)
             % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array
             [names, suffix] = parseFetchArgs(self, varargin, true);

@@ -154,7 +154,7 @@ classdef Table < dj.internal.GeneralRelvar
             self.connection.query(sql, q.whereArgs{:});
         end
 
-        function n = del(self, prompt)
+        function varargout = del(self, prompt)
             % del(rel [, prompt]): delete rows and everything depending on them,
             % in one transaction, after confirmation when prompt (default:
             % the 'safemode' setting) is true.
@@ -169,6 +169,7 @@ classdef Table < dj.internal.GeneralRelvar
             n = counts(end);
             if ~any(counts)
                 fprintf('Nothing to delete\n');
+                varargout = outputs(nargout, 0);
                 return
             end
             if prompt
@@ -180,7 +181,7 @@ classdef Table < dj.internal.GeneralRelvar
                 answer = input('Proceed to delete? yes/no > ', 's');
                 if ~strcmpi(strtrim(answer), 'yes')
                     fprintf('Delete cancelled\n');
-                    n = 0;
+                    varargout = outputs(nargout, 0);
                     return
                 end
             end
@@ -204,6 +205,7 @@ classdef Table < dj.internal.GeneralRelvar
                 end
                 rethrow(err);
             end
+            varargout = outputs(nargout, n);
         end
 
         function drop(self, prompt)
@@ -266,6 +268,14 @@ classdef Table < dj.internal.GeneralRelvar
             q.projected = false;
         end
     end
+end
+
+
+function c = outputs(n, value)
+c = {};
+if n > 0
+    c = {value};
+end
 end
 
 
