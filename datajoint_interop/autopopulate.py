@@ -168,17 +168,13 @@ def _default_key_source(table):
     from .table import FreeTable
     connection = table.connection
     graph = connection.dependencies
-    graph.load(force=False) if _accepts_force(graph) else graph.load()
-    name = table.full_table_name
-    parents = graph.parents(name, primary=True)
+    graph.load(force=False)
+    if table.full_table_name not in graph:  # declared after the graph was read
+        graph.load(force=True, schemas=[table.database])
     source = None
-    for parent, props in parents.items():
-        attr_map = dict(props.get("attr_map") or {})
-        if parent.isdigit():  # alias node for a renamed FK: the real parent is its only parent
-            (parent, alias_props), = graph.parents(parent).items()
-            attr_map = dict(props.get("attr_map") or alias_props.get("attr_map") or {})
+    for parent, props in graph.foreign_keys_in(table.full_table_name, primary=True):
+        renames = {child: par for child, par in (props.get("attr_map") or {}).items() if child != par}
         parent_table = FreeTable(connection, parent)
-        renames = {child: par for child, par in attr_map.items() if child != par}
         projected = parent_table.proj(**renames) if renames else parent_table.proj()
         source = projected if source is None else source * projected
     if source is None:
@@ -186,14 +182,6 @@ def _default_key_source(table):
             f"{type(table).__name__} has no primary foreign keys, so it has no default key_source: "
             "define key_source or depend on a parent in the primary key.")
     return source
-
-
-def _accepts_force(graph):
-    import inspect
-    try:
-        return "force" in inspect.signature(graph.load).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 # ====================================================================== the populate loop
