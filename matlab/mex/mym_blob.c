@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <zlib.h>
 #include "mym_blob.h"
 
@@ -474,6 +475,12 @@ int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *
         return 0;
     }
     mym_decode_opts_init(&o);
+    /* Legacy 32-bit dims only on request, as mym does (env MYM_USE_32BIT_DIMS=true): guessing
+       per blob would let a truncated 64-bit blob pass as a different, valid 32-bit one. */
+    {
+        const char *env = getenv("MYM_USE_32BIT_DIMS");
+        o.dims_mode = (env && !strcasecmp(env, "true")) ? MYM_DIMS_32 : MYM_DIMS_64;
+    }
     memset(&ce, 0, sizeof ce);
     rc = mym_decode(data, len, &o, &t, &ce);
     if (rc == MYM_E_HEADER) {
