@@ -20,7 +20,7 @@ from .sql import full_table_name as full_name, quote_identifier as q, split_full
 _Q1 = r"'(?:[^'\\]|\\.|'')*'"
 _Q2 = r'"(?:[^"\\]|\\.|"")*"'
 _SIZE = r"(\s*\(\s*\d+\s*(,\s*\d+\s*)?\))?"
-_STORE = r"(?P<store>[a-z][-\w]*)"
+_STORE = r"(?P<store>(?-i:[a-z][-\w]*))"
 
 # category -> full-match pattern (case-insensitive)
 TYPE_PATTERNS = {
@@ -160,9 +160,9 @@ def compile_definition(full_table_name, definition, context=None, *, language=PY
     def resolve(fk):
         try:
             target = resolver(fk.ref) if resolver else resolve_in_context(fk.ref, context, fk.line)
+            return parent_info(target, fk.line)
         except DefinitionError as error:
             raise DefinitionError(f"line {fk.line_no}: {error}") from None
-        return parent_info(target, fk.line)
 
     return compile_model(full_table_name, model, resolve)
 

@@ -365,12 +365,12 @@ _MASTER = re.compile(r"^\s*master\s*=\s*(?P<master>[A-Za-z]\w*(\.[A-Za-z]\w*)+)"
 
 def parse_matlab_class(source, package=None, path=None):
     """Parse a MATLAB classdef file. Returns a MatlabClass, or None when it is not a table class."""
+    text, first_line_no = extract_matlab_definition(source)
     match = _CLASSDEF.search(_strip_matlab_comments(source))
     if not match:
         return None
     supers = [s.strip().lower() for s in (match.group("supers") or "").split("&") if s.strip()]
     tier = next((s[3:] for s in supers if s[3:] in TIERS and s.startswith("dj.")), None)
-    text, first_line_no = extract_matlab_definition(source)
     if text is None:
         if tier:
             raise DefinitionError(f"{path or match.group('name')}: the {tier} class has no %{{ ... %}} definition block")

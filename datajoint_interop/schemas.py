@@ -238,9 +238,9 @@ class Schema:
         def resolve(fk):
             try:
                 target = resolver(fk.ref) if resolver else resolve_in_context(fk.ref, context, fk.line)
+                return parent_info(target, fk.line)
             except DefinitionError as error:
                 raise DefinitionError(f"{cls.__name__}, line {fk.line_no}: {error}") from None
-            return parent_info(target, fk.line)
 
         try:
             return compile_model(full_table_name(self.database, cls.table_name), model, resolve)
