@@ -113,20 +113,18 @@ classdef Connection < handle
                 'column_name AS col, referenced_column_name AS ref FROM information_schema.key_column_usage ' ...
                 'WHERE referenced_table_schema=%s AND referenced_table_name=%s ' ...
                 'ORDER BY table_schema, table_name, constraint_name, ordinal_position'], ph, ph), db, tbl);
-            kids = {};
-            if isempty(r) || isempty(r.db)
-                return
-            end
-            dbs = cellstr(r.db); tbls = cellstr(r.tbl); cn = cellstr(r.cname);
-            cols = cellstr(r.col); refs = cellstr(r.ref);
-            keys = strcat(dbs, '.', tbls, '.', cn);
-            [~, firstIdx] = unique(keys, 'first');
-            firstIdx = sort(firstIdx);
-            for i = 1:numel(firstIdx)
-                sel = strcmp(keys, keys{firstIdx(i)});
-                kids{end+1} = struct('db', dbs{firstIdx(i)}, 'table', tbls{firstIdx(i)}, ...
-                    'attrMap', {[refs(sel), cols(sel)]}); %#ok<AGROW>
-            end
+            kids = groupConstraints(r);
+        end
+
+        function ps = parents(self, db, tbl)
+            % each: struct(db, table, attrMap = {parent_col, child_col; ...})
+            ph = dj.internal.placeholder('string');
+            r = self.query(sprintf(['SELECT referenced_table_schema AS db, referenced_table_name AS tbl, ' ...
+                'constraint_name AS cname, referenced_column_name AS ref, column_name AS col ' ...
+                'FROM information_schema.key_column_usage ' ...
+                'WHERE table_schema=%s AND table_name=%s AND referenced_table_name IS NOT NULL ' ...
+                'ORDER BY constraint_name, ordinal_position'], ph, ph), db, tbl);
+            ps = groupConstraints(r);
         end
 
         function register(self, schema)
@@ -141,6 +139,25 @@ classdef Connection < handle
             end
         end
     end
+end
+
+
+function out = groupConstraints(r)
+% rows of key_column_usage -> one struct per foreign key
+out = {};
+if isempty(r) || isempty(r.db)
+    return
+end
+dbs = cellstr(r.db); tbls = cellstr(r.tbl); cn = cellstr(r.cname);
+cols = cellstr(r.col); refs = cellstr(r.ref);
+keys = strcat(dbs, '.', tbls, '.', cn);
+[~, firstIdx] = unique(keys, 'first');
+firstIdx = sort(firstIdx);
+for i = 1:numel(firstIdx)
+    sel = strcmp(keys, keys{firstIdx(i)});
+    out{end+1} = struct('db', dbs{firstIdx(i)}, 'table', tbls{firstIdx(i)}, ...
+        'attrMap', {[refs(sel), cols(sel)]}); %#ok<AGROW>
+end
 end
 
 

@@ -50,7 +50,7 @@ classdef AutoPopulate < dj.internal.UserTable
             [failedKeys, errors] = dj.internal.populateLoop(self, true, varargin{:});
         end
 
-        function [remaining, total] = progress(self, varargin)
+        function varargout = progress(self, varargin)
             src = self.getKeySource();
             for i = 1:numel(varargin)
                 src = src & varargin{i};
@@ -59,7 +59,24 @@ classdef AutoPopulate < dj.internal.UserTable
             remaining = count(proj(src) - proj(self.emptyCopy()));
             if nargout == 0
                 fprintf('%s: %d of %d remaining\n', class(self), remaining, total);
+            else
+                varargout = {remaining, total};
             end
+        end
+
+    end
+
+    methods (Hidden)
+        function callMake(self, key)
+            % entry point for the populate loop, which is not a method
+            self.make(key);
+        end
+    end
+
+    methods (Access = protected)
+        function make(self, key)
+            % default: the MATLAB toolbox's older name
+            self.makeTuples(key);
         end
 
         function makeTuples(self, key) %#ok<INUSD>
