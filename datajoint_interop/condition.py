@@ -8,6 +8,8 @@ import datetime
 import decimal
 import uuid
 
+import re
+
 import numpy as np
 
 from .errors import DataJointError, UnknownAttributeError
@@ -139,6 +141,16 @@ def _or(items):
     return items[0] if len(items) == 1 else Or(items)
 
 
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.|'')*'|\"(?:[^\"\\]|\\.|\"\")*\"", re.S)
+_NAMES = re.compile(r"`((?:[^`]|``)+)`|\b([A-Za-z_][A-Za-z0-9_$]*)\b")
+
+
+def sql_names(text):
+    """Identifiers a user SQL string may refer to (words outside string literals)."""
+    text = _QUOTED.sub(" ", text)
+    return {(m.group(1) or "").replace("``", "`") or m.group(2) for m in _NAMES.finditer(text)}
+
+
 def bind_value(attr, value):
     """Convert a Python value into what the driver binds for this attribute (or raise clearly)."""
     if value is None:
@@ -184,7 +196,7 @@ def make_condition(expr, restriction):
     if isinstance(restriction, str):
         if "\x00" in restriction:
             raise DataJointError("A restriction string cannot contain a NUL character")
-        return Sql(restriction), None
+        return Sql(restriction), sql_names(restriction)
     if isinstance(restriction, Not):
         c, used = make_condition(expr, restriction.restriction)
         return _negate(c), used

@@ -24,6 +24,7 @@ from .sql import execute, quote_identifier
 
 _PACKET = {}
 _DEFAULT = object()  # marker: let the server use the column default
+_ABSENT = object()  # marker: the row does not name this attribute
 
 
 def _max_statement(connection):
@@ -113,14 +114,22 @@ def _rows_as_mappings(rows, heading):
     first = rows[0]
     if isinstance(first, collections.abc.Mapping):
         names = list(first)
+        known = set(names)
         out = []
         for i, r in enumerate(rows):
             if not isinstance(r, collections.abc.Mapping):
                 raise DataJointError(f"Row {i} is a {type(r).__name__} while the first row is a dict")
             if len(r) != len(names) or any(k not in r for k in names):
-                raise DataJointError(f"Row {i} has attributes {sorted(r)}, unlike the first row {sorted(names)}; "
-                                     f"insert rows with different attributes separately")
-            out.append([r[k] for k in names])
+                for k in r:  # rows may name different attributes; absent ones take their defaults
+                    if k not in known:
+                        known.add(k)
+                        names.append(k)
+                out.append([r.get(k, _ABSENT) for k in names])
+            else:
+                out.append([r[k] for k in names])
+        width = len(names)
+        for r in out:
+            r.extend([_ABSENT] * (width - len(r)))
         return names, out
     if isinstance(first, np.void) and first.dtype.names:
         return list(first.dtype.names), [list(r.tolist()) for r in rows]
@@ -197,8 +206,12 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         keep = [i for i, n in enumerate(names) if n in heading]
         names = [names[i] for i in keep]
         values = [[r[i] for i in keep] for r in values]
-    missing = [a.name for a in heading.attributes.values()
-               if a.name not in names and not a.nullable and a.default is None and not a.autoincrement]
+    required = [a.name for a in heading.attributes.values()
+                if not a.nullable and a.default is None and not a.autoincrement]
+    missing = [n for n in required if n not in names]
+    if not missing:
+        positions = [names.index(n) for n in required]
+        missing = sorted({names[i] for r in values for i in positions if r[i] is _ABSENT})
     if missing:
         raise MissingAttributeError(
             f"Missing value(s) for attribute(s) {missing} of {table.full_table_name}")
@@ -211,7 +224,7 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     statements = []
     chunk, params, size = [], [], len(head)
     for r in values:
-        enc = [e(v) for e, v in zip(encoders, r)]
+        enc = [_DEFAULT if v is _ABSENT else e(v) for e, v in zip(encoders, r)]
         if any(v is _DEFAULT for v in enc):
             text = "(" + ",".join("DEFAULT" if v is _DEFAULT else "%s" for v in enc) + ")"
             enc = [v for v in enc if v is not _DEFAULT]
