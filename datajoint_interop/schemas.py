@@ -232,7 +232,6 @@ class Schema:
                 cls().insert(rows, skip_duplicates=True)
 
     def _compile(self, cls, context):
-        model = cls.parsed_definition()
         resolver = cls._resolver
 
         def resolve(fk):
@@ -243,7 +242,7 @@ class Schema:
                 raise DefinitionError(f"{cls.__name__}, line {fk.line_no}: {error}") from None
 
         try:
-            return compile_model(full_table_name(self.database, cls.table_name), model, resolve)
+            return compile_model(full_table_name(self.database, cls.table_name), cls.parsed_definition(), resolve)
         except DefinitionError as error:
             if str(error).startswith(cls.__name__):
                 raise
