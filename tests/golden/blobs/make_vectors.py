@@ -287,9 +287,15 @@ def main():
          (b"mYm\0S" + _dims([1, 1]) + struct.pack("<I", 0) + b"\0").hex(), True,
          struct_([1, 1], [], []), reencode=False, note="DataJoint 0.14 writer layout")
 
+    # what decoding gives when it differs from the packed value (0.14 semantics)
+    decoded = {"dj0_unicode_array": "np.array(['ab', 'c'], dtype=object)",
+               "dj0_recarray": "np.rec.array([(1.0, 2)], dtype=[('x', 'f8'), ('y', 'i8')])"}
     for name, expr in dj0_vectors().items():
         value = eval(expr)
-        save(name, djb.pack(value, compress=False).hex(), False, {"class": "python", "repr": expr})
+        desc = {"class": "python", "repr": expr}
+        if name in decoded:
+            desc["decoded"] = decoded[name]
+        save(name, djb.pack(value, compress=False).hex(), False, desc)
 
 
 if __name__ == "__main__":
