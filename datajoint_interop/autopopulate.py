@@ -30,6 +30,10 @@ logger = logging.getLogger(__name__.split(".")[0])
 
 _ORDERS = ("original", "reverse", "random")
 
+# counters of the last populate() call in this process (reservation attempts, refusals, refreshes
+# of the to-do list, reconnects): how bench/populate.py and the tests measure worker efficiency
+last_populate_stats = {}
+
 
 class PopulateInputsChanged(DataJointError):
     """make_fetch() returned different data inside the insert transaction than before compute."""
@@ -305,6 +309,11 @@ def _run_populate(table, restrictions, *, keys, suppress_errors, return_exceptio
             if progress is not None:
                 progress.close()
     _summarize(table, outcome, display_progress)
+    last_populate_stats.clear()
+    last_populate_stats.update(
+        keys=len(items), success_count=outcome.success_count, errors=len(outcome.error_list),
+        skipped=outcome.skipped, reservation_attempts=outcome.attempts, refused=outcome.refused,
+        refreshes=outcome.refreshes, reconnects=outcome.reconnects)
     return outcome.result()
 
 
