@@ -9,7 +9,7 @@ user sees the counts and confirms before the commit.
 import logging
 import re
 
-from .condition import InQuery, _or
+from .condition import InQuery, _or, make_condition
 from .errors import AccessError, DataJointError, IntegrityError
 from .settings import config
 from .sql import execute, split_full_table_name
@@ -80,7 +80,7 @@ def _plan(table, deps, force_masters):
                 conds.append(InQuery(list(attr_map), pq))
             free = FreeTable(table.connection, name)
             if name in roots and name != table.full_table_name:
-                conds.append(InQuery(*roots[name]))
+                conds.append(roots[name])
             cond = _or(conds)
             free._restriction = [cond]
             queries[name] = free
@@ -90,9 +90,11 @@ def _plan(table, deps, force_masters):
         for name in names:
             master = master_of(name)
             if master and master not in queries and master in deps:
+                # the master's rows are found through its parts, so they are listed now,
+                # before the parts are deleted
                 mq = FreeTable(table.connection, master)
-                common = [k for k in mq.primary_key if k in queries[name].heading]
-                roots[master] = (common, queries[name])
+                keys = (mq & queries[name].proj()).fetch("KEY")
+                roots[master] = make_condition(mq, keys)[0]
                 added = True
         if not added:
             return [(n, queries[n]) for n in names]
