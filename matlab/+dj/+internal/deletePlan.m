@@ -5,29 +5,28 @@ function plan = deletePlan(rel, forDrop)
 if nargin < 2
     forDrop = false;
 end
-plan = {};
-visit(rel, 0);
+plan = visit(rel, 0, forDrop, {});
+end
 
-    function visit(r, depth)
-        if depth > 64
-            error('DataJoint:delete:cycle', 'Foreign keys nest deeper than 64 levels below %s', rel.fullName);
+
+function plan = visit(r, depth, forDrop, plan)
+if depth > 64
+    error('DataJoint:delete:cycle', 'Foreign keys nest deeper than 64 levels below %s', r.fullName);
+end
+kids = r.children();
+for i = 1:numel(kids)
+    k = kids{i};
+    child = dj.internal.Table(r.conn(), k.db, k.table);
+    if ~forDrop
+        map = k.attrMap;   % rows: {parent_col, child_col}
+        if all(strcmp(map(:, 1), map(:, 2)))
+            child = child & proj(r);
+        else
+            renames = cellfun(@(p, c) [p '->' c], map(:, 1), map(:, 2), 'UniformOutput', false);
+            child = child & proj(proj(r, renames{:}), map{:, 2});
         end
-        kids = r.children();
-        for i = 1:numel(kids)
-            k = kids{i};
-            child = dj.internal.Table(r.conn(), k.db, k.table);
-            if ~forDrop
-                map = k.attrMap;   % rows: {parent_col, child_col}
-                if all(strcmp(map(:, 1), map(:, 2)))
-                    child = child & proj(r);
-                else
-                    renames = cellfun(@(p, c) [p '->' c], map(:, 1), map(:, 2), 'UniformOutput', false);
-                    keep = proj(r, renames{:});
-                    child = child & proj(keep, map{:, 2});
-                end
-            end
-            visit(child, depth + 1);
-        end
-        plan{end+1} = r;
     end
+    plan = visit(child, depth + 1, forDrop, plan);
+end
+plan{end+1} = r;
 end

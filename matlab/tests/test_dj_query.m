@@ -1,0 +1,236 @@
+function tests = test_dj_query()
+% Toolbox queries, inserts, deletes, populate and bad inputs against the real
+% server. Setup declares package +djq in a temporary folder and database; the
+% last sub-test drops them.
+work = tempname();
+mkdir(fullfile(work, '+djq'));
+db = sprintf('djtest_oct_%s_query', dec2hex(randi(2^31), 8));
+dj.createSchema('djq', work, db);
+addpath(work);
+writeClass(work, 'Animal', {'# animals', 'animal_id : int  # animal', '---', ...
+    'species : enum(''mouse'',''rat'')', 'dob = null : date', 'weight = null : float', ...
+    'notes = null : longblob'}, 'dj.Manual', '');
+writeClass(work, 'Session', {'# sessions', '-> djq.Animal', 'session : smallint', '---', ...
+    'rig : varchar(16)', 'tag = null : uuid'}, 'dj.Manual', '');
+writeClass(work, 'Mating', {'# pairs', 'mating_id : int', '---', '(mother) -> djq.Animal', ...
+    '(father) -> djq.Animal(animal_id)'}, 'dj.Manual', '');
+writeClass(work, 'Shape', {'# shapes', 'shape : varchar(8)', '---', 'corners : tinyint'}, 'dj.Lookup', ...
+    sprintf('    properties\n        contents = {''triangle'' 3; ''square'' 4}\n    end\n'));
+writeClass(work, 'Stat', {'# stats', '-> djq.Session', '---', 'score : double'}, 'dj.Computed', ...
+    sprintf(['    methods (Access = protected)\n        function makeTuples(self, key)\n' ...
+    '            if key.animal_id == 3\n                error(''djq:boom'', ''boom for %%d'', key.animal_id);\n            end\n' ...
+    '            key.score = key.animal_id * 10 + key.session;\n            insert(self, key)\n        end\n    end\n']));
+writeClass(work, 'Broken', {'# broken', 'a : int', '---', 'this is not a definition line'}, 'dj.Manual', '');
+writeClass(work, 'BadType', {'# bad type', 'a : intt'}, 'dj.Manual', '');
+rehash();
+dj.config('safemode', false);
+fill();
+
+tests.restrict = @() t_restrict();
+tests.operators = @() t_operators();
+tests.fetch = @() t_fetch();
+tests.insert_modes_and_errors = @() t_insert();
+tests.values_roundtrip = @() t_values();
+tests.bad_definitions = @() t_definitions();
+tests.populate = @() t_populate();
+tests.update_and_delete = @() t_delete();
+tests.zz_cleanup = @() cleanup(work, db);
+end
+
+
+function writeClass(work, name, lines, base, body)
+f = fopen(fullfile(work, '+djq', [name '.m']), 'w');
+fprintf(f, '%%{\n%s\n%%}\nclassdef %s < %s\n%send\n', strjoin(lines, sprintf('\n')), name, base, body);
+fclose(f);
+end
+
+
+function fill()
+insert(djq.Animal, struct('animal_id', {1, 2, 3, 4}, 'species', {'mouse', 'rat', 'rat', 'mouse'}, ...
+    'dob', {'2020-01-01', [], '2021-03-04', []}, 'weight', {20.5, NaN, 31, 22}, 'notes', {[], [], [], []}));
+insert(djq.Session, struct('animal_id', {1, 1, 2, 3}, 'session', {1, 2, 1, 1}, 'rig', {'a', 'b', 'a', 'c'}, ...
+    'tag', {'1b4e28ba-2fa1-11d2-883f-0016d3cca427', [], [], []}));
+insert(djq.Mating, struct('mating_id', {1, 2}, 'mother', {1, 4}, 'father', {2, 3}));
+end
+
+
+function t_restrict()
+a = djq.Animal;
+assert(count(a) == 4);
+assert(count(a & 'species="rat"') == 2);
+assert(count(a & struct('species', 'rat', 'unrelated', 5)) == 2);
+assert(count(a & struct('animal_id', {1, 2, 99})) == 2, 'struct array is OR');
+assert(count(a & struct('animal_id', {})) == 0, 'empty struct array selects nothing');
+assert(count(a - struct('animal_id', {})) == 4);
+assert(count(a & struct('unrelated', 1)) == 4, 'no common fields: all rows');
+assert(count(a & {struct('species', 'rat'), 'animal_id > 2'}) == 1, 'cell is AND');
+assert(count(a & {}) == 4);
+assert(count(a & djq.Session) == 3, 'semijoin');
+assert(count(a - djq.Session) == 1, 'antijoin');
+assert(count(a & (djq.Session & 'rig="b"')) == 1);
+assert(count(a & 'animal_id>1' & 'animal_id<4') == 2, 'successive restrictions AND');
+assert(count(a & struct('dob', [])) == 2, 'empty value matches NULL');
+assert(count(a & struct('species', 'x" OR "1"="1')) == 0, 'values are bound, not spliced');
+r = a & struct('animal_id', 3);
+assert(isa(r, 'djq.Animal'), 'restricting a table keeps its class');
+assert(count(djq.Session & struct('tag', '1b4e28ba-2fa1-11d2-883f-0016d3cca427')) == 1);
+assert_error(@() count(a & 5), 'DataJoint:restrict:badCondition');
+end
+
+
+function t_operators()
+a = djq.Animal;
+s = djq.Session;
+j = fetch(a * s, 'species', 'rig', 'ORDER BY animal_id, session');
+assert(numel(j) == 4 && strcmp(j(3).species, 'rat') && strcmp(j(4).rig, 'c'));
+p = fetch(proj(a, 'species->kind', 'animal_id*100->big'), '*', 'ORDER BY animal_id');
+assert(isequal(fieldnames(p)', {'animal_id', 'kind', 'big'}));
+assert(strcmp(p(2).kind, 'rat') && p(4).big == 400);
+r = fetch(proj(a, 'animal_id->id'), '*');
+assert(isequal(sort([r.id]), 1:4));
+% renamed projection then restriction on the new name
+assert(count(proj(a, 'animal_id->id') & 'id > 2') == 2);
+g = fetch(aggr(a, s, 'count(session)->n', 'max(session)->last'), 'n', 'last', 'ORDER BY animal_id');
+assert(isequal([g.n], [2 1 1 0]), 'aggr keeps every row of A');
+u = proj(a & 'animal_id=1') + proj(a & 'animal_id<3');
+assert(count(u) == 2);
+% join of projections does not match on dropped secondary attributes
+m = fetch(proj(djq.Mating, 'mother->animal_id') * proj(a, 'species'), 'species');
+assert(numel(m) == 2);
+assert(count(a & proj(djq.Mating, 'father->animal_id')) == 2);
+assert_error(@() fetch(proj(a, 'nosuch')), 'DataJoint:proj:unknownAttribute');
+assert_error(@() a * 5, 'DataJoint:query:badOperand');
+assert_error(@() count(proj(a) + proj(s)), 'DataJoint:union:incompatible');
+end
+
+
+function t_fetch()
+a = djq.Animal;
+k = fetch(a);
+assert(isequal(fieldnames(k), {'animal_id'}) && numel(k) == 4 && size(k, 2) == 1);
+s = fetch(a, '*', 'ORDER BY animal_id DESC', 'LIMIT 2');
+assert(numel(s) == 2 && s(1).animal_id == 4);
+assert(isnan(s(2).weight) == false && s(2).weight == 31);
+w = fetch1(a & 'animal_id=2', 'weight');
+assert(isnan(w), 'NULL float is NaN');
+[sp, wt] = fetch1(a & 'animal_id=1', 'species', 'weight');
+assert(strcmp(sp, 'mouse') && wt == 20.5);
+[ids, kinds] = fetchn(a, 'animal_id', 'species', 'ORDER BY animal_id');
+assert(isequal(ids, (1:4)') && iscell(kinds) && strcmp(kinds{3}, 'rat'));
+assert(exists(a & 'animal_id=4') && ~exists(a & 'animal_id=5'));
+tag = fetch1(djq.Session & 'animal_id=1 AND session=1', 'tag');
+assert(strcmp(tag, '1b4e28ba-2fa1-11d2-883f-0016d3cca427'), 'uuid comes back hyphenated');
+assert_error(@() fetch1(a, 'species'), 'DataJoint:fetch1:notOneRow');
+assert_error(@() fetch(a, 'nosuch'), 'DataJoint:fetch:unknownAttribute');
+assert_error(@() fetch(a, 'LIMIT 1; DROP TABLE x'), 'DataJoint:fetch:badArgument');
+sh = fetch(djq.Shape, '*', 'ORDER BY corners');
+assert(numel(sh) == 2 && strcmp(sh(1).shape, 'triangle'), 'lookup contents inserted');
+end
+
+
+function t_insert()
+a = djq.Animal;
+row = struct('animal_id', 10, 'species', 'rat');
+insert(a, row);
+assert_error(@() insert(a, row), 'DataJoint:duplicate');
+insert(a, row, 'IGNORE');
+row.species = 'mouse';
+insert(a, row, 'REPLACE');
+assert(strcmp(fetch1(a & 'animal_id=10', 'species'), 'mouse'));
+assert_error(@() insert(a, struct('animal_id', 11, 'species', 'rat', 'colour', 'red')), 'DataJoint:insert:unknownAttribute');
+assert_error(@() insert(a, struct('animal_id', 'eleven', 'species', 'rat')), 'DataJoint:insert:wrongType');
+assert_error(@() insert(a, struct('animal_id', 11, 'species', 7)), 'DataJoint:insert:wrongType');
+assert_error(@() insert(a, struct('species', 'rat')), 'DataJoint:insert:missingAttribute');
+assert_error(@() insert(a, struct('animal_id', 11, 'species', 'cat')), 'DataJoint:query');
+assert_error(@() insert(djq.Session, struct('animal_id', 99, 'session', 1, 'rig', 'x')), 'DataJoint:integrity');
+assert_error(@() insert(a, row, 'SOMETIMES'), 'DataJoint:insert:badArgument');
+insert(a, {12, 'rat', '2022-02-02', 1.25, []});
+assert(fetch1(a & 'animal_id=12', 'weight') == 1.25, 'cell rows in attribute order');
+assert(count(a & 'animal_id=11') == 0, 'failed inserts left nothing behind');
+delQuick(a & 'animal_id>=10');
+end
+
+
+function t_values()
+a = djq.Animal;
+notes = struct('trace', magic(4), 'label', 'héllo "quoted" ''single''', 'c', {{1, 'two'}});
+nasty = 'x"); DROP TABLE `animal`; -- ''';
+insert(a, struct('animal_id', 20, 'species', 'rat', 'notes', notes));
+got = fetch1(a & 'animal_id=20', 'notes');
+assert(isequal(got, notes), 'blob round trip');
+insert(djq.Session, struct('animal_id', 20, 'session', 1, 'rig', nasty(1:16)));
+assert(strcmp(fetch1(djq.Session & struct('animal_id', 20), 'rig'), nasty(1:16)));
+assert(count(djq.Session & struct('rig', nasty(1:16))) == 1);
+del(a & 'animal_id=20', false);
+assert(count(djq.Session & 'animal_id=20') == 0);
+end
+
+
+function t_definitions()
+assert_error(@() djq.Broken().heading(), 'DataJoint:declare:syntax');
+assert_error(@() djq.BadType().heading(), 'DataJoint:declare:unknownType');
+try
+    djq.Broken().heading();
+catch err
+    assert(~isempty(strfind(err.message, 'line 4')) && ~isempty(strfind(err.message, 'this is not')), ...
+        'the error names the line');
+end
+d = dj.internal.parseDefinition(sprintf('# x\na : int\n---\nb = 1 : int # c'));
+assert(numel(d.items) == 2 && d.items(2).spec.hasDefault);
+assert_error(@() dj.internal.parseDefinition(sprintf('a : int\n---\n---\nb : int')), 'DataJoint:declare:syntax');
+assert_error(@() dj.internal.parseDefinition(sprintf('a : int\n-> [sometimes] djq.Animal')), 'DataJoint:declare:syntax');
+assert_error(@() dj.internal.readDefinitionBlock(sprintf('classdef X\nend\n')), 'DataJoint:declare:noDefinition');
+end
+
+
+function t_populate()
+st = djq.Stat;
+assert_error(@() populate(st), 'djq:boom');
+n = count(st);
+assert(n >= 1 && n < 4, 'populate stops at the first error');
+[failed, errs] = parpopulate(st);
+assert(count(st) == 3 && numel(failed) == 1 && failed.animal_id == 3 && numel(errs) == 1);
+c = dj.conn;
+schema = djq.getSchema;
+j = c.query(sprintf('SELECT table_name AS t, key_hash AS h, status AS s, error_message AS m FROM `%s`.`~jobs`', schema.dbname));
+assert(numel(j.t) == 1 && strcmp(j.t{1}, '__stat') && strcmp(j.s{1}, 'error'));
+assert(strcmp(j.h{1}, dj.internal.md5('31')), 'key_hash is md5 of str(values) in name order');
+assert(~isempty(strfind(j.m{1}, 'djq:boom')));
+% the error row keeps the key out until it is deleted
+parpopulate(st);
+assert(count(st) == 3);
+assert(fetch1(st & 'animal_id=2', 'score') == 21);
+[remaining, total] = progress(st);
+assert(remaining == 1 && total == 4);
+c.query(sprintf('DELETE FROM `%s`.`~jobs`', schema.dbname));
+end
+
+
+function t_delete()
+a = djq.Animal;
+update(a & 'animal_id=4', 'weight', 23.5);
+assert(fetch1(a & 'animal_id=4', 'weight') == 23.5);
+update(a & 'animal_id=4', 'weight');
+assert(isnan(fetch1(a & 'animal_id=4', 'weight')));
+assert_error(@() update(a, 'weight', 1), 'DataJoint:update:notOneRow');
+assert_error(@() update(a & 'animal_id=4', 'animal_id', 5), 'DataJoint:update:primaryKey');
+assert_error(@() update(a & 'animal_id=4', 'nosuch', 5), 'DataJoint:update:unknownAttribute');
+assert_error(@() delQuick(a & 'animal_id=1'), 'DataJoint:integrity');
+% cascade: Session, Stat and both renamed Mating references
+del(a & 'animal_id=1', false);
+assert(count(a & 'animal_id=1') == 0);
+assert(count(djq.Session & 'animal_id=1') == 0 && count(djq.Stat & 'animal_id=1') == 0);
+assert(count(djq.Mating) == 1, 'mating with mother 1 deleted through the renamed key');
+del(a & 'animal_id=3', false);
+assert(count(djq.Mating) == 0, 'mating with father 3 deleted through the renamed key');
+assert(count(a) == 2);
+end
+
+
+function cleanup(work, db)
+c = dj.conn;
+c.query(['DROP DATABASE IF EXISTS `' db '`']);
+rmpath(work);
+confirm_recursive_rmdir(false, 'local');
+rmdir(work, 's');
+end
