@@ -93,7 +93,7 @@ def _check_password(password):
 
 def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
     """A new password from the environment or typed twice at a hidden prompt, never from argv."""
-    value = os.environ.get(env)
+    value = os.environ.get(env) if env else None
     if value:
         return _check_password(value)
     if not interactive:

@@ -38,6 +38,14 @@ def _conn(connection):
     return connection
 
 
+def _open(path, mode):
+    try:
+        return open(path, mode)
+    except OSError as error:
+        verb = "read" if "r" in mode else "write"
+        raise ArchiveError(f"Cannot {verb} archive {path}: {error.strerror or error}") from None
+
+
 def _bar(total, desc, progress):
     from tqdm import tqdm
     if progress is None:
@@ -147,7 +155,7 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
                 restrictions={f"{d}.{t}": c for (d, t), c in user.items()} or None,
                 include_jobs=bool(include_jobs))
             total_rows = 0
-            with open(temporary, "wb") as stream, _bar(sum(counts.values()), "export", progress) as bar:
+            with _open(temporary, "wb") as stream, _bar(sum(counts.values()), "export", progress) as bar:
                 writer = ArchiveWriter(stream)
                 writer.write(header)
                 for table in order:
@@ -223,14 +231,14 @@ def _parse_rename(rename):
 
 def archive_info(path):
     """The header of an archive (format, version, schemas, tables, row counts) without reading rows."""
-    with open(path, "rb") as stream:
+    with _open(path, "rb") as stream:
         for kind, record in ArchiveReader(stream, name=str(path)):
             return record
 
 
 def verify_archive(path, progress=None):
     """Read a whole archive and check every checksum; returns the trailer. Raises ArchiveError."""
-    with open(path, "rb") as stream:
+    with _open(path, "rb") as stream:
         for kind, record in ArchiveReader(stream, name=str(path)):
             if kind == "end":
                 return record
@@ -253,7 +261,7 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
     max_packet = connection.query("SELECT @@max_allowed_packet").fetchone()[0]
     batch_bytes = max(1, min(batch_bytes, max_packet // 4))
     summary = dict(path=str(path), imported=[], skipped=[], rows=0)
-    with open(path, "rb") as stream, _SessionTimeZone(connection):
+    with _open(path, "rb") as stream, _SessionTimeZone(connection):
         reader = iter(ArchiveReader(stream, name=str(path)))
         _, header = next(reader)
         unknown = set(rename) - {s["name"] for s in header["schemas"]}

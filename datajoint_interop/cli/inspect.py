@@ -1,0 +1,118 @@
+"""`dji schemas`, `dji tables SCHEMA`, `dji jobs SCHEMA`: look at a server without writing code."""
+import re
+
+from ..errors import DataJointError, MissingTableError
+
+_TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
+
+
+def register(sub):
+    schemas = sub.add_parser("schemas", help="list the schemas you may see")
+    schemas.set_defaults(func=_schemas)
+
+    tables = sub.add_parser("tables", help="list a schema's tables with tier and row count",
+                            description="List the tables of SCHEMA with their tier, class name and exact row "
+                                        "count (--estimate uses the server's fast estimate instead).")
+    tables.add_argument("schema")
+    tables.add_argument("--estimate", action="store_true", help="use information_schema's row estimates")
+    tables.add_argument("--no-progress", action="store_true", help="no progress bar")
+    tables.set_defaults(func=_tables)
+
+    jobs = sub.add_parser("jobs", help="show reserved and failed jobs of a schema",
+                          description="Show the ~jobs entries of SCHEMA (reserved, error, ignore).")
+    jobs.add_argument("schema")
+    jobs.add_argument("--status", choices=("reserved", "error", "ignore"), help="only this status")
+    jobs.add_argument("--limit", type=int, default=100, help="show at most this many entries (default 100)")
+    jobs.add_argument("--full", action="store_true", help="do not shorten error messages")
+    jobs.set_defaults(func=_jobs)
+
+
+def _connection():
+    from ..connection import conn
+    return conn()
+
+
+def _require_schema(connection, schema):
+    row = connection.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
+    if row is None:
+        raise MissingTableError(f"Schema {schema!r} does not exist or you are not permitted to see it "
+                                "(see `dji schemas`)")
+
+
+def tier_and_class(table_name):
+    """(tier, class name) from the table name's prefix, as both DataJoint languages name tables."""
+    for prefix, tier in _TIERS:
+        if table_name.startswith(prefix):
+            break
+    else:
+        prefix, tier = "", "manual"
+    rest = table_name[len(prefix):]
+    if tier == "hidden":
+        return tier, table_name
+    parts = rest.split("__")
+    camel = [re.sub(r"(?:^|_+)([a-z0-9])", lambda m: m.group(1).upper(), p) for p in parts]
+    if len(parts) > 1:
+        return "part", ".".join(camel)
+    return tier, camel[0]
+
+
+def _schemas(args):
+    from ..admin import list_schemas
+    for name in list_schemas(_connection()):
+        print(name)
+    return 0
+
+
+def _tables(args):
+    from ..archive import _bar
+    from ..sql import quote_identifier
+    connection = _connection()
+    _require_schema(connection, args.schema)
+    rows = connection.query(
+        "SELECT TABLE_NAME, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
+        "AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME", (args.schema,)).fetchall()
+    listing = []
+    with _bar(len(rows), "counting", False if args.no_progress else None) as bar:
+        for name, estimate, comment in rows:
+            if args.estimate:
+                count = f"~{estimate or 0}"
+            else:
+                count = connection.query(
+                    f"SELECT COUNT(*) FROM {quote_identifier(args.schema)}.{quote_identifier(name)}").fetchone()[0]
+            listing.append((name, *tier_and_class(name), count, comment))
+            bar.update(1)
+    print(f"{'table':<32} {'tier':<9} {'class':<28} {'rows':>10}  comment")
+    for name, tier, cls, count, comment in listing:
+        print(f"{name:<32} {tier:<9} {cls:<28} {count!s:>10}  {comment}")
+    print(f"{len(listing)} tables in {args.schema}")
+    return 0
+
+
+def _jobs(args):
+    from ..sql import quote_identifier
+    if args.limit < 1:
+        raise DataJointError("--limit must be positive")
+    connection = _connection()
+    _require_schema(connection, args.schema)
+    exists = connection.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME='~jobs'",
+                              (args.schema,)).fetchone()
+    if not exists:
+        print(f"Schema {args.schema} has no job table (~jobs): nothing was populated with reserve_jobs=True.")
+        return 0
+    table = f"{quote_identifier(args.schema)}.`~jobs`"
+    where, params = ("WHERE `status`=%s", (args.status,)) if args.status else ("", ())
+    counts = connection.query(f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`").fetchall()
+    print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
+    rows = connection.query(
+        f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, `error_message` "
+        f"FROM {table} {where} ORDER BY `timestamp`, `table_name`, `key_hash` LIMIT %s",
+        (*params, args.limit)).fetchall()
+    for name, status, key_hash, user, host, pid, stamp, message in rows:
+        line = f"{stamp}  {status:<8} {name}  {key_hash}  {user} {host}:{pid}"
+        if message:
+            text = " ".join(str(message).split())
+            if not args.full and len(text) > 100:
+                text = text[:97] + "..."
+            line += f"\n    {text}"
+        print(line)
+    return 0

@@ -1,0 +1,119 @@
+"""`dji user|grant|revoke|whoami|password` end to end: in-process for detail, one real subprocess."""
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+import datajoint_interop as dj
+from datajoint_interop import admin
+from datajoint_interop.cli import main
+
+from .conftest import connection_settings
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture
+def new_user(connection):
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    yield name
+    try:
+        admin.drop_user(name, connection=connection)
+    except dj.DataJointError:
+        pass
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_user_lifecycle(connection, new_user, schema_name, capsys, monkeypatch):
+    secret = "s3cret-" + uuid.uuid4().hex
+    monkeypatch.setenv("DJI_NEW_PASSWORD", secret)
+    db = schema_name("cliu")
+    connection.query(f"CREATE DATABASE `{db}`")
+    code, out, err = run(capsys, "user", "add", new_user, "--role", "reader", "--schema", db)
+    assert code == 0, err
+    assert new_user in out and secret not in out + err
+    user = dj.Connection(connection_settings()["host"], new_user, secret, port=connection_settings()["port"])
+    assert db in admin.list_schemas(user)
+    user.close()
+
+    code, out, _ = run(capsys, "user", "list")
+    assert code == 0 and any(line.startswith(new_user) and f"{db}: reader" in line for line in out.splitlines())
+
+    code, out, _ = run(capsys, "grant", new_user, db, "--role", "writer")
+    assert code == 0 and admin.schema_grants(new_user, connection=connection) == {db: "writer"}
+
+    with pytest.raises(SystemExit):
+        main(["grant", new_user, db, "--role", "owner"])  # argparse refuses unknown roles
+    capsys.readouterr()
+
+    code, out, _ = run(capsys, "revoke", new_user, db)
+    assert code == 0 and admin.schema_grants(new_user, connection=connection) == {}
+    code, _, err = run(capsys, "revoke", new_user, db)
+    assert code == 1 and "no grant" in err
+
+    code, out, _ = run(capsys, "user", "require-tls", new_user)
+    assert code == 0 and {u["user"]: u for u in admin.list_users(connection)}[new_user]["require_tls"]
+
+    code, out, _ = run(capsys, "user", "remove", new_user)
+    assert code == 0
+    code, _, err = run(capsys, "user", "remove", new_user)
+    assert code == 1 and "does not exist" in err
+
+
+def test_bad_names_give_clear_errors(capsys, connection, monkeypatch):
+    monkeypatch.setenv("DJI_NEW_PASSWORD", "x")
+    code, _, err = run(capsys, "user", "add", "evil'--")
+    assert code == 1 and "Invalid user name" in err
+    code, _, err = run(capsys, "grant", "someone", "a`b", "--role", "reader")
+    assert code == 1 and "Invalid schema pattern" in err
+    code, _, err = run(capsys, "user", "add", "x", "--role", "reader")
+    assert code == 1 and "--schema" in err
+
+
+def test_whoami(capsys, connection):
+    code, out, _ = run(capsys, "whoami")
+    assert code == 0
+    assert f"account:  {connection.query('SELECT CURRENT_USER()').fetchone()[0]}" in out
+
+
+def _dji(args, env_extra, stdin=subprocess.DEVNULL):
+    s = connection_settings()
+    env = dict(os.environ, DJ_HOST=s["host"], DJ_PORT=str(s["port"]), DJ_USER=s["user"], DJ_PASS=s["password"],
+               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("DJI_NEW_PASSWORD", None)
+    env.update(env_extra)
+    return subprocess.run([sys.executable, "-m", "datajoint_interop", *args], env=env, stdin=stdin,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_password_comes_from_environment_not_argv(new_user, connection):
+    done = _dji(["user", "add", new_user], {})
+    assert done.returncode == 1 and "DJI_NEW_PASSWORD" in done.stderr  # no terminal, no variable
+    secret = uuid.uuid4().hex
+    done = _dji(["user", "add", new_user], {"DJI_NEW_PASSWORD": secret})
+    assert done.returncode == 0, done.stderr
+    assert secret not in done.stdout + done.stderr
+    s = connection_settings()
+    # the user changes its own password with `dji password`
+    newer = uuid.uuid4().hex
+    done = subprocess.run(
+        [sys.executable, "-m", "datajoint_interop", "password"],
+        env=dict(os.environ, DJ_HOST=s["host"], DJ_PORT=str(s["port"]), DJ_USER=new_user, DJ_PASS=secret,
+                 DJI_NEW_PASSWORD=newer, PYTHONPATH=ROOT), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    dj.Connection(s["host"], new_user, newer, port=s["port"]).close()
+
+
+def test_every_command_has_help():
+    for argv in (["user", "add"], ["user", "list"], ["user", "remove"], ["grant"], ["revoke"], ["whoami"],
+                 ["export"], ["import"], ["schemas"], ["tables"], ["jobs"], ["password"]):
+        with pytest.raises(SystemExit) as info:
+            main([*argv, "--help"])
+        assert info.value.code == 0
