@@ -154,6 +154,7 @@ def test_our_workers_rarely_collide(connection, pipeline):
     stats = [finish(w)[0] for w in workers]
     _assert_exactly_once(connection, schema, calls, comp, n)
     attempts = sum(s["reservation_attempts"] for s in stats)
+    print("attempts", attempts, stats)
     assert n <= attempts <= 1.1 * n, stats
 
 

@@ -1,0 +1,212 @@
+"""The ~jobs table: 0.14-identical rows, errors and ignores, stale reclaim, round trips per key."""
+import os
+import platform
+
+import datajoint
+import pytest
+from datajoint.blob import unpack as oracle_unpack
+from datajoint.hash import key_hash as oracle_key_hash
+
+import datajoint_interop as dj
+from datajoint_interop.autopopulate import last_populate_stats
+from datajoint_interop.connection import Connection
+from datajoint_interop.jobs import JobQueue, jobs_table_sql
+
+
+def _oracle_connection():
+    datajoint.config["database.host"] = os.environ.get("DJ_HOST", "127.0.0.1")
+    datajoint.config["database.port"] = int(os.environ.get("DJ_PORT", "3306"))
+    datajoint.config["database.user"] = os.environ.get("DJ_USER", "root")
+    datajoint.config["database.password"] = os.environ.get("DJ_PASS", "")
+    datajoint.config["database.use_tls"] = False
+    return datajoint.conn()
+
+
+@pytest.fixture
+def pipe(connection, schema_name):
+    schema = dj.Schema(schema_name("jobs"), connection=connection)
+
+    @schema
+    class Src(dj.Manual):
+        definition = """
+        sid: int
+        """
+
+    @schema
+    class Comp(dj.Computed):
+        definition = """
+        -> Src
+        ---
+        val: int
+        """
+        fail_on = ()
+
+        def make(self, key):
+            if key["sid"] in self.fail_on:
+                raise ValueError(f"bad sid {key['sid']}" + "!" * (3000 if key["sid"] == 9 else 0))
+            self.insert1(dict(key, val=key["sid"]))
+
+    Src.insert([(i,) for i in range(10)])
+    return type("Pipe", (), dict(schema=schema, Src=Src, Comp=Comp))
+
+
+def _rows(connection, database):
+    return connection.query(f"SELECT * FROM `{database}`.`~jobs` ORDER BY key_hash", as_dict=True).fetchall()
+
+
+def test_jobs_table_declared_exactly_like_014(connection, schema_name, pipe):
+    ours = pipe.schema.database
+    pipe.schema.jobs  # noqa: B018
+    theirs = schema_name("oracle")
+    _oracle_connection()
+    oracle = datajoint.Schema(theirs)
+    oracle.jobs  # noqa: B018  (0.14 declares its ~jobs)
+
+    def create(db):
+        text = connection.query(f"SHOW CREATE TABLE `{db}`.`~jobs`").fetchone()[1]
+        return text.replace(db, "DB")
+
+    assert create(ours) == create(theirs)
+    assert "CREATE TABLE IF NOT EXISTS `x`.`~jobs`" in jobs_table_sql("x")
+
+
+def test_error_rows_are_014_rows(connection, pipe):
+    pipe.Comp.fail_on = (3, 9)
+    result = pipe.Comp.populate(reserve_jobs=True, suppress_errors=True)
+    assert result["success_count"] == 8
+    rows = _rows(connection, pipe.schema.database)
+    assert [r["status"] for r in rows] == ["error", "error"]
+    by_hash = {r["key_hash"]: r for r in rows}
+    row = by_hash[oracle_key_hash({"sid": 3})]
+    assert row["table_name"] == "__comp"
+    assert oracle_unpack(row["key"]) == {"sid": 3}
+    assert row["error_message"] == "ValueError: bad sid 3"
+    stack = oracle_unpack(row["error_stack"])
+    assert "Traceback" in stack and "ValueError: bad sid 3" in stack
+    assert row["user"] == connection.get_user()
+    assert row["host"] == platform.node()
+    assert row["pid"] == os.getpid()
+    assert row["connection_id"] == connection.connection_id
+    long = by_hash[oracle_key_hash({"sid": 9})]["error_message"]
+    assert len(long) == 2047 and long.endswith("...truncated")
+
+    # error keys are skipped until their rows are deleted
+    pipe.Comp.fail_on = ()
+    assert pipe.Comp.populate(reserve_jobs=True)["success_count"] == 0
+    assert len(pipe.schema.jobs & 'status="error"') == 2
+    (pipe.schema.jobs & 'status="error"').delete()
+    assert pipe.Comp.populate(reserve_jobs=True)["success_count"] == 2
+    assert len(pipe.Comp) == 10 and _rows(connection, pipe.schema.database) == ()
+
+
+def test_014_sees_our_rows(connection, pipe):
+    pipe.Comp.fail_on = (4,)
+    pipe.Comp.populate(reserve_jobs=True, suppress_errors=True)
+    _oracle_connection()
+    oracle = datajoint.Schema(pipe.schema.database, create_schema=False, create_tables=False)
+    rows = oracle.jobs.fetch(as_dict=True)
+    assert [(r["table_name"], r["key"], r["status"]) for r in rows] == [("__comp", {"sid": 4}, "error")]
+
+
+def test_ignore_and_keyboard_interrupt(connection, pipe):
+    jobs = pipe.schema.jobs
+    assert jobs.ignore("__comp", {"sid": 1}) is True
+    assert jobs.ignore("__comp", {"sid": 1}) is False
+
+    def make(self, key):
+        if key["sid"] == 5:
+            raise KeyboardInterrupt
+        self.insert1(dict(key, val=0))
+
+    pipe.Comp.make = make
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pipe.Comp.populate(reserve_jobs=True, suppress_errors=True)
+    finally:
+        del pipe.Comp.make
+    rows = {r["key_hash"]: (r["status"], r["error_message"]) for r in _rows(connection, pipe.schema.database)}
+    assert rows == {oracle_key_hash({"sid": 1}): ("ignore", ""),
+                    oracle_key_hash({"sid": 5}): ("error", "KeyboardInterrupt")}
+    assert set(pipe.Comp.fetch("sid")) == {0, 2, 3, 4}
+    assert not connection.in_transaction
+
+
+def test_queue_reserve_refuses_taken_and_done(connection, pipe):
+    queue = JobQueue(connection, pipe.schema.database, "__comp", target=pipe.Comp.full_table_name)
+    assert queue.reserve({"sid": 0}) is True
+    assert queue.reserve({"sid": 0}) is False  # reserved
+    pipe.Comp.insert1(dict(sid=1, val=1), allow_direct_insert=True)
+    assert queue.reserve({"sid": 1}) is False  # already computed: refused atomically
+    assert (queue.attempts, queue.refused) == (3, 2)
+    queue.complete({"sid": 0})
+    assert queue.reserve({"sid": 0}) is True
+
+
+def _other_connection():
+    c = dj.conn()
+    return Connection(f"{c.host}:{c.port}", c.user, c._password)
+
+
+def test_dead_reservation_is_reclaimed(connection, pipe):
+    other = _other_connection()
+    JobQueue(other, pipe.schema.database, "__comp").reserve({"sid": 6})
+    live_other = _other_connection()
+    JobQueue(live_other, pipe.schema.database, "__comp").reserve({"sid": 7})
+    other.close()  # the worker died: its connection is gone from PROCESSLIST
+    result = pipe.Comp.populate(reserve_jobs=True)
+    assert result["success_count"] == 9  # 6 reclaimed; 7 is held by a live connection
+    assert [(r["status"], r["connection_id"]) for r in _rows(connection, pipe.schema.database)] == [
+        ("reserved", live_other.connection_id)]
+    # an old reservation of a live connection is reclaimed only with a timeout
+    connection.query(f"UPDATE `{pipe.schema.database}`.`~jobs` SET `timestamp` = NOW() - INTERVAL 1 HOUR")
+    assert pipe.Comp.populate(reserve_jobs=True, reservation_timeout=7200)["success_count"] == 0
+    assert pipe.Comp.populate(reserve_jobs=True, reservation_timeout=60)["success_count"] == 1
+    live_other.close()
+
+
+def test_matlab_layout_table_truncates_to_its_width(connection, pipe):
+    db = pipe.schema.database
+    connection.query(f"""CREATE TABLE `{db}`.`~jobs` (
+        `table_name` varchar(255) NOT NULL, `key_hash` char(32) NOT NULL,
+        `status` enum("reserved","error","ignore") NOT NULL, `key` blob DEFAULT NULL,
+        `error_message` varchar(1023) NOT NULL DEFAULT "", `error_stack` blob DEFAULT NULL,
+        `user` varchar(255) NOT NULL DEFAULT "", `host` varchar(255) NOT NULL DEFAULT "",
+        `pid` int unsigned NOT NULL DEFAULT "0", `connection_id` bigint unsigned NOT NULL DEFAULT "0",
+        `timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (`table_name`,`key_hash`))""")
+    pipe.Comp.fail_on = (9,)
+    pipe.Comp.populate(reserve_jobs=True, suppress_errors=True)
+    (message,) = [r["error_message"] for r in _rows(connection, db)]
+    assert len(message) == 1023 and message.endswith("...truncated")
+
+
+def _questions(connection):
+    return int(connection.query("SHOW SESSION STATUS LIKE 'Questions'").fetchone()[1])
+
+
+def test_at_most_four_round_trips_per_key(connection, schema_name):
+    schema = dj.Schema(schema_name("trips"), connection=connection)
+
+    @schema
+    class Item(dj.Manual):
+        definition = """
+        item: int
+        """
+
+    @schema
+    class Noop(dj.Computed):
+        definition = """
+        -> Item
+        """
+
+        def make(self, key):
+            pass  # no SQL of its own: everything counted below is populate's bookkeeping
+
+    n = 200
+    Item.insert([(i,) for i in range(n)])
+    Noop.key_source  # noqa: B018  (graph loaded outside the measurement)
+    before = _questions(connection)
+    assert Noop.populate(reserve_jobs=True)["success_count"] == n
+    per_key = (_questions(connection) - before - 1) / n
+    print("round trips per key", per_key)
+    assert per_key <= 4 + 20 / n, per_key
+    assert last_populate_stats["reservation_attempts"] == n
