@@ -122,7 +122,10 @@ static int try_connect(MYSQL *db, const char *host, const char *user, const char
     }
     if (use_tls) {
         int verify = t->verify >= 0 ? t->verify : (t->ca || t->capath) ? 1 : 0;
-        mysql_ssl_set(db, t->key, t->cert, t->ca, t->capath, t->cipher);
+        /* Connector/C checks the chain whenever a CA is given: with verification off the
+           CA must not be passed at all */
+        mysql_ssl_set(db, t->key, t->cert, verify ? t->ca : NULL, verify ? t->capath : NULL,
+                      t->cipher);
         mysql_optionsv(db, MYSQL_OPT_SSL_ENFORCE, &on);
         mysql_optionsv(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, verify ? &on : &off);
     } else {
