@@ -1,0 +1,42 @@
+"""`dji declare`: create the tables of a MATLAB package folder from the command line."""
+from ..errors import DataJointError
+
+
+def register(sub):
+    parser = sub.add_parser(
+        "declare", help="declare the tables of a MATLAB +package folder",
+        description="Read every classdef table file of a MATLAB package folder (+lab), resolve its "
+                    "'-> lab.Parent' references and declare the tables in the schema, in dependency order. "
+                    "Tables that already exist are checked against their definition (a difference is "
+                    "reported, never applied). The result is the same as declaring the classes from Python.")
+    parser.add_argument("package", help="path to the package folder, e.g. matlab/+lab")
+    parser.add_argument("--schema", required=True, help="database name to declare the tables in")
+    parser.add_argument("--no-create-schema", action="store_true", help="fail if the database does not exist")
+    parser.add_argument("--show-sql", action="store_true", help="print each table's CREATE TABLE statement")
+    parser.set_defaults(func=_declare)
+
+
+def _declare(args):
+    import warnings
+
+    from ..connection import conn
+    from ..matlab_package import matlab_package
+    from ..schemas import DefinitionMismatchWarning, Schema
+
+    schema = Schema(args.schema, connection=conn(), create_schema=not args.no_create_schema)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DefinitionMismatchWarning)
+        module = matlab_package(schema, args.package)
+    package = module.__name__
+    for name in sorted(vars(module)):
+        cls = getattr(module, name)
+        if isinstance(cls, type) and getattr(cls, "table_name", None) and cls.__module__ == package:
+            print(f"{package}.{name} -> {cls.full_table_name}")
+            if args.show_sql:
+                print(schema.connection.query(f"SHOW CREATE TABLE {cls.full_table_name}").fetchone()[1] + ";")
+    mismatches = [w for w in caught if issubclass(w.category, DefinitionMismatchWarning)]
+    for warning in mismatches:
+        print(f"warning: {warning.message}")
+    if mismatches:
+        raise DataJointError(f"{len(mismatches)} existing table(s) differ from their MATLAB definition")
+    return 0
