@@ -199,3 +199,61 @@ def test_like_matching_of_grant_patterns():
     assert not admin._like(r"lab\_%", "labax")
     assert admin._like("lab_%", "labax")
     assert not admin._like("lab%", "other")
+
+
+def test_denied_errors_name_table_and_privilege(accounts):
+    name, password = accounts["users"]["reader"]
+    user = login(name, password)
+    try:
+        with pytest.raises(AccessError) as info:
+            user.query(f"INSERT INTO `{accounts['inside']}`.`subject` VALUES (7, 'x')")
+        message = str(info.value)
+        assert "INSERT" in message and f"`{accounts['inside']}`.`subject`" in message and name in message
+    finally:
+        user.close()
+
+
+def test_schema_listing_of_the_public_api_follows_privileges(accounts):
+    name, password = accounts["users"]["writer"]
+    user = login(name, password)
+    try:
+        visible = dj.list_schemas(user)
+        assert accounts["inside"] in visible and accounts["outside"] not in visible
+    finally:
+        user.close()
+
+
+def test_delete_cascade_names_dependents_the_user_may_not_delete(connection, db_prefix):
+    """A writer on `data` and reader on `shared`: deleting a parent whose children live in `shared`
+    is refused before anything is deleted, naming the child table."""
+    data, shared = f"{db_prefix}_adm_data", f"{db_prefix}_adm_shared"
+    connection.query(f"CREATE DATABASE `{data}`")
+    connection.query(f"CREATE DATABASE `{shared}`")
+    name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    try:
+        connection.query(f"CREATE TABLE `{data}`.`animal` (animal_id int PRIMARY KEY)")
+        connection.query(f"CREATE TABLE `{shared}`.`note` (animal_id int, n int, PRIMARY KEY (animal_id, n), "
+                         f"FOREIGN KEY (animal_id) REFERENCES `{data}`.`animal` (animal_id))")
+        connection.query(f"INSERT INTO `{data}`.`animal` VALUES (1), (2)")
+        connection.query(f"INSERT INTO `{shared}`.`note` VALUES (1, 1)")
+        admin.create_user(name, password, connection=connection)
+        admin.grant(name, _like_literal(data), "writer", connection=connection)
+        admin.grant(name, _like_literal(shared), "reader", connection=connection)
+        user = login(name, password)
+        try:
+            assert admin.missing_privileges(user, [f"`{data}`.`animal`", f"`{shared}`.`note`"], "DELETE") == [
+                f"`{shared}`.`note`"]
+            with pytest.raises(AccessError) as info:
+                dj.FreeTable(user, f"{data}.animal").delete(safemode=False)
+            assert f"`{shared}`.`note`" in str(info.value) and "DELETE" in str(info.value)
+        finally:
+            user.close()
+        assert connection.query(f"SELECT COUNT(*) FROM `{data}`.`animal`").fetchone()[0] == 2
+        assert connection.query(f"SELECT COUNT(*) FROM `{shared}`.`note`").fetchone()[0] == 1
+    finally:
+        try:
+            admin.drop_user(name, connection=connection)
+        except DataJointError:
+            pass
+        connection.query(f"DROP DATABASE IF EXISTS `{shared}`")
+        connection.query(f"DROP DATABASE IF EXISTS `{data}`")
