@@ -6,6 +6,7 @@ resolved to the class built from ``X.m``) and returns them in a module. A lab th
 pipeline in MATLAB can thus create or open it from Python without translating a single line.
 """
 import os
+import sys
 import types
 
 import networkx as nx
@@ -127,3 +128,15 @@ def matlab_package(schema, path, *, packages=None, module_name=None):
         setattr(module, name, cls)
     module.schema = schema
     return module
+
+
+class _CallableModule(types.ModuleType):
+    """Importing this module binds ``datajoint_interop.matlab_package`` to the module, shadowing the
+    public function of the same name; making the module callable keeps ``dj.matlab_package(...)``
+    working either way."""
+
+    def __call__(self, *args, **kwargs):
+        return matlab_package(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
