@@ -21,7 +21,7 @@ import sys
 from . import archive_catalog as catalog
 from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum
 from .errors import ArchiveError, DataJointError
-from .sql import quote_identifier
+from .sql import escape_percent, quote_identifier
 from .version import __version__
 
 logger = logging.getLogger(__name__.split(".")[0])
@@ -84,8 +84,12 @@ class _SessionTimeZone:
         self.saved = self.connection.query("SELECT @@session.time_zone").fetchone()[0]
         self.connection.query("SET time_zone = '+00:00'")
 
-    def __exit__(self, *exc):
-        self.connection.query("SET time_zone = %s", (self.saved,))
+    def __exit__(self, kind, error, trace):
+        try:
+            self.connection.query("SET time_zone = %s", (self.saved,))
+        except DataJointError:
+            if kind is None:
+                raise  # otherwise keep the original error visible
 
 
 def _user_restrictions(restrictions, tables, schemas):
@@ -326,7 +330,8 @@ class _TableImport:
                 # rows of a self-referencing table may arrive child-first; the archive is consistent
                 connection.query("SET foreign_key_checks = 0")
         cols = ", ".join(quote_identifier(c) for c in self.columns)
-        self.insert_head = f"INSERT INTO {self.target} ({cols}) VALUES "
+        # names may contain '%'; the values are bound, so the statement text is %-formatted
+        self.insert_head = escape_percent(f"INSERT INTO {self.target} ({cols}) VALUES ")
         self.placeholder = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
 
     def add(self, rows):

@@ -102,3 +102,24 @@ def test_tier_and_class_names():
     assert tier_and_class("_scan") == ("imported", "Scan")
     assert tier_and_class("__scan__unit") == ("part", "Scan.Unit")
     assert tier_and_class("~jobs") == ("hidden", "~jobs")
+
+
+def test_names_with_percent_signs(connection, schema_name, tmp_path, capsys):
+    db = schema_name("pct%d")
+    connection.query(f"CREATE DATABASE `{db}`")
+    connection.query(f"CREATE TABLE `{db}`.`rate%s` (`a%s` int PRIMARY KEY, b blob)")
+    connection.query(f"INSERT INTO `{db.replace('%', '%%')}`.`rate%%s` VALUES (%s, %s)", (1, b"%s%d"))
+    connection.query(f"CREATE TABLE `{db}`.`~jobs` (table_name varchar(255) NOT NULL, key_hash char(32) NOT NULL, "
+                     "status enum('reserved','error','ignore') NOT NULL, error_message varchar(2047) NOT NULL "
+                     "DEFAULT '', user varchar(255) NOT NULL DEFAULT '', host varchar(255) NOT NULL DEFAULT '', "
+                     "pid int unsigned NOT NULL DEFAULT 0, timestamp timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, "
+                     "PRIMARY KEY (table_name, key_hash))")
+    connection.query(f"INSERT INTO `{db}`.`~jobs` (table_name, key_hash, status) VALUES ('rate%s', 'k', 'error')")
+    code, out, err = run(capsys, "jobs", db, "--status", "error")
+    assert code == 0 and "rate%s" in out, err
+    path = tmp_path / "pct.djx"
+    assert run(capsys, "export", db, "-o", path, "--no-progress")[0] == 0
+    copy = schema_name("pct%copy")
+    code, out, err = run(capsys, "import", path, "--rename", f"{db}={copy}", "--no-progress")
+    assert code == 0, err
+    assert connection.query(f"SELECT * FROM `{copy}`.`rate%s`").fetchall() == ((1, b"%s%d"),)

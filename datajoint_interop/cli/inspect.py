@@ -89,7 +89,7 @@ def _tables(args):
 
 
 def _jobs(args):
-    from ..sql import quote_identifier
+    from ..sql import escape_percent, quote_identifier
     if args.limit < 1:
         raise DataJointError("--limit must be positive")
     connection = _connection()
@@ -99,9 +99,10 @@ def _jobs(args):
     if not exists:
         print(f"Schema {args.schema} has no job table (~jobs): nothing was populated with reserve_jobs=True.")
         return 0
-    table = f"{quote_identifier(args.schema)}.`~jobs`"
+    table = escape_percent(f"{quote_identifier(args.schema)}.`~jobs`")  # the queries below bind values
     where, params = ("WHERE `status`=%s", (args.status,)) if args.status else ("", ())
-    counts = connection.query(f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`").fetchall()
+    counts = connection.query(f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`".replace(
+        "%%", "%")).fetchall()
     print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
     rows = connection.query(
         f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, `error_message` "
