@@ -92,6 +92,7 @@ class Declaration:
     primary_key: List[str]
     columns: dict  # name -> (sql_type, nullable, comment) as declared, for comparisons
     parents: List[str]  # full table names referenced, in line order
+    comment: str = ""  # table comment
 
 
 def split_full_name(name):
@@ -255,7 +256,7 @@ def compile_model(full_table_name, model, resolve):
     sql = (f"CREATE TABLE IF NOT EXISTS {table} (\n" + ",\n".join(clauses)
            + f'\n) ENGINE=InnoDB, COMMENT "{escape(model.comment)}"')
     return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
-                       columns=columns, parents=parents)
+                       columns=columns, parents=parents, comment=model.comment)
 
 
 def _compile_attribute(attr: AttributeDef, table, database):

@@ -242,16 +242,21 @@ def _parse_foreign_key(line, line_no, in_key, language):
         if ref_match.group("old") is not None:
             fk.old_names = _names(ref_match.group("old"), line_no, line, "referenced attributes")
     else:
-        fk.ref, fk.renames = _parse_python_reference(ref, line_no, line)
+        fk.ref, fk.renames, fk.old_names = _parse_python_reference(ref, line_no, line)
     if fk.new_names and fk.renames:
         raise _error(line_no, line, "either '(new) -> Parent(old)' or '.proj(new=\"old\")', not both")
+    if fk.old_names and not fk.new_names:
+        raise _error(line_no, line, "the new names before '->' for the referenced attributes: (new) -> Parent(old)")
     if fk.old_names and len(fk.old_names) != len(fk.new_names):
         raise _error(line_no, line, "as many new names before '->' as referenced names after it")
     return fk
 
 
 def _parse_python_reference(ref, line_no, line):
-    """Split ``Expr.proj(new='old', ...)`` into ("Expr", {new: old}); check Expr is a plain name path."""
+    """Split ``Expr.proj(new='old', ...)`` into ("Expr", {new: old}, []); check Expr is a plain name path.
+
+    The MATLAB form ``Expr(old, ...)`` (with ``(new, ...) ->`` before the arrow) gives ("Expr", {}, [old]).
+    """
     try:
         node = ast.parse(ref, mode="eval").body
     except SyntaxError:
@@ -269,8 +274,13 @@ def _parse_python_reference(ref, line_no, line):
                 raise _error(line_no, line, "lowercase attribute names in .proj(new='old')")
             renames[keyword.arg] = value.value.strip()
         node = node.func.value
-    if isinstance(node, ast.Call) and not node.args and not node.keywords:
-        node = node.func  # Parent() is the same table as Parent
+    old_names = []
+    if isinstance(node, ast.Call) and not node.keywords and all(isinstance(a, ast.Name) for a in node.args):
+        old_names = [arg.id for arg in node.args]  # Parent() is the same table as Parent
+        for name in old_names:
+            if not re.fullmatch(_NAME, name):
+                raise _error(line_no, line, f"lowercase attribute names in Parent(old, ...), found {name!r}")
+        node = node.func
     path = []
     while isinstance(node, ast.Attribute):
         path.append(node.attr)
@@ -278,7 +288,9 @@ def _parse_python_reference(ref, line_no, line):
     if not isinstance(node, ast.Name):
         raise _error(line_no, line, "a table class, an instance, or .proj() of one (no restrictions or joins)")
     path.append(node.id)
-    return ".".join(reversed(path)), renames
+    if renames and old_names:
+        raise _error(line_no, line, "either Parent(old) or Parent.proj(new='old'), not both")
+    return ".".join(reversed(path)), renames, old_names
 
 
 def _parse_index(line, line_no):

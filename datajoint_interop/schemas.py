@@ -421,7 +421,12 @@ def definition_differences(connection, database, table, declaration):
         "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND table_name=%s "
         "AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table))
     live_key = [row[0] for row in cursor.fetchall()]
+    cursor = connection.query("SELECT table_comment FROM information_schema.tables WHERE table_schema=%s "
+                              "AND table_name=%s", (database, table))
+    table_comment = (cursor.fetchone() or ("",))[0] or ""
     out = []
+    if table_comment != declaration.comment:
+        out.append(f"table comment {table_comment!r} in the table, {declaration.comment!r} in the definition")
     declared = declaration.columns
     for name in declared:
         if name not in live:

@@ -120,6 +120,14 @@ def test_foreign_key_errors(line, expected):
         parse_definition(f"k : int\n{line}", MATLAB if line.startswith("(") and "proj" not in line else "python")
 
 
+def test_matlab_rename_form_in_python_strings():
+    (fk, _) = parse_definition("(mother, x) -> Pair(a, b)\nk : int").items
+    assert (fk.ref, fk.new_names, fk.old_names) == ("Pair", ["mother", "x"], ["a", "b"])
+    assert "FOREIGN KEY (`mother`,`x`) REFERENCES `db`.`pair` (`a`,`b`)" in sql_of("(mother, x) -> Pair(a, b)", TWO)
+    with pytest.raises(DefinitionError, match="new names before"):
+        parse_definition("-> Pair(a)")
+
+
 def test_matlab_reference_must_be_package_class():
     with pytest.raises(DefinitionError, match=r"line 1: '-> Animal'.*package.ClassName"):
         parse_definition("-> Animal", MATLAB)

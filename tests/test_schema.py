@@ -255,3 +255,70 @@ def test_schema_declared_here_is_usable_by_oracle(oracle, connection, schema_nam
     assert set(module.schema.list_tables()) == {"animal", "#band", "_session", "__power", "__power__channel"}
     module.Power.populate()  # nothing left to do, the oracle agrees on the key source
     assert len(module.Power()) == 2
+
+
+MATLAB_ANIMAL = """CREATE TABLE `{db}`.`animal` (
+`animal_id` int NOT NULL COMMENT "unique animal id",
+`species` enum("mouse","rat") NOT NULL COMMENT "species",
+`dob` date NOT NULL COMMENT "date of birth",
+PRIMARY KEY (`animal_id`)
+) ENGINE = InnoDB, COMMENT "experimental animals\""""
+MATLAB_SCAN = """CREATE TABLE `{db}`.`__scan` (
+`animal_id` int NOT NULL COMMENT "unique animal id",
+`scan_idx` smallint NOT NULL COMMENT "scan index within animal",
+`depth` float NOT NULL DEFAULT "0" COMMENT "microns",
+`lens` varchar(8) NOT NULL DEFAULT "25x" COMMENT "",
+`ts` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "",
+`img` longblob NOT NULL COMMENT "",
+PRIMARY KEY (`animal_id`,`scan_idx`),
+CONSTRAINT `XZEjXncX` FOREIGN KEY (`animal_id`) REFERENCES `{db}`.`animal` (`animal_id`) ON UPDATE CASCADE ON DELETE RESTRICT
+) ENGINE = InnoDB, COMMENT "two-photon scans\""""
+
+
+def test_tables_in_matlab_form_match_python_definitions(connection, schema_name):
+    """Tables as MATLAB 3.5 creates them (schema-conventions §10) are the ones our definitions mean."""
+    database = schema_name("matlab_form")
+    connection.query(f"CREATE DATABASE `{database}`")
+    connection.query(MATLAB_ANIMAL.format(db=database))
+    connection.query(MATLAB_SCAN.format(db=database))
+    schema = dj.Schema(database, connection=connection)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+
+        @schema
+        class Animal(dj.Manual):
+            definition = """
+            # experimental animals
+            animal_id : int   # unique animal id
+            ---
+            species : enum('mouse', 'rat')  # species
+            dob : date    # date of birth
+            """
+
+        @schema
+        class Scan(dj.Computed):
+            definition = """
+            # two-photon scans
+            -> Animal
+            scan_idx : smallint   # scan index within animal
+            ---
+            depth = 0 : float # microns
+            lens = "25x": varchar(8)
+            ts = CURRENT_TIMESTAMP : timestamp
+            img : longblob
+            """
+
+    module = dj.VirtualModule("from_matlab", database, connection=connection)
+    assert issubclass(module.Scan, dj.Computed) and module.Scan.primary_key == ["animal_id", "scan_idx"]
+    assert module.Animal.heading.table_comment == "experimental animals"
+    with pytest.warns(DefinitionMismatchWarning, match="table comment 'experimental animals' in the table, "
+                                                       "'animals' in the definition"):
+        @schema
+        class Animal(dj.Manual):  # noqa: F811
+            definition = """
+            # animals
+            animal_id : int   # unique animal id
+            ---
+            species : enum('mouse', 'rat')  # species
+            dob : date    # date of birth
+            """
