@@ -325,3 +325,16 @@ def test_reader_account_can_export(connection, pipeline, tmp_path):
         assert archive.verify_archive(tmp_path / "r.djx")["rows"] == summary["rows"]
     finally:
         admin.drop_user(name, connection=connection)
+
+
+def test_restricted_closure_follows_renamed_foreign_keys(connection, pipeline, schema_name, tmp_path):
+    path = tmp_path / "pair.djx"
+    lab = pipeline["lab"]
+    summary = archive.export(lab, path, restrictions={f"{lab}.pairing": "pair_id = 3"}, progress=False)
+    lab2 = schema_name("plab")
+    archive.import_archive(path, rename={lab: lab2}, progress=False)
+    assert [r[0] for r in rows(connection, lab2, "pairing")] == [3]
+    assert [r[0] for r in rows(connection, lab2, "subject")] == [2, 4]  # mother 4 and father 2
+    assert [r[0] for r in rows(connection, lab2, "#species")] == [1]
+    assert rows(connection, lab2, "session") == ()
+    assert summary["rows"] == 4
