@@ -207,9 +207,8 @@ class Schema:
 
     def _declare(self, cls, context):
         exists = _table_exists(self.connection, self.database, cls.table_name)
-        definition = cls.__dict__.get("definition")
-        if definition is None and cls._definition_language == "python" and cls.__dict__.get("_model") is None:
-            if exists or not self.create_tables:
+        if getattr(cls, "definition", None) is None:
+            if exists:  # a class spawned from (or bound to) an existing table
                 return
             raise DefinitionError(f"Class {cls.__name__} has no definition and table "
                                   f"{full_table_name(self.database, cls.table_name)} does not exist")
