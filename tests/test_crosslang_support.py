@@ -44,19 +44,21 @@ def write_json_fn():
     )
 
 
-def start_octave(tmp_path, name, body):
+def start_octave(tmp_path, name, body, stdin=False):
     """Write <name>.m (script + helpers) and start it; returns the Popen."""
     path = tmp_path / f"{name}.m"
     path.write_text("1;\n" + write_json_fn() + script_header(str(tmp_path)) + body)
     env = dict(os.environ)
     return subprocess.Popen([octave_binary(), "--norc", "--no-history", str(path)], cwd=str(tmp_path),
+                            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
-def run_octave(tmp_path, name, body, timeout=180):
-    proc = start_octave(tmp_path, name, body)
+def run_octave(tmp_path, name, body, timeout=180, answers=None):
+    """Run a script to completion; `answers` is text fed to its stdin (prompts)."""
+    proc = start_octave(tmp_path, name, body, stdin=answers is not None)
     try:
-        out, _ = proc.communicate(timeout=timeout)
+        out, _ = proc.communicate(input=answers, timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, _ = proc.communicate()

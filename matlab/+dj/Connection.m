@@ -12,6 +12,7 @@ classdef Connection < handle
         password = ''
         headings                % containers.Map fullName -> heading struct
         packages                % containers.Map package -> dj.Schema
+        knownTables             % containers.Map fullName -> true, tables seen to exist
     end
 
     methods
@@ -21,6 +22,7 @@ classdef Connection < handle
             self.password = password;
             self.headings = containers.Map();
             self.packages = containers.Map();
+            self.knownTables = containers.Map();
             self.open();
         end
 
@@ -94,16 +96,29 @@ classdef Connection < handle
         end
 
         function forgetHeading(self, fullName)
+            % after DDL: the table's heading and existence must be read again
             if isKey(self.headings, fullName)
                 remove(self.headings, fullName);
+            end
+            if isKey(self.knownTables, fullName)
+                remove(self.knownTables, fullName);
             end
         end
 
         function tf = tableExists(self, db, tbl)
+            % existence is cached once seen: tables are dropped through forgetHeading
+            key = [dj.internal.quoteId(db) '.' dj.internal.quoteId(tbl)];
+            if isKey(self.knownTables, key)
+                tf = true;
+                return
+            end
             ph = dj.internal.placeholder('string');
             r = self.query(sprintf(['SELECT count(*) AS n FROM information_schema.tables ' ...
                 'WHERE table_schema=%s AND table_name=%s'], ph, ph), db, tbl);
             tf = double(r.n(1)) > 0;
+            if tf
+                self.knownTables(key) = true;
+            end
         end
 
         function kids = children(self, db, tbl)

@@ -42,7 +42,11 @@ classdef Schema < handle
 
         function dropQuick(self)
             % drop the whole database without asking
+            names = self.tableNames();
             self.conn.query(['DROP DATABASE IF EXISTS ' dj.internal.quoteId(self.dbname)]);
+            for i = 1:numel(names)
+                self.conn.forgetHeading([dj.internal.quoteId(self.dbname) '.' dj.internal.quoteId(names{i})]);
+            end
         end
     end
 end
