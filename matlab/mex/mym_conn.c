@@ -87,6 +87,7 @@ static int parse_tls_struct(const mxArray *s, tls_opts *t, mym_err *e)
 static int parse_tls_arg(const mxArray *a, tls_opts *t, mym_err *e)
 {
     double d;
+    if (mxIsEmpty(a) && !mxIsStruct(a)) { t->mode = 1; return 0; }   /* [] or '': default */
     if (mxIsStruct(a)) return parse_tls_struct(a, t, e);
     if (mxIsChar(a)) {
         char *s;
@@ -177,11 +178,23 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
             return mymx_fail(e, "mym:args", "unknown open option '%s' (known: 'ssl')", name);
         }
     }
-    if (host && (colon = strrchr(host, ':')) != NULL && !strchr(colon, ']')) {
+    /* host, host:port, [v6addr] or [v6addr]:port; a bare IPv6 address has no port */
+    colon = NULL;
+    if (host && host[0] == '[') {
+        char *close = strchr(host, ']');
+        if (!close) return mymx_fail(e, "mym:args", "invalid host '%s'", host);
+        if (close[1] == ':') colon = close + 1;
+        else if (close[1]) return mymx_fail(e, "mym:args", "invalid host '%s'", host);
+        *close = 0;
+        host++;
+    } else if (host && (colon = strchr(host, ':')) != NULL && strchr(colon + 1, ':')) {
+        colon = NULL;
+    }
+    if (colon) {
         char *end;
         long p = strtol(colon + 1, &end, 10);
         if (*end || p <= 0 || p > 65535)
-            return mymx_fail(e, "mym:args", "invalid port in host '%s'", host);
+            return mymx_fail(e, "mym:args", "invalid port '%s' in host", colon + 1);
         port = (unsigned)p;
         *colon = 0;
     }

@@ -46,6 +46,19 @@ function connections()
   r = mym(c, 'SELECT 1 AS one');
   assert(r.one == 1);
   mym(c, 'close');
+  c = mym(-1, 'open', sprintf('[%s]:%d', s.host, s.port), s.user, s.pass, []);
+  mym(c, 'close');
+  % a session killed by the server: the query fails with the server's error and status
+  % reports the handle as unreachable (2), as DataJoint's reconnect logic expects
+  c = mym(-1, 'open', s.address, s.user, s.pass);
+  other = mym(-1, 'open', s.address, s.user, s.pass);
+  cid = mym(c, 'SELECT CONNECTION_ID() AS id');
+  mym(other, 'KILL {Si}', double(cid.id));
+  err = assert_error(@() mym(c, 'SELECT 1'), 'mym:query');
+  assert(any(~cellfun(@isempty, regexp(err.message, {'2006', '2013', '1927'}))), 'errno: %s', err.message);
+  assert(mym(c, 'status') == 2, 'killed session must report status 2');
+  mym(c, 'close');
+  mym(other, 'close');
 end
 
 function types()
