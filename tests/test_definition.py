@@ -3,6 +3,8 @@
 Parsing tests need no server; every grammar feature is then declared on the real MariaDB and read
 back from information_schema, so the test fails if the SQL we emit does not do what it says.
 """
+import re
+
 import pytest
 
 import datajoint_interop as dj
@@ -346,3 +348,40 @@ def test_reference_to_undeclared_class_is_reported(connection, schema_name):
         @schema
         class Orphan(dj.Manual):
             definition = "-> Loose\nj : int"
+
+
+# --- hostile input -------------------------------------------------------------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["a", "b_1", ":", "=", "#", "->", "(", ")", "[", "]", ",", "'", '"', "\\", "...",
+                           "---", "index", "unique", "nullable", "int", "varchar(8)", "enum('x')", "null",
+                           "lab.P", "P", ".proj(", "x='a'", " ", "\n", "%{", "%}", ";", "`", "\x00", "é"])
+
+
+_HOSTILE = st.text(alphabet="ab1 :=#'\"\\;`%-()[],.\x00é\n", max_size=12)
+_LINE = st.one_of(
+    st.tuples(st.sampled_from(["a", "b_1", "index_x", "k"]), st.one_of(st.none(), _HOSTILE),
+              st.sampled_from(["int", "varchar(8)", "enum('x', 'y')", "longblob", "uuid", "float", "date"]),
+              st.one_of(st.none(), _HOSTILE)).map(
+        lambda t: t[0] + ("" if t[1] is None else " = " + t[1]) + " : " + t[2] + ("" if t[3] is None else " # " + t[3])),
+    st.sampled_from(["-> P", "-> [nullable] P", "-> [unique] P.proj(x='a')", "(y) -> P(b)", "---",
+                     "index(a)", "unique index(k, a)", "# " , ""]),
+    _HOSTILE,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE, max_size=8).map(lambda lines: "\n".join(["k : int"] + lines)),
+       st.sampled_from(["python", MATLAB]))
+def test_random_text_parses_or_raises_definition_error(text, language):
+    try:
+        model = parse_definition(text, language)
+    except DefinitionError:
+        return
+    try:
+        sql = compile_definition("`db`.`t`", model, resolver=lambda ref: TWO).sql
+    except DefinitionError:
+        return
+    # whatever compiled keeps every literal closed: outside literals there is no quote, ';' or '--'
+    outside = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.|\'\')*\'|`(?:[^`]|``)*`', "", sql)
+    assert not set(outside) & set("\"';`\x00") and "--" not in outside.replace("---", "")
