@@ -338,3 +338,43 @@ def test_restricted_closure_follows_renamed_foreign_keys(connection, pipeline, s
     assert [r[0] for r in rows(connection, lab2, "#species")] == [1]
     assert rows(connection, lab2, "session") == ()
     assert summary["rows"] == 4
+
+
+def test_pipeline_declared_with_the_python_api(connection, schema_name, tmp_path):
+    """Tables declared by dj.Schema, filled by populate, come back fetchable through a virtual module."""
+    import numpy as np
+
+    import datajoint_interop as dj
+    source, target = schema_name("apisrc"), schema_name("apidst")
+    schema = dj.Schema(source, connection=connection)
+
+    @schema
+    class Animal(dj.Manual):
+        definition = """
+        animal_id : int
+        ---
+        weight : float
+        """
+
+    @schema
+    class Trace(dj.Computed):
+        definition = """
+        -> Animal
+        ---
+        trace : longblob
+        """
+
+        def make(self, key):
+            self.insert1(dict(key, trace=np.arange(key["animal_id"] * 3.0).reshape(-1, 3)))
+
+    Animal.insert([(1, 2.5), (2, 3.5)])
+    Trace.populate()
+    summary = archive.export(schema, tmp_path / "api.djx", progress=False)
+    assert summary["rows"] == 4
+    assert archive.archive_info(tmp_path / "api.djx")["tables"] == [f"{source}.animal", f"{source}.__trace"]
+    archive.import_archive(tmp_path / "api.djx", rename={source: target}, progress=False)
+    copy = dj.create_virtual_module("copy", target, connection=connection)
+    fetched = copy.Trace.fetch(order_by="animal_id", as_dict=True)
+    assert [r["animal_id"] for r in fetched] == [1, 2]
+    np.testing.assert_array_equal(fetched[1]["trace"], np.arange(6.0).reshape(2, 3))
+    assert_same_rows(connection, source, target, ["animal", "__trace"])
