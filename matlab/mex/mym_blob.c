@@ -63,7 +63,7 @@ static mym_node *char_node(mym_tree *t, const mxArray *a, mym_err *e, const char
             }
             if (r == 0) {
                 k = need;
-                u = (uint16_t *)mym_arena_alloc(t, 2 * (rows * k ? rows * k : 1));
+                u = (uint16_t *)mym_arena_alloc(t, 2 * ((rows * k) != 0 ? rows * k : 1));
                 if (!u) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
             } else if (need != k) {
                 mymx_fail(e, "mym:placeholder", "%s: rows of the char matrix have different "

@@ -17,7 +17,7 @@
 int mym_value_to_blob(const mxArray *a, int compress, mym_buffer *out, mym_err *e);
 
 /* Wrap raw bytes ({B}, {F}) in the compression envelope when mym's rule says so.
- * *data/*len are replaced by the envelope when compressed (out then owns it). */
+ * The data pointer and length are replaced by the envelope when compressed (out then owns it). */
 int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out, mym_err *e);
 
 /* Decode a stored blob into a MATLAB value. NULL data gives '' (0x0 char). Bytes that are not
