@@ -129,3 +129,75 @@ write_json('{out}', r);
     run_octave(tmp_path, "finish", f"parpopulate(xpop.Comp, 'sid={PYTHON_FAILS}');\n")
     assert len(Comp & {"sid": PYTHON_FAILS}) == 1
     assert len(schema.jobs) == 0
+
+
+KILL_BODY = """    methods (Access = protected)
+        function makeTuples(self, key)
+            marker = fullfile(pwd, 'inmake');
+            if key.sid == 1 && ~exist(marker, 'file')
+                fclose(fopen(marker, 'w'));
+                t0 = tic;
+                while ~exist(fullfile(pwd, 'killed'), 'file') && toc(t0) < 30
+                    pause(0.02);
+                end
+            end
+            key.val = key.sid * 3;
+            key.worker = 'octave';
+            insert(self, key)
+        end
+    end
+"""
+
+
+def test_octave_worker_survives_a_killed_connection(connection, schema_name, tmp_path):
+    """docs/jobs.md 4.7: the server kills the Octave worker's connection mid make; the worker says
+    so, reconnects, releases its reservation and computes the key once on the new connection."""
+    db = schema_name("xkill")
+    schema = dj.Schema(db, connection=connection)
+
+    @schema
+    class Src(dj.Manual):
+        definition = """
+        sid : int
+        """
+
+    @schema
+    class Comp(dj.Computed):
+        definition = """
+        -> Src
+        ---
+        val : int
+        worker : varchar(8)
+        """
+
+        def make(self, key):
+            raise AssertionError("only the Octave worker runs here")
+
+    Src.insert([dict(sid=i) for i in range(3)])
+    write_get_schema(tmp_path, "xkill", db)
+    write_class(tmp_path, "xkill", "Src", "# sources\nsid : int", "dj.Manual")
+    write_class(tmp_path, "xkill", "Comp", COMP_MATLAB.replace("xpop.", "xkill."), "dj.Computed", KILL_BODY)
+    out = tmp_path / "oct.json"
+    proc = start_octave(tmp_path, "killed_worker", f"""
+[failed, errs] = parpopulate(xkill.Comp);
+r.failed = numel(failed);
+write_json('{out}', r);
+""")
+    try:
+        deadline = time.time() + 60
+        while not (tmp_path / "inmake").exists() and time.time() < deadline and proc.poll() is None:
+            time.sleep(0.02)
+        assert (tmp_path / "inmake").exists(), proc.communicate()[0] if proc.poll() is not None else "no make"
+        row = (schema.jobs & {"key_hash": dj.key_hash({"sid": 1})}).fetch1()
+        assert row["status"] == "reserved" and row["table_name"] == "__comp"
+        connection.query(f"KILL {int(row['connection_id'])}")
+        (tmp_path / "killed").write_text("x")
+        output, _ = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, output
+    assert read_json(out)["failed"] == 0, output
+    assert "Lost the connection" in output and "retrying the key once" in output, output
+    assert sorted(Comp.fetch("sid")) == [0, 1, 2]
+    assert len(schema.jobs) == 0

@@ -44,6 +44,13 @@ classdef Connection < handle
             end
         end
 
+        function reconnect(self)
+            % after a lost connection: the server has rolled back what was open
+            self.close();
+            self.inTransaction = false;
+            self.open();
+        end
+
         function delete(self)
             self.close();
         end
@@ -189,6 +196,10 @@ checks = {
     'Access denied', 'DataJoint:access'
     'gone away', 'DataJoint:lostConnection'
     'Lost connection', 'DataJoint:lostConnection'
+    'error 2006,', 'DataJoint:lostConnection'
+    'error 2013,', 'DataJoint:lostConnection'
+    'error 2055,', 'DataJoint:lostConnection'
+    'connection killed', 'DataJoint:lostConnection'
     };
 id = 'DataJoint:query';
 for i = 1:size(checks, 1)

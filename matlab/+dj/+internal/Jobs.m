@@ -24,9 +24,7 @@ classdef Jobs < handle
             self.jobsTable = [dj.internal.quoteId(db) '.' dj.internal.quoteId('~jobs')];
             self.target = [dj.internal.quoteId(db) '.' dj.internal.quoteId(tableName)];
             self.ensureTable();
-            r = conn.query('SELECT USER() AS u, CONNECTION_ID() AS id');
-            self.dbUser = r.u{1};
-            self.connectionId = double(r.id(1));
+            self.refreshConnection();
             self.hostName = hostName();
             self.pid = processId();
             w = conn.query(sprintf(['SELECT character_maximum_length AS w FROM information_schema.columns ' ...
@@ -34,6 +32,20 @@ classdef Jobs < handle
             if ~isempty(w.w)
                 self.messageWidth = double(w.w(1));
             end
+        end
+
+        function refreshConnection(self)
+            % user and connection id, read again after any reconnect
+            r = self.conn.query('SELECT USER() AS u, CONNECTION_ID() AS id');
+            self.dbUser = r.u{1};
+            self.connectionId = double(r.id(1));
+        end
+
+        function release(self, hash, connectionId)
+            % drop a reservation of the given connection only (guarded delete, 4.6)
+            self.conn.query(sprintf(['DELETE FROM %s WHERE `table_name`=%s AND `key_hash`=%s ' ...
+                'AND `status`=''reserved'' AND `connection_id`=%s'], self.jobsTable, ph(), ph(), ph()), ...
+                self.tableName, hash, sprintf('%d', connectionId));
         end
 
         function ensureTable(self)

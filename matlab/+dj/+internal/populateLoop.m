@@ -1,6 +1,6 @@
 function [failedKeys, errors] = populateLoop(self, reserve, varargin)
 % The populate loop shared by populate (reserve = false: errors are thrown)
-% and parpopulate (reserve = true: jobs are reserved in ~jobs and errors are
+% and parpopulate (reserve = true: jobs are reserved in ~jobs, errors are
 % recorded there and the loop goes on), per docs/jobs.md.
 target = self.emptyCopy();
 target.ensureIdentity();
@@ -13,8 +13,6 @@ for i = 1:numel(varargin)
     src = src & varargin{i};
 end
 srcHeader = src.header();
-keyNames = {srcHeader([srcHeader.inKey]).name};
-keys = fetch(proj(src) - proj(target));
 targetHeading = target.heading();
 failedKeys = struct([]);
 errors = {};
@@ -23,55 +21,97 @@ if reserve
     jobs = dj.internal.Jobs(conn, target.dbName, target.tableName);
     jobs.reclaimStale();
 end
+for pass = 1:2
+    [keys, hashes] = todo(src, target, srcHeader, jobs);
+    for i = 1:numel(keys)
+        [ok, err] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading);
+        if ~ok
+            if isempty(failedKeys)
+                failedKeys = keys(i);
+            else
+                failedKeys(end+1) = keys(i); %#ok<AGROW>
+            end
+            errors{end+1} = err; %#ok<AGROW>
+        end
+    end
+    % at the end of the list, stale reservations may have left work behind
+    if ~reserve || jobs.reclaimStale() == 0
+        break
+    end
+end
+end
+
+
+function [keys, hashes] = todo(src, target, srcHeader, jobs)
+keys = fetch(proj(src) - proj(target));
 hashes = cell(1, numel(keys));
 for i = 1:numel(keys)
     hashes{i} = dj.internal.keyHash(keys(i), srcHeader);
 end
-if reserve && ~isempty(keys)
-    taken = jobs.takenHashes();
-    keep = ~ismember(hashes, taken);
+if ~isempty(jobs) && ~isempty(keys)
+    keep = ~ismember(hashes, jobs.takenHashes());
     keys = keys(keep);
     hashes = hashes(keep);
 end
-for i = 1:numel(keys)
-    key = keys(i);
+end
+
+
+function [ok, err] = runKey(self, conn, target, jobs, key, hash, targetHeading)
+% one key: reserve, make in a transaction, complete or record the error; a
+% lost connection is reported, the reservation released and the key retried once
+reserve = ~isempty(jobs);
+ok = true;
+err = [];
+for attempt = 1:2
     if reserve
-        if ~jobs.reserve(hashes{i}, key, targetHeading.attrs)
-            continue
+        if ~jobs.reserve(hash, key, targetHeading.attrs)
+            return
         end
         state = containers.Map({'active'}, {true});
-        guard = onCleanup(@() interrupted(state, conn, jobs, hashes{i}, key));
+        guard = onCleanup(@() interrupted(state, conn, jobs, hash, key));
     end
-    conn.startTransaction();
     try
+        conn.startTransaction();
         if ~reserve && exists(target & key)
             conn.cancelTransaction();
-            continue
+            return
         end
         self.callMake(key);
         conn.commitTransaction();
         if reserve
-            jobs.complete(hashes{i});
             state('active') = false;
             clear guard
+            jobs.complete(hash);
         end
-    catch err
-        if conn.inTransaction
-            conn.cancelTransaction();
+        return
+    catch e
+        lost = strcmp(e.identifier, 'DataJoint:lostConnection');
+        if lost
+            conn.reconnect();
+        elseif conn.inTransaction
+            try
+                conn.cancelTransaction();
+            catch
+            end
         end
         if ~reserve
-            rethrow(err);
+            rethrow(e);
         end
         state('active') = false;
         clear guard
-        jobs.recordError(hashes{i}, key, err);
-        if isempty(failedKeys)
-            failedKeys = key;
-        else
-            failedKeys(end+1) = key; %#ok<AGROW>
+        if lost && attempt == 1
+            oldId = jobs.connectionId;
+            jobs.refreshConnection();
+            fprintf(2, 'Lost the connection (id %d) while populating %s for %s: %s\nReconnected; retrying the key once.\n', ...
+                oldId, class(self), keyText(key), e.message);
+            jobs.release(hash, oldId);
+            continue
         end
-        errors{end+1} = err; %#ok<AGROW>
-        fprintf('Error populating %s for %s: %s\n', class(self), keyText(key), err.message);
+        jobs.recordError(hash, key, e);
+        ok = false;
+        err = e;
+        fprintf('Error populating %s for %s: %s\n', class(self), keyText(key), e.message);
+        return
     end
 end
 end
@@ -100,7 +140,7 @@ for i = 1:numel(names)
     if ischar(v)
         parts{i} = sprintf('%s="%s"', names{i}, v);
     else
-        parts{i} = sprintf('%s=%g', names{i}, v);
+        parts{i} = sprintf('%s=%g', names{i}, double(v));
     end
 end
 s = strjoin(parts, ', ');
