@@ -257,3 +257,56 @@ def test_delete_cascade_names_dependents_the_user_may_not_delete(connection, db_
             pass
         connection.query(f"DROP DATABASE IF EXISTS `{shared}`")
         connection.query(f"DROP DATABASE IF EXISTS `{data}`")
+
+
+def _pipeline(connection, database):
+    import numpy as np
+    schema = dj.Schema(database, connection=connection)
+
+    @schema
+    class Animal(dj.Manual):
+        definition = """
+        animal_id : int
+        """
+
+    @schema
+    class Trace(dj.Computed):
+        definition = """
+        -> Animal
+        ---
+        trace : longblob
+        """
+
+        def make(self, key):
+            self.insert1(dict(key, trace=np.zeros(3)))
+
+    return Animal, Trace
+
+
+def test_writer_populates_reader_cannot(connection, schema_name):
+    database = schema_name("pop")
+    animal, _ = _pipeline(connection, database)
+    animal.insert([(1,), (2,)])
+    users = {}
+    try:
+        for role in ("reader", "writer"):
+            name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+            admin.create_user(name, password, connection=connection)
+            users[role] = name
+            admin.grant(name, _like_literal(database), role, connection=connection)
+            user = login(name, password)
+            try:
+                _, trace = _pipeline(user, database)
+                if role == "reader":
+                    with pytest.raises(AccessError) as info:
+                        trace.populate()
+                    assert "INSERT" in str(info.value) and "__trace" in str(info.value)
+                    assert len(trace()) == 0
+                else:
+                    trace.populate()
+                    assert len(trace()) == 2
+            finally:
+                user.close()
+    finally:
+        for name in users.values():
+            admin.drop_user(name, connection=connection)
