@@ -74,6 +74,10 @@ assert(count(a & struct('species', 'x" OR "1"="1')) == 0, 'values are bound, not
 r = a & struct('animal_id', 3);
 assert(isa(r, 'djq.Animal'), 'restricting a table keeps its class');
 assert(count(djq.Session & struct('tag', '1b4e28ba-2fa1-11d2-883f-0016d3cca427')) == 1);
+assert(count(a & ~djq.Session) == 1, '~B is the antijoin');
+assert(count(a & (djq.Session & 'rig="b"' | proj(djq.Mating, 'father->animal_id'))) == 3, 'B | C');
+assert(count(a - (djq.Session | proj(djq.Mating, 'father->animal_id'))) == 1);
+assert(count(a & ~(djq.Session | proj(djq.Mating, 'father->animal_id'))) == 1);
 assert_error(@() count(a & 5), 'DataJoint:restrict:badCondition');
 end
 

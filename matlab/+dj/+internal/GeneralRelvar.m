@@ -46,6 +46,16 @@ classdef GeneralRelvar < handle
             end
         end
 
+        function r = not(self)
+            % ~B, for use as a restriction: A & ~B is A - B
+            r = dj.internal.Negation(self);
+        end
+
+        function r = or(self, other)
+            % B | C, for use as a restriction: rows matching either
+            r = dj.internal.OrList({self, other});
+        end
+
         function r = mtimes(self, other)
             checkRelvar(other, '*');
             r = dj.internal.GeneralRelvar('join', {self, other});

@@ -25,6 +25,19 @@ elseif isstruct(cond)
     [sql, args] = structCondition(cond, header);
 elseif isa(cond, 'dj.internal.GeneralRelvar')
     [sql, args] = relationCondition(cond, header);
+elseif isa(cond, 'dj.internal.Negation')
+    [sql, args] = dj.internal.makeCondition(cond.cond, header, true);
+elseif isa(cond, 'dj.internal.OrList')
+    parts = cell(1, numel(cond.conds));
+    for i = 1:numel(cond.conds)
+        [parts{i}, a] = dj.internal.makeCondition(cond.conds{i}, header, false);
+        args = [args a]; %#ok<AGROW>
+    end
+    if isempty(parts)
+        sql = 'FALSE';
+    else
+        sql = ['(' strjoin(parts, ' OR ') ')'];
+    end
 else
     error('DataJoint:restrict:badCondition', ...
         'Cannot restrict by a %s: use a string, struct, cell array or relation', class(cond));
