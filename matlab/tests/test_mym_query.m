@@ -133,6 +133,8 @@ function placeholders()
   utf = native2unicode(uint8([206 169 240 159 152 128]), 'UTF-8');
   r = mym(id, 'SELECT "{S}" AS u, CHAR_LENGTH("{S}") AS n', utf, utf);
   assert(strcmp(r.u{1}, utf) && r.n == 2, 'UTF-8 text must be sent as UTF-8');
+  r = mym(id, 'SELECT NULL AS n, CAST(NULL AS CHAR) AS c, {Si} AS k', 1);
+  assert(isnan(r.n) && ischar(r.c{1}) && isempty(r.c{1}) && r.k == 1, 'NULLs via prepared statement');
   % braces that are not placeholders are left alone
   r = mym(id, 'SELECT "{x}" AS b, "{S}" AS s', 'v');
   assert(strcmp(r.b{1}, '{x}') && strcmp(r.s{1}, 'v'));

@@ -65,7 +65,8 @@ function ok = wait_ready(address, d)
     catch
       if exist(fullfile(d, 'server.log'), 'file')
         log = fileread(fullfile(d, 'server.log'));
-        if ~isempty(strfind(log, 'Do you already have another server running'))
+        if ~isempty(strfind(log, 'Do you already have another server running')) || ...
+           ~isempty(strfind(log, 'Address already in use'))
           return
         end
       end
