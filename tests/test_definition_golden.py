@@ -175,3 +175,28 @@ def test_oracle_agrees(declared, oracle, connection, case):
     statement = emitted[f"CREATE TABLE IF NOT EXISTS `{oracle_db}`.`{meta['table']}` "]
     assert statement.replace(f"`{oracle_db}`", "`{db}`") == meta["expected"]
     assert show_create(connection, oracle_db, meta["table"]) == show_create(connection, database, meta["table"])
+
+
+@pytest.mark.parametrize("which", ["ours", "oracle"])
+def test_headings_read_back_what_was_declared(declared, oracle, connection, which):
+    """Introspection (Heading) of every golden table gives back the declared types, nullability, comments."""
+    from datajoint_interop.definition import parse_definition
+    from datajoint_interop.heading import Heading
+    from datajoint_interop.schemas import normalize_type
+
+    database, metas, _ = declared
+    if which == "oracle":
+        database, _, failures = oracle
+    checked = 0
+    for case, meta in metas.items():
+        if which == "oracle" and (not meta["oracle"] or case in failures):
+            continue
+        heading = Heading.from_database(connection, database, meta["table"])
+        model = parse_definition(meta["definition"])
+        for attr in model.attributes:
+            read = heading.attributes[attr.name]
+            assert normalize_type(read.type) == normalize_type(attr.type), (case, attr.name)
+            assert (read.nullable, read.comment, read.in_key) == (attr.nullable, attr.comment, attr.in_key)
+            checked += 1
+        assert heading.table_comment == model.comment
+    assert checked > 50
