@@ -161,6 +161,12 @@ _DT_UNITS = ("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "a
 
 
 cdef tuple _shape(mym_node *n):
+    cdef uint32_t i
+    if n.ndims > MAX_DIMS:
+        raise BlobError("array with %d dims: numpy supports at most %d" % (n.ndims, MAX_DIMS))
+    for i in range(n.ndims):
+        if n.dims[i] > (<uint64_t>1 << 48):
+            raise BlobError("array dim %d is %d, too large for numpy" % (i + 1, n.dims[i]))
     return tuple([<object>n.dims[i] for i in range(n.ndims)])
 
 
@@ -306,6 +312,8 @@ cdef object _dec_sparse(mym_node *n):
     except ImportError:
         raise BlobError("the blob holds a MATLAB sparse matrix; install scipy to read it "
                         "(pip install scipy)")
+    if n.rows > (<uint64_t>1 << 48) or n.cols > (<uint64_t>1 << 48):
+        raise BlobError("sparse matrix %dx%d is too large for scipy" % (n.rows, n.cols))
     jc = _flat_array(n.jc, n.cols + 1, np.dtype("<i8"))
     nnz = int(jc[-1]) if n.cols + 1 else 0
     ir = _flat_array(n.ir, nnz, np.dtype("<i8"))
@@ -319,7 +327,10 @@ cdef object _dec_sparse(mym_node *n):
             cdata.real = data
             cdata.imag = im
             data = cdata
-    return scipy.sparse.csc_matrix((data, ir, jc), shape=(int(n.rows), int(n.cols)))
+    try:
+        return scipy.sparse.csc_matrix((data, ir, jc), shape=(int(n.rows), int(n.cols)))
+    except (ValueError, OverflowError, MemoryError) as e:
+        raise BlobError("sparse matrix %dx%d cannot be represented: %s" % (n.rows, n.cols, e))
 
 
 cdef object _dec_recarray(mym_node *n, bint squeeze, int depth):

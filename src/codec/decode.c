@@ -88,12 +88,22 @@ int mym_decode(const uint8_t *buf, size_t len, const mym_decode_opts *opts, mym_
         rc = parse_plain(t, plain, plen, o.dims_mode == MYM_DIMS_32, &o, t->compressed, err);
     } else {
         int first = env32;   /* a legacy envelope makes the legacy payload the first guess */
+        /* In a 64-bit blob the first size field of A/S/C/P (ndims or rows) is small, so its
+         * high half is zero; in a 32-bit blob that half is the next field (a dim, usually
+         * nonzero). Only then is the other width tried, so that a damaged 64-bit blob is not
+         * "repaired" into a different value by the legacy reading (spec §11). */
+        int plausible32 = env32 || (plen >= 13 && (plain[4] == 'A' || plain[4] == 'S' ||
+                                    plain[4] == 'C' || plain[4] == 'P') &&
+                                    (plain[9] | plain[10] | plain[11] | plain[12]) != 0);
         rc = parse_plain(t, plain, plen, first, &o, t->compressed, err);
-        if (rc && rc != MYM_E_NOMEM) {
+        if (rc && rc != MYM_E_NOMEM && plausible32) {
             release_arena(t);
             if (parse_plain(t, plain, plen, !first, &o, t->compressed, &e2) != 0) {
                 release_arena(t);
-                if (first) { if (err) *err = e2; rc = e2.code; }
+                /* plausible32 means the 64-bit reading met an absurd size field first, so the
+                 * legacy reading's complaint is the informative one */
+                if (err) *err = e2;
+                rc = e2.code;
             } else {
                 rc = 0;
             }
