@@ -216,6 +216,9 @@ class Schema:
         if exists:
             self._compare(cls, declaration)
         elif self.create_tables:
+            if self.connection.in_transaction:
+                raise DataJointError(f"Cannot declare {cls.__name__} inside a transaction: MySQL commits the open "
+                                     "transaction implicitly on CREATE TABLE. Declare tables before starting it.")
             for store in declaration.external_stores:
                 self._declare_external(store)
             self.connection.query(declaration.sql)
@@ -302,7 +305,10 @@ class Schema:
         from .settings import config
 
         if not force and config["safemode"]:
-            answer = input(f"Proceed to delete entire schema `{self.database}`? [yes, No]: ")
+            try:
+                answer = input(f"Proceed to delete entire schema `{self.database}`? [yes, No]: ")
+            except EOFError:  # no terminal: never drop without an explicit yes
+                answer = ""
             if answer.strip().lower() != "yes":
                 return
         self.connection.query(f"DROP DATABASE {quote_identifier(self.database)}")

@@ -322,3 +322,21 @@ def test_tables_in_matlab_form_match_python_definitions(connection, schema_name)
             species : enum('mouse', 'rat')  # species
             dob : date    # date of birth
             """
+
+
+def test_no_declaration_inside_a_transaction_and_drop_needs_yes(connection, schema_name, monkeypatch):
+    database = schema_name("tx")
+    schema = dj.Schema(database, connection=connection)
+    with pytest.raises(DataJointError, match="inside a transaction"):
+        with connection.transaction:
+            @schema
+            class Late(dj.Manual):
+                definition = "late : int"
+    assert "late" not in table_names(connection, database)
+    monkeypatch.setitem(dj.config, "safemode", True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "no")
+    schema.drop()
+    assert database in dj.list_schemas(connection)
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    schema.drop()
+    assert database not in dj.list_schemas(connection)
