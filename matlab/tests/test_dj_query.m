@@ -112,7 +112,7 @@ function t_fetch()
 a = djq.Animal;
 k = fetch(a);
 assert(isequal(fieldnames(k), {'animal_id'}) && numel(k) == 4 && size(k, 2) == 1);
-s = fetch(a, '*', 'ORDER BY animal_id DESC', 'LIMIT 2');
+s = fetch(a, '*', 'LIMIT 2', 'ORDER BY animal_id DESC');
 assert(numel(s) == 2 && s(1).animal_id == 4);
 assert(isnan(s(2).weight) == false && s(2).weight == 31);
 w = fetch1(a & 'animal_id=2', 'weight');

@@ -257,7 +257,8 @@ function [names, suffix] = parseFetchArgs(rel, args, allowStar)
 h = rel.header();
 all = {h.name};
 names = {};
-suffix = '';
+order = '';
+limit = '';
 star = false;
 for i = 1:numel(args)
     a = args{i};
@@ -271,13 +272,18 @@ for i = 1:numel(args)
         if ~isempty(regexp(t, '[;]', 'once'))
             error('DataJoint:fetch:badArgument', 'Invalid clause "%s"', t);
         end
-        suffix = [suffix ' ' t]; %#ok<AGROW>
+        if strncmpi(t, 'ORDER', 5)
+            order = [order ' ' t]; %#ok<AGROW>
+        else
+            limit = [limit ' ' t]; %#ok<AGROW>
+        end
     elseif any(strcmp(t, all))
         names{end+1} = t; %#ok<AGROW>
     else
         error('DataJoint:fetch:unknownAttribute', 'Unknown attribute "%s": the query has %s', t, strjoin(all, ', '));
     end
 end
+suffix = [order limit];
 if allowStar
     if star
         names = all;
