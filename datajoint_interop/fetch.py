@@ -57,6 +57,11 @@ def _decoder(attr, squeeze, download_path):
 
 
 def _column(values, attr, n, squeeze, download_path):
+    if attr.is_blob and not attr.is_external:
+        from .blob import unpack
+        if squeeze:
+            return np.fromiter([None if v is None else unpack(v, squeeze=True) for v in values], dtype=object, count=n)
+        return np.fromiter([None if v is None else unpack(v) for v in values], dtype=object, count=n)
     decode = _decoder(attr, squeeze, download_path)
     if decode is not None:
         return np.fromiter(map(decode, values), dtype=object, count=n)
@@ -72,9 +77,15 @@ def _column(values, attr, n, squeeze, download_path):
 def _decode_dicts(rows, heading, names, squeeze, download_path):
     decoders = [(n, _decoder(heading[n], squeeze, download_path)) for n in names]
     decoders = [(n, d) for n, d in decoders if d is not None]
-    if decoders:
-        for row in rows:
-            for n, d in decoders:
+    for n, d in decoders:
+        if heading[n].is_blob and not heading[n].is_external and not squeeze:
+            from .blob import unpack
+            for row in rows:
+                v = row[n]
+                if v is not None:
+                    row[n] = unpack(v)
+        else:
+            for row in rows:
                 row[n] = d(row[n])
     return rows
 

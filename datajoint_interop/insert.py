@@ -6,6 +6,7 @@ bytes), and sent as multi-row INSERT statements whose size stays under the serve
 ``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
 """
 import collections.abc
+import itertools
 import datetime
 import decimal
 import math
@@ -215,31 +216,14 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     if missing:
         raise MissingAttributeError(
             f"Missing value(s) for attribute(s) {missing} of {table.full_table_name}")
-    encoders = [_encoder(table, heading[n]) for n in names]
+    columns = [_encode_column(table, heading[n], col) for n, col in zip(names, zip(*values))]
+    del values
     cols = ",".join(quote_identifier(n) for n in names)
     head = f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) VALUES "
     tail = _duplicate_clause(table, names, skip_duplicates, replace)
-    limit = _max_statement(conn)
-    all_params = "(" + ",".join(["%s"] * len(names)) + ")"
-    statements = []
-    chunk, params, size = [], [], len(head)
-    for r in values:
-        enc = [_DEFAULT if v is _ABSENT else e(v) for e, v in zip(encoders, r)]
-        if any(v is _DEFAULT for v in enc):
-            text = "(" + ",".join("DEFAULT" if v is _DEFAULT else "%s" for v in enc) + ")"
-            enc = [v for v in enc if v is not _DEFAULT]
-        else:
-            text = all_params
-        row_size = 8 * len(enc) + sum((2 if isinstance(v, bytes) else 4) * len(v) + 4
-                                     for v in enc if isinstance(v, (bytes, str)))
-        if chunk and size + row_size > limit:
-            statements.append((head + ",".join(chunk) + tail, params))
-            chunk, params, size = [], [], len(head)
-        chunk.append(text)
-        params.extend(enc)
-        size += row_size
-    statements.append((head + ",".join(chunk) + tail, params))
-    own = len(statements) > 1 and not conn.in_transaction
+    batches = _batches(columns, _max_statement(conn) - len(head) - len(tail))
+    statements = (_statement(head, tail, columns, a, b) for a, b in batches)
+    own = len(batches) > 1 and not conn.in_transaction
     try:
         if own:
             conn.start_transaction()
@@ -255,6 +239,50 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         if own:
             conn.cancel_transaction()
         raise
+
+
+_PLAIN = {int, float, str}
+
+
+def _encode_column(table, attr, col):
+    """Encode one column; plain ints/floats/strings for simple types pass through untouched."""
+    if not (attr.is_blob or attr.is_uuid or attr.is_attachment or attr.is_external or attr.is_filepath):
+        kinds = set(map(type, col))
+        if kinds <= _PLAIN and not (float in kinds and any(v != v for v in col)) and \
+                (attr.numeric and str not in kinds or attr.string and kinds == {str}):
+            return col
+    encode = _encoder(table, attr)
+    return [_DEFAULT if v is _ABSENT else encode(v) for v in col]
+
+
+def _batches(columns, limit):
+    """Row ranges [a, b) whose statements stay under `limit` bytes (estimated generously)."""
+    n = len(columns[0])
+    if n <= 16:
+        total = sum(len(v) * 4 + 4 if isinstance(v, (bytes, str)) else 8 for c in columns for v in c)
+        if total <= limit:
+            return [(0, n)]
+    size = np.full(n, 8 * len(columns), dtype=np.int64)
+    for col in columns:
+        if any(isinstance(v, (bytes, str)) for v in col[:1000]) or not isinstance(col[0], (int, float)):
+            size += np.fromiter(((2 * len(v) if isinstance(v, bytes) else 4 * len(v)) + 4
+                                 if isinstance(v, (bytes, str)) else 8 for v in col), dtype=np.int64, count=n)
+    group = np.cumsum(size) // max(limit, 1)
+    cuts = np.flatnonzero(np.diff(group)) + 1
+    edges = [0] + cuts.tolist() + [n]
+    return [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def _statement(head, tail, columns, a, b):
+    rows = list(zip(*(c[a:b] for c in columns)))
+    if any(any(v is _DEFAULT for v in c[a:b]) for c in columns):
+        parts, params = [], []
+        for r in rows:
+            parts.append("(" + ",".join("DEFAULT" if v is _DEFAULT else "%s" for v in r) + ")")
+            params.extend(v for v in r if v is not _DEFAULT)
+        return head + ",".join(parts) + tail, params
+    template = "(" + ",".join(["%s"] * len(columns)) + ")"
+    return head + ",".join([template] * len(rows)) + tail, list(itertools.chain.from_iterable(rows))
 
 
 def insert1(table, row, **kwargs):

@@ -1,0 +1,176 @@
+"""Insert/fetch throughput: datajoint_interop vs raw pymysql vs DataJoint 0.14, in one run.
+
+Usage: python bench/insert_fetch.py [--rows 100000] [--single 1000]
+Connection from DJ_HOST/DJ_PORT/DJ_USER/DJ_PASS (default 127.0.0.1:3306 root, no password).
+
+Every contender does the same work on the same table layout (int key, double, varchar(32),
+small longblob): the blob is packed on insert and unpacked on fetch by every contender (raw pymysql
+uses our codec directly, with no query layer). The figures printed are ratios measured in this run:
+ours/raw (goal <= 1.3) and dj014/ours (goal >= 3).
+"""
+import argparse
+import os
+import sys
+import time
+import uuid
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
+
+import numpy as np
+import pymysql
+
+import datajoint_interop as dj
+from datajoint_interop.blob import pack, unpack
+from datajoint_interop.table import FreeTable
+
+DDL = ("CREATE TABLE {t} (id int NOT NULL, x double NOT NULL, name varchar(32) NOT NULL, "
+       "data longblob NOT NULL, PRIMARY KEY (id))")
+
+
+def settings():
+    return dict(host=os.environ.get("DJ_HOST", "127.0.0.1"), port=int(os.environ.get("DJ_PORT", "3306")),
+                user=os.environ.get("DJ_USER", "root"), password=os.environ.get("DJ_PASS", ""))
+
+
+def timed(fn, repeat=1):
+    best = float("inf")
+    result = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--single", type=int, default=1000)
+    args = ap.parse_args()
+    n, m = args.rows, args.single
+    s = settings()
+    db = f"djbench_{uuid.uuid4().hex[:8]}"
+    raw = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
+                          autocommit=True, charset="utf8mb4")
+    cur = raw.cursor()
+    cur.execute(f"CREATE DATABASE `{db}`")
+    for t in ("raw", "ours", "dj14"):
+        cur.execute(DDL.format(t=f"`{db}`.`{t}`"))
+    for t in ("raw1", "ours1", "dj141"):
+        cur.execute(DDL.format(t=f"`{db}`.`{t}`"))
+    rng = np.random.default_rng(0)
+    payloads = [rng.random(8) for _ in range(n)]
+    rows = [dict(id=i, x=float(i) / 7, name=f"name_{i:08d}", data=payloads[i]) for i in range(n)]
+    tuples = [(r["id"], r["x"], r["name"], r["data"]) for r in rows]
+    results = {}
+    try:
+        conn = dj.Connection(s["host"], s["user"], s["password"], port=s["port"], use_tls=False)
+        ours = FreeTable(conn, f"{db}.ours")
+        import datajoint as dj14
+        dj14.config["database.use_tls"] = False
+        c14 = dj14.Connection(s["host"], s["user"], s["password"], port=s["port"], use_tls=False)
+        theirs = dj14.FreeTable(c14, f"`{db}`.`dj14`")
+
+        # --- bulk insert ------------------------------------------------------------------------
+        def raw_insert():
+            cur.executemany(f"INSERT INTO `{db}`.`raw` (id, x, name, data) VALUES (%s,%s,%s,%s)",
+                            [(i, x, nm, pack(d)) for i, x, nm, d in tuples])
+        results["insert raw"], _ = timed(raw_insert)
+        results["insert ours"], _ = timed(lambda: ours.insert(tuples))
+        # 0.14 sends one statement per call, which exceeds max_allowed_packet: give it chunks
+        results["insert dj014"], _ = timed(lambda: [theirs.insert(rows[k:k + 10000]) for k in range(0, n, 10000)])
+
+        # --- bulk fetch -----------------------------------------------------------------------
+        def raw_fetch():
+            c = raw.cursor()
+            c.execute(f"SELECT * FROM `{db}`.`raw`")
+            out = [(i, x, nm, unpack(d)) for i, x, nm, d in c.fetchall()]
+            c.close()
+            return out
+
+        def raw_fetch_dict():
+            c = raw.cursor(pymysql.cursors.DictCursor)
+            c.execute(f"SELECT * FROM `{db}`.`raw`")
+            out = c.fetchall()
+            for r in out:
+                r["data"] = unpack(r["data"])
+            c.close()
+            return out
+        results["fetch raw"], got = timed(raw_fetch, 3)
+        assert len(got) == n
+        results["fetch ours"], got = timed(lambda: ours.fetch(), 3)
+        assert len(got) == n and np.array_equal(got["data"][5], payloads[5])
+        results["fetch dj014"], got = timed(lambda: theirs.fetch(), 1)
+        results["dict raw"], got = timed(raw_fetch_dict, 3)
+        results["dict ours"], got = timed(lambda: ours.fetch(as_dict=True), 3)
+        assert len(got) == n and np.array_equal(got[7]["data"], payloads[7])
+        results["dict dj014"], got = timed(lambda: theirs.fetch(as_dict=True), 1)
+
+        # --- single rows ----------------------------------------------------------------------
+        ours1 = FreeTable(conn, f"{db}.ours1")
+        theirs1 = dj14.FreeTable(c14, f"`{db}`.`dj141`")
+
+        # single-row operations are dominated by server round trips whose latency drifts on a
+        # shared machine, so the contenders take turns in small slices
+        def interleaved(contenders, slices=20):
+            totals = {k: 0.0 for k in contenders}
+            step = max(1, m // slices)
+            for a in range(0, m, step):
+                for k, fn in contenders.items():
+                    t0 = time.perf_counter()
+                    fn(range(a, min(a + step, m)))
+                    totals[k] += time.perf_counter() - t0
+            return totals
+
+        def raw_insert1(ids):
+            for i in ids:
+                r = rows[i]
+                cur.execute(f"INSERT INTO `{db}`.`raw1` (id, x, name, data) VALUES (%s,%s,%s,%s)",
+                            (r["id"], r["x"], r["name"], pack(r["data"])))
+
+        def ours_insert1(ids):
+            for i in ids:
+                ours1.insert1(rows[i])
+
+        def dj14_insert1(ids):
+            for i in ids:
+                theirs1.insert1(rows[i])
+        t = interleaved(dict(raw=raw_insert1, ours=ours_insert1, dj014=dj14_insert1))
+        for k, v in t.items():
+            results[f"insert1 {k}"] = v
+
+        fetched = {}
+
+        def raw_fetch1(ids):
+            for i in ids:
+                c = raw.cursor(pymysql.cursors.DictCursor)
+                c.execute(f"SELECT * FROM `{db}`.`raw1` WHERE id=%s", (i,))
+                r = c.fetchone()
+                r["data"] = unpack(r["data"])
+
+        def ours_fetch1(ids):
+            for i in ids:
+                fetched[i] = (ours1 & {"id": i}).fetch1()
+
+        def dj14_fetch1(ids):
+            for i in ids:
+                (theirs1 & {"id": i}).fetch1()
+        t = interleaved(dict(raw=raw_fetch1, ours=ours_fetch1, dj014=dj14_fetch1))
+        for k, v in t.items():
+            results[f"fetch1 {k}"] = v
+        assert np.array_equal(fetched[3]["data"], payloads[3])
+        c14.close()
+        conn.close()
+    finally:
+        cur.execute(f"DROP DATABASE `{db}`")
+        raw.close()
+
+    print(f"rows={n} single={m}")
+    print(f"{'operation':10s} {'raw s':>8s} {'ours s':>8s} {'dj014 s':>8s} {'ours/raw':>9s} {'dj014/ours':>11s}")
+    for op in ("insert", "fetch", "dict", "insert1", "fetch1"):
+        r, o, d = results[f"{op} raw"], results[f"{op} ours"], results[f"{op} dj014"]
+        print(f"{op:10s} {r:8.3f} {o:8.3f} {d:8.3f} {o / r:9.2f} {d / o:11.2f}")
+
+
+if __name__ == "__main__":
+    main()
