@@ -272,6 +272,7 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
         if unknown:
             raise DataJointError(f"--rename names schemas not in the archive: {', '.join(sorted(unknown))}; "
                                  f"it holds {', '.join(s['name'] for s in header['schemas'])}")
+        schemas = {info["name"] for info in header["schemas"]}
         for info in header["schemas"]:
             _create_schema(connection, rename.get(info["name"], info["name"]), info)
         with _bar(sum(header.get("row_counts") or []), "import", progress) as bar:
@@ -279,7 +280,10 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
             try:
                 for kind, record in reader:
                     if kind == "table":
-                        state = _TableImport(connection, record, rename, batch_bytes, on_batch, bar)
+                        if record["schema"] not in schemas:
+                            raise ArchiveError(f"Table {record['table']!r} belongs to schema {record['schema']!r}, "
+                                               "which the archive header does not list: the archive is corrupt")
+                        state = _TableImport(connection, record, rename, batch_bytes, on_batch, bar, schemas)
                     elif kind == "rows":
                         state.add(record)
                     elif kind == "table_end":
@@ -306,7 +310,7 @@ def _create_schema(connection, name, info):
 class _TableImport:
     """Import of one table section: create, insert in batches, verify, commit (or verify a resumed table)."""
 
-    def __init__(self, connection, record, rename, batch_bytes, on_batch, bar):
+    def __init__(self, connection, record, rename, batch_bytes, on_batch, bar, schemas):
         self.connection, self.record, self.bar = connection, record, bar
         self.batch_bytes, self.on_batch = batch_bytes, on_batch
         self.schema = rename.get(record["schema"], record["schema"])
@@ -317,7 +321,8 @@ class _TableImport:
         exists = connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
                                   "AND TABLE_NAME=%s", (self.schema, self.name)).fetchone()[0]
         if not exists:
-            connection.query(catalog.rewrite_create(record["create"], record["schema"], self.schema, rename))
+            connection.query(catalog.rewrite_create(record["create"], record["schema"], self.schema, rename,
+                                                    table=self.name, schemas=schemas))
         else:
             present = [c["name"] for c in catalog.columns(connection, self.schema, self.name)]
             if present != list(self.columns):

@@ -126,18 +126,47 @@ def _unquote(token):
     return token[1:-1].replace("``", "`")
 
 
-def rewrite_create(sql, source_schema, target_schema, rename):
+_FORBIDDEN_OPTIONS = frozenset({"SELECT", "AS", "LIKE", "IGNORE", "REPLACE", "UNION", "WITH", "VALUES", "TABLE",
+                                "DIRECTORY", "CONNECTION", "PARTITION", "PARTITIONS", "SUBPARTITION"})
+
+
+def _refuse(sql, why):
+    raise ArchiveError(f"Refusing the table model in the archive ({why}): {sql[:120]!r}")
+
+
+def rewrite_create(sql, source_schema, target_schema, rename, table=None, schemas=None):
     """Retarget SHOW CREATE TABLE text: qualify the table with `target_schema` and point every
     REFERENCES clause at the renamed schema (unqualified references belong to `source_schema`).
 
-    Tokenizes so that text inside comments and string literals is never touched.
+    Tokenizes so that text inside comments and string literals is never touched. An archive is
+    data from elsewhere, so the text must look like what SHOW CREATE TABLE produces: one plain
+    CREATE TABLE of `table` with a column list and table options, no comments, no second
+    statement, no SELECT/LIKE, and references only to `schemas` (the archive's own).
     """
     tokens = _TOKEN.findall(sql)
     words = [i for i, tok in enumerate(tokens) if not tok.isspace()]
     out = list(tokens)
-    if len(words) < 3 or [tokens[w].upper() for w in words[:2]] != ["CREATE", "TABLE"] \
-            or not tokens[words[2]].startswith("`"):
-        raise ArchiveError(f"Unexpected CREATE TABLE text in archive: {sql[:80]!r}")
+    if len(words) < 4 or [tokens[w].upper() for w in words[:2]] != ["CREATE", "TABLE"] \
+            or not tokens[words[2]].startswith("`") or tokens[words[3]] != "(":
+        _refuse(sql, "not a CREATE TABLE statement")
+    if table is not None and _unquote(tokens[words[2]]) != table:
+        _refuse(sql, f"it creates a table other than {table!r}")
+    depth, body_end = 0, None
+    for pos, index in enumerate(words):
+        tok = tokens[index]
+        nxt = tokens[words[pos + 1]] if pos + 1 < len(words) else ""
+        if tok in (";", "#") or (tok == "/" and nxt == "*") or (tok == "-" and nxt == "-"):
+            _refuse(sql, "comments or several statements")
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            depth -= 1
+            if depth == 0 and body_end is None:
+                body_end = pos
+        elif body_end is not None and depth == 0 and tok.upper() in _FORBIDDEN_OPTIONS:
+            _refuse(sql, f"unexpected {tok.upper()} after the column list")
+    if body_end is None or depth != 0:
+        _refuse(sql, "unbalanced parentheses")
     name_at = words[2]
     out[name_at] = full_name(target_schema, _unquote(tokens[name_at]))
     for pos, index in enumerate(words):
@@ -147,11 +176,13 @@ def rewrite_create(sql, source_schema, target_schema, rename):
         if not tokens[first].startswith("`"):
             continue
         qualified = pos + 3 < len(words) and tokens[words[pos + 2]] == "." and tokens[words[pos + 3]].startswith("`")
+        db = _unquote(tokens[first]) if qualified else source_schema
+        if schemas is not None and db not in schemas:
+            _refuse(sql, f"it references schema {db!r}, which is not in the archive")
         if qualified:
-            db = _unquote(tokens[first])
             out[first] = quote_identifier(rename.get(db, db))
         else:
-            out[first] = full_name(rename.get(source_schema, source_schema), _unquote(tokens[first]))
+            out[first] = full_name(rename.get(db, db), _unquote(tokens[first]))
     return "".join(out)
 
 

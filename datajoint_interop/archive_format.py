@@ -79,6 +79,28 @@ def _is_value(value):
     return value is None or isinstance(value, (str, bytes))
 
 
+def _names(value):
+    return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
+
+
+def _check_header(header, name):
+    schemas = header.get("schemas")
+    ok = (isinstance(schemas, list) and all(isinstance(s, dict) and isinstance(s.get("name"), str) and s["name"]
+                                            for s in schemas)
+          and _names(header.get("tables", [])) and isinstance(header.get("row_counts", []), list)
+          and all(isinstance(n, int) and n >= 0 for n in header.get("row_counts", [])))
+    if not ok:
+        raise ArchiveError(f"{name} has a malformed header: it is corrupt or was not written by datajoint-interop")
+
+
+def _check_table(record, where):
+    ok = (isinstance(record.get("schema"), str) and record["schema"] and isinstance(record.get("table"), str)
+          and record["table"] and isinstance(record.get("create"), str) and _names(record.get("columns"))
+          and len(set(record["columns"])) == len(record["columns"]) and record["columns"])
+    if not ok:
+        raise ArchiveError(f"Malformed table record {where}: the archive is corrupt")
+
+
 class ArchiveReader:
     """Iterates over the records of an archive, checking structure, seals and row checksums.
 
@@ -118,6 +140,7 @@ class ArchiveReader:
             raise ArchiveError(f"{self.name} has archive format version {version!r}; this datajoint-interop "
                                f"reads version {VERSION} only. Use a matching version to import it.")
         verify_seal(header, f"at byte {offset}")
+        _check_header(header, self.name)
         yield "header", header
         table, checksum, columns, tables, total = None, None, 0, 0, 0
         for offset, record in records:
@@ -137,6 +160,7 @@ class ArchiveReader:
             if kind == "table":
                 if table is not None:
                     raise ArchiveError(f"Table {table['table']!r} has no end record {where}: the archive is corrupt")
+                _check_table(record, where)
                 table, checksum = record, RowChecksum()
                 columns = len(record["columns"])
                 yield "table", record
