@@ -86,6 +86,7 @@ static int fetch_stmt_result(MYSQL_STMT *st, MYSQL_RES *meta, int b2d, mxArray *
     double *dv = (double *)mxCalloc(nf, sizeof(double));
     long long *iv = (long long *)mxCalloc(nf, sizeof(long long));
     char **buf = (char **)mxCalloc(nf, sizeof(char *));
+    unsigned long *maxlen = (unsigned long *)mxCalloc(nf, sizeof(unsigned long));
     mym_result r;
     my_bool upd = 1;
     mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &upd);
@@ -93,6 +94,15 @@ static int fetch_stmt_result(MYSQL_STMT *st, MYSQL_RES *meta, int b2d, mxArray *
         return query_error(e, mysql_stmt_errno(st), mysql_stmt_error(st),
                            mysql_stmt_sqlstate(st), sql, sqllen);
     nr = (size_t)mysql_stmt_num_rows(st);
+    {
+        /* metadata taken after store_result carries each column's longest value */
+        MYSQL_RES *sized = mysql_stmt_result_metadata(st);
+        if (sized) {
+            MYSQL_FIELD *sf = mysql_fetch_fields(sized);
+            for (j = 0; j < nf; j++) maxlen[j] = sf[j].max_length;
+            mysql_free_result(sized);
+        }
+    }
     mym_result_init(&r, f, nf, nr, b2d);
     for (j = 0; j < nf; j++) {
         b[j].is_null = &isnull[j];
@@ -112,7 +122,7 @@ static int fetch_stmt_result(MYSQL_STMT *st, MYSQL_RES *meta, int b2d, mxArray *
             /* size from the longest value in the stored result (string forms of dates
                and the like may exceed it slightly: those are re-fetched below) */
             b[j].buffer_type = MYSQL_TYPE_BLOB;
-            b[j].buffer_length = (unsigned long)(st->fields[j].max_length + 64);
+            b[j].buffer_length = maxlen[j] + 64;
             buf[j] = (char *)mxMalloc(b[j].buffer_length);
             b[j].buffer = buf[j];
         }

@@ -177,6 +177,9 @@ function blobs()
   assert(isequal(r.v{end-2}, uint8(0:255)'), '{F} stores the file bytes');
   assert(isequal(r.v{end-1}, uint8([9; 8; 7])));
   assert(isequal(r.v{end}, repmat(uint8(1:10), 1, 300)'));
+  % the same rows through a prepared statement (binary protocol, buffers sized per column)
+  r2 = mym(id, ['SELECT v FROM `' db '`.b WHERE id >= {Si} ORDER BY id'], 0);
+  assert(isequal(r2, r), 'binary protocol fetch differs from text protocol');
   % the stored bytes of {M} are exactly what serialize gives (same writer)
   r = mym(id, ['SELECT HEX(v) AS h FROM `' db '`.b WHERE id = 1']);
   c = mym('serialize {M}', values{1});
