@@ -67,9 +67,40 @@ classdef AutoPopulate < dj.internal.UserTable
     end
 
     methods (Hidden)
-        function callMake(self, key)
-            % entry point for the populate loop, which is not a method
-            self.make(key);
+        function callMake(self, key, conn)
+            % Entry point for the populate loop (not a method, so it cannot
+            % call protected methods). Opens the make transaction: for a
+            % three-part make, make_fetch and make_compute run before it and
+            % make_fetch runs again inside it (docs/jobs.md 4.3).
+            if self.isThreePart()
+                fetched = asCell(self.make_fetch(key));
+                computed = asCell(self.make_compute(key, fetched{:}));
+                conn.startTransaction();
+                again = asCell(self.make_fetch(key));
+                if ~isequaln(fetched, again)
+                    error('DataJoint:populate:inputsChanged', ...
+                        'The inputs of %s changed between make_fetch and make_insert', class(self));
+                end
+                self.make_insert(key, computed{:});
+            else
+                conn.startTransaction();
+                self.make(key);
+            end
+        end
+
+        function tf = isThreePart(self)
+            % true when the class defines its own make_fetch
+            ml = metaclass(self).MethodList;
+            if ~iscell(ml)
+                ml = num2cell(ml);
+            end
+            tf = false;
+            for i = 1:numel(ml)
+                if strcmp(ml{i}.Name, 'make_fetch')
+                    tf = ~strcmp(ml{i}.DefiningClass.Name, 'dj.internal.AutoPopulate');
+                    return
+                end
+            end
         end
     end
 
@@ -79,8 +110,32 @@ classdef AutoPopulate < dj.internal.UserTable
             self.makeTuples(key);
         end
 
+        function fetched = make_fetch(self, key) %#ok<INUSD,STOUT>
+            % three-part make: fetch the inputs of key, return them in a cell
+            error('DataJoint:notImplemented', '%s does not define make_fetch', class(self));
+        end
+
+        function computed = make_compute(self, key, varargin) %#ok<INUSD,STOUT>
+            % three-part make: compute from the fetched inputs, return a cell
+            error('DataJoint:notImplemented', '%s must define make_compute with make_fetch', class(self));
+        end
+
+        function make_insert(self, key, varargin) %#ok<INUSD>
+            % three-part make: insert the computed results (inside the transaction)
+            error('DataJoint:notImplemented', '%s must define make_insert with make_fetch', class(self));
+        end
+
         function makeTuples(self, key) %#ok<INUSD>
             error('DataJoint:notImplemented', '%s must define makeTuples(self, key) or make(self, key)', class(self));
         end
     end
+end
+
+
+function c = asCell(x)
+if ~iscell(x)
+    c = {x};
+else
+    c = x;
+end
 end

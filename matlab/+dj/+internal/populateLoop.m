@@ -71,12 +71,10 @@ for attempt = 1:2
         guard = onCleanup(@() interrupted(state, conn, jobs, hash, key));
     end
     try
-        conn.startTransaction();
         if ~reserve && exists(target & key)
-            conn.cancelTransaction();
             return
         end
-        self.callMake(key);
+        self.callMake(key, conn);
         conn.commitTransaction();
         if reserve
             state('active') = false;
