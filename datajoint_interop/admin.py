@@ -223,9 +223,17 @@ def revoke(name, pattern, *, host=None, connection=None, missing_ok=False):
     target = _grant_target(pattern)
     connection = _conn(connection)
     found = False
-    for what in ("ALL PRIVILEGES", "GRANT OPTION"):  # MariaDB revokes these in separate statements
+    # MariaDB revokes GRANT OPTION in its own statement. REVOKE ALL needs every privilege, which a
+    # pattern admin (our admin role) lacks; it may still revoke the privileges the roles consist of.
+    for what in ("ALL PRIVILEGES", "GRANT OPTION"):
         try:
-            connection.query(f"REVOKE {what} ON {target} FROM %s@%s", (name, host))
+            try:
+                connection.query(f"REVOKE {what} ON {target} FROM %s@%s", (name, host))
+            except AccessError:
+                if what != "ALL PRIVILEGES":
+                    raise
+                every_role = ", ".join(ROLE_PRIVILEGES["admin"])
+                connection.query(f"REVOKE {every_role} ON {target} FROM %s@%s", (name, host))
             found = True
         except errors.QueryError as error:
             if getattr(error, "errno", None) != 1141:

@@ -310,3 +310,28 @@ def test_writer_populates_reader_cannot(connection, schema_name):
     finally:
         for name in users.values():
             admin.drop_user(name, connection=connection)
+
+
+def test_admin_role_may_grant_within_its_pattern_only(connection, accounts):
+    name, password = accounts["users"]["admin"]
+    grantee = f"djtest_{uuid.uuid4().hex[:10]}"
+    admin.create_user(grantee, "pw", connection=connection)
+    user = login(name, password)
+    try:
+        inside, outside = _like_literal(accounts["inside"]), _like_literal(accounts["outside"])
+        admin.grant(grantee, inside, "writer", connection=user)
+        assert admin.schema_grants(grantee, connection=connection) == {inside: "writer"}
+        with pytest.raises(AccessError):
+            admin.grant(grantee, outside, "reader", connection=user)
+        assert admin.revoke(grantee, inside, connection=user) is True
+        for role in ("reader", "writer"):
+            other, other_password = accounts["users"][role]
+            peer = login(other, other_password)
+            try:
+                with pytest.raises(AccessError):
+                    admin.grant(grantee, inside, "reader", connection=peer)
+            finally:
+                peer.close()
+    finally:
+        user.close()
+        admin.drop_user(grantee, connection=connection)
