@@ -273,6 +273,9 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
             raise DataJointError(f"--rename names schemas not in the archive: {', '.join(sorted(unknown))}; "
                                  f"it holds {', '.join(s['name'] for s in header['schemas'])}")
         schemas = {info["name"] for info in header["schemas"]}
+        targets = [rename.get(name, name) for name in schemas]
+        if len(set(targets)) != len(targets):
+            raise DataJointError(f"--rename would merge several archived schemas into one: {sorted(targets)}")
         for info in header["schemas"]:
             _create_schema(connection, rename.get(info["name"], info["name"]), info)
         with _bar(sum(header.get("row_counts") or []), "import", progress) as bar:

@@ -241,6 +241,8 @@ def test_import_refuses_conflicting_existing_rows_and_bad_renames(connection, pi
         archive.import_archive(pipeline["path"], rename={"nope": "x"}, progress=False)
     with pytest.raises(DataJointError, match="Invalid rename"):
         archive.import_archive(pipeline["path"], rename=["nope"], progress=False)
+    with pytest.raises(DataJointError, match="merge"):
+        archive.import_archive(pipeline["path"], rename={pipeline["lab"]: pipeline["extra"]}, progress=False)
     with pytest.raises(DataJointError, match="Invalid new schema name"):
         archive.import_archive(pipeline["path"], rename={pipeline["lab"]: "a`b"}, progress=False)
     lab2, extra2 = schema_name("clab"), schema_name("cextra")
