@@ -52,7 +52,14 @@ classdef Connection < handle
         end
 
         function delete(self)
-            self.close();
+            % only release the server connection: Octave refuses property
+            % assignments while an object is being destroyed
+            try
+                if ~isempty(self.id)
+                    mym(self.id, 'close');
+                end
+            catch
+            end
         end
 
         function varargout = query(self, sql, varargin)
@@ -61,12 +68,20 @@ classdef Connection < handle
                 self.open();
             end
             try
-                if nargout > 0
-                    varargout{1} = mym(self.id, sql, varargin{:});
-                else
-                    mym(self.id, sql, varargin{:});
-                end
+                varargout = cell(1, nargout);
+                [varargout{:}] = mym(self.id, sql, varargin{:});
             catch err
+                if strcmp(err.identifier, 'mym:connect') && ~self.inTransaction
+                    % the handle was closed under us (e.g. mym('closeall')): reopen once
+                    self.id = [];
+                    self.open();
+                    try
+                        [varargout{:}] = mym(self.id, sql, varargin{:});
+                        return
+                    catch err2
+                        err = err2;
+                    end
+                end
                 translateError(err, sql);
             end
         end
