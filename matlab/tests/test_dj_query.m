@@ -192,6 +192,11 @@ assert(numel(d.items) == 2 && d.items(2).spec.hasDefault);
 assert_error(@() dj.internal.parseDefinition(sprintf('a : int\n---\n---\nb : int')), 'DataJoint:declare:syntax');
 assert_error(@() dj.internal.parseDefinition(sprintf('a : int\n-> [sometimes] djq.Animal')), 'DataJoint:declare:syntax');
 assert_error(@() dj.internal.readDefinitionBlock(sprintf('classdef X\nend\n')), 'DataJoint:declare:noDefinition');
+assert(strcmp(dj.internal.readDefinitionBlock(sprintf('%% x\n  %%<\na : int\n%%>\n%%{\nb : int\n%%}\n')), 'a : int'), ...
+    'the first block, %< %> form');
+d = dj.internal.parseDefinition(sprintf('djq.Thing (computed) # legacy header\na : int'));
+assert(strcmp(d.comment, 'legacy header') && numel(d.items) == 1);
+assert_error(@() dj.internal.parseDefinition(sprintf('# x\n(a, b) -> djq.Animal(animal_id)')), 'DataJoint:declare:syntax');
 end
 
 
