@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import List, Optional
 
-from .definition import AttributeDef, ForeignKeyDef, TableModel, PYTHON, parse_definition
+from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
 from .errors import DefinitionError
 from .sql import full_table_name as full_name, quote_identifier as q, split_full_table_name
 
@@ -294,3 +294,98 @@ def _default_literal(text, where):
             raise DefinitionError(f"{where}: the default {text} must be one quoted string")
         return text
     return f'"{escape(text)}"'
+
+
+# --- the reverse: a live table as a TableModel --------------------------------------------------
+def model_from_database(connection, database, table):
+    """Rebuild the TableModel of an existing table (any declarer) from information_schema.
+
+    Foreign keys keep the parent's full table name as ``ref`` and list only the renamed columns in
+    ``renames``; rendering them as class names is up to the caller (see ``format_definition``).
+    Redeclaring the result gives the same table; an implicit foreign-key index is not an index line.
+    """
+    cursor = connection.query(
+        "SELECT column_name, column_type, is_nullable, column_default, column_comment, extra "
+        "FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position",
+        (database, table))
+    columns = cursor.fetchall()
+    if not columns:
+        raise DefinitionError(f"Table {full_name(database, table)} does not exist")
+    key = [row[0] for row in connection.query(
+        "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND table_name=%s "
+        "AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table)).fetchall()]
+    comment = connection.query("SELECT table_comment FROM information_schema.tables WHERE table_schema=%s "
+                               "AND table_name=%s", (database, table)).fetchone()[0] or ""
+    fks = {}
+    for name, column, ref_db, ref_table, ref_column in connection.query(
+            "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
+            "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
+            "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
+            (database, table)).fetchall():
+        fk = fks.setdefault(name, dict(parent=full_name(ref_db, ref_table), pairs=[]))
+        fk["pairs"].append((column, ref_column))
+    fks = [fk for _, fk in sorted(fks.items(), key=lambda item: _natural(item[0]))]
+    external = [[c for c, _ in fk["pairs"]] for fk in fks if split_full_name(fk["parent"])[1].startswith("~external_")]
+    fks = [fk for fk in fks if not split_full_name(fk["parent"])[1].startswith("~external_")]
+    indexes = {}
+    for row in connection.query(f"SHOW INDEX FROM {full_name(database, table)}", as_dict=True).fetchall():
+        if row["Key_name"] != "PRIMARY":
+            indexes.setdefault(row["Key_name"], (not row["Non_unique"], []))[1].append(row["Column_name"])
+    for name, (unique, cols) in list(indexes.items()):
+        if not unique and cols in external:  # implicit index of an external-store reference
+            del indexes[name]
+    model = TableModel(comment=comment)
+    nullable = {row[0]: row[2] == "YES" for row in columns}
+    for fk in fks:
+        columns_of_fk = [c for c, _ in fk["pairs"]]
+        fk["def"] = ForeignKeyDef(ref=fk["parent"], renames={c: p for c, p in fk["pairs"] if c != p},
+                                  in_key=set(columns_of_fk) <= set(key),
+                                  nullable=all(nullable[c] for c in columns_of_fk))
+        matches = sorted((not unique, name) for name, (unique, cols) in indexes.items() if cols == columns_of_fk)
+        if matches:  # the FK's own index: implicit, or its [unique] option
+            fk["def"].unique = not matches[0][0]
+            del indexes[matches[0][1]]
+    covered, pending = set(), list(fks)
+    for name, column_type, is_nullable, default, column_comment, extra in columns:
+        if name in covered:
+            continue
+        fk = next((f for f in pending if name in dict(f["pairs"])), None)
+        if fk is not None:
+            pending.remove(fk)
+            model.items.append(fk["def"])
+            covered.update(c for c, _ in fk["pairs"])
+            for other in [f for f in pending if {c for c, _ in f["pairs"]} <= covered]:
+                pending.remove(other)
+                model.items.append(other["def"])
+            continue
+        covered.add(name)
+        model.items.append(_attribute_from_column(name, column_type, is_nullable == "YES", default,
+                                                  column_comment or "", extra or "", name in key))
+    model.items.extend(f["def"] for f in pending)
+    for name, (unique, cols) in indexes.items():
+        model.indexes.append(IndexDef(attributes=cols, unique=unique))
+    return model
+
+
+def _natural(name):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _attribute_from_column(name, column_type, nullable, default, comment, extra, in_key):
+    sql_type = _INT_WIDTH.sub(r"\1", column_type) if not column_type.startswith("tinyint(1)") else column_type
+    match = re.match(r"^:([^:]+):(.*)$", comment, re.S)
+    if match:
+        sql_type, comment = match.group(1), match.group(2)
+    if "auto_increment" in extra.lower():
+        sql_type += " auto_increment"
+    if nullable:
+        text = "null"
+    elif default is None:
+        text = None
+    elif re.fullmatch(r"current_timestamp(\(\d*\))?", default, re.I):
+        text = default.upper().replace("()", "")
+    elif default.startswith("'") or re.fullmatch(r"[-+]?\d*\.?\d+([eE][-+]?\d+)?", default):
+        text = default
+    else:
+        text = '"' + escape(default) + '"'
+    return AttributeDef(name=name, type=sql_type, default=text, comment=comment, in_key=in_key)

@@ -336,6 +336,38 @@ def _parse_attribute(line, line_no, in_key):
     return attr
 
 
+def format_definition(model, language=PYTHON, name_of=None):
+    """Render a TableModel as definition text in either language's syntax.
+
+    ``name_of(ref)`` turns a foreign key's ``ref`` into the reference text (a class name for
+    Python, ``pkg.Class`` for MATLAB); without it the ref is written as it is.
+    """
+    lines = [f"# {model.comment}"] if model.comment else []
+    in_key = True
+    for item in model.items:
+        if in_key and not item.in_key:
+            lines.append("---")
+            in_key = False
+        if isinstance(item, AttributeDef):
+            default = "" if item.default is None else f" = {item.default}"
+            comment = f"  # {item.comment}" if item.comment else ""
+            lines.append(f"{item.name}{default} : {item.type}{comment}")
+            continue
+        ref = name_of(item.ref) if name_of else item.ref
+        options = [option for option in _FK_OPTIONS if getattr(item, option)]
+        options = f"[{', '.join(options)}] " if options else ""
+        if item.renames and language == MATLAB:
+            lines.append(f"({', '.join(item.renames)}) -> {options}{ref}({', '.join(item.renames.values())})")
+        elif item.renames:
+            renames = ", ".join(f"{new}='{old}'" for new, old in item.renames.items())
+            lines.append(f"-> {options}{ref}.proj({renames})")
+        else:
+            lines.append(f"-> {options}{ref}")
+    for index in model.indexes:
+        lines.append(f"{'unique ' if index.unique else ''}index({', '.join(index.attributes)})")
+    return "\n".join(lines) + "\n"
+
+
 # --- MATLAB classdef files ---------------------------------------------------------------------------
 _BLOCKS = {"%{": "%}", "%<": "%>"}
 

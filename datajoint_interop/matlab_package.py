@@ -14,7 +14,7 @@ import networkx as nx
 from .definition import parse_matlab_class
 from .errors import DefinitionError
 
-__all__ = ["matlab_package", "read_matlab_package"]
+__all__ = ["matlab_package", "read_matlab_package", "write_matlab_package"]
 
 
 def read_matlab_package(path):
@@ -128,6 +128,32 @@ def matlab_package(schema, path, *, packages=None, module_name=None):
         setattr(module, name, cls)
     module.schema = schema
     return module
+
+
+def write_matlab_package(schema, folder, package=None, *, overwrite=False):
+    """Write a MATLAB classdef file for every table of ``schema`` into ``folder`` (e.g. ``+lab``).
+
+    The reverse of ``matlab_package``: a pipeline declared from Python (or by anyone) becomes a MATLAB
+    package whose definitions re-create the same tables. Returns the paths written. References to
+    other databases use their database names as package names.
+    """
+    from .user_tables import matlab_class_name, matlab_classdef
+
+    schema._require_active()
+    folder = os.fspath(folder)
+    package = package or os.path.basename(folder.rstrip(os.sep)).lstrip("+") or schema.database
+    os.makedirs(folder, exist_ok=True)
+    written = []
+    for table in schema.list_tables():
+        name = matlab_class_name(table, package).split(".", 1)[1]
+        path = os.path.join(folder, f"{name}.m")
+        if os.path.exists(path) and not overwrite:
+            raise DefinitionError(f"{path} exists; pass overwrite=True to replace it")
+        text = matlab_classdef(schema.connection, schema.database, table, package)
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+        written.append(path)
+    return written
 
 
 class _CallableModule(types.ModuleType):

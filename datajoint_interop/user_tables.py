@@ -7,8 +7,9 @@ their master.
 """
 from . import naming
 from .autopopulate import AutoPopulate
-from .definition import PYTHON, TableModel, parse_definition
+from .definition import MATLAB, PYTHON, TableModel, format_definition, parse_definition
 from .errors import DataJointError
+from .sql import split_full_table_name
 from .table import Table
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
@@ -19,7 +20,7 @@ _CLASS_FORWARDED = frozenset((
     "full_table_name", "heading", "primary_key", "key_source", "describe", "populate", "progress",
     "proj", "aggr", "join", "restrict", "fetch", "fetch1", "head", "tail", "insert", "insert1", "update1",
     "delete", "delete_quick", "drop", "drop_quick", "parents", "children", "descendants", "ancestors",
-    "is_declared", "size_on_disk", "make_sql", "cursor", "jobs",
+    "is_declared", "size_on_disk", "make_sql", "cursor", "jobs", "matlab_classdef",
 ))
 
 
@@ -103,6 +104,22 @@ class UserTable(Table, metaclass=TableMeta):
             return f"<{type(self).__name__}: not associated with a schema>"
         return super().__repr__()
 
+    def describe(self, printout=False, *, language=PYTHON, package=None):
+        """The definition of the live table, in Python or MATLAB syntax, with class-name references.
+
+        Declaring the text again (from either language) re-creates the same table. For MATLAB,
+        ``package`` names the package of this schema (default: the database name) or maps database
+        names to packages.
+        """
+        text = describe_table(self.connection, self.database, self.table_name, language, package)
+        if printout:
+            print(text)
+        return text
+
+    def matlab_classdef(self, package=None):
+        """Text of a MATLAB classdef file declaring this table (``package`` as in describe)."""
+        return matlab_classdef(self.connection, self.database, self.table_name, package)
+
 
 class Manual(UserTable):
     """Data entered by hand or by external programs."""
@@ -157,3 +174,65 @@ class Part(UserTable):
             raise DataJointError(f"Cannot drop part table {self.full_table_name} directly: drop its master "
                                  f"{self.master.__name__} instead, or pass force=True")
         return super().drop(**kwargs)
+
+
+_MATLAB_TIERS = {"manual": "dj.Manual", "lookup": "dj.Lookup", "imported": "dj.Imported",
+                 "computed": "dj.Computed", "part": "dj.Part"}
+
+
+def _packages(database, package):
+    if isinstance(package, dict):
+        return package
+    return {database: package or database}
+
+
+def matlab_class_name(table, package):
+    """``pkg.Class`` of a table in MATLAB, parts as ``pkg.MasterPart``."""
+    tier, master = naming.parse_table_name(table)
+    if tier is None:
+        raise DataJointError(f"Table {table!r} has no DataJoint class name")
+    name = naming.class_name_of(table)
+    if tier == "part":
+        name = naming.class_name_of(master) + name
+    return f"{package}.{name}"
+
+
+def describe_table(connection, database, table, language=PYTHON, package=None):
+    from .declare import model_from_database
+
+    packages = _packages(database, package)
+    tier, master = naming.parse_table_name(table)
+
+    def name_of(full_name):
+        ref_db, ref_table = split_full_table_name(full_name)
+        if language == MATLAB:
+            return matlab_class_name(ref_table, packages.get(ref_db, ref_db))
+        if tier == "part" and ref_db == database and ref_table == master:
+            return "master"
+        ref_tier, ref_master = naming.parse_table_name(ref_table)
+        name = naming.class_name_of(ref_table) if ref_tier else ref_table
+        if ref_tier == "part":
+            name = f"{naming.class_name_of(ref_master)}.{name}"
+        return name if ref_db == database else f"{ref_db}.{name}"
+
+    return format_definition(model_from_database(connection, database, table), language, name_of)
+
+
+def matlab_classdef(connection, database, table, package=None):
+    """A MATLAB classdef file for an existing table, so MATLAB users can work with it."""
+    package = _packages(database, package).get(database, database)
+    tier, master = naming.parse_table_name(table)
+    if tier is None:
+        raise DataJointError(f"Table {table!r} is not a DataJoint user table")
+    name = matlab_class_name(table, package).split(".", 1)[1]
+    definition = describe_table(connection, database, table, MATLAB, {database: package})
+    lines = ["%{", definition.rstrip("\n"), "%}", f"classdef {name} < {_MATLAB_TIERS[tier]}"]
+    if tier == "part":
+        lines += ["    properties(SetAccess=protected)", f"        master = {matlab_class_name(master, package)}",
+                  "    end"]
+    if tier in ("imported", "computed"):
+        lines += ["    methods(Access=protected)", "        function makeTuples(self, key)",
+                  f"            error('{package}:notImplemented', 'write makeTuples of {package}.{name}')",
+                  "        end", "    end"]
+    lines.append("end")
+    return "\n".join(lines) + "\n"

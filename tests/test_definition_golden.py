@@ -200,3 +200,62 @@ def test_headings_read_back_what_was_declared(declared, oracle, connection, whic
             checked += 1
         assert heading.table_comment == model.comment
     assert checked > 50
+
+
+# --- describe: live tables back to definitions, in both syntaxes -----------------------------------
+def redeclare_from_descriptions(connection, source_db, target_db):
+    """Declare every table of source_db again in target_db from its describe() text (Python)."""
+    from datajoint_interop import naming
+    from datajoint_interop.user_tables import describe_table
+
+    source = dj.Schema(source_db, connection=connection)
+    tables = source.list_tables()
+    classes = {}
+    tiers = {"manual": dj.Manual, "lookup": dj.Lookup, "imported": dj.Imported, "computed": dj.Computed}
+    for table in tables:
+        tier, master = naming.parse_table_name(table)
+        if tier != "part":
+            text = describe_table(connection, source_db, table)
+            classes[table] = type(naming.class_name_of(table), (tiers[tier],), {"definition": text})
+    for table in tables:
+        tier, master = naming.parse_table_name(table)
+        if tier == "part":
+            name = naming.class_name_of(table)
+            part = type(name, (dj.Part,), {"definition": describe_table(connection, source_db, table)})
+            setattr(classes[master], name, part)
+    target = dj.Schema(target_db, connection=connection)
+    context = {cls.__name__: cls for cls in classes.values()}
+    for table in tables:
+        if table in classes:
+            target(classes[table], context=context)
+    return tables
+
+
+def test_describe_redeclares_identical_tables(declared, oracle, connection, db_prefix):
+    database, metas, _ = declared
+    tables = redeclare_from_descriptions(connection, database, f"{db_prefix}_golden_described")
+    assert len(tables) == len(CASES)
+    for table in tables:
+        assert show_create(connection, f"{db_prefix}_golden_described", table) == \
+            show_create(connection, database, table), table
+    oracle_db, _, _ = oracle
+    for table in redeclare_from_descriptions(connection, oracle_db, f"{db_prefix}_oracle_described"):
+        assert show_create(connection, f"{db_prefix}_oracle_described", table) == \
+            show_create(connection, oracle_db, table), table
+
+
+def test_matlab_classdefs_written_from_python_tables_redeclare_them(declared, connection, db_prefix, tmp_path):
+    from datajoint_interop.matlab_package import write_matlab_package
+
+    database, metas, classes = declared
+    folder = tmp_path / "+golden"
+    written = write_matlab_package(dj.Schema(database, connection=connection), folder)
+    assert len(written) == len(CASES)
+    assert "classdef PowerChannel < dj.Part" in (folder / "PowerChannel.m").read_text()
+    assert "(mother) -> golden.Animal(animal_id)" in (folder / "Mating.m").read_text()
+    with pytest.raises(dj.errors.DefinitionError, match="exists"):
+        write_matlab_package(dj.Schema(database, connection=connection), folder)
+    target = f"{db_prefix}_golden_from_m"
+    dj.matlab_package(dj.Schema(target, connection=connection), folder)
+    for meta in metas.values():
+        assert show_create(connection, target, meta["table"]) == show_create(connection, database, meta["table"])
