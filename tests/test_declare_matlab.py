@@ -158,3 +158,23 @@ def test_cli_declare(connection, schema_name, tmp_path, capsys):
     assert "differ" in captured.err and "bigint" in captured.out
     assert dji(["declare", str(tmp_path / "+nothing"), "--schema", database]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_cli_classdefs_round_trip(connection, schema_name, tmp_path, capsys):
+    source = write_package(tmp_path, "lab", LAB)
+    database = schema_name("cli_src")
+    assert dji(["declare", str(source), "--schema", database]) == 0
+    out = tmp_path / "out" / "+lab2"
+    assert dji(["classdefs", database, "-o", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} == {"Subject.m", "Experiment.m", "Analysis.m", "AnalysisTrial.m"}
+    text = (out / "Experiment.m").read_text()
+    assert "(partner) -> [nullable] lab2.Subject(subject_id)" in text and "classdef Experiment < dj.Manual" in text
+    assert "master = lab2.Analysis" in (out / "AnalysisTrial.m").read_text()
+    assert dji(["classdefs", database, "-o", str(out)]) == 1  # files exist
+    assert "overwrite" in capsys.readouterr().err
+    copy = schema_name("cli_copy")
+    assert dji(["declare", str(out), "--schema", copy]) == 0
+    for table in ["subject", "experiment", "__analysis", "__analysis__trial"]:
+        create = [connection.query(f"SHOW CREATE TABLE `{db}`.`{table}`").fetchone()[1].replace(db, "DB")
+                  for db in (database, copy)]
+        assert create[0] == create[1]

@@ -1,4 +1,4 @@
-"""`dji declare`: create the tables of a MATLAB package folder from the command line."""
+"""`dji declare` / `dji classdefs`: MATLAB package folders <-> tables, from the command line."""
 from ..errors import DataJointError
 
 
@@ -14,6 +14,17 @@ def register(sub):
     parser.add_argument("--no-create-schema", action="store_true", help="fail if the database does not exist")
     parser.add_argument("--show-sql", action="store_true", help="print each table's CREATE TABLE statement")
     parser.set_defaults(func=_declare)
+
+    classdefs = sub.add_parser(
+        "classdefs", help="write MATLAB classdef files for the tables of a schema",
+        description="Write one MATLAB classdef file per table of SCHEMA into a package folder, so that MATLAB "
+                    "users can work with a pipeline declared from Python (or by anyone). The definitions "
+                    "re-create the same tables; makeTuples of Imported/Computed tables is left to write.")
+    classdefs.add_argument("schema", metavar="SCHEMA", help="database name")
+    classdefs.add_argument("-o", "--output", required=True, help="package folder to write, e.g. matlab/+lab")
+    classdefs.add_argument("--package", help="MATLAB package name (default: the folder name without '+')")
+    classdefs.add_argument("--overwrite", action="store_true", help="replace existing .m files")
+    classdefs.set_defaults(func=_classdefs)
 
 
 def _declare(args):
@@ -39,4 +50,15 @@ def _declare(args):
         print(f"warning: {warning.message}")
     if mismatches:
         raise DataJointError(f"{len(mismatches)} existing table(s) differ from their MATLAB definition")
+    return 0
+
+
+def _classdefs(args):
+    from ..connection import conn
+    from ..matlab_package import write_matlab_package
+    from ..schemas import Schema
+
+    schema = Schema(args.schema, connection=conn(), create_schema=False)
+    for path in write_matlab_package(schema, args.output, args.package, overwrite=args.overwrite):
+        print(path)
     return 0
