@@ -145,9 +145,13 @@ def list_users(connection=None):
     """[{user, host, require_tls, grants: {pattern: role or privilege list}}] (needs access to mysql.user)."""
     connection = _conn(connection)
     try:
-        rows = connection.query(
-            "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' AND is_role = 'N' "
-            "ORDER BY User, Host").fetchall()
+        try:
+            rows = connection.query(
+                "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' AND is_role = 'N' "
+                "ORDER BY User, Host").fetchall()
+        except errors.UnknownAttributeError:  # MySQL: no is_role column (roles are locked accounts there)
+            rows = connection.query(
+                "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' ORDER BY User, Host").fetchall()
     except errors.QueryError as error:
         if isinstance(error, AccessError) or getattr(error, "errno", None) in (1142, 1044):
             raise AccessError("Listing users needs SELECT on mysql.user (an administrator account)") from None
