@@ -152,10 +152,8 @@ def list_users(connection=None):
         except errors.UnknownAttributeError:  # MySQL: no is_role column (roles are locked accounts there)
             rows = connection.query(
                 "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' ORDER BY User, Host").fetchall()
-    except errors.QueryError as error:
-        if isinstance(error, AccessError) or getattr(error, "errno", None) in (1142, 1044):
-            raise AccessError("Listing users needs SELECT on mysql.user (an administrator account)") from None
-        raise
+    except AccessError as error:
+        raise AccessError(f"Listing users needs SELECT on mysql.user (an administrator account): {error}") from None
     users = []
     for name, host, ssl_type in rows:
         if name in ("mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema"):

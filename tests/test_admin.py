@@ -335,3 +335,15 @@ def test_admin_role_may_grant_within_its_pattern_only(connection, accounts):
     finally:
         user.close()
         admin.drop_user(grantee, connection=connection)
+
+
+def test_only_administrators_list_or_create_users(accounts):
+    name, password = accounts["users"]["admin"]  # admin of a schema pattern, not of the server
+    user = login(name, password)
+    try:
+        with pytest.raises(AccessError, match="mysql.user"):
+            admin.list_users(user)
+        with pytest.raises(AccessError):
+            admin.create_user(f"djtest_{uuid.uuid4().hex[:10]}", "pw", connection=user)
+    finally:
+        user.close()
