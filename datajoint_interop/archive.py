@@ -93,12 +93,20 @@ class _SessionTimeZone:
 
 
 def _user_restrictions(restrictions, tables, schemas):
+    """{(db, table): [SQL conditions]} from "Table: condition" strings or {Table: condition(s)}.
+
+    A key may also be a table class (anything with ``full_table_name``); several conditions for
+    one table are combined with AND, as successive restrictions are in DataJoint.
+    """
     if restrictions is None:
         return {}
     if isinstance(restrictions, str):
         restrictions = [restrictions]
     if isinstance(restrictions, dict):
-        items = list(restrictions.items())
+        items = []
+        for spec, conditions in restrictions.items():
+            for condition in [conditions] if isinstance(conditions, str) else list(conditions):
+                items.append((spec, condition))
     else:
         items = [catalog.parse_restriction(text) for text in restrictions]
     result = {}
@@ -107,7 +115,15 @@ def _user_restrictions(restrictions, tables, schemas):
             raise DataJointError(f"The restriction of {spec!r} must be a non-empty SQL condition")
         if ";" in condition:
             raise DataJointError(f"Invalid restriction of {spec!r}: a condition is one SQL expression (no ';')")
-        result.setdefault(catalog.resolve_table(spec, tables, schemas), []).append(condition)
+        full = getattr(spec, "full_table_name", None)
+        if isinstance(full, str):
+            from .sql import split_full_table_name
+            table = split_full_table_name(full)
+            if table not in tables:
+                raise DataJointError(f"Restriction target {full} is not in the exported schemas")
+        else:
+            table = catalog.resolve_table(str(spec), tables, schemas)
+        result.setdefault(table, []).append(condition)
     return result
 
 

@@ -369,8 +369,12 @@ def test_pipeline_declared_with_the_python_api(connection, schema_name, tmp_path
         def make(self, key):
             self.insert1(dict(key, trace=np.arange(key["animal_id"] * 3.0).reshape(-1, 3)))
 
-    Animal.insert([(1, 2.5), (2, 3.5)])
+    Animal.insert([(1, 2.5), (2, 3.5), (3, 4.5)])
     Trace.populate()
+    restricted = archive.export(schema, tmp_path / "one.djx", restrictions={Trace: ["animal_id > 1", "animal_id < 3"]},
+                                progress=False)
+    assert restricted["rows"] == 2  # trace 2 and animal 2
+    (Animal & "animal_id = 3").delete(safemode=False)
     summary = archive.export(schema, tmp_path / "api.djx", progress=False)
     assert summary["rows"] == 4
     assert archive.archive_info(tmp_path / "api.djx")["tables"] == [f"{source}.animal", f"{source}.__trace"]
