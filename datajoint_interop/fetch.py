@@ -98,6 +98,43 @@ def _run(expr, names, order_by, limit, offset, as_dict):
     return rows
 
 
+_CHUNK = 20000
+
+
+def _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path):
+    """{name: 1-D array}, streamed: rows arrive in chunks from an unbuffered cursor and are
+    turned into columns chunk by chunk, so the full result never exists as Python row tuples."""
+    heading = expr.heading
+    sql, params = compiler.compile_query(expr, fields=names, order_by=order_by, limit=limit, offset=offset)
+    cursor = execute(expr.connection, sql, params, unbuffered=True)
+    parts = {name: [] for name in names}
+    try:
+        while True:
+            rows = cursor.fetchmany(_CHUNK)
+            if not rows:
+                break
+            columns = list(zip(*rows))
+            m = len(rows)
+            del rows
+            for i, name in enumerate(names):
+                parts[name].append(_column(columns[i], heading[name], m, squeeze, download_path))
+                columns[i] = None
+    finally:
+        cursor.close()
+    arrays = {}
+    for name in names:
+        chunks = parts.pop(name)
+        if not chunks:
+            arrays[name] = _column((), heading[name], 0, squeeze, download_path)
+        elif len(chunks) == 1:
+            arrays[name] = chunks[0]
+        else:
+            dtypes = {c.dtype for c in chunks}
+            arrays[name] = np.concatenate(chunks) if len(dtypes) == 1 else np.concatenate(
+                [c.astype(object) for c in chunks])
+    return arrays
+
+
 class Fetch:
     """Callable bound to a query: ``q.fetch(...)``."""
 
@@ -137,14 +174,8 @@ class Fetch:
         if as_dict:
             rows = _run(expr, names, order_by, limit, offset, True)
             return _decode_dicts(list(rows), heading, names, squeeze, download_path)
-        rows = _run(expr, names, order_by, limit, offset, False)
-        n = len(rows)
-        columns = list(zip(*rows)) if n else [() for _ in names]
-        del rows
-        arrays = {}
-        for i, name in enumerate(names):
-            arrays[name] = _column(columns[i], heading[name], n, squeeze, download_path)
-            columns[i] = None
+        arrays = _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
+        n = len(arrays[names[0]]) if names else 0
         if attrs:
             out = []
             for a in attrs:
