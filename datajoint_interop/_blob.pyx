@@ -23,6 +23,7 @@ import uuid
 cnp.import_array()
 
 cdef extern from "Python.h":
+    PyObject **PySequence_Fast_ITEMS(object o)
     const char *PyUnicode_AsUTF8AndSize(object s, Py_ssize_t *size) except NULL
     long long PyLong_AsLongLongAndOverflow(object o, int *overflow) except? -1
 
@@ -228,11 +229,60 @@ cdef object _dec_char(mym_node *n):
     return MatChar(raw.decode("utf-16-le", "surrogatepass"), shape)
 
 
+cdef int _typenum(uint32_t c):
+    if c == 6: return cnp.NPY_DOUBLE
+    if c == 7: return cnp.NPY_FLOAT
+    if c == 3: return cnp.NPY_BOOL
+    if c == 8: return cnp.NPY_INT8
+    if c == 9: return cnp.NPY_UINT8
+    if c == 10: return cnp.NPY_INT16
+    if c == 11: return cnp.NPY_UINT16
+    if c == 12: return cnp.NPY_INT32
+    if c == 13: return cnp.NPY_UINT32
+    if c == 14: return cnp.NPY_INT64
+    if c == 15: return cnp.NPY_UINT64
+    return -1
+
+
+cdef object _fast_numeric(mym_node *n):
+    """Real or complex-float array straight into a Fortran-ordered numpy array (one memcpy, or
+    one C loop interleaving real and imaginary parts)."""
+    cdef cnp.npy_intp dims[MAX_DIMS]
+    cdef uint32_t i
+    cdef uint64_t k, count = n.numel
+    cdef int typenum = _typenum(n.class_id)
+    cdef char *dst
+    cdef const char *re
+    cdef const char *im
+    cdef size_t es = n.elem_size
+    _shape(n)   # validates dims for numpy
+    for i in range(n.ndims):
+        dims[i] = <cnp.npy_intp>n.dims[i]
+    if n.is_complex:
+        typenum = cnp.NPY_CDOUBLE if n.class_id == 6 else cnp.NPY_CFLOAT
+    arr = cnp.PyArray_EMPTY(<int>n.ndims, dims, typenum, 1)
+    dst = <char *>cnp.PyArray_DATA(arr)
+    if not n.is_complex:
+        if count:
+            memcpy(dst, n.re, <size_t>(count * es))
+        return arr
+    re = <const char *>n.re
+    im = <const char *>n.im
+    with nogil:
+        for k in range(count):
+            memcpy(dst + 2 * es * k, re + es * k, es)
+            memcpy(dst + 2 * es * k + es, im + es * k, es)
+    return arr
+
+
 cdef object _dec_array(mym_node *n, bint squeeze):
     cdef uint32_t c = n.class_id
-    cdef tuple shape = _shape(n)
     if c == 4:
         return _dec_char(n)
+    if n.ndims >= 1 and (not n.is_complex or c == 6 or c == 7) and _typenum(c) >= 0:
+        arr = _fast_numeric(n)
+        return _squeeze_array(arr) if squeeze else arr
+    cdef tuple shape = _shape(n)
     if c >= 65536:
         dt = np.dtype("datetime64[%s]" % _DT_UNITS[c - 65536])
         arr = _shaped(_flat_array(n.re, n.numel, np.dtype("<i8")).view(dt), shape)
@@ -379,23 +429,23 @@ cdef object _decode(mym_node *n, bint squeeze, int depth):
     cdef uint64_t i
     if k == MYM_ARRAY:
         return _dec_array(n, squeeze)
-    if k == MYM_FLOAT:
+    elif k == MYM_FLOAT:
         return n.u.f[0]
-    if k == MYM_INT:
+    elif k == MYM_INT:
         if n.flags & MYM_NF_SMALLINT:
             return n.u.i.value
         return int.from_bytes((<const char *>n.u.i.bytes)[:n.u.i.nbytes], "little", signed=True)
-    if k == MYM_STR:
+    elif k == MYM_STR:
         p = <const char *>n.u.bytes.ptr
         try:
             return PyUnicode_DecodeUTF8(p, <Py_ssize_t>n.u.bytes.len, NULL)
         except UnicodeDecodeError as e:
             raise BlobError("string value is not valid UTF-8: %s" % e)
-    if k == MYM_STRUCT:
+    elif k == MYM_STRUCT:
         return _dec_struct(n, squeeze, depth)
-    if k == MYM_CELL:
+    elif k == MYM_CELL:
         return _dec_cell(n, squeeze, depth)
-    if k == MYM_LIST or k == MYM_TUPLE or k == MYM_SET:
+    elif k == MYM_LIST or k == MYM_TUPLE or k == MYM_SET:
         items = [_decode(n.children[i], squeeze, depth + 1) for i in range(n.nchildren)]
         if k == MYM_LIST:
             return items
@@ -405,7 +455,7 @@ cdef object _decode(mym_node *n, bint squeeze, int depth):
             return set(items)
         except TypeError as e:
             raise BlobError("set item cannot be a set member: %s" % e)
-    if k == MYM_DICT:
+    elif k == MYM_DICT:
         out = {}
         for i in range(0, n.nchildren, 2):
             key = _decode(n.children[i], squeeze, depth + 1)
@@ -414,29 +464,29 @@ cdef object _decode(mym_node *n, bint squeeze, int depth):
             except TypeError as e:
                 raise BlobError("dict key cannot be used as a key: %s" % e)
         return out
-    if k == MYM_NONE:
+    elif k == MYM_NONE:
         return None
-    if k == MYM_BOOL:
+    elif k == MYM_BOOL:
         return bool(n.u.b)
-    if k == MYM_COMPLEX:
+    elif k == MYM_COMPLEX:
         return complex(n.u.f[0], n.u.f[1])
-    if k == MYM_BYTES:
+    elif k == MYM_BYTES:
         return (<const char *>n.u.bytes.ptr)[:n.u.bytes.len]
-    if k == MYM_DECIMAL:
+    elif k == MYM_DECIMAL:
         text = (<const char *>n.u.bytes.ptr)[:n.u.bytes.len]
         try:
             return decimal.Decimal(text.decode("ascii"))
         except (UnicodeDecodeError, decimal.InvalidOperation):
             raise BlobError("invalid decimal text %r" % text[:80])
-    if k == MYM_DATETIME:
+    elif k == MYM_DATETIME:
         return _dec_datetime(n)
-    if k == MYM_UUID:
+    elif k == MYM_UUID:
         return uuid.UUID(bytes=(<const char *>n.u.uuid)[:16])
-    if k == MYM_OBJARRAY:
+    elif k == MYM_OBJARRAY:
         return _dec_objarray(n, squeeze, depth)
-    if k == MYM_SPARSE:
+    elif k == MYM_SPARSE:
         return _dec_sparse(n)
-    if k == MYM_RECARRAY:
+    elif k == MYM_RECARRAY:
         return _dec_recarray(n, squeeze, depth)
     raise BlobError("unsupported node kind %d" % k)
 
@@ -572,7 +622,41 @@ cdef class _Builder:
             out[i] = <const char *>(<bytes>b)
         return out
 
+    cdef int fast_ndarray(self, cnp.ndarray arr, mym_node **out) except -1:
+        """Plain real numeric/bool arrays in native byte order: no Python-level dtype work."""
+        cdef int tn = cnp.PyArray_TYPE(arr)
+        cdef int isz = <int>cnp.PyArray_ITEMSIZE(arr)
+        cdef uint32_t cls = 0
+        cdef int nd = cnp.PyArray_NDIM(arr)
+        cdef int i
+        cdef uint64_t dims[MAX_DIMS]
+        cdef cnp.npy_intp *shape
+        if nd == 0 or nd > MAX_DIMS or not cnp.PyArray_ISNOTSWAPPED(arr):
+            return 0
+        if tn == cnp.NPY_DOUBLE: cls = 6
+        elif tn == cnp.NPY_FLOAT: cls = 7
+        elif tn == cnp.NPY_BOOL: cls = 3
+        elif (tn == cnp.NPY_BYTE or tn == cnp.NPY_SHORT or tn == cnp.NPY_INT or
+              tn == cnp.NPY_LONG or tn == cnp.NPY_LONGLONG):
+            cls = 8 if isz == 1 else 10 if isz == 2 else 12 if isz == 4 else 14 if isz == 8 else 0
+        elif (tn == cnp.NPY_UBYTE or tn == cnp.NPY_USHORT or tn == cnp.NPY_UINT or
+              tn == cnp.NPY_ULONG or tn == cnp.NPY_ULONGLONG):
+            cls = 9 if isz == 1 else 11 if isz == 2 else 13 if isz == 4 else 15 if isz == 8 else 0
+        if cls == 0:
+            return 0
+        if not cnp.PyArray_IS_F_CONTIGUOUS(arr):
+            arr = np.asfortranarray(arr)
+            self.keep.append(arr)
+        shape = cnp.PyArray_DIMS(arr)
+        for i in range(nd):
+            dims[i] = <uint64_t>shape[i]
+        out[0] = self.check(mym_new_array(self.t, cls, 0, nd, dims, cnp.PyArray_DATA(arr), NULL), arr)
+        return 1
+
     cdef mym_node *ndarray(self, arr, int depth) except NULL:
+        cdef mym_node *fast = NULL
+        if type(arr) is np.ndarray and self.fast_ndarray(arr, &fast):
+            return fast
         dt = arr.dtype
         cdef str kind = dt.kind
         cdef tuple shape = arr.shape
@@ -735,6 +819,12 @@ cdef class _Builder:
     cdef mym_node *seq(self, mym_kind kind, items, int depth) except NULL:
         cdef Py_ssize_t i, count = len(items)
         cdef mym_node *n = self.check(mym_new_seq(self.t, kind, count), items)
+        cdef PyObject **fast
+        if type(items) is list or type(items) is tuple:
+            fast = PySequence_Fast_ITEMS(items)
+            for i in range(count):
+                n.children[i] = self.node(<object>fast[i], False, depth + 1)
+            return n
         for i in range(count):
             n.children[i] = self.node(items[i], False, depth + 1)
         return n
@@ -765,7 +855,9 @@ cdef class _Builder:
             raise BlobError("value nested deeper than %d levels (is it self-referential?)"
                             % MAX_DEPTH)
         t = type(obj)
-        # exact-type fast paths for the common Python scalars
+        # exact-type fast paths for plain arrays and the common Python scalars
+        if t is np.ndarray and self.fast_ndarray(obj, &n):
+            return n
         if t is float:
             n = self.check(mym_new_scalar(self.t, MYM_FLOAT), obj)
             n.u.f[0] = obj

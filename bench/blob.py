@@ -1,0 +1,114 @@
+"""Blob codec benchmark: `python bench/blob.py [--quick]`.
+
+Prints, for each case of issue #4, the median pack and unpack time of datajoint_interop, of
+numpy `arr.copy()` of the same data, and of DataJoint 0.14 (`datajoint.blob`), with the ratios
+measured in this same run. Targets: uncompressed 8 MB float64 within 1.5x of numpy copy;
+structs, cells, lists, dicts >= 20x faster than 0.14; compressed 8 MB pack >= 3x faster.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from datajoint_interop import blob
+from datajoint_interop.blob import MatCell, MatStruct
+
+try:
+    import datajoint.blob as djb
+except ImportError:  # the oracle is a test dependency
+    djb = None
+
+
+def timeit(fn, repeat, min_time=0.2):
+    """Median seconds per call (inner loop so that fast calls are measurable)."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t0, 1e-7)
+    inner = max(1, int(min_time / repeat / once))
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for _ in range(inner):
+            fn()
+        runs.append((time.perf_counter() - t0) / inner)
+    return statistics.median(runs)
+
+
+def cases():
+    rng = np.random.default_rng(0)
+    f8 = rng.standard_normal(1_000_000)                  # 8 MB float64 (1-d: C and F order)
+    smooth = np.cumsum(rng.integers(-3, 4, 1_000_000)).astype(np.float64)  # compressible 8 MB
+    st = np.empty((1, 1000), dtype=[("a", object), ("b", object), ("c", object)])
+    flat = st.ravel()
+    for k in range(1000):
+        flat[k] = (np.array([[float(k)]]), np.array([[k, k + 1]], dtype=np.int32), np.array([[True]]))
+    cell = np.empty((1, 10_000), dtype=object)
+    for k in range(10_000):
+        cell[0, k] = np.array([[k, k + 1.0, k + 2.0]])
+    return [
+        ("float64 8 MB, uncompressed", f8, False, f8),
+        ("float64 8 MB, compressed (random)", f8, True, f8),
+        ("float64 8 MB, compressed (smooth)", smooth, True, smooth),
+        ("int32 1e6", rng.integers(-2**31, 2**31 - 1, 1_000_000, dtype=np.int32), True, None),
+        ("complex128 1e5", rng.standard_normal(100_000) + 1j * rng.standard_normal(100_000), True, None),
+        ("MatStruct 1000 x 3 fields", st.view(MatStruct), True, None),
+        ("MatCell 10,000 1x3", cell.view(MatCell), True, None),
+        ("list of 10,000 ints", list(range(-5000, 5000)), True, None),
+        ("dict 1000 str->float", {f"key{k}": k / 7 for k in range(1000)}, True, None),
+        ("str 100,000 chars", "abcdéfgh😀" * 10_000, True, None),
+    ]
+
+
+def oracle_value(v):
+    if isinstance(v, MatStruct):
+        return np.asarray(v).view(djb.MatStruct)
+    if isinstance(v, MatCell):
+        return np.asarray(v).view(djb.MatCell)
+    return v
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer repetitions")
+    ap.add_argument("--skip-oracle-unpack-of-cells", action="store_true")
+    args = ap.parse_args()
+    repeat = 3 if args.quick else 7
+    head = ("case", "pack ms", "unpack ms", "copy ms", "pack/copy", "unpack/copy",
+            "0.14 pack x", "0.14 unpack x")
+    print("%-36s %9s %9s %8s %9s %11s %11s %13s" % head)
+    for name, value, compress, copy_of in cases():
+        raw = blob.pack(value, compress=compress)
+        t_pack = timeit(lambda: blob.pack(value, compress=compress), repeat)
+        t_unpack = timeit(lambda: blob.unpack(raw), repeat)
+        if copy_of is not None:
+            t_copy = timeit(lambda: copy_of.copy(), repeat)
+            r_pack, r_unpack = "%.2f" % (t_pack / t_copy), "%.2f" % (t_unpack / t_copy)
+            copy_ms = "%.3f" % (t_copy * 1e3)
+        else:
+            r_pack = r_unpack = copy_ms = "-"
+        o_pack = o_unpack = "-"
+        if djb is not None:
+            ov = oracle_value(value)
+            t_opack = timeit(lambda: djb.pack(ov, compress=compress), max(1, repeat // 2))
+            o_pack = "%.1f" % (t_opack / t_pack)
+            oraw = djb.pack(ov, compress=compress)
+            try:
+                djb.unpack(oraw)
+                t_ounpack = timeit(lambda: djb.unpack(oraw), max(1, repeat // 2))
+                o_unpack = "%.1f" % (t_ounpack / t_unpack)
+            except Exception as e:  # 0.14 cannot read e.g. cells of vectors (D2)
+                o_unpack = "fails(%s)" % type(e).__name__
+        print("%-36s %9.3f %9.3f %8s %9s %11s %11s %13s" % (
+            name, t_pack * 1e3, t_unpack * 1e3, copy_ms, r_pack, r_unpack, o_pack, o_unpack))
+    print("\n'x' columns: how many times faster than DataJoint 0.14 (higher is better);"
+          " '/copy': time relative to numpy arr.copy() (lower is better).")
+
+
+if __name__ == "__main__":
+    main()
