@@ -189,6 +189,8 @@ def make_condition(expr, restriction):
     from .expression import QueryExpression, U
 
     heading = expr.heading
+    if isinstance(restriction, type) and issubclass(restriction, QueryExpression):
+        restriction = restriction()
     if isinstance(restriction, Cond):
         return restriction, None
     if isinstance(restriction, (bool, np.bool_)):

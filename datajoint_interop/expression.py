@@ -174,6 +174,7 @@ class QueryExpression:
 
     # --- join --------------------------------------------------------------------------------
     def join(self, other, left=False):
+        other = as_query(other)
         if isinstance(other, U):
             return other * self
         if not isinstance(other, QueryExpression):
@@ -213,11 +214,12 @@ class QueryExpression:
 
     # --- union -------------------------------------------------------------------------------
     def __add__(self, other):
-        return union(self, other)
+        return union(self, as_query(other))
 
     # --- aggregation -------------------------------------------------------------------------
     def aggr(self, group, *attributes, keep_all_rows=False, **named_attributes):
         """One row per row of self with aggregates over the matching rows of `group`."""
+        group = as_query(group)
         if not isinstance(group, QueryExpression):
             raise DataJointError("aggr() needs a query expression to aggregate over")
         return aggregate(self, group, attributes, named_attributes, keep_all_rows)
@@ -270,6 +272,13 @@ class QueryExpression:
         return repr_html(self)
 
 
+def as_query(obj):
+    """Table classes stand for their whole table (``Animal * Scan``, ``T & Scan``)."""
+    if isinstance(obj, type) and issubclass(obj, QueryExpression):
+        return obj()
+    return obj
+
+
 def _assert_join_compatibility(a, b):
     shared = set(a.heading.secondary_attributes) & set(b.heading.secondary_attributes)
     if shared:
@@ -307,6 +316,7 @@ class U:
         return self._primary_key
 
     def __and__(self, query):
+        query = as_query(query)
         if not isinstance(query, QueryExpression):
             raise DataJointError("dj.U can only be restricted by a query expression")
         check_attributes(query.heading, self.primary_key)
@@ -320,6 +330,7 @@ class U:
     __rand__ = __and__
 
     def __mul__(self, query):
+        query = as_query(query)
         if not isinstance(query, QueryExpression):
             raise DataJointError("dj.U can only be joined with a query expression")
         check_attributes(query.heading, self.primary_key)
@@ -337,6 +348,7 @@ class U:
         raise DataJointError("dj.U cannot be restricted by an antijoin")
 
     def aggr(self, group, *attributes, keep_all_rows=False, **named_attributes):
+        group = as_query(group)
         if attributes:
             raise DataJointError("dj.U(...).aggr() takes only named aggregate expressions")
         check_attributes(group.heading, self.primary_key)

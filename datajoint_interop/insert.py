@@ -179,6 +179,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     _check_allowed(table, allow_direct_insert)
     heading = table.heading
     conn = table.connection
+    if isinstance(rows, type) and issubclass(rows, QueryExpression):
+        rows = rows()
     if isinstance(rows, QueryExpression):
         names = [n for n in rows.heading.names if n in heading]
         extra = [n for n in rows.heading.names if n not in heading]
