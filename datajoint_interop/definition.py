@@ -175,9 +175,7 @@ def parse_definition(text, language=PYTHON, first_line_no=1):
         if line.startswith("#"):
             continue
         if _DIVIDER.match(line):
-            if not in_key:
-                raise _error(line_no, line, "only one divider (---) per definition")
-            in_key = False
+            in_key = False  # a second divider changes nothing, as in both originals
         elif "->" in line and _is_foreign_key(line):
             model.items.append(_parse_foreign_key(line, line_no, in_key, language))
         elif _INDEX_LIKE.match(line) and ":" not in _split_outside_quotes(line, "#")[0]:

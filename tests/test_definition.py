@@ -43,9 +43,9 @@ def test_dividers_of_any_length(divider):
     assert [item.in_key for item in model.items] == [True, False]
 
 
-def test_second_divider_is_an_error():
-    with pytest.raises(DefinitionError, match=r"line 4: '---'.*only one divider"):
-        parse_definition("a : int\n---\nb : int\n---")
+def test_second_divider_changes_nothing():
+    model = parse_definition("a : int\n---\nb : int\n-----\nc : int")
+    assert [item.in_key for item in model.items] == [True, False, False]
 
 
 def test_legacy_matlab_header():
