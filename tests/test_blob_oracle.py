@@ -85,15 +85,19 @@ def test_matlab_values_have_identical_bytes(value):
 @FAST
 @given(arrays(min_dims=1) | structs(arrays()))
 def test_oracle_reads_our_arrays_and_structs(value):
+    def same(a, b):
+        # 0.14 drops the sign of complex zeros (documented defect), so compare by value only
+        a = np.asarray(a)
+        return (a.dtype == b.dtype and a.shape == b.shape and
+                np.array_equal(a, b, equal_nan=b.dtype.kind in "fc"))
     back = djb.unpack(blob.pack(value))
     if isinstance(value, MatStruct):
         assert back.shape == value.shape and back.dtype.names == value.dtype.names
         for idx in np.ndindex(value.shape):
             for n in value.dtype.names:
-                assert deep_equal(np.asarray(back[idx][n]), value[idx][n])
+                assert same(back[idx][n], value[idx][n])
     else:
-        assert back.dtype == value.dtype and back.shape == value.shape
-        assert np.array_equal(back, value, equal_nan=value.dtype.kind in "fc")
+        assert same(back, value)
 
 
 @FAST
