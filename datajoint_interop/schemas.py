@@ -172,9 +172,12 @@ class Schema:
             context = self.context if self.context is not None else _caller_context()
         if self.add_objects:
             context = {**self.add_objects, **context}
-        from .user_tables import Part
+        from .user_tables import Part, UserTable
 
-        if isinstance(cls, type) and issubclass(cls, Part):
+        if not (isinstance(cls, type) and issubclass(cls, UserTable)):
+            raise DataJointError(f"{getattr(cls, '__name__', cls)!r} is not a table class: derive it from "
+                                 "dj.Manual, dj.Lookup, dj.Imported or dj.Computed")
+        if issubclass(cls, Part):
             raise DataJointError(f"Part table {cls.__name__} must be nested in its master class, which is "
                                  "the one to decorate")
         if self.database is None:
@@ -184,11 +187,8 @@ class Schema:
         return cls
 
     def _decorate(self, cls, context):
-        from .user_tables import Part, UserTable
+        from .user_tables import Part
 
-        if not (isinstance(cls, type) and issubclass(cls, UserTable)):
-            raise DataJointError(f"{getattr(cls, '__name__', cls)!r} is not a table class: derive it from "
-                                 "dj.Manual, dj.Lookup, dj.Imported or dj.Computed")
         self._bind(cls)
         self._declare(cls, {**context, cls.__name__: cls})
         for name, part in list(vars(cls).items()):
