@@ -108,3 +108,10 @@ def test_cli_diagram(lab, tmp_path, capsys):
     assert labels(out.read_text()) >= {"Session", "Power"} and "Animal" not in labels(out.read_text())
     assert dji(["diagram", schema.database + "_nope", "-o", str(out)]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_draw_returns_an_svg_display(lab):
+    schema, _ = lab
+    drawn = dj.Diagram(schema).draw()
+    svg = drawn if isinstance(drawn, str) else drawn.data  # IPython.display.SVG when IPython is there
+    assert "Power.Channel" in labels(svg)
