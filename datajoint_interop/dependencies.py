@@ -34,6 +34,7 @@ class Dependencies(nx.DiGraph):
         self._conn = connection
         self._extra_schemas = set()
         self._loaded = False
+        self._loaded_names = set()
         super().__init__()
 
     def clear(self):
@@ -43,10 +44,11 @@ class Dependencies(nx.DiGraph):
     def load(self, force=True, schemas=()):
         """(Re)read the graph for the connection's schemas plus any named here."""
         self._extra_schemas.update(schemas)
-        if self._loaded and not force:
+        names = sorted(set(getattr(self._conn, "schemas", {}) or {}) | self._extra_schemas)
+        if self._loaded and not force and set(names) <= self._loaded_names:
             return
         super().clear()
-        names = sorted(set(getattr(self._conn, "schemas", {}) or {}) | self._extra_schemas)
+        self._loaded_names = set(names)
         if not names:
             self._loaded = True
             return

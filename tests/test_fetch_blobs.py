@@ -28,3 +28,30 @@ def test_blobs_through_schema(connection, schema_name):
     raw = connection.query(f"SELECT data FROM {Trace.full_table_name} WHERE trace_id=1").fetchone()[0]
     from datajoint_interop.blob import unpack
     assert np.array_equal(unpack(raw), arr)
+
+
+def test_attachments_and_squeeze(connection, schema_name, tmp_path):
+    schema = dj.Schema(schema_name("attach"), connection=connection)
+
+    @schema
+    class Doc(dj.Manual):
+        definition = """
+        doc_id : int
+        ---
+        doc = null : attach
+        vec : longblob
+        """
+
+    src = tmp_path / "in" / "report.bin"
+    src.parent.mkdir()
+    src.write_bytes(b"\x00\x01binary\xff" * 100)
+    Doc.insert1(dict(doc_id=1, doc=str(src), vec=np.arange(5.0)))
+    Doc.insert1(dict(doc_id=2, vec=np.arange(3.0)))
+    out = tmp_path / "out"
+    path = (Doc & {"doc_id": 1}).fetch1("doc", download_path=str(out))
+    assert path == str(out / "report.bin")
+    assert (out / "report.bin").read_bytes() == src.read_bytes()
+    assert (Doc & {"doc_id": 2}).fetch1("doc", download_path=str(out)) is None
+    assert (Doc & {"doc_id": 1}).fetch1("vec", squeeze=True).shape == (5,)
+    assert Doc.fetch("vec", order_by="doc_id", squeeze=True)[1].shape == (3,)
+    assert "=BLOB=" in repr(Doc)
