@@ -191,3 +191,38 @@ def test_fuzz_regressions_replay():
     for path in files:
         with open(path, "rb") as f:
             decode_or_blob_error(f.read())
+
+
+# ---- property-based fuzzing of unpack (atheris is not packaged; hypothesis drives the same idea)
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+FUZZ_SETTINGS = settings(max_examples=400, deadline=None,
+                         suppress_health_check=[HealthCheck.too_slow])
+
+
+@FUZZ_SETTINGS
+@given(st.binary(max_size=200))
+def test_fuzz_random_bytes(raw):
+    decode_or_blob_error(raw)
+    decode_or_blob_error(b"mYm\0" + raw)
+    decode_or_blob_error(b"dj0\0" + raw)
+
+
+@FUZZ_SETTINGS
+@given(st.sampled_from(GOLDEN), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 255)),
+                                         min_size=1, max_size=4), st.integers(0, 3))
+def test_fuzz_mutated_golden_vectors(raw, edits, chop):
+    b = bytearray(raw)
+    for pos, val in edits:
+        b[pos % len(b)] = val
+    data = bytes(b[:len(b) - chop] if chop < len(b) else b)
+    try:
+        value = blob.unpack(data)
+    except BlobError:
+        return
+    # whatever decodes must re-encode and decode again (no half-valid objects)
+    try:
+        again = blob.pack(value, compress=False)
+    except BlobError:
+        return  # e.g. a struct field name no longer valid for encoding
+    blob.unpack(again)
