@@ -90,9 +90,11 @@ class Declaration:
     external_stores: List[str]
     attributes: List[str]  # names in order
     primary_key: List[str]
-    columns: dict  # name -> (sql_type, nullable, comment) as declared, for comparisons
+    columns: dict  # name -> (sql_type, nullable, comment, default text or None) as declared
     parents: List[str]  # full table names referenced, in line order
     comment: str = ""  # table comment
+    foreign_keys: list = field(default_factory=list)  # (parent, child columns, parent columns)
+    indexes: list = field(default_factory=list)  # (unique, columns), unique-FK indexes included
 
 
 def split_full_name(name):
@@ -204,7 +206,7 @@ def compile_model(full_table_name, model, resolve):
     database, _ = split_full_name(full_table_name)
     table = full_name(*split_full_name(full_table_name))
     attribute_sql, primary_key, fk_sql, index_sql, stores = [], [], [], [], []
-    columns, origin, parents = {}, {}, []
+    columns, origin, parents, foreign_keys, indexes = {}, {}, [], [], []
     fk_indexes = []  # (line_no, sql) so unique-FK indexes and index lines interleave by line
     for item in model.items:
         if isinstance(item, ForeignKeyDef):
@@ -217,11 +219,14 @@ def compile_model(full_table_name, model, resolve):
                     continue
                 column = by_name[parent_name]
                 attribute_sql.append(column.sql(child, nullable=item.nullable))
-                columns[child] = (column.sql_type, item.nullable, column.comment)
+                columns[child] = (column.sql_type, item.nullable, column.comment, None)
                 origin[child] = item.line_no
                 if item.in_key:
                     primary_key.append(child)
             children = ",".join(q(child) for child, _ in mapping)
+            foreign_keys.append((parent.full_table_name, tuple(c for c, _ in mapping), tuple(p for _, p in mapping)))
+            if item.unique:
+                indexes.append((True, tuple(c for c, _ in mapping)))
             fk_sql.append(f"FOREIGN KEY ({children}) REFERENCES {parent.full_table_name} "
                           f"({','.join(q(p) for _, p in mapping)}) ON UPDATE CASCADE ON DELETE RESTRICT")
             if item.unique:
@@ -250,13 +255,15 @@ def compile_model(full_table_name, model, resolve):
                 raise DefinitionError(f"line {index.line_no} {index.line!r} of {table}: index attribute "
                                       f"{name!r} is not an attribute of the table")
         unique = "unique " if index.unique else ""
+        indexes.append((index.unique, tuple(index.attributes)))
         fk_indexes.append((index.line_no, f"{unique}index ({','.join(q(a) for a in index.attributes)})"))
     index_sql = [sql for _, sql in sorted(fk_indexes, key=lambda pair: pair[0])]
     clauses = attribute_sql + [f"PRIMARY KEY ({','.join(q(k) for k in primary_key)})"] + fk_sql + index_sql
     sql = (f"CREATE TABLE IF NOT EXISTS {table} (\n" + ",\n".join(clauses)
            + f'\n) ENGINE=InnoDB, COMMENT "{escape(model.comment)}"')
     return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
-                       columns=columns, parents=parents, comment=model.comment)
+                       columns=columns, parents=parents, comment=model.comment, foreign_keys=foreign_keys,
+                       indexes=indexes)
 
 
 def _compile_attribute(attr: AttributeDef, table, database):
@@ -283,7 +290,7 @@ def _compile_attribute(attr: AttributeDef, table, database):
     sql = f"{q(attr.name)} {sql_type}{default}"
     if comment:
         sql += f' COMMENT "{escape(comment)}"'
-    return sql, store, (sql_type, attr.nullable, comment)
+    return sql, store, (sql_type, attr.nullable, comment, attr.default)
 
 
 def _default_literal(text, where):

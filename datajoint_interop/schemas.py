@@ -419,7 +419,7 @@ def normalize_type(sql_type):
 def definition_differences(connection, database, table, declaration):
     """Human-readable differences between a compiled definition and the live table ([] if none)."""
     cursor = connection.query(
-        "SELECT column_name, column_type, is_nullable, column_comment FROM information_schema.columns "
+        "SELECT column_name, column_type, is_nullable, column_comment, column_default FROM information_schema.columns "
         "WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position", (database, table))
     live = {row[0]: row[1:] for row in cursor.fetchall()}
     cursor = connection.query(
@@ -442,10 +442,12 @@ def definition_differences(connection, database, table, declaration):
     if live_key != declaration.primary_key:
         out.append(f"primary key ({', '.join(live_key)}) in the table, ({', '.join(declaration.primary_key)}) "
                    "in the definition")
-    for name, (sql_type, nullable, comment) in declared.items():
+    for name, (sql_type, nullable, comment, default) in declared.items():
         if name not in live:
             continue
-        live_type, live_null, live_comment = live[name]
+        live_type, live_null, live_comment, live_default = live[name]
+        if not nullable and _normalize_default(default) != _normalize_default(live_default):
+            out.append(f"attribute {name!r}: default {live_default} in the table, {default} in the definition")
         if normalize_type(sql_type) != normalize_type(live_type):
             out.append(f"attribute {name!r}: type {live_type} in the table, {sql_type} in the definition")
         if nullable != (live_null == "YES"):
@@ -453,4 +455,59 @@ def definition_differences(connection, database, table, declaration):
                        f"table, {'nullable' if nullable else 'not nullable'} in the definition")
         if (comment or "") != (live_comment or ""):
             out.append(f"attribute {name!r}: comment {live_comment!r} in the table, {comment!r} in the definition")
+    out.extend(_key_differences(connection, database, table, declaration))
+    return out
+
+
+def _normalize_default(text):
+    """Comparable form of a default as declared (None: no default) or as information_schema reports it."""
+    if text is None or text.upper() == "NULL":
+        return None
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].replace(text[0] * 2, text[0])
+        text = re.sub(r"\\(.)", r"\1", text)
+    if re.fullmatch(r"current_timestamp(\(\d*\))?", text, re.I):
+        return text.lower().replace("()", "")
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _key_differences(connection, database, table, declaration):
+    """Foreign keys and secondary indexes that differ between the table and the definition."""
+    fks = {}
+    for name, column, ref_db, ref_table, ref_column in connection.query(
+            "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
+            "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
+            "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
+            (database, table)).fetchall():
+        if not ref_table.startswith("~"):
+            fk = fks.setdefault(name, [full_table_name(ref_db, ref_table), [], []])
+            fk[1].append(column)
+            fk[2].append(ref_column)
+    live_fks = sorted((parent, tuple(cols), tuple(refs)) for parent, cols, refs in fks.values())
+    declared_fks = sorted(fk for fk in declaration.foreign_keys)
+    out = []
+    for fk in declared_fks:
+        if fk not in live_fks:
+            out.append(f"foreign key ({', '.join(fk[1])}) -> {fk[0]} is in the definition but not in the table")
+    for fk in live_fks:
+        if fk not in declared_fks:
+            out.append(f"foreign key ({', '.join(fk[1])}) -> {fk[0]} is in the table but not in the definition")
+    indexes = {}
+    for row in connection.query(f"SHOW INDEX FROM {full_table_name(database, table)}", as_dict=True).fetchall():
+        if row["Key_name"] != "PRIMARY":
+            indexes.setdefault(row["Key_name"], [not row["Non_unique"], []])[1].append(row["Column_name"])
+    fk_columns = {fk[1] for fk in live_fks} | {fk[1] for fk in declared_fks}
+    fk_columns |= {(name,) for name, (sql_type, *_rest) in declaration.columns.items() if sql_type == "binary(16)"}
+    live_indexes = sorted((unique, tuple(cols)) for unique, cols in indexes.values()
+                          if unique or tuple(cols) not in fk_columns)
+    declared_indexes = sorted((unique, cols) for unique, cols in declaration.indexes
+                              if unique or cols not in fk_columns)
+    if live_indexes != declared_indexes:
+        def show(items):
+            return ", ".join(f"{'unique ' if u else ''}index({', '.join(c)})" for u, c in items) or "none"
+        out.append(f"indexes: {show(live_indexes)} in the table, {show(declared_indexes)} in the definition")
     return out

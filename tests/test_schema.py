@@ -340,3 +340,48 @@ def test_no_declaration_inside_a_transaction_and_drop_needs_yes(connection, sche
     monkeypatch.setattr("builtins.input", lambda prompt: "yes")
     schema.drop()
     assert database not in dj.list_schemas(connection)
+
+
+def test_changed_defaults_references_and_indexes_are_reported(connection, schema_name):
+    schema = dj.Schema(schema_name("drift"), connection=connection)
+
+    @schema
+    class Left(dj.Manual):
+        definition = "left_id : int"
+
+    @schema
+    class Right(dj.Manual):
+        definition = "right_id : int"
+
+    @schema
+    class Link(dj.Manual):
+        definition = """
+        link : int
+        ---
+        -> Left
+        level = 1.5 : float
+        name = "x" : varchar(8)
+        index(level)
+        """
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schema(type("Link", (dj.Manual,), {"definition": Link.definition.replace("1.5", "1.50")}),
+               context={"Left": Left})  # same value written differently: no warning
+
+    with pytest.warns(DefinitionMismatchWarning) as record:
+        @schema
+        class Link(dj.Manual):  # noqa: F811
+            definition = """
+            link : int
+            ---
+            -> Left
+            -> [nullable] Right
+            level = 2 : float
+            name = "x" : varchar(8)
+            unique index(name)
+            """
+    message = str(record[0].message)
+    assert "default 1.5 in the table, 2 in the definition" in message
+    assert "foreign key (right_id) -> `" in message and "is in the definition but not in the table" in message
+    assert "indexes: index(level) in the table, unique index(name) in the definition" in message
