@@ -30,8 +30,7 @@ def read_matlab_package(path):
         if not filename.endswith(".m"):
             continue
         file_path = os.path.join(path, filename)
-        with open(file_path, encoding="utf-8") as file:
-            source = file.read()
+        source = _read_source(file_path)
         try:
             parsed = parse_matlab_class(source, package, file_path)
         except DefinitionError as error:
@@ -42,6 +41,16 @@ def read_matlab_package(path):
             raise DefinitionError(f"{file_path}: the file defines class {parsed.name}, expected {filename[:-2]}")
         classes[parsed.name] = parsed
     return package, classes
+
+
+def _read_source(path):
+    """Text of a .m file: UTF-8 (with or without BOM), else Latin-1 as older MATLAB wrote on Windows."""
+    with open(path, "rb") as file:
+        data = file.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def _declaration_order(package, classes):

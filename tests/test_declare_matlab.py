@@ -178,3 +178,14 @@ def test_cli_classdefs_round_trip(connection, schema_name, tmp_path, capsys):
         create = [connection.query(f"SHOW CREATE TABLE `{db}`.`{table}`").fetchone()[1].replace(db, "DB")
                   for db in (database, copy)]
         assert create[0] == create[1]
+
+
+def test_file_encodings(tmp_path):
+    folder = tmp_path / "+enc"
+    folder.mkdir()
+    (folder / "Bom.m").write_bytes("\ufeff%{\n# café\na : int\n%}\nclassdef Bom < dj.Manual\nend\n".encode("utf-8"))
+    (folder / "Old.m").write_bytes("%{\n# caf\xe9 (latin-1)\nb : int\n%}\nclassdef Old < dj.Lookup\n".encode("latin-1")
+                                   + b"end\n")
+    _, classes = read_matlab_package(folder)
+    assert classes["Bom"].model.comment == "café"
+    assert classes["Old"].model.comment == "café (latin-1)"
