@@ -17,7 +17,6 @@ import logging
 import multiprocessing
 import os
 import random
-import signal
 import sys
 import time
 import traceback
@@ -226,14 +225,20 @@ class _KeyOrder:
     def __len__(self):
         return sum(self.available)
 
-    def next(self):
-        n = len(self.items)
-        for step in range(n):
-            i = (self.cursor + step) % n
+    def take(self, n):
+        """Up to ``n`` consecutive available indices from the cursor on (never across a key known
+        to be taken, which is where another worker's stretch begins)."""
+        out = []
+        size = len(self.items)
+        for step in range(size):
+            i = (self.cursor + step) % size
             if self.available[i]:
-                self.cursor = i
-                return i
-        return None
+                out.append(i)
+                if len(out) == n:
+                    break
+            elif out:
+                break
+        return out
 
     def done(self, index):
         self.available[index] = False
@@ -330,6 +335,10 @@ def _summarize(table, outcome, display):
         print(text, flush=True)
 
 
+_BATCH_MAX = 4          # reservations per statement for fast makes
+_BATCH_WORK = 0.1       # ... but never more than about this many seconds of make() held in reserve
+
+
 def _work(table, items, queue, start, progress, *, suppress_errors, return_exception_objects, make_kwargs,
           restrictions, reservation_timeout):
     """One worker's loop over ``items`` (the whole to-do list; it starts at ``start``)."""
@@ -337,32 +346,59 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
     walk = _KeyOrder(items, start)
     retried = set()
     fruitless = 0
+    batch = []  # indices reserved by us and not yet made
+    make_time, makes = 0.0, 0
+    window = 1  # batch size grows while reservations succeed and restarts at 1 after a refusal
     try:
         while True:
-            index = walk.next()
-            if index is None:
-                if queue is None or not items or fruitless >= 2:
-                    break
-                # End of our list: keys may have come back (reclaimed from dead workers, retried).
-                fruitless += 1
-                reclaimed = queue.reclaim_stale(reservation_timeout)
-                if not _refresh(table, walk, queue, restrictions, outcome, reset=bool(reclaimed)):
-                    break
-                continue
-            hash_, key = items[index]
-            if queue is not None and not queue.reserve(key, hash_):
-                walk.done(index)
-                outcome.skipped += 1
-                _refresh(table, walk, queue, restrictions, outcome)
-                if progress is not None:
-                    progress.update(1)
-                continue
+            if not batch:
+                size = 1
+                if queue is not None and makes:
+                    limit = max(1, min(_BATCH_MAX, int(_BATCH_WORK * makes / max(make_time, 1e-6))))
+                    size = min(window, limit)
+                indices = walk.take(size)
+                if not indices:
+                    if queue is None or not items or fruitless >= 2:
+                        break
+                    # End of our list: keys may have come back (reclaimed from dead workers, retried).
+                    fruitless += 1
+                    reclaimed = queue.reclaim_stale(reservation_timeout)
+                    if not _refresh(table, walk, queue, restrictions, outcome, reset=bool(reclaimed)):
+                        break
+                    continue
+                if queue is None:
+                    batch = indices
+                else:
+                    mine = queue.reserve_many([items[i] for i in indices])
+                    batch = [i for i in indices if items[i][0] in mine]
+                    refused = [i for i in indices if items[i][0] not in mine]
+                    for index in refused:
+                        walk.done(index)
+                        outcome.skipped += 1
+                    if progress is not None and refused:
+                        progress.update(len(refused))
+                    if refused:
+                        window = 1
+                        _refresh(table, walk, queue, restrictions, outcome)
+                    else:
+                        window = min(2 * window, _BATCH_MAX)
+                    if not batch:
+                        continue
             fruitless = 0
+            index = batch[0]
+            hash_, key = items[index]
+            began = time.perf_counter()
             status = _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs)
-            if status == "lost" and hash_ not in retried:
-                retried.add(hash_)
-                outcome.reconnects += 1
-                continue  # the same index is still available: retry once on the new connection
+            make_time += time.perf_counter() - began
+            makes += 1
+            if status == "lost":
+                batch = []  # our other reservations died with the old connection and were released
+                if hash_ not in retried:
+                    retried.add(hash_)
+                    outcome.reconnects += 1
+                    continue  # the index is still available: retried on the new connection
+            if batch:
+                batch.pop(0)
             walk.done(index)
             if status is True:
                 outcome.success_count += 1
@@ -374,6 +410,9 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                 progress.update(1)
     finally:
         if queue is not None:
+            if batch:  # stopped by an error or interrupt: hand the unstarted keys back
+                with contextlib.suppress(errors.DataJointError):
+                    queue.release([items[i][0] for i in batch])
             outcome.attempts, outcome.refused = queue.attempts, queue.refused
     return outcome
 
@@ -413,6 +452,10 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
                 table.make(dict(key), **make_kwargs)
         finally:
             table.__class__._allow_insert = False
+        if queue is not None:
+            # completing inside the transaction costs no extra commit, and the reservation then
+            # disappears exactly when the results appear (docs/jobs.md §4.4)
+            queue.complete(hash_=hash_)
         connection.commit_transaction()
     except errors.LostConnectionError as error:
         _recover_connection(table, key, hash_, queue, error)
@@ -427,8 +470,6 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
             raise
         logger.warning("%s: make(%s) failed: %s", type(table).__name__, key, message)
         return key, (error if return_exception_objects else message)
-    if queue is not None:
-        queue.complete(hash_=hash_)
     return True
 
 
@@ -442,7 +483,7 @@ def _recover_connection(table, key, hash_, queue, error):
     logger.warning("lost connection %s during make(%s): %s", old_id, key, error)
     connection.connect()
     if queue is not None:
-        queue.release_if_mine(hash_, old_id)
+        queue.release_connection(old_id)
 
 
 def _exists(target, key):

@@ -147,10 +147,11 @@ def test_mixed_workers_compute_each_key_once(connection, pipeline):
     assert by_worker == {s["worker"]: s["success"] for s in stats if s["success"]}
 
 
-def test_our_workers_rarely_collide(connection, pipeline):
-    n = 300
+@pytest.mark.parametrize("count", [2, 4])
+def test_our_workers_rarely_collide(connection, pipeline, count):
+    n = 400
     schema, calls, comp = pipeline(n)
-    workers = [start_worker("ours", schema.database, f"w{i}", sleep=0.002) for i in range(3)]
+    workers = [start_worker("ours", schema.database, f"w{i}", sleep=0.002) for i in range(count)]
     stats = [finish(w)[0] for w in workers]
     _assert_exactly_once(connection, schema, calls, comp, n)
     attempts = sum(s["reservation_attempts"] for s in stats)
