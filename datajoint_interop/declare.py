@@ -80,6 +80,7 @@ class Column:
 class ParentInfo:
     full_table_name: str
     primary_key: List[Column] = field(default_factory=list)
+    renames: dict = field(default_factory=dict)  # new -> parent name, when the reference is a projection
 
 
 @dataclass
@@ -120,16 +121,31 @@ def parent_info_from_database(connection, full_table_name):
 
 
 def parent_info(obj, line=""):
-    """Turn a resolved reference (table class/instance or ParentInfo) into a ParentInfo."""
+    """Turn a resolved reference into a ParentInfo.
+
+    Accepted: a ParentInfo, a table class or instance (unrestricted), or a projection of one
+    (``renamed = Parent.proj(new='old')`` in the context), whose renames the foreign key takes over.
+    """
     if isinstance(obj, ParentInfo):
         return obj
+    if getattr(obj, "_restriction", None) or getattr(obj, "_left", None):
+        raise DefinitionError(f"The reference in {line!r} is restricted or joined: reference the table itself")
     database = getattr(obj, "database", None)
     table_name = getattr(obj, "table_name", None)
     connection = getattr(obj, "connection", None)
-    if not isinstance(database, str) or not isinstance(table_name, str) or connection is None:
-        name = getattr(obj, "__name__", type(obj).__name__)
-        raise DefinitionError(f"{name} in {line!r} is not a table declared in a schema")
-    return parent_info_from_database(connection, full_name(database, table_name))
+    if isinstance(database, str) and isinstance(table_name, str) and connection is not None:
+        return parent_info_from_database(connection, full_name(database, table_name))
+    support = getattr(obj, "support", None) if not isinstance(obj, type) else None
+    if isinstance(support, list) and len(support) == 1 and isinstance(support[0], str) and connection is not None:
+        info = parent_info_from_database(connection, support[0])
+        key = {column.name for column in info.primary_key}
+        for attr in obj.heading.attributes.values():
+            old = getattr(attr, "original_name", None) or attr.name
+            if attr.in_key and old != attr.name and old in key:
+                info.renames[attr.name] = old
+        return info
+    name = getattr(obj, "__name__", type(obj).__name__)
+    raise DefinitionError(f"{name} in {line!r} is not a table declared in a schema")
 
 
 def resolve_in_context(ref, context, line=""):
@@ -174,7 +190,11 @@ def _fk_mapping(fk, parent, present, table):
     """Return [(child_name, parent_name)] in parent key order for one ``->`` line."""
     key = [column.name for column in parent.primary_key]
     where = f"line {fk.line_no} {fk.line!r} of {table}"
-    if fk.renames:
+    if parent.renames and (fk.renames or fk.new_names):
+        raise DefinitionError(f"{where}: the referenced projection already renames attributes; rename only once")
+    if parent.renames:
+        renames = dict(parent.renames)
+    elif fk.renames:
         renames = dict(fk.renames)
     elif fk.new_names and fk.old_names:
         renames = dict(zip(fk.new_names, fk.old_names))

@@ -385,3 +385,33 @@ def test_random_text_parses_or_raises_definition_error(text, language):
     # whatever compiled keeps every literal closed: outside literals there is no quote, ';' or '--'
     outside = re.sub(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.|\'\')*\'|`(?:[^`]|``)*`', "", sql)
     assert not set(outside) & set("\"';`\x00") and "--" not in outside.replace("---", "")
+
+
+def test_references_to_projections_and_restrictions_in_context(connection, schema_name):
+    schema = dj.Schema(schema_name("projref"), connection=connection)
+
+    @schema
+    class Person(dj.Manual):
+        definition = "person_id : int   # person"
+
+    Mother = Person.proj(mother="person_id")  # noqa: N806 - a context variable holding a projection
+
+    @schema
+    class Child(dj.Manual):
+        definition = """
+        child : int
+        ---
+        -> Mother
+        """
+
+    cols = columns(connection, schema.database, "child")
+    assert list(cols) == ["child", "mother"] and cols["mother"][3] == "person"
+    Restricted = Person & "person_id=1"  # noqa: N806
+    with pytest.raises(DefinitionError, match="restricted or joined"):
+        @schema
+        class Bad(dj.Manual):
+            definition = "-> Restricted\nb : int"
+    with pytest.raises(DefinitionError, match="rename only once"):
+        @schema
+        class Twice(dj.Manual):
+            definition = "-> Mother.proj(m='mother')\nb : int"
