@@ -210,3 +210,26 @@ def test_at_most_four_round_trips_per_key(connection, schema_name):
     print("round trips per key", per_key)
     assert per_key <= 4 + 20 / n, per_key
     assert last_populate_stats["reservation_attempts"] == n
+
+
+def test_atomic_reservation_waits_for_uncommitted_results(connection, pipe):
+    """docs/jobs.md §4.2: the NOT EXISTS is a locking read, so completing inside the make
+    transaction cannot let a second worker reserve a key whose results are about to commit."""
+    import threading
+    import time
+
+    worker = _other_connection()
+    queue_a = JobQueue(worker, pipe.schema.database, "__comp", target=pipe.Comp.full_table_name)
+    queue_b = JobQueue(connection, pipe.schema.database, "__comp", target=pipe.Comp.full_table_name)
+    assert queue_a.reserve({"sid": 2})
+    worker.start_transaction()
+    worker.query(f"INSERT INTO {pipe.Comp.full_table_name} (sid, val) VALUES (2, 2)")
+    queue_a.complete({"sid": 2})  # inside the transaction, as populate does
+    timer = threading.Timer(0.5, worker.commit_transaction)
+    timer.start()
+    started = time.perf_counter()
+    assert queue_b.reserve({"sid": 2}) is False
+    assert time.perf_counter() - started >= 0.3  # it waited for the commit, then saw the results
+    timer.join()
+    assert _rows(connection, pipe.schema.database) == ()
+    worker.close()
