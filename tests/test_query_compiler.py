@@ -192,3 +192,15 @@ def test_invalid_restrictions_are_rejected(lab):
         session & "a=\x00"
     with pytest.raises(DataJointError):
         session & {"animal_id": object()}
+
+
+def test_parameters_follow_textual_order(lab):
+    session, scan, sync, animal = lab
+    inner = (scan & {"depth": 1.5}).proj(idx="scan_idx") & {"idx": 2}
+    q = (session & {"lens": "a"}) * inner & (sync & {"frames": 7}) & [{"notes": "x"}, {"notes": None}]
+    sql, params = q.make_sql()
+    assert params == [1.5, "a", 2, 7, "x"]  # the joined subquery (FROM) precedes the WHERE clause
+    # each placeholder's value sits where the text says
+    order = [sql.index(p) for p in ("`depth`=%s", "`lens`=%s", "`idx`=%s", "`frames`=%s", "`notes`=%s")]
+    assert order == sorted(order)
+    assert "`notes` IS NULL" in sql

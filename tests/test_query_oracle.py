@@ -91,6 +91,8 @@ QUERIES = {
     "top": lambda t, m: t["__scan"] & m.Top(4, ["depth DESC", "animal_id", "session", "scan_idx"]),
     "top_offset": lambda t, m: t["__scan"] & m.Top(3, "KEY", offset=2),
     "restrict_after_top": lambda t, m: (t["__scan"] & m.Top(5, "depth")) & "session = 1",
+    "params_nested": lambda t, m: ((t["__scan"] & {"session": 1}).proj(idx="scan_idx") & {"idx": 0})
+    * (t["session"] & {"lens": "25x"}) - (t["_sync"].proj(idx="scan_idx") & {"frames": 50}),
     "datetime": lambda t, m: t["animal"] & {"dob": datetime.date(2020, 1, 2)},
 }
 
