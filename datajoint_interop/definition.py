@@ -380,6 +380,7 @@ class MatlabClass:
     model: TableModel
     master: Optional[str] = None  # "pkg.Master" for dj.Part classes
     path: Optional[str] = None
+    contents: Optional[list] = None  # rows of a Lookup's contents property
 
     @property
     def qualified_name(self):
@@ -436,7 +437,9 @@ def parse_matlab_class(source, package=None, path=None):
         if not found:
             raise DefinitionError(f"{path or name}: a dj.Part class needs a property 'master = pkg.Master'")
         master = found.group("master")
-    return MatlabClass(name=name, package=package, tier=tier, model=model, master=master, path=path)
+    contents = parse_matlab_contents(source) if tier == "lookup" else None
+    return MatlabClass(name=name, package=package, tier=tier, model=model, master=master, path=path,
+                       contents=contents)
 
 
 def _strip_matlab_comments(source):
@@ -451,3 +454,55 @@ def _strip_matlab_comments(source):
             continue
         out.append(line.split("%", 1)[0])
     return "\n".join(out)
+
+
+_CONTENTS = re.compile(r"^\s*contents\s*=\s*\{", re.M)
+_CELL_TOKEN = re.compile(r"""[ \t\r]*(?:(?P<str>'(?:[^']|'')*')|(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)
+                             |(?P<bool>true|false)|(?P<sep>[,;\n])|(?P<end>\}))""", re.X)
+
+
+def parse_matlab_contents(source):
+    """Rows of a Lookup's ``contents = {...}`` property (numbers, 'strings', true/false), or None.
+
+    MATLAB inserts these rows when it declares the table; reading them lets a Python declaration of
+    the same file produce the same table contents.
+    """
+    code = "\n".join(line if line.strip() in _BLOCKS else _drop_comment(line) for line in source.splitlines())
+    match = _CONTENTS.search(code)
+    if not match:
+        return None
+    text = re.sub(r"\.\.\.[^\n]*\n", " ", code[match.end():])  # continuation lines
+    rows, row, position = [], [], 0
+    while True:
+        token = _CELL_TOKEN.match(text, position)
+        if not token:
+            snippet = text[position:position + 20].strip()
+            raise DefinitionError(f"Cannot read Lookup contents near {snippet!r}: only numbers, 'strings' and "
+                                  "true/false are supported")
+        position = token.end()
+        if token.group("str") is not None:
+            row.append(token.group("str")[1:-1].replace("''", "'"))
+        elif token.group("num") is not None:
+            number = token.group("num")
+            row.append(float(number) if re.search(r"[.eE]", number) else int(number))
+        elif token.group("bool") is not None:
+            row.append(token.group("bool") == "true")
+        elif token.group("sep") in (";", "\n"):
+            if row:
+                rows.append(tuple(row))
+            row = []
+        elif token.group("end"):
+            if row:
+                rows.append(tuple(row))
+            return rows
+
+
+def _drop_comment(line):
+    """A MATLAB code line without its % comment (a % inside a 'string' is kept)."""
+    quote = False
+    for i, char in enumerate(line):
+        if char == "'":
+            quote = not quote
+        elif char == "%" and not quote:
+            return line[:i]
+    return line

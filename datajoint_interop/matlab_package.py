@@ -126,6 +126,8 @@ def matlab_package(schema, path, *, packages=None, module_name=None):
     for name, info in parsed.items():
         attributes = {"definition": info.model, "_definition_language": "matlab", "_resolver": staticmethod(resolver),
                       "__module__": module.__name__, "__doc__": info.model.comment or None}
+        if info.contents is not None:
+            attributes["contents"] = info.contents
         built[name] = type(name, (tiers[info.tier],), attributes)
     for name, info in parsed.items():
         if info.tier == "part":

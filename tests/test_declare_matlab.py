@@ -78,6 +78,23 @@ LAB = {
             end
         end
         """,
+    "Sex.m": """
+        %{
+        # sexes
+        sex : char(1)
+        ---
+        sex_name : varchar(16)   # spelled out
+        %}
+        classdef Sex < dj.Lookup
+            properties
+                contents = {
+                    'F' 'female'   % one row per line
+                    'M', 'male'; 'U' ...
+                        'unknown'
+                }
+            end
+        end
+        """,
     "helper.m": """
         function y = helper(x)
         % not a table
@@ -90,13 +107,14 @@ LAB = {
 def test_matlab_package_declares_in_dependency_order(connection, schema_name, tmp_path):
     folder = write_package(tmp_path, "lab", LAB)
     package, classes = read_matlab_package(folder)
-    assert package == "lab" and set(classes) == {"Subject", "Experiment", "Analysis", "AnalysisTrial"}
+    assert package == "lab" and set(classes) == {"Subject", "Experiment", "Analysis", "AnalysisTrial", "Sex"}
     schema = dj.Schema(schema_name("mlab"), connection=connection)
     lab = dj.matlab_package(schema, folder)
     assert lab.Analysis.table_name == "__analysis" and lab.Analysis.Trial is lab.AnalysisTrial
     assert lab.AnalysisTrial.table_name == "__analysis__trial"
     assert issubclass(lab.Analysis, dj.Computed) and issubclass(lab.Subject, dj.Manual)
-    assert schema.list_tables() == ["subject", "experiment", "__analysis", "__analysis__trial"]
+    assert schema.list_tables() == ["#sex", "subject", "experiment", "__analysis", "__analysis__trial"]
+    assert sorted(lab.Sex.fetch("sex_name").tolist()) == ["female", "male", "unknown"]
     lab.Subject.insert1((1, "F"))
     lab.Experiment.insert1(dict(subject_id=1, exp=1, partner=None))
     assert lab.Experiment.fetch1("exp_notes") == ""
@@ -166,7 +184,7 @@ def test_cli_classdefs_round_trip(connection, schema_name, tmp_path, capsys):
     assert dji(["declare", str(source), "--schema", database]) == 0
     out = tmp_path / "out" / "+lab2"
     assert dji(["classdefs", database, "-o", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"Subject.m", "Experiment.m", "Analysis.m", "AnalysisTrial.m"}
+    assert {p.name for p in out.iterdir()} == {"Subject.m", "Experiment.m", "Analysis.m", "AnalysisTrial.m", "Sex.m"}
     text = (out / "Experiment.m").read_text()
     assert "(partner) -> [nullable] lab2.Subject(subject_id)" in text and "classdef Experiment < dj.Manual" in text
     assert "master = lab2.Analysis" in (out / "AnalysisTrial.m").read_text()

@@ -415,3 +415,13 @@ def test_references_to_projections_and_restrictions_in_context(connection, schem
         @schema
         class Twice(dj.Manual):
             definition = "-> Mother.proj(m='mother')\nb : int"
+
+
+def test_matlab_lookup_contents():
+    from datajoint_interop.definition import parse_matlab_contents
+
+    source = "%{\na : int\n%}\nclassdef A < dj.Lookup\nproperties\ncontents = {1 'x''y' 2.5; 2, 'z', -1e3}\nend\nend"
+    assert parse_matlab_class(source, "lab").contents == [(1, "x'y", 2.5), (2, "z", -1000.0)]
+    assert parse_matlab_contents("classdef A < dj.Lookup\nend") is None
+    with pytest.raises(DefinitionError, match="only numbers, 'strings' and true/false"):
+        parse_matlab_contents("contents = {1 pi}")
