@@ -601,7 +601,7 @@ cdef class _Builder:
         total = 1
         for d in shape:
             total *= d
-        if units.size != total or len(shape) < 1:
+        if units.size != total:
             raise BlobError("MatChar of %d UTF-16 units does not fit its dims %r"
                             % (units.size, shape))
         fortran = np.asfortranarray(units.reshape(shape))

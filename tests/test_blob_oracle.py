@@ -218,3 +218,12 @@ def test_strings_in_containers_written_as_matlab_chars():
     ours = blob.pack(c.view(MatCell))
     assert theirs[:4] == b"dj0\0" and ours[:4] == b"mYm\0"
     assert djb.unpack(ours).tolist() == [["ab"]] or djb.unpack(ours).ravel()[0] == "ab"
+
+
+def test_zero_d_arrays_match_oracle_bytes():
+    for v in (np.array(3.0), np.array(True), np.array(b"a", dtype="S1"), np.array(5, dtype=np.int8),
+              np.array(1 + 2j), np.float32(1.5), np.uint64(2**64 - 1)):
+        assert blob.pack(v, compress=False) == djb.pack(v, compress=False), repr(v)
+    back = blob.unpack(djb.pack(np.array(b"a", dtype="S1")))
+    assert back == "a" and back.dims == ()
+    assert blob.pack(back) == djb.pack(np.array(b"a", dtype="S1"))

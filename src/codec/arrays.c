@@ -93,7 +93,9 @@ int mym_enc_array(mym_wr *w, const mym_node *n, uint32_t depth) {
     if (nbytes && (!n->re || (n->is_complex && !n->im)))
         return mym_fail(w->err, MYM_E_ARG, -1, "array node with %llu elements has no data",
                         (unsigned long long)n->numel);
-    if (n->ndims == 0 || n->class_id >= MYM_CLASS_DATETIME64) w->dj0 = 1;
+    /* 0-d arrays are Python-only, except 0-d char, which DataJoint 0.14 leaves under mYm */
+    if ((n->ndims == 0 && n->class_id != MYM_CLASS_CHAR) || n->class_id >= MYM_CLASS_DATETIME64)
+        w->dj0 = 1;
     mym_w_u8(w, 'A');
     mym_w_dims(w, n);
     mym_w_u32(w, n->class_id);
