@@ -93,6 +93,17 @@ QUERIES = {
     "restrict_after_top": lambda t, m: (t["__scan"] & m.Top(5, "depth")) & "session = 1",
     "params_nested": lambda t, m: ((t["__scan"] & {"session": 1}).proj(idx="scan_idx") & {"idx": 0})
     * (t["session"] & {"lens": "25x"}) - (t["_sync"].proj(idx="scan_idx") & {"frames": 50}),
+    "join_restricted": lambda t, m: (t["session"] & "session > 1") * (t["__scan"] & "depth < 150"),
+    "proj_join_proj": lambda t, m: (t["__scan"] & "depth > 10").proj(d="depth") * t["_sync"].proj(f="frames"),
+    "aggr_join": lambda t, m: t["session"].aggr(t["__scan"], n="count(*)") * t["animal"],
+    "join_dict_secondary": lambda t, m: (t["animal"] * t["session"]) & {"species": "rat", "lens": "10x"},
+    "union_restricted": lambda t, m: ((t["session"] & "session=1").proj() + (t["session"] & "animal_id > 4").proj())
+    & t["__scan"] & {"session": 1},
+    "anti_restricted_proj": lambda t, m: t["session"] - (t["__scan"] & "depth > 100").proj(),
+    "U_join": lambda t, m: (m.U("lens") * t["session"]) & {"lens": "25x"},
+    "proj_exclude": lambda t, m: t["session"].proj(..., "-notes"),
+    "proj_rename_secondary": lambda t, m: t["session"].proj(lens2="lens") & 'lens2="25x"',
+    "top_restricted": lambda t, m: (t["__scan"] & "session = 1") & m.Top(2, "depth DESC, animal_id"),
     "datetime": lambda t, m: t["animal"] & {"dob": datetime.date(2020, 1, 2)},
 }
 
@@ -124,6 +135,18 @@ def test_aggr_keeps_all_attributes_with_ellipsis(tables):
     assert len(got) == len(counts) > 0
     for row in got:
         assert {k: row[k] for k in sessions[(row["animal_id"], row["session"])]} == sessions[(row["animal_id"], row["session"])]
+
+
+def test_aggregate_over_union(tables):
+    # (0.14 itself fails on this one, so the expected counts come from plain Python)
+    ours, _ = tables
+    union = (ours["session"] & "session=1").proj() + (ours["session"] & "animal_id > 4").proj()
+    got = dict(zip(*ours["animal"].aggr(union, n="count(*)").fetch("animal_id", "n")))
+    keys = {(r["animal_id"], r["session"]) for r in ours["session"].fetch("KEY") if r["session"] == 1 or r["animal_id"] > 4}
+    expected = {}
+    for a, _ in keys:
+        expected[a] = expected.get(a, 0) + 1
+    assert got == expected and expected
 
 
 def test_membership_iteration_and_fetch_orders(tables):
