@@ -11,7 +11,7 @@ are checked strictly so that no definition text can smuggle extra SQL into the s
 """
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import List
 
 from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
 from .errors import DefinitionError

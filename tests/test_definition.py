@@ -9,7 +9,7 @@ import pytest
 
 import datajoint_interop as dj
 from datajoint_interop.declare import ParentInfo, Column, compile_definition, declare, type_category
-from datajoint_interop.definition import (AttributeDef, ForeignKeyDef, MATLAB, extract_matlab_definition,
+from datajoint_interop.definition import (MATLAB, extract_matlab_definition,
                                           parse_definition, parse_matlab_class)
 from datajoint_interop.errors import DefinitionError
 
