@@ -97,7 +97,7 @@ def main():
             return out
 
         bulk = {
-            "insert": dict(raw=raw_insert, ours=lambda: ours.insert(tuples),
+            "insert": dict(raw=raw_insert, ours=lambda: ours.insert(rows),
                            # 0.14 sends one statement per call, too big for max_allowed_packet: chunks
                            dj014=lambda: [theirs.insert(rows[k:k + 10000]) for k in chunks]),
             "fetch": dict(raw=raw_fetch, ours=lambda: ours.fetch(), dj014=lambda: theirs.fetch()),

@@ -128,7 +128,7 @@ def compile_query(expr, fields=None, order_by=None, limit=None, offset=None):
         if isinstance(order_by, str):
             order_by = [order_by]
         if (limit is not None or offset) and not order_by:
-            order_by = []
+            order_by = ["KEY"]  # a limit without an order would pick arbitrary rows
         sql += _order(order_by or [], expr) + _limit(limit, offset)
     return sql, ctx.params
 
