@@ -256,6 +256,8 @@ def compile_model(full_table_name, model, resolve):
                 raise DefinitionError(f"line {item.line_no} {item.line!r} of {table}: attribute {item.name!r} "
                                       f"is already added by the foreign key on line {origin[item.name]}")
             sql, store, column = _compile_attribute(item, table, database)
+            if type_category(item.type)[0] == "serial":  # SERIAL implies a unique index of its own
+                indexes.append((True, (item.name,)))
             attribute_sql.append(sql)
             columns[item.name] = column
             origin[item.name] = item.line_no

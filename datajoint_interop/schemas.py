@@ -400,13 +400,15 @@ _TYPE_ALIASES = [
     (re.compile(r"^decimal$"), "decimal(10,0)"),
     (re.compile(r"^decimal unsigned$"), "decimal(10,0) unsigned"),
     (re.compile(r"^year\(4\)$"), "year"),
+    (re.compile(r"^json$"), "longtext"),  # MariaDB stores json as longtext with a check
 ]
 
 
 def normalize_type(sql_type):
     """Comparable form of a column type as declared or as reported by the server."""
     text = re.sub(r"\s+", " ", sql_type.strip().lower())
-    text = re.sub(r"\s*([(),])\s*", r"\1", text)
+    text = re.sub(r"\s*([(,])\s*", r"\1", text)
+    text = re.sub(r"\s*\)", ")", text)
     text = re.sub(r" (auto_increment|zerofill)\b", "", text)
     text = re.sub(r"^((tiny|small|medium|big)?int(eger)?)\(\d+\)", r"\1", text)
     if text.startswith("enum("):

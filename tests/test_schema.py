@@ -385,3 +385,44 @@ def test_changed_defaults_references_and_indexes_are_reported(connection, schema
     assert "default 1.5 in the table, 2 in the definition" in message
     assert "foreign key (right_id) -> `" in message and "is in the definition but not in the table" in message
     assert "indexes: index(level) in the table, unique index(name) in the definition" in message
+
+
+def test_redeclaring_every_type_is_silent(connection, schema_name):
+    schema = dj.Schema(schema_name("types"), connection=connection)
+    definition = """
+    # every type
+    id : serial
+    ---
+    a = 1 : tinyint unsigned
+    b = null : smallint
+    c : mediumint
+    d = -5 : bigint
+    e = 7 : integer unsigned
+    f = 1 : bool
+    g = 1.25 : decimal(6,2) unsigned
+    h = null : numeric(4,1)
+    i = 0.5 : float
+    j = 2 : double
+    k = null : real
+    l = "ab" : char(2)
+    m = 'x' : varchar(16)
+    n = "b" : enum("a", "b")
+    o = "2024-01-02" : date
+    p = null : time
+    q = CURRENT_TIMESTAMP(3) : timestamp(3)
+    r = null : datetime(6)
+    s = 2024 : year
+    t = null : json
+    u = null : tinyblob
+    v = null : mediumblob
+    w = null : uuid
+    x = null : attach
+    y = null : blob@shared
+    index(a, b)
+    """
+    schema(type("Everything", (dj.Manual,), {"definition": definition}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schema(type("Everything", (dj.Manual,), {"definition": definition}))
+    with pytest.warns(DefinitionMismatchWarning, match="attribute 'g': default 1.25 in the table, 1.3"):
+        schema(type("Everything", (dj.Manual,), {"definition": definition.replace("1.25", "1.3")}))
