@@ -48,17 +48,13 @@ def test_corpus_is_complete():
             assert parent in CASES and parent < case
 
 
-@pytest.fixture(scope="module")
-def declared(connection, db_prefix):
-    """All cases declared in folder order through Python classes; returns (db, {case: meta})."""
-    database = f"{db_prefix}_golden_py"
-    schema = dj.Schema(database, connection=connection)
-    classes, metas = {}, {}
+def declare_corpus(schema, only=None):
+    """Declare the corpus (or the cases in ``only``) through Python classes; returns {class name: class}."""
+    classes = {}
     for case in CASES:
         meta = load(case)
-        metas[case] = meta
-        if meta["tier"] == "part":
-            continue  # declared with its master
+        if meta["tier"] == "part" or (only is not None and case not in only):
+            continue  # parts are declared with their masters
         body = {"definition": meta["definition"]}
         for other in CASES:
             other_meta = load(other)
@@ -68,7 +64,15 @@ def declared(connection, db_prefix):
         cls = type(meta["class"], (getattr(dj, TIERS[meta["tier"]]),), body)
         schema(cls, context=dict(classes))
         classes[meta["class"]] = cls
-    return database, metas, classes
+    return classes
+
+
+@pytest.fixture(scope="module")
+def declared(connection, db_prefix):
+    """All cases declared in folder order through Python classes; returns (db, {case: meta}, classes)."""
+    database = f"{db_prefix}_golden_py"
+    classes = declare_corpus(dj.Schema(database, connection=connection))
+    return database, {case: load(case) for case in CASES}, classes
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -259,3 +263,18 @@ def test_matlab_classdefs_written_from_python_tables_redeclare_them(declared, co
     dj.matlab_package(dj.Schema(target, connection=connection), folder)
     for meta in metas.values():
         assert show_create(connection, target, meta["table"]) == show_create(connection, database, meta["table"])
+
+
+def test_redeclaring_the_corpus_is_silent_also_on_the_oracles_tables(declared, oracle, connection):
+    import warnings
+
+    from datajoint_interop.schemas import DefinitionMismatchWarning
+
+    database, metas, _ = declared
+    oracle_db, _, failures = oracle
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DefinitionMismatchWarning)
+        declare_corpus(dj.Schema(database, connection=connection))
+        declared_by_oracle = {c for c in CASES if metas[c]["oracle"] and c not in failures
+                              and all(metas[p]["oracle"] for p in metas[c]["parents"])}
+        declare_corpus(dj.Schema(oracle_db, connection=connection, create_tables=False), only=declared_by_oracle)
