@@ -425,3 +425,50 @@ def test_matlab_lookup_contents():
     assert parse_matlab_contents("classdef A < dj.Lookup\nend") is None
     with pytest.raises(DefinitionError, match="only numbers, 'strings' and true/false"):
         parse_matlab_contents("contents = {1 pi}")
+
+
+# every error again, through @schema on the server: the error names the class and nothing is created
+_ERROR_CASES = [
+    ("a int", "expected an attribute"),
+    ("Name : int", "lowercase"),
+    ("a : int  # :uuid: sneaky", "does not start with ':'"),
+    ("a = null : int", "no '= null' in the primary key"),
+    ("a : int\nindex()", "at least one attribute"),
+    ("a : int\n-> [sometimes] Parent", "options"),
+    ("a : int\n-> Parent & 'pid=1'", "no restrictions"),
+    ("-> [nullable] Parent", "only below the divider"),
+    ("(x) -> Parent.proj(y='pid')", "not both"),
+    ("-> Parent.proj(x='nope')", "not a primary-key attribute"),
+    ("-> Missing", "'Missing' is not defined"),
+    ("a : varchar(8), evil int", "Unsupported attribute type"),
+    ('a : int\n---\nb = "x", c int, d = "y" : varchar(8)', "one quoted string"),
+    ("a : int\n---\nb = 1 : longblob", "only default to null"),
+    ("---\na : int", "no primary key"),
+    ("a : int\nindex(nope)", "not an attribute"),
+    ("-> Parent\n---\npid : int", "already added by the foreign key"),
+    ("a : <graph>", "adapters"),
+]
+
+
+@pytest.fixture(scope="module")
+def error_schema(connection, db_prefix):
+    schema = dj.Schema(f"{db_prefix}_def_errors", connection=connection)
+
+    @schema
+    class Parent(dj.Manual):
+        definition = "pid : int"
+
+    return schema, Parent
+
+
+@pytest.mark.parametrize("definition, expected", _ERROR_CASES)
+def test_errors_through_the_decorator_create_nothing(error_schema, connection, definition, expected):
+    schema, Parent = error_schema
+    before = connection.query(f"SELECT COUNT(*) FROM `{schema.database}`.`~log`").fetchone()[0]
+    cls = type("Faulty", (dj.Manual,), {"definition": definition})
+    with pytest.raises(DefinitionError, match=expected) as info:
+        schema(cls, context={"Parent": Parent})
+    assert str(info.value).startswith("Faulty")
+    assert not connection.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema=%s AND "
+                                "table_name='faulty'", (schema.database,)).fetchone()[0]
+    assert connection.query(f"SELECT COUNT(*) FROM `{schema.database}`.`~log`").fetchone()[0] == before
