@@ -526,6 +526,10 @@ def unpack(data, bint squeeze=False, int dims_mode=0, bint lenient=False):
     _decode_tree(data, &tree, dims_mode, lenient)
     try:
         return _decode(tree.root, squeeze, 0)
+    except (ValueError, OverflowError) as e:
+        # numpy/scipy refusing a shape the format allows (e.g. a zero-field struct of 2**40
+        # elements): still the blob's fault, so report it as such
+        raise BlobError("blob holds a value Python cannot represent: %s" % e) from e
     finally:
         mym_tree_free(tree)
 
@@ -757,6 +761,8 @@ cdef class _Builder:
         cdef mym_node *n = self.check(
             mym_new_struct(self.t, len(shape), self.dims(shape), len(names), self.names(names)), arr)
         cdef Py_ssize_t e, f, nf = len(names)
+        if nf == 0:
+            return n
         for e in range(len(flat)):
             for f in range(nf):
                 n.children[e * nf + f] = self.node(cols[f][e], True, depth + 1)

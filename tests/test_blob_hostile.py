@@ -109,6 +109,15 @@ def test_absurd_sizes_do_not_allocate():
     assert _peak_kb() - before < 64 * 1024
 
 
+def test_shapes_numpy_cannot_hold_are_blob_errors():
+    many_dims = b"mYm\0C" + struct.pack("<Q", 70) + struct.pack("<Q", 0) * 70
+    with pytest.raises(BlobError, match="dims"):
+        blob.unpack(many_dims)
+    # a zero-field struct of 2**48 elements occupies no memory: it decodes and re-encodes at once
+    zero_field_huge = b"mYm\0S" + struct.pack("<QQQ", 2, 2**24, 2**24) + struct.pack("<I", 0)
+    assert blob.pack(blob.unpack(zero_field_huge), compress=False) == zero_field_huge
+
+
 def test_zip_bomb_and_size_mismatch():
     plain = b"mYm\0A" + struct.pack("<QQQ", 2, 1, 10**6) + struct.pack("<II", 9, 0) + b"\0" * 10**6
     good = b"ZL123\0" + struct.pack("<Q", len(plain)) + zlib.compress(plain)
