@@ -199,28 +199,49 @@ end
 
 
 function translateError(err, sql)
+% server errors -> DataJoint error ids, by the server's error number (mym puts
+% "MariaDB error N" in its message), else by the message text
 msg = err.message;
-checks = {
+errno = 0;
+tok = regexp(msg, 'error (\d+)[,)]', 'tokens', 'once');
+if ~isempty(tok)
+    errno = str2double(tok{1});
+end
+byNumber = {
+    [1062 1586], 'DataJoint:duplicate'
+    [1451 1452 1216 1217], 'DataJoint:integrity'
+    1054, 'DataJoint:unknownAttribute'
+    [1146 1049], 'DataJoint:missingTable'
+    1064, 'DataJoint:querySyntax'
+    [1044 1045 1142 1143 1227 1370], 'DataJoint:accessDenied'
+    [2006 2013 2055 1927], 'DataJoint:lostConnection'
+    };
+byText = {
     'Duplicate entry', 'DataJoint:duplicate'
     'foreign key constraint fails', 'DataJoint:integrity'
     'Unknown column', 'DataJoint:unknownAttribute'
     'doesn''t exist', 'DataJoint:missingTable'
     'Unknown database', 'DataJoint:missingTable'
     'error in your SQL syntax', 'DataJoint:querySyntax'
-    'command denied', 'DataJoint:access'
-    'Access denied', 'DataJoint:access'
+    'command denied', 'DataJoint:accessDenied'
+    'Access denied', 'DataJoint:accessDenied'
     'gone away', 'DataJoint:lostConnection'
     'Lost connection', 'DataJoint:lostConnection'
-    'error 2006,', 'DataJoint:lostConnection'
-    'error 2013,', 'DataJoint:lostConnection'
-    'error 2055,', 'DataJoint:lostConnection'
     'connection killed', 'DataJoint:lostConnection'
     };
 id = 'DataJoint:query';
-for i = 1:size(checks, 1)
-    if ~isempty(strfind(msg, checks{i, 1}))
-        id = checks{i, 2};
+for i = 1:size(byNumber, 1)
+    if any(byNumber{i, 1} == errno)
+        id = byNumber{i, 2};
         break
+    end
+end
+if strcmp(id, 'DataJoint:query')
+    for i = 1:size(byText, 1)
+        if ~isempty(strfind(msg, byText{i, 1}))
+            id = byText{i, 2};
+            break
+        end
     end
 end
 if strncmp(err.identifier, 'mym:placeholder', 15) || strncmp(err.identifier, 'mym:args', 8)
@@ -229,6 +250,9 @@ end
 s = sql;
 if numel(s) > 300
     s = [s(1:300) '...'];
+end
+if strcmp(id, 'DataJoint:accessDenied')
+    msg = dj.internal.accessMessage(msg, sql);
 end
 error(id, '%s\n  in query: %s', msg, s);
 end

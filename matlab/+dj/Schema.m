@@ -21,7 +21,7 @@ classdef Schema < handle
             self.conn = conn;
             self.package = package;
             self.dbname = dbname;
-            conn.query(['CREATE DATABASE IF NOT EXISTS ' dj.internal.quoteId(dbname)]);
+            ensureDatabase(conn, dbname);
             conn.register(self);
         end
 
@@ -49,4 +49,25 @@ classdef Schema < handle
             end
         end
     end
+end
+
+
+function ensureDatabase(conn, dbname)
+% create the database only when it is missing: readers and writers may use a
+% schema but not create one (CREATE DATABASE IF NOT EXISTS needs CREATE)
+r = conn.query(sprintf('SELECT COUNT(*) AS n FROM information_schema.schemata WHERE schema_name=%s', ...
+    dj.internal.placeholder('string')), dbname);
+if double(r.n(1)) > 0
+    return
+end
+try
+    conn.query(['CREATE DATABASE ' dj.internal.quoteId(dbname)]);
+catch err
+    if strcmp(err.identifier, 'DataJoint:accessDenied')
+        error('DataJoint:accessDenied', ['Schema `%s` does not exist or user %s may not use it, and creating it ' ...
+            'was refused: %s'], dbname, conn.user, err.message);
+    elseif isempty(strfind(err.message, 'database exists'))
+        rethrow(err);
+    end
+end
 end

@@ -49,6 +49,23 @@ classdef Jobs < handle
         end
 
         function ensureTable(self)
+            % created once, by an account that may create tables; writers then use it
+            if self.conn.tableExists(self.db, '~jobs')
+                return
+            end
+            try
+                self.createTable();
+            catch err
+                if strcmp(err.identifier, 'DataJoint:accessDenied')
+                    error('DataJoint:accessDenied', ['parpopulate needs the job table %s, which does not exist, and ' ...
+                        'user %s may not create it: run parpopulate once as an account with the CREATE privilege ' ...
+                        '(admin role). %s'], self.jobsTable, self.conn.user, err.message);
+                end
+                rethrow(err);
+            end
+        end
+
+        function createTable(self)
             self.conn.query(sprintf([ ...
                 'CREATE TABLE IF NOT EXISTS %s (\n' ...
                 '`table_name` varchar(255) NOT NULL COMMENT "className of the table",\n' ...

@@ -163,9 +163,18 @@ classdef Table < dj.internal.GeneralRelvar
             end
             plan = dj.internal.deletePlan(self);
             counts = zeros(1, numel(plan));
+            unreadable = {};
             for i = 1:numel(plan)
-                counts(i) = plan{i}.count();
+                try
+                    counts(i) = plan{i}.count();
+                catch err
+                    if ~strcmp(err.identifier, 'DataJoint:accessDenied')
+                        rethrow(err);
+                    end
+                    unreadable{end+1} = plan{i}.fullName; %#ok<AGROW>
+                end
             end
+            refuseUnpermitted(self.connection, plan, counts, unreadable);
             n = counts(end);
             if ~any(counts)
                 fprintf('Nothing to delete\n');
@@ -215,6 +224,11 @@ classdef Table < dj.internal.GeneralRelvar
             end
             plan = dj.internal.deletePlan(self, true);
             names = unique(cellfun(@(r) r.fullName, plan, 'UniformOutput', false), 'stable');
+            denied = dj.internal.missingPrivilege(self.connection, names, 'DROP');
+            if ~isempty(denied)
+                error('DataJoint:accessDenied', ['Drop refused before any table was dropped: user %s lacks ' ...
+                    'the DROP privilege on %s'], currentUser(self.connection), strjoin(denied, ', '));
+            end
             if prompt
                 fprintf('Dropping %s\n', strjoin(names, ', '));
                 answer = input('Proceed? yes/no > ', 's');
@@ -268,6 +282,39 @@ classdef Table < dj.internal.GeneralRelvar
             q.projected = false;
         end
     end
+end
+
+
+function refuseUnpermitted(conn, plan, counts, unreadable)
+% a cascade either deletes everything it must or nothing: name every table
+% the user may not read or delete from before the first row goes
+names = cellfun(@(r) r.fullName, plan, 'UniformOutput', false);
+withRows = names(counts > 0);
+denied = dj.internal.missingPrivilege(conn, withRows, 'DELETE');
+if isempty(denied) && isempty(unreadable)
+    return
+end
+lines = {};
+for i = 1:numel(denied)
+    k = find(strcmp(names, denied{i}), 1);
+    lines{end+1} = sprintf('  %s: no DELETE privilege (%d rows to delete)', denied{i}, counts(k)); %#ok<AGROW>
+end
+for i = 1:numel(unreadable)
+    lines{end+1} = sprintf('  %s: no SELECT privilege (its dependent rows cannot be found)', unreadable{i}); %#ok<AGROW>
+end
+error('DataJoint:accessDenied', 'Delete refused before any row was deleted: user %s may not delete from\n%s', ...
+    currentUser(conn), strjoin(lines, sprintf('\n')));
+end
+
+
+function u = currentUser(conn)
+% the account the server authorizes, written as the server writes it: 'name'@'host'
+r = conn.query('SELECT CURRENT_USER() AS u');
+u = r.u{1};
+k = find(u == '@', 1, 'last');
+if ~isempty(k)
+    u = sprintf('''%s''@''%s''', u(1:k-1), u(k+1:end));
+end
 end
 
 

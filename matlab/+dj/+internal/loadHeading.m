@@ -8,7 +8,17 @@ r = conn.query(sprintf(['SELECT column_name AS name, column_type AS type, is_nul
     db, tbl);
 names = asCell(r.name);
 if isempty(names)
-    error('DataJoint:missingTable', 'Table %s.%s does not exist', dj.internal.quoteId(db), dj.internal.quoteId(tbl));
+    % information_schema hides tables the account may not see: let the server
+    % say whether the table is missing or forbidden (accessDenied names both)
+    full = [dj.internal.quoteId(db) '.' dj.internal.quoteId(tbl)];
+    try
+        r = conn.query(['SELECT 1 FROM ' full ' WHERE 0']); %#ok<NASGU>
+    catch err
+        if strcmp(err.identifier, 'DataJoint:accessDenied')
+            rethrow(err);
+        end
+    end
+    error('DataJoint:missingTable', 'Table %s does not exist', full);
 end
 t = conn.query(sprintf(['SELECT table_comment AS comment FROM information_schema.tables ' ...
     'WHERE table_schema=%s AND table_name=%s'], ph, ph), db, tbl);
