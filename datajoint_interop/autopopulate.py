@@ -217,10 +217,12 @@ class _KeyOrder:
     longest run of keys nobody has touched, so concurrent workers end up on disjoint stretches.
     """
 
-    def __init__(self, items, start=0):
+    def __init__(self, items, start=0, fences=()):
         self.items = items  # [(hash, key)]
         self.available = [True] * len(items)
         self.cursor = start % len(items) if items else 0
+        self.fences = set(fences) - {self.cursor}  # where sibling processes started walking
+        self.at_fence = False
 
     def __len__(self):
         return sum(self.available)
@@ -232,6 +234,10 @@ class _KeyOrder:
         size = len(self.items)
         for step in range(size):
             i = (self.cursor + step) % size
+            if i in self.fences:
+                if not out:
+                    self.at_fence = True  # our stretch is done: look before stepping into the next
+                break
             if self.available[i]:
                 out.append(i)
                 if len(out) == n:
@@ -246,6 +252,8 @@ class _KeyOrder:
 
     def restrict(self, still_open):
         """Keep only keys whose hash is in ``still_open``; jump into the longest untouched run."""
+        self.fences = set()
+        self.at_fence = False
         best_start, best_len, run_start, run_len = 0, 0, 0, 0
         for i, (hash_, _) in enumerate(self.items):
             if self.available[i] and hash_ not in still_open:
@@ -340,10 +348,10 @@ _BATCH_WORK = 0.1       # ... but never more than about this many seconds of mak
 
 
 def _work(table, items, queue, start, progress, *, suppress_errors, return_exception_objects, make_kwargs,
-          restrictions, reservation_timeout):
+          restrictions, reservation_timeout, fences=()):
     """One worker's loop over ``items`` (the whole to-do list; it starts at ``start``)."""
     outcome = _Outcome()
-    walk = _KeyOrder(items, start)
+    walk = _KeyOrder(items, start, fences)
     retried = set()
     fruitless = 0
     batch = []  # indices reserved by us and not yet made
@@ -357,6 +365,9 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                     limit = max(1, min(_BATCH_MAX, int(_BATCH_WORK * makes / max(make_time, 1e-6))))
                     size = min(window, limit)
                 indices = walk.take(size)
+                if not indices and walk.at_fence:
+                    _refresh(table, walk, queue, restrictions, outcome)
+                    continue
                 if not indices:
                     if queue is None or not items or fruitless >= 2:
                         break
@@ -564,7 +575,8 @@ def _pool_work(worker):
     else:  # without reservations, processes split the list into disjoint stretches
         work_items = items[start: (worker + 1) * n // state["processes"]]
         start = 0
-    outcome = _work(table, work_items, queue, start, _Counter(state["counter"]), **options)
+    fences = [w * n // state["processes"] for w in range(state["processes"])] if queue is not None else ()
+    outcome = _work(table, work_items, queue, start, _Counter(state["counter"]), fences=fences, **options)
     if options["return_exception_objects"]:
         import pickle
         for i, (key, error) in enumerate(outcome.error_list):

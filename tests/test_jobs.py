@@ -233,3 +233,12 @@ def test_atomic_reservation_waits_for_uncommitted_results(connection, pipe):
     timer.join()
     assert _rows(connection, pipe.schema.database) == ()
     worker.close()
+
+
+def test_reserved_populate_in_several_processes(connection, pipe, capsys):
+    result = pipe.Comp.populate(reserve_jobs=True, processes=2, display_progress=True)
+    assert result == {"success_count": 10, "error_list": []}
+    assert sorted(pipe.Comp.fetch("sid")) == list(range(10))
+    assert _rows(connection, pipe.schema.database) == ()
+    assert "Comp: 10 computed, 0 failed" in capsys.readouterr().out
+    assert last_populate_stats["reservation_attempts"] < 16, last_populate_stats  # 0.14: 20

@@ -68,3 +68,45 @@ def test_documented_texts(value, text):
 
 def test_int_and_float_differ():
     assert key_hash({"a": 1}) != key_hash({"a": 1.0})
+
+
+def test_hashes_of_fetched_keys_match_014(connection, schema_name):
+    """Workers hash keys as fetched, so our fetch must give 0.14's value types for every PK type."""
+    import os
+
+    import datajoint
+
+    import datajoint_interop as dj
+
+    schema = dj.Schema(schema_name("hashkeys"), connection=connection)
+
+    @schema
+    class Typed(dj.Manual):
+        definition = """
+        i: int unsigned
+        s: varchar(16)
+        d: date
+        t: datetime(3)
+        n: decimal(9,8)
+        x: double
+        u: uuid
+        e: enum('a', 'b')
+        """
+
+    rows = [
+        dict(i=1, s="rat", d="2024-01-02", t="2024-01-02 03:04:05.500", n="1.50", x=0.1,
+             u=uuid.UUID("2a3ef8a8-8fd2-4ee1-9a4f-5a3b0e8d9b77"), e="a"),
+        dict(i=4294967295, s="ünï", d="1999-12-31", t="2000-01-01 00:00:00", n="0.00000010", x=1e16,
+             u=uuid.UUID(int=1), e="b"),
+        dict(i=0, s="", d="2000-02-29", t="2000-01-01 00:00:00.001", n="0", x=-2.5e-300, u=uuid.UUID(int=2), e="a"),
+    ]
+    Typed.insert(rows)
+    ours = sorted(key_hash(k) for k in Typed.fetch("KEY"))
+    datajoint.config["database.host"] = os.environ.get("DJ_HOST", "127.0.0.1")
+    datajoint.config["database.port"] = int(os.environ.get("DJ_PORT", "3306"))
+    datajoint.config["database.user"] = os.environ.get("DJ_USER", "root")
+    datajoint.config["database.password"] = os.environ.get("DJ_PASS", "")
+    datajoint.config["database.use_tls"] = False
+    oracle = datajoint.create_virtual_module("oracle_hashkeys", schema.database)
+    theirs = sorted(oracle_key_hash(k) for k in oracle.Typed.fetch("KEY"))
+    assert len(ours) == 3 and ours == theirs
