@@ -111,7 +111,10 @@ def main():
         c = dj.conn()
         code = (f"addpath('{os.path.join(HERE, '..', 'matlab')}'); "
                 f"dj.conn('{c.host}:{c.port}', '{c.user}', getenv('DJI_DEMO_PASS'));"
-                f"power = dj.FreeTable(dj.conn, '{SCHEMA}.__power'); disp(fetch(power, '*'));")
+                f"power = dj.FreeTable(dj.conn, '{SCHEMA}.__power');"
+                "[a, s, b, p] = fetchn(power, 'animal_id', 'session', 'band', 'power');"
+                "fprintf('%-10s %-8s %-6s %s\\n', 'animal_id', 'session', 'band', 'power');"
+                "for i = 1:numel(a), fprintf('%-10d %-8d %-6s %.1f\\n', a(i), s(i), b{i}, p(i)); end")
         env = dict(os.environ, DJI_DEMO_PASS=dj.config["database.password"] or "")
         result = subprocess.run([octave, "--norc", "--no-history", "--eval", code], env=env)
         if result.returncode != 0:
