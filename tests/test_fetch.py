@@ -100,3 +100,29 @@ def test_previews(item):
 def test_head_tail(item):
     assert [r["id"] for r in item.head(2, as_dict=True)] == [0, 1]
     assert item.tail(2)["id"].tolist() == [4, 5]
+
+
+def test_streamed_chunks_give_the_same_result(item, monkeypatch):
+    import datajoint_interop.fetch as fetch_module
+    whole = item.fetch(order_by="KEY")
+    monkeypatch.setattr(fetch_module, "_CHUNK", 2)  # six rows arrive in three chunks
+    parts = item.fetch(order_by="KEY")
+    assert parts.dtype == whole.dtype
+    for name in whole.dtype.names:
+        assert [repr(v) for v in parts[name].tolist()] == [repr(v) for v in whole[name].tolist()]
+
+
+def test_one_statement_per_fetch(item, monkeypatch):
+    item.heading  # the heading is read once and cached
+    calls = []
+    original = item.connection.query
+
+    def counting(sql, *args, **kwargs):
+        calls.append(sql)
+        return original(sql, *args, **kwargs)
+    monkeypatch.setattr(item.connection, "query", counting)
+    item.fetch()
+    item.fetch(as_dict=True)
+    (item & {"id": 1}).fetch1()
+    item.fetch("KEY", "name", limit=3)
+    assert len(calls) == 4 and all(c.startswith("SELECT") for c in calls)
