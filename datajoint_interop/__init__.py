@@ -20,6 +20,7 @@ _LAZY = {
     "blob": None,
     "MatCell": "blob",
     "MatStruct": "blob",
+    "MatChar": "blob",
     # definitions, declaration, schemas
     "Schema": "schemas",
     "schema": "schemas",
