@@ -6,10 +6,8 @@ GROUP BY or ORDER BY/LIMIT. Whenever an operation could change the meaning of wh
 the block (restricting a renamed attribute, joining after a LIMIT, ...), the block is wrapped as a
 subquery first. SQL is produced only by ``compiler.py``.
 """
-import copy
-
 from . import compiler
-from .condition import AndList, Not, Top, check_attributes, make_condition, Const  # noqa: F401
+from .condition import AndList, Const, Not, Top, check_attributes, make_condition
 from .errors import DataJointError
 from .heading import Heading
 from .sql import execute
@@ -158,10 +156,7 @@ class QueryExpression:
         for new, old in renames.items():
             a = heading[old]
             attrs.append(a.replace(name=new, original_name=a.original_name, sql_expression=a.sql_expression))
-        for new, expr in computed.items():
-            from .heading import make_attribute
-            attrs.append(make_attribute(new, "double", sql_expression=expr).replace(
-                type="expression", numeric=False, dtype=__import__("numpy").dtype(object)))
+        attrs += _computed_attrs(computed, heading)
         seen = set()
         for a in attrs:
             if a.name in seen:
@@ -428,6 +423,3 @@ def union(a, b):
     result._heading = heading
     return result
 
-
-def copy_expression(expr):
-    return copy.copy(expr)

@@ -6,9 +6,9 @@ bytes), and sent as multi-row INSERT statements whose size stays under the serve
 ``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
 """
 import collections.abc
-import itertools
 import datetime
 import decimal
+import itertools
 import math
 import numbers
 import os
@@ -18,7 +18,7 @@ import numpy as np
 
 from . import compiler
 from .condition import bind_value
-from .errors import (DataJointError, DuplicateError, IntegrityError, MissingAttributeError,
+from .errors import (DataJointError, MissingAttributeError, QueryError,
                      UnknownAttributeError)
 from .expression import QueryExpression
 from .sql import execute, quote_identifier
@@ -194,7 +194,7 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
                + _duplicate_clause(table, names, skip_duplicates, replace))
         try:
             execute(conn, sql, params)
-        except (DuplicateError, IntegrityError, MissingAttributeError) as e:
+        except QueryError as e:
             raise _explain(table, e) from e
         return
     names, values = _rows_as_mappings(rows, heading)
@@ -233,7 +233,7 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
             execute(conn, sql, p)
         if own:
             conn.commit_transaction()
-    except (DuplicateError, IntegrityError, MissingAttributeError) as e:
+    except QueryError as e:
         if own:
             conn.cancel_transaction()
         raise _explain(table, e) from e

@@ -1,5 +1,4 @@
 """Cascading delete, part/master rules, safemode prompt, privileges, drop, and the FK graph."""
-import pymysql
 import pytest
 
 import datajoint_interop as dj

@@ -7,9 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import datajoint_interop as dj
 from datajoint_interop.errors import (DataJointError, DuplicateError, IntegrityError, MissingAttributeError,
-                                      UnknownAttributeError)
+                                      QueryError, UnknownAttributeError)
 from datajoint_interop.table import FreeTable
 
 
@@ -67,6 +66,10 @@ def test_insert_errors_name_the_problem(connection, db):
         child.insert1(dict(pid=99, cid=1))
     with pytest.raises(DataJointError, match="weight"):
         parent.insert1(dict(pid=2, weight=[1, 2]))
+    with pytest.raises(QueryError, match="label.*parent|parent.*label"):
+        parent.insert1(dict(pid=2, label="x" * 40))  # too long for varchar(32)
+    with pytest.raises(QueryError, match="price"):
+        parent.insert1(dict(pid=2, price="cheap"))
     with pytest.raises(DataJointError, match="tag"):
         parent.insert1(dict(pid=2, tag="not a uuid"))
     with pytest.raises(DataJointError, match="values"):
