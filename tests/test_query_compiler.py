@@ -204,3 +204,17 @@ def test_parameters_follow_textual_order(lab):
     order = [sql.index(p) for p in ("`depth`=%s", "`lens`=%s", "`idx`=%s", "`frames`=%s", "`notes`=%s")]
     assert order == sorted(order)
     assert "`notes` IS NULL" in sql
+
+
+def test_record_arrays_and_frames_restrict_as_or_lists(lab):
+    import numpy as np
+    import pandas as pd
+    session = lab[0]
+    rec = np.array([(1, 2), (3, 4)], dtype=[("animal_id", "i8"), ("session", "i8")])
+    sql, params = (session & rec).make_sql()
+    assert sql.endswith("WHERE (((`animal_id`=%s) AND (`session`=%s)) OR ((`animal_id`=%s) AND (`session`=%s)))")
+    assert params == [1, 2, 3, 4] and all(type(p) is int for p in params)
+    assert (session & rec[0]).make_sql()[1] == [1, 2]
+    frame = pd.DataFrame({"animal_id": [5], "session": [6]}).set_index("animal_id")
+    assert (session & frame).make_sql()[1] == [5, 6]
+    assert (session - rec[:0]).make_sql()[0] == session.make_sql()[0]
