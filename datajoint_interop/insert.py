@@ -61,7 +61,14 @@ def _encoder(table, attr):
         from .blob import pack
 
         def blob(v):
-            return _DEFAULT if v is None else pack(v)
+            if v is None:
+                return _DEFAULT
+            try:
+                return pack(v)
+            except DataJointError as e:
+                raise type(e)(f"Cannot store {type(v).__name__} value in blob attribute {name}: {e}") from e
+            except (TypeError, ValueError) as e:
+                raise DataJointError(f"Cannot store {type(v).__name__} value in blob attribute {name}: {e}") from e
         return blob
     if attr.is_uuid:
         def uid(v):

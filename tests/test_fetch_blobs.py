@@ -1,5 +1,6 @@
 """Blob attributes through dj.Schema: packed by the codec on insert, unpacked on fetch."""
 import numpy as np
+import pytest
 
 import datajoint_interop as dj
 
@@ -24,6 +25,9 @@ def test_blobs_through_schema(connection, schema_name):
     assert (Trace & {"trace_id": 1}).fetch1("info") is None
     records = Trace.fetch(order_by="trace_id")
     assert np.array_equal(records["data"][0], arr) and records["info"][0] is None
+    with pytest.raises(dj.DataJointError, match="`data`"):
+        Trace.insert1(dict(trace_id=3, data=object()))
+    assert len(Trace) == 2
     # blobs are packed by the codec, so datajoint 0.14 reads the same bytes
     raw = connection.query(f"SELECT data FROM {Trace.full_table_name} WHERE trace_id=1").fetchone()[0]
     from datajoint_interop.blob import unpack
