@@ -30,8 +30,8 @@ def test_blobs_through_schema(connection, schema_name):
     assert len(Trace) == 2
     # blobs are packed by the codec, so datajoint 0.14 reads the same bytes
     raw = connection.query(f"SELECT data FROM {Trace.full_table_name} WHERE trace_id=1").fetchone()[0]
-    from datajoint_interop.blob import unpack
-    assert np.array_equal(unpack(raw), arr)
+    from datajoint.blob import unpack as unpack_014
+    assert np.array_equal(unpack_014(raw), arr)
 
 
 def test_attachments_and_squeeze(connection, schema_name, tmp_path):
