@@ -28,6 +28,12 @@ writeClass(work, 'Tri', {'# three-part make', '-> djq.Animal', '---', 'doubled :
     '            computed = {key.animal_id * 2 + strcmp(species, ''rat'')};\n        end\n' ...
     '        function make_insert(self, key, doubled)\n            key.doubled = doubled;\n            insert(self, key)\n        end\n' ...
     '    end\n']));
+writeClass(work, 'Twin', {'# make of key 1 also makes key 2', '-> djq.Animal', '---', 'made_by : int'}, 'dj.Computed', ...
+    sprintf(['    methods (Access = protected)\n        function makeTuples(self, key)\n' ...
+    '            insert(self, struct(''animal_id'', key.animal_id, ''made_by'', key.animal_id));\n' ...
+    '            if key.animal_id == 1 && ~exists(self & ''animal_id=2'')\n' ...
+    '                insert(self, struct(''animal_id'', 2, ''made_by'', 1));\n            end\n' ...
+    '        end\n    end\n']));
 writeClass(work, 'Broken', {'# broken', 'a : int', '---', 'this is not a definition line'}, 'dj.Manual', '');
 writeClass(work, 'BadType', {'# bad type', 'a : intt'}, 'dj.Manual', '');
 rehash();
@@ -104,6 +110,24 @@ assert(isequal(sort([r.id]), 1:4));
 assert(count(proj(a, 'animal_id->id') & 'id > 2') == 2);
 g = fetch(aggr(a, s, 'count(session)->n', 'max(session)->last'), 'n', 'last', 'ORDER BY animal_id');
 assert(isequal([g.n], [2 1 1 0]), 'aggr keeps every row of A');
+% DataJoint for MATLAB 3.x semantics: A's key plus what is named; count(*) counts the
+% NULL row that the left join gives an unmatched row of A
+g = fetch(aggr(a, s, 'count(session)->n'), '*', 'ORDER BY animal_id');
+assert(isequal(fieldnames(g)', {'animal_id', 'n'}), 'aggr keeps A''s key and the computed attributes');
+g = fetch(aggr(a, s, 'count(*)->n'), 'n', 'ORDER BY animal_id');
+assert(isequal([g.n], [2 1 1 1]), 'count(*) is 1 for an A row without matches');
+g = fetch(aggr(a, s, 'species', 'count(session)->n'), '*', 'ORDER BY animal_id');
+assert(isequal(fieldnames(g)', {'animal_id', 'species', 'n'}) && strcmp(g(2).species, 'rat'));
+g = fetch(aggr(a, s, '*', 'count(session)->n'), '*');
+assert(isequal(fieldnames(g)', {'animal_id', 'species', 'dob', 'weight', 'notes', 'n'}));
+g = fetch(proj(a, s, 'count(session)->n'), 'n', 'ORDER BY animal_id');
+assert(isequal([g.n], [2 1 1 0]), 'proj(A, B, ...) is aggr');
+g = fetch(a, s, 'count(session)->n', 'ORDER BY animal_id DESC');
+assert(isequal(fieldnames(g)', {'animal_id', 'n'}) && isequal([g.n], [0 1 1 2]), 'fetch(A, B, ...) fetches aggr');
+assert(count(aggr(a, s, 'count(session)->n') & 'n > 1') == 1);
+assert(count(aggr(a & 'species="rat"', s & 'rig="c"', 'count(session)->n') & 'n = 0') == 1);
+assert_error(@() fetch(aggr(a, s, 'nosuch')), 'DataJoint:aggr:badArgument');
+assert_error(@() fetch(aggr(a, s, 'count(*)->species', 'species')), 'DataJoint:aggr:duplicateAttribute');
 u = proj(a & 'animal_id=1') + proj(a & 'animal_id<3');
 assert(count(u) == 2);
 % join of projections does not match on dropped secondary attributes
@@ -132,6 +156,18 @@ assert(isequal(ids, (1:4)') && iscell(kinds) && strcmp(kinds{3}, 'rat'));
 assert(exists(a & 'animal_id=4') && ~exists(a & 'animal_id=5'));
 tag = fetch1(djq.Session & 'animal_id=1 AND session=1', 'tag');
 assert(strcmp(tag, '1b4e28ba-2fa1-11d2-883f-0016d3cca427'), 'uuid comes back hyphenated');
+notag = fetch1(djq.Session & 'animal_id=1 AND session=2', 'tag');
+assert(ischar(notag) && isempty(notag), 'a NULL uuid is empty text, like NULL strings');
+assert(count(djq.Session & struct('tag', notag)) == 3, 'a fetched NULL uuid restricts to NULL');
+key = 'animal_id=1 AND session=1';
+update(djq.Session & key, 'tag', '');
+assert(isempty(fetch1(djq.Session & key, 'tag')) && count(djq.Session & 'tag IS NULL') == 4, 'update with '''' stores NULL');
+update(djq.Session & key, 'tag', tag);
+insert(djq.Session, struct('animal_id', 4, 'session', 9, 'rig', 'x', 'tag', ''));
+assert(count(djq.Session & 'animal_id=4 AND session=9 AND tag IS NULL') == 1, 'insert of '''' stores NULL');
+delQuick(djq.Session & 'animal_id=4 AND session=9');
+assert_error(@() insert(djq.Session, struct('animal_id', 4, 'session', 9, 'rig', 'x', 'tag', 'not-a-uuid')), ...
+    'DataJoint:insert:wrongType');
 assert_error(@() fetch1(a, 'species'), 'DataJoint:fetch1:notOneRow');
 assert_error(@() fetch(a, 'nosuch'), 'DataJoint:fetch:unknownAttribute');
 assert_error(@() fetch(a, 'LIMIT 1; DROP TABLE x'), 'DataJoint:fetch:badArgument');
@@ -217,6 +253,28 @@ assert(~isempty(strfind(j.m{1}, 'djq:boom')));
 parpopulate(st);
 assert(count(st) == 3);
 assert(fetch1(st & 'animal_id=2', 'score') == 21);
+% a reservation held by a live connection is skipped, unless older than reservationTimeout
+jt = sprintf('`%s`.`~jobs`', schema.dbname);
+c.query(sprintf(['UPDATE %s SET status=''reserved'', connection_id=CONNECTION_ID(), ' ...
+    '`timestamp`=NOW() - INTERVAL 2 HOUR'], jt));
+failed = parpopulate(st);
+assert(isempty(failed) && count(st) == 3, 'a live reservation is left alone');
+failed = parpopulate(st, 'reservationTimeout', 3 * 3600);
+assert(isempty(failed), 'a reservation younger than the timeout is left alone');
+r = c.query(sprintf('SELECT status AS s FROM %s', jt));
+assert(numel(r.s) == 1 && strcmp(r.s{1}, 'reserved'));
+failed = parpopulate(st, 'reservationTimeout', 3600);
+assert(numel(failed) == 1 && failed.animal_id == 3, 'the old reservation was reclaimed and the key run again');
+r = c.query(sprintf('SELECT status AS s FROM %s', jt));
+assert(numel(r.s) == 1 && strcmp(r.s{1}, 'error'));
+assert_error(@() parpopulate(st, 'reservationTimeout', -1), 'DataJoint:populate:badArgument');
+assert_error(@() parpopulate(st, 'reservationTimeout'), 'DataJoint:populate:badArgument');
+assert_error(@() populate(st, 'reservationTimeout', 10), 'DataJoint:populate:badArgument');
+% populate checks inside each make transaction whether the key was made meanwhile
+tw = djq.Twin;
+populate(tw);
+assert(count(tw) == 4 && fetch1(tw & 'animal_id=2', 'made_by') == 1, 'key 2 made by key 1 is skipped');
+assert(~c.inTransaction);
 tri = djq.Tri;
 assert_error(@() populate(tri), 'DataJoint:populate:inputsChanged');
 assert(count(tri) == 1 && fetch1(tri, 'doubled') == 2, 'three-part make: key 1 done, key 2 rolled back');

@@ -67,15 +67,25 @@ classdef AutoPopulate < dj.internal.UserTable
     end
 
     methods (Hidden)
-        function callMake(self, key, conn)
+        function made = callMake(self, key, conn, done)
             % Entry point for the populate loop (not a method, so it cannot
             % call protected methods). Opens the make transaction: for a
             % three-part make, make_fetch and make_compute run before it and
-            % make_fetch runs again inside it (docs/jobs.md 4.3).
+            % make_fetch runs again inside it (docs/jobs.md 4.3). done, when
+            % not empty, is the target restricted to key (unreserved populate):
+            % if it has rows once the transaction is open, another worker made
+            % the key and made is false (the caller rolls back).
+            made = false;
             if self.isThreePart()
+                if ~isempty(done) && exists(done)
+                    return
+                end
                 fetched = asCell(self.make_fetch(key));
                 computed = asCell(self.make_compute(key, fetched{:}));
                 conn.startTransaction();
+                if ~isempty(done) && exists(done)
+                    return
+                end
                 again = asCell(self.make_fetch(key));
                 if ~isequaln(fetched, again)
                     error('DataJoint:populate:inputsChanged', ...
@@ -84,8 +94,12 @@ classdef AutoPopulate < dj.internal.UserTable
                 self.make_insert(key, computed{:});
             else
                 conn.startTransaction();
+                if ~isempty(done) && exists(done)
+                    return
+                end
                 self.make(key);
             end
+            made = true;
         end
 
         function tf = isThreePart(self)

@@ -67,7 +67,12 @@ classdef GeneralRelvar < handle
         end
 
         function r = proj(self, varargin)
-            % proj(rel, 'attr', 'old->new', 'expr->name', '*'); the primary key is always kept
+            % proj(rel, 'attr', 'old->new', 'expr->name', '*'); the primary key is always kept.
+            % proj(rel, other, ...) is aggr(rel, other, ...), as in DataJoint for MATLAB 3.x
+            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
+                r = aggr(self, varargin{:});
+                return
+            end
             for i = 1:numel(varargin)
                 if ~ischar(varargin{i})
                     error('DataJoint:proj:badArgument', 'proj arguments must be strings like ''attr'', ''old->new'' or ''expr->name''');
@@ -81,7 +86,9 @@ classdef GeneralRelvar < handle
         end
 
         function r = aggr(self, other, varargin)
-            % aggr(A, B, 'count(*)->n', ...): one row per row of A, B grouped into it
+            % aggr(A, B, 'count(*)->n', ...): one row per row of A, B grouped into
+            % it. The result has A's primary key, the computed attributes and the
+            % attributes of A named in the arguments ('*': all of A's).
             checkRelvar(other, 'aggr');
             if isempty(varargin)
                 error('DataJoint:aggr:badArgument', 'aggr needs at least one ''expr->name'' argument');
@@ -106,7 +113,17 @@ classdef GeneralRelvar < handle
         end
 
         function varargout = fetch(self, varargin)
-            % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array
+            % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array;
+            % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...)
+            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
+                clause = cellfun(@(a) ischar(a) && ~isempty(regexp(strtrim(a), '^(ORDER\s+BY|LIMIT)\s', 'once', 'ignorecase')), ...
+                    varargin(2:end));
+                specs = varargin([false ~clause]);
+                clauses = varargin([false clause]);
+                varargout = cell(1, max(1, nargout));
+                [varargout{:}] = fetch(aggr(self, varargin{1}, specs{:}), '*', clauses{:});
+                return
+            end
             [names, suffix] = parseFetchArgs(self, varargin, true);
             s = self.fetchStruct(names, suffix);
             varargout{1} = s;
@@ -485,15 +502,37 @@ if ~a.plain || a.projected
 end
 b = subquery(b);
 key = {a.header([a.header.inKey]).name};
-header = a.header;
+keep = [a.header.inKey];
+computed = {};
 for i = 1:numel(args)
-    m = regexp(strtrim(args{i}), '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
-    if isempty(m)
-        error('DataJoint:aggr:badArgument', 'aggr arguments must look like ''expr->name'', got "%s"', args{i});
+    arg = args{i};
+    if ~ischar(arg)
+        error('DataJoint:aggr:badArgument', 'aggr arguments must be strings like ''expr->name''');
     end
-    c = dj.internal.makeAttribute(m.name, 'double', 'double', false, true, '', '', '');
-    c.expr = ['(' m.src ')'];
-    header(end+1) = c; %#ok<AGROW>
+    arg = strtrim(arg);
+    k = find(strcmp({a.header.name}, arg));
+    if strcmp(arg, '*')
+        keep(:) = true;
+    elseif ~isempty(k)
+        keep(k) = true;
+    else
+        m = regexp(arg, '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
+        if isempty(m)
+            error('DataJoint:aggr:badArgument', ['aggr arguments must be ''expr->name'', ''*'' or an ' ...
+                'attribute of the first operand (%s), got "%s"'], strjoin({a.header.name}, ', '), arg);
+        end
+        c = dj.internal.makeAttribute(m.name, 'double', 'double', false, true, '', '', '');
+        c.expr = ['(' m.src ')'];
+        computed{end+1} = c; %#ok<AGROW>
+    end
+end
+header = a.header(keep);
+for i = 1:numel(computed)
+    header(end+1) = computed{i}; %#ok<AGROW>
+end
+names = {header.name};
+if numel(unique(names)) ~= numel(names)
+    error('DataJoint:aggr:duplicateAttribute', 'aggr produces duplicate attribute names: %s', strjoin(names, ', '));
 end
 cols = cell(1, numel(header));
 for i = 1:numel(header)

@@ -161,10 +161,15 @@ classdef Jobs < handle
                 sprintf('%d', self.pid), sprintf('%d', self.connectionId));
         end
 
-        function n = reclaimStale(self)
-            % delete reservations whose connection is provably gone (docs/jobs.md 4.6)
+        function n = reclaimStale(self, timeout)
+            % delete reservations whose connection is provably gone, or older
+            % than timeout seconds when a timeout is given (docs/jobs.md 4.6)
+            if nargin < 2
+                timeout = [];
+            end
             n = 0;
-            r = self.conn.query(sprintf(['SELECT `key_hash` AS h, `connection_id` AS cid, `user` AS u FROM %s ' ...
+            r = self.conn.query(sprintf(['SELECT `key_hash` AS h, `connection_id` AS cid, `user` AS u, ' ...
+                'TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) AS age FROM %s ' ...
                 'WHERE `table_name`=%s AND `status`=''reserved'''], self.jobsTable, ph()), self.tableName);
             if isempty(r.h)
                 return
@@ -179,11 +184,14 @@ classdef Jobs < handle
             hs = cellstr(r.h);
             us = cellstr(r.u);
             cids = double(r.cid);
+            ages = double(r.age);
             for i = 1:numel(hs)
-                if cids(i) == 0 || any(liveIds == cids(i))
-                    continue
+                stale = ~isempty(timeout) && ages(i) > timeout;
+                if ~stale && cids(i) ~= 0 && ~any(liveIds == cids(i))
+                    % dead only if we could have seen that connection
+                    stale = allVisible || strcmp(strtok(us{i}, '@'), me);
                 end
-                if ~allVisible && ~strcmp(strtok(us{i}, '@'), me)
+                if ~stale
                     continue
                 end
                 k = self.conn.query(sprintf(['DELETE FROM %s WHERE `table_name`=%s AND `key_hash`=%s ' ...

@@ -327,6 +327,8 @@ end
 
 
 function tf = isNull(v, a)
-tf = (isnumeric(v) && isempty(v) && ~a.isBlob) || ...
+% [] (and NaN in nullable columns) is NULL; so is '' for a uuid, which is how
+% a NULL uuid is fetched (no uuid is empty, unlike an empty string)
+tf = (isnumeric(v) && isempty(v) && ~a.isBlob) || (a.isUuid && ischar(v) && isempty(v)) || ...
     (isnumeric(v) && isscalar(v) && isnan(v) && ~a.isBlob && a.nullable);
 end

@@ -68,7 +68,7 @@ for i = 1:numel(s)
         a = header(strcmp(names, common{j}));
         v = s(i).(common{j});
         col = dj.internal.quoteId(a.name);
-        if isempty(v) && ~ischar(v) || (isnumeric(v) && isscalar(v) && isnan(v))
+        if isempty(v) && (~ischar(v) || a.isUuid) || (isnumeric(v) && isscalar(v) && isnan(v))
             ands{j} = [col ' IS NULL'];
         else
             [t, va] = dj.internal.valueSql(v, a, 'restrict');

@@ -1,7 +1,10 @@
 function [failedKeys, errors] = populateLoop(self, reserve, varargin)
 % The populate loop shared by populate (reserve = false: errors are thrown)
 % and parpopulate (reserve = true: jobs are reserved in ~jobs, errors are
-% recorded there and the loop goes on), per docs/jobs.md.
+% recorded there and the loop goes on), per docs/jobs.md. Arguments are
+% restrictions of the key source, and for parpopulate the option
+% 'reservationTimeout', seconds (jobs.md 4.6).
+[restrictions, timeout] = parseArgs(varargin, reserve);
 target = self.emptyCopy();
 target.ensureIdentity();
 conn = target.connection;
@@ -9,8 +12,8 @@ if conn.inTransaction
     error('DataJoint:populate:transaction', 'populate cannot run inside a transaction');
 end
 src = self.getKeySource();
-for i = 1:numel(varargin)
-    src = src & varargin{i};
+for i = 1:numel(restrictions)
+    src = src & restrictions{i};
 end
 srcHeader = src.header();
 targetHeading = target.heading();
@@ -19,7 +22,7 @@ errors = {};
 jobs = [];
 if reserve
     jobs = dj.internal.Jobs(conn, target.dbName, target.tableName);
-    jobs.reclaimStale();
+    jobs.reclaimStale(timeout);
 end
 for pass = 1:2
     [keys, hashes] = todo(src, target, srcHeader, jobs);
@@ -35,8 +38,35 @@ for pass = 1:2
         end
     end
     % at the end of the list, stale reservations may have left work behind
-    if ~reserve || jobs.reclaimStale() == 0
+    if ~reserve || jobs.reclaimStale(timeout) == 0
         break
+    end
+end
+end
+
+
+function [restrictions, timeout] = parseArgs(args, reserve)
+% restrictions, then options as name-value pairs
+restrictions = {};
+timeout = [];
+i = 1;
+while i <= numel(args)
+    a = args{i};
+    if ischar(a) && strcmpi(a, 'reservationTimeout')
+        if ~reserve
+            error('DataJoint:populate:badArgument', ...
+                'The reservationTimeout option applies to parpopulate (reservations in ~jobs), not populate');
+        end
+        if i == numel(args) || ~isnumeric(args{i+1}) || ~isscalar(args{i+1}) || ~isreal(args{i+1}) ...
+                || ~(args{i+1} >= 0) || isinf(args{i+1})
+            error('DataJoint:populate:badArgument', ...
+                'reservationTimeout must be followed by a number of seconds >= 0');
+        end
+        timeout = double(args{i+1});
+        i = i + 2;
+    else
+        restrictions{end+1} = a; %#ok<AGROW>
+        i = i + 1;
     end
 end
 end
@@ -71,10 +101,18 @@ for attempt = 1:2
         guard = onCleanup(@() interrupted(state, conn, jobs, hash, key));
     end
     try
-        if ~reserve && exists(target & key)
+        done = [];
+        if ~reserve
+            % reservations refuse finished keys atomically (jobs.md 4.2); without
+            % them the check runs inside the make transaction (4.3)
+            done = target & key;
+        end
+        if ~self.callMake(key, conn, done)
+            if conn.inTransaction
+                conn.cancelTransaction();
+            end
             return
         end
-        self.callMake(key, conn);
         conn.commitTransaction();
         if reserve
             state('active') = false;
