@@ -9,7 +9,9 @@ purpose, both for throughput with several workers:
   starts a transaction just to discover that someone else finished the key;
 * after a refused reservation the worker refreshes its to-do list and jumps to the middle of the
   longest run of untouched keys, so workers spread over the key space instead of trailing each
-  other (0.14 workers collide on most keys).
+  other (0.14 workers collide on most keys);
+* fast makes reserve a few keys per statement and delete the reservation inside the make
+  transaction, so a key costs one commit instead of 0.14's three.
 """
 import contextlib
 import datetime
@@ -357,6 +359,7 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
     batch = []  # indices reserved by us and not yet made
     make_time, makes = 0.0, 0
     window = 1  # batch size grows while reservations succeed and restarts at 1 after a refusal
+    reserved_by = None  # connection id that holds the current batch's reservations
     try:
         while True:
             if not batch:
@@ -380,6 +383,7 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                 if queue is None:
                     batch = indices
                 else:
+                    reserved_by = table.connection.connection_id
                     mine = queue.reserve_many([items[i] for i in indices])
                     batch = [i for i in indices if items[i][0] in mine]
                     refused = [i for i in indices if items[i][0] not in mine]
@@ -399,7 +403,8 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
             index = batch[0]
             hash_, key = items[index]
             began = time.perf_counter()
-            status = _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs)
+            status = _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs,
+                                reserved_by)
             make_time += time.perf_counter() - began
             makes += 1
             if status == "lost":
@@ -437,7 +442,8 @@ def _refresh(table, walk, queue, restrictions, outcome, reset=False):
     return walk.restrict(open_now) > 0
 
 
-def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs):
+def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs,
+               reserved_by=None):
     """make() one key in a transaction. True on success, False if already done, "lost" if the
     connection dropped (the key should be retried), else (key, error) when errors are suppressed."""
     connection = table.connection
@@ -447,9 +453,18 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
             fetched = _as_tuple(table.make_fetch(dict(key)))
             computed = _as_tuple(table.make_compute(dict(key), *fetched))
         connection.start_transaction()
-        if queue is None and _exists(table.target, key):
+        atomic = queue is not None and queue._target is not None
+        if not atomic and _exists(table.target, key):
             connection.cancel_transaction()
+            if queue is not None:
+                queue.complete(hash_=hash_)
             return False
+        if queue is not None and reserved_by is not None and reserved_by != connection.connection_id:
+            # the connection was silently re-opened since we reserved: take the row over; if a
+            # worker reclaimed it as stale meanwhile, reserve it afresh or leave it to its new owner
+            if not queue.adopt(hash_, reserved_by) and not queue.reserve(key, hash_):
+                connection.cancel_transaction()
+                return False
         table.__class__._allow_insert = True
         try:
             if three_part:
@@ -463,11 +478,13 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
                 table.make(dict(key), **make_kwargs)
         finally:
             table.__class__._allow_insert = False
-        if queue is not None:
+        if atomic:
             # completing inside the transaction costs no extra commit, and the reservation then
             # disappears exactly when the results appear (docs/jobs.md §4.4)
             queue.complete(hash_=hash_)
         connection.commit_transaction()
+        if queue is not None and not atomic:
+            queue.complete(hash_=hash_)
     except errors.LostConnectionError as error:
         _recover_connection(table, key, hash_, queue, error)
         return "lost"

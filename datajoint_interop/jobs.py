@@ -167,6 +167,13 @@ class JobQueue:
         self.refused += len(items) - len(mine)
         return mine
 
+    def adopt(self, hash_, old_connection_id):
+        """Move our reservation to the current connection id after a reconnect; False if it is gone."""
+        return self.connection.query(
+            f"UPDATE {self.name} SET `connection_id`=%s WHERE `table_name`=%s AND `key_hash`=%s "
+            "AND `status`='reserved' AND `connection_id`=%s",
+            (self.connection.connection_id, self.table_name, hash_, old_connection_id)).rowcount == 1
+
     def release(self, hashes):
         """Hand back reservations we hold but will not work on (only ours, only 'reserved')."""
         if not hashes:

@@ -1,6 +1,7 @@
 """The ~jobs table: 0.14-identical rows, errors and ignores, stale reclaim, round trips per key."""
 import os
 import platform
+import time
 
 import datajoint
 import pytest
@@ -242,3 +243,53 @@ def test_reserved_populate_in_several_processes(connection, pipe, capsys):
     assert _rows(connection, pipe.schema.database) == ()
     assert "Comp: 10 computed, 0 failed" in capsys.readouterr().out
     assert last_populate_stats["reservation_attempts"] < 16, last_populate_stats  # 0.14: 20
+
+
+def test_silent_reconnect_keeps_reservation(connection, schema_name):
+    """A connection re-opened between reservation and commit (e.g. an idle timeout during a long
+    make_compute) takes its reservation over instead of leaving a row that looks stale."""
+    schema = dj.Schema(schema_name("adopt"), connection=connection)
+
+    @schema
+    class In(dj.Manual):
+        definition = """
+        k: int
+        """
+
+    @schema
+    class Out(dj.Computed):
+        definition = """
+        -> In
+        """
+        ids = []
+
+        def make_fetch(self, key):
+            return (key["k"],)
+
+        def make_compute(self, key, k):
+            if k in (0, 1):
+                type(self).ids.append(self.connection.connection_id)
+                self.connection.connect()  # what the connection does after the server dropped it
+                type(self).ids.append(self.connection.connection_id)
+            if k == 1:  # meanwhile another worker reclaims the now stale reservation and takes it
+                old = type(self).ids[-2]
+                for _ in range(100):
+                    live = {r[0] for r in other.query("SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
+                    if old not in live:
+                        break
+                    time.sleep(0.02)
+                assert thief.reclaim_stale() and thief.reserve(key)
+            return ()
+
+        def make_insert(self, key):
+            self.insert1(key)
+
+    other = _other_connection()
+    thief = JobQueue(other, schema.database, "__out", target=Out.full_table_name)
+    In.insert([(0,), (1,), (2,)])
+    assert Out.populate(reserve_jobs=True) == {"success_count": 2, "error_list": []}
+    assert Out.ids[0] != Out.ids[1]
+    assert sorted(Out.fetch("k")) == [0, 2]  # key 1 belongs to the thief now: we did not compute it
+    assert [(r["status"], r["connection_id"]) for r in _rows(connection, schema.database)] == [
+        ("reserved", other.connection_id)]
+    other.close()
