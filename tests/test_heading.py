@@ -6,7 +6,7 @@ from datajoint_interop.errors import MissingTableError
 from datajoint_interop.heading import Heading, make_attribute
 from datajoint_interop.table import FreeTable
 
-dj14 = pytest.importorskip("datajoint")
+import datajoint as dj14  # the 0.14 oracle (test dependency)
 
 DDL = '''CREATE TABLE {db}.t (
 id int(11) NOT NULL AUTO_INCREMENT COMMENT "the id",

@@ -12,7 +12,7 @@ import pytest
 import datajoint_interop as dj
 from datajoint_interop.table import FreeTable
 
-dj14 = pytest.importorskip("datajoint")
+import datajoint as dj14  # the 0.14 oracle (test dependency)
 
 DDL = [
     "CREATE TABLE {db}.animal (animal_id int NOT NULL, species enum('mouse','rat') NOT NULL, "
