@@ -43,6 +43,8 @@ def timeit(fn, repeat, min_time=0.2):
 def cases():
     rng = np.random.default_rng(0)
     f8 = rng.standard_normal(1_000_000)                  # 8 MB float64 (1-d: C and F order)
+    i4 = rng.integers(-2**31, 2**31 - 1, 1_000_000, dtype=np.int32)
+    c16 = rng.standard_normal(100_000) + 1j * rng.standard_normal(100_000)
     smooth = np.cumsum(rng.integers(-3, 4, 1_000_000)).astype(np.float64)  # compressible 8 MB
     st = np.empty((1, 1000), dtype=[("a", object), ("b", object), ("c", object)])
     flat = st.ravel()
@@ -54,9 +56,9 @@ def cases():
     return [
         ("float64 8 MB, uncompressed", f8, False, f8),
         ("float64 8 MB, compressed (random)", f8, True, f8),
-        ("float64 8 MB, compressed (smooth)", smooth, True, smooth),
-        ("int32 1e6", rng.integers(-2**31, 2**31 - 1, 1_000_000, dtype=np.int32), True, None),
-        ("complex128 1e5", rng.standard_normal(100_000) + 1j * rng.standard_normal(100_000), True, None),
+        ("(extra) float64 8 MB, compr. (smooth)", smooth, True, smooth),
+        ("int32 1e6", i4, True, i4),
+        ("complex128 1e5", c16, True, c16),
         ("MatStruct 1000 x 3 fields", st.view(MatStruct), True, None),
         ("MatCell 10,000 1x3", cell.view(MatCell), True, None),
         ("list of 10,000 ints", list(range(-5000, 5000)), True, None),

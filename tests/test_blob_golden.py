@@ -187,3 +187,11 @@ def test_spec_15_7_hex():
     for expr, hexstr in table.items():
         assert blob.pack(eval(expr)).hex() == hexstr, expr
         assert same_python(blob.unpack(bytes.fromhex(hexstr)), eval(expr)) or expr.startswith("np")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, v in VECTORS.items() if v.get("dims32")))
+def test_legacy_vectors_are_detected_as_32_bit(name):
+    from datajoint_interop import _blob
+    header, compressed, dims32, _ = _blob.blob_info(bytes.fromhex(VECTORS[name]["hex"]))
+    assert header == "mYm" and dims32
+    assert compressed == name.endswith("compressed")
