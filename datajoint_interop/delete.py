@@ -100,6 +100,16 @@ def _plan(table, deps, force_masters):
             return [(n, queries[n]) for n in names]
 
 
+def _log(conn, full_name, sql):
+    """Record the statement in the schema's ~log, as 0.14 does, when the schema is active here."""
+    schema = (getattr(conn, "schemas", None) or {}).get(split_full_table_name(full_name)[0])
+    if schema is not None and hasattr(schema, "log"):
+        try:
+            schema.log(sql)
+        except AccessError:
+            logger.warning("Could not write to ~log of %s (no privilege)", full_name)
+
+
 def _probe_privileges(conn, names):
     """Fail before deleting anything if any table in the cascade cannot be deleted from."""
     denied = []
@@ -137,6 +147,8 @@ def delete(table, transaction=True, safemode=None, force_parts=False, force_mast
         for name, query in reversed(plan):
             sql, params = compiler.compile_delete(query, name)
             counts[name] = execute(conn, sql, params).rowcount
+            if counts[name]:
+                _log(conn, name, sql)
         if not force_parts:
             for name, n in counts.items():
                 m = master_of(name)
@@ -179,6 +191,8 @@ def delete_quick(table, get_count=False):
     sql, params = compiler.compile_delete(table, table.full_table_name)
     try:
         count = execute(table.connection, sql, params).rowcount
+        if count:
+            _log(table.connection, table.full_table_name, sql)
     except IntegrityError as e:
         raise IntegrityError(f"Cannot delete from {table.full_table_name}: rows are referenced by a "
                              f"dependent table; use delete() to cascade ({e})") from e
@@ -191,6 +205,7 @@ def drop_quick(table):
     conn = table.connection
     if table.is_declared:
         execute(conn, f"DROP TABLE {table.full_table_name}")
+        _log(conn, table.full_table_name, f"DROP TABLE {table.full_table_name}")
         logger.info("Dropped table %s", table.full_table_name)
     forget_heading(table.full_table_name)
     if conn.dependencies is not None:

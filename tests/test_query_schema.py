@@ -88,3 +88,14 @@ def test_delete_cascades_through_parts_and_renamed_keys(pipeline):
     assert len(Scan.Unit) == 6
     (Scan & {"animal_id": 1}).delete(safemode=False)
     assert len(Scan.Unit) == 3 and len(Animal) == 2
+
+
+def test_deletes_and_drops_are_logged(pipeline, connection):
+    Animal, _, _, Pair = pipeline
+    (Pair & {"animal_id": 1}).delete(safemode=False)
+    log = f"`{Animal.database}`.`~log`"
+    events = [r[0] for r in connection.query(f"SELECT event FROM {log} ORDER BY id").fetchall()]
+    assert any(e.startswith(f"DELETE FROM {Pair.full_table_name}") for e in events)
+    Pair.drop(safemode=False)
+    events = [r[0] for r in connection.query(f"SELECT event FROM {log} ORDER BY id").fetchall()]
+    assert events[-1] == f"DROP TABLE {Pair.full_table_name}"
