@@ -50,16 +50,15 @@ def truncate_message(message, limit=ERROR_MESSAGE_LENGTH):
 
 def _pack(value):
     """dj0 blobs for keys and stacks, as 0.14 writes them, whatever the user's blob setting."""
-    from . import blob
+    from . import blob  # imported here: the codec extension is not needed to read job rows
     from .settings import config
-    previous = config["enable_python_native_blobs"]
-    if previous:
+    if config["enable_python_native_blobs"]:
         return blob.pack(value)
     config["enable_python_native_blobs"] = True
     try:
         return blob.pack(value)
     finally:
-        config["enable_python_native_blobs"] = previous
+        config["enable_python_native_blobs"] = False
 
 
 def declare_jobs_table(connection, database):

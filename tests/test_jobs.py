@@ -293,3 +293,15 @@ def test_silent_reconnect_keeps_reservation(connection, schema_name):
     assert [(r["status"], r["connection_id"]) for r in _rows(connection, schema.database)] == [
         ("reserved", other.connection_id)]
     other.close()
+
+
+def test_job_blobs_are_dj0_even_with_native_blobs_off(connection, pipe):
+    previous = dj.config["enable_python_native_blobs"]
+    dj.config["enable_python_native_blobs"] = False
+    try:
+        pipe.Comp.fail_on = (2,)
+        pipe.Comp.populate(reserve_jobs=True, suppress_errors=True)
+    finally:
+        dj.config["enable_python_native_blobs"] = previous
+    (row,) = _rows(connection, pipe.schema.database)
+    assert row["key"].startswith(b"dj0\x00") and oracle_unpack(row["key"]) == {"sid": 2}
