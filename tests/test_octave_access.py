@@ -63,6 +63,23 @@ def setup(connection, db_prefix):
         note_id : int
         """
 
+    bare = dj.Schema(f"{db_prefix}_oacc_bare", connection=connection)  # in the pattern, no ~jobs
+
+    @bare
+    class Thing(dj.Manual):
+        definition = """
+        thing_id : int
+        """
+
+    @bare
+    class Size(dj.Computed):
+        definition = """
+        -> Thing
+        ---
+        size : int
+        """
+
+    Thing.insert([(1,), (2,)])
     Animal.insert([(1, "mouse"), (2, "rat"), (3, "rat")])
     Session.insert([(1, 1, "a"), (1, 2, "b"), (2, 1, "a"), (3, 1, "c")])
     Note.insert([(1, 1, 1)])
@@ -79,7 +96,7 @@ def setup(connection, db_prefix):
             users[role] = (name, password)
             admin.grant(name, _like_literal(f"{db_prefix}_oacc_") + "%", role, connection=connection)
             admin.grant(name, _like_literal(down), "reader", connection=connection)
-        yield dict(lab=lab, down=down, out=out, users=users,
+        yield dict(lab=lab, down=down, out=out, bare=bare.database, users=users,
                    tables=dict(Animal=Animal, Session=Session, Stat=Stat, Note=Note))
     finally:
         for name, _ in users.values():
@@ -116,6 +133,7 @@ r = attempt(r, 'delete', @() del(A & 'animal_id=10'));
 r = attempt(r, 'delete_quick', @() run0(@() delQuick(A & 'animal_id=11')));
 r = attempt(r, 'cascade_blocked', @() del(A & 'animal_id=1'));
 r = attempt(r, 'parpopulate', @() numel(parpopulate(acc.Stat)));
+r = attempt(r, 'parpopulate_no_jobs_table', @() numel(parpopulate(bare.Size)));
 r = attempt(r, 'declare', @() count(acc.Extra));
 r = attempt(r, 'drop', @() run0(@() drop(S)));
 r = attempt(r, 'outside_schema', @() run0(@() dj.Schema(c, 'outs', '{out}')));
@@ -141,6 +159,11 @@ def _run_as(setup, role, tmp_path, monkeypatch):
     write_class(tmp_path, "acc", "Session", "-> acc.Animal\nsession : smallint\n---\nrig : varchar(16)", "dj.Manual")
     write_class(tmp_path, "acc", "Animal", "animal_id : int\n---\nspecies : varchar(16)", "dj.Manual")
     write_class(tmp_path, "acc", "Extra", "extra_id : int", "dj.Manual")
+    write_get_schema(tmp_path, "bare", setup["bare"])
+    write_class(tmp_path, "bare", "Thing", "thing_id : int", "dj.Manual")
+    write_class(tmp_path, "bare", "Size", "-> bare.Thing\n---\nsize : int", "dj.Computed",
+                "    methods (Access = protected)\n        function makeTuples(self, key)\n"
+                "            key.size = 1;\n            insert(self, key)\n        end\n    end\n")
     run_octave(tmp_path, f"access_{role}", _script(setup["lab"], setup["out"]), timeout=120)
     with open(tmp_path / "result.json") as f:
         return name, json.load(f)
@@ -160,6 +183,7 @@ def _common_refusals(setup, name, result):
     lab, out = setup["lab"], setup["out"]
     _denied(result, "declare", "CREATE", f"`{lab}`.`extra`", name)
     _denied(result, "drop", "DROP", f"`{lab}`.`session`", "before any table was dropped")
+    _denied(result, "parpopulate_no_jobs_table", f"`{setup['bare']}`.`~jobs`", "CREATE", "does not exist")
     _denied(result, "outside_schema", out, "CREATE")
     _denied(result, "outside_table", "SELECT", f"`{out}`.`thing`", name)
     _denied(result, "outside_insert", "INSERT", f"`{out}`.`thing`", name)
