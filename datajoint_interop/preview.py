@@ -36,7 +36,7 @@ def preview(query, limit=None, width=None):
     if has_more:
         lines.append("   ...")
     if config["display.show_tuple_count"]:
-        lines.append(f" ({len(query)} tuples)")
+        lines.append(f" (Total: {len(query)})")
     return "\n".join(lines) + "\n"
 
 

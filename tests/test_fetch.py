@@ -88,7 +88,7 @@ def test_fetch_argument_errors(item):
 
 def test_previews(item):
     text = repr(item)
-    assert "*id" in text and "n0" in text and "(6 tuples)" in text
+    assert "*id" in text and "n0" in text and "(Total: 6)" in text
     with dj.config(**{"display.limit": 2}):
         text = repr(item)
     assert "..." in text and "n3" not in text
