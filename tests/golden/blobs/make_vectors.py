@@ -290,6 +290,14 @@ def main():
     # what decoding gives when it differs from the packed value (0.14 semantics)
     decoded = {"dj0_unicode_array": "np.array(['ab', 'c'], dtype=object)",
                "dj0_recarray": "np.rec.array([(1.0, 2)], dtype=[('x', 'f8'), ('y', 'i8')])"}
+    # Python writes 1-d arrays with ndims = 1 (still mYm); MATLAB reads an n x 1 column
+    for name, v in (("py014_logical_1d", num("logical", [2], [True, False])),
+                    ("py014_double_1d", num("double", [3], [1.0, -2.5, 0.0]))):
+        save(name, blob(v).hex(), True, v, reencode=False,
+             note="ndims = 1 as DataJoint 0.14 writes 1-d arrays; MATLAB sees an n x 1 column "
+                  "and re-encodes it with 2 dims")
+    assert blob(num("logical", [2], [True, False])).hex() == (
+        "6d596d00410100000000000000020000000000000003000000000000000100")  # spec §15.7
     for name, expr in dj0_vectors().items():
         value = eval(expr)
         desc = {"class": "python", "repr": expr}
