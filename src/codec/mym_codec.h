@@ -126,7 +126,7 @@ enum {
 typedef struct mym_int {
     const uint8_t *bytes;  /* two's complement little-endian, nbytes long (may be NULL if      */
     size_t nbytes;         /* nbytes == 0 or when encoding from `value`)                        */
-    int64_t value;         /* valid when MYM_NF_SMALLINT is set (decode: set iff it fits)      */
+    int64_t value;         /* valid when MYM_NF_SMALLINT is set (decode: set when nbytes <= 8) */
 } mym_int;
 
 typedef struct mym_node mym_node;
@@ -284,7 +284,9 @@ void mym_buffer_free(mym_buffer *b);
 /* Apply the compression envelope to plain bytes according to `rule`. *compressed is set to 1 and
  * `out` receives the complete envelope when the rule says to compress; otherwise *compressed is 0
  * and `out` is left empty (the caller keeps using `plain`). Gives up early (without finishing the
- * deflate) when the output can no longer satisfy the rule. */
+ * deflate) when the output can no longer satisfy the rule, and skips inputs >= 1 MiB whose four
+ * 64 KiB samples compress by less than 5% (MYM rule) or not at all (PY rule): such a blob is
+ * stored uncompressed, which every reader accepts. */
 int mym_compress(const uint8_t *plain, size_t len, mym_compress_rule rule, int level,
                  mym_buffer *out, int *compressed, mym_error *err);
 
