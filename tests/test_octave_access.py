@@ -89,7 +89,7 @@ def setup(connection, db_prefix):
     connection.query(f"INSERT INTO `{out}`.`thing` VALUES (1)")
     users = {}
     try:
-        for role in ("reader", "writer"):
+        for role in ("reader", "writer", "admin"):
             name = f"djtest_{uuid.uuid4().hex[:10]}"
             password = uuid.uuid4().hex
             admin.create_user(name, password, connection=connection)
@@ -144,7 +144,28 @@ write_json('result.json', r);
 """
 
 
-def _run_as(setup, role, tmp_path, monkeypatch):
+def _admin_script():
+    return """
+function r = attempt(r, name, f)
+try
+    f();
+    r.(name) = struct('ok', true, 'id', '', 'message', '');
+catch e
+    r.(name) = struct('ok', false, 'id', e.identifier, 'message', e.message);
+end
+end
+
+schema = acc.getSchema();
+S = schema.v('Session');
+r = struct();
+r = attempt(r, 'declare', @() count(acc.Extra));
+r = attempt(r, 'drop_declared', @() drop(acc.Extra));
+r = attempt(r, 'drop_cascade', @() drop(S));
+write_json('result.json', r);
+"""
+
+
+def _run_as(setup, role, tmp_path, monkeypatch, script=None):
     name, password = setup["users"][role]
     settings = connection_settings()
     monkeypatch.setenv("DJ_HOST", settings["host"])
@@ -164,7 +185,7 @@ def _run_as(setup, role, tmp_path, monkeypatch):
     write_class(tmp_path, "bare", "Size", "-> bare.Thing\n---\nsize : int", "dj.Computed",
                 "    methods (Access = protected)\n        function makeTuples(self, key)\n"
                 "            key.size = 1;\n            insert(self, key)\n        end\n    end\n")
-    run_octave(tmp_path, f"access_{role}", _script(setup["lab"], setup["out"]), timeout=120)
+    run_octave(tmp_path, f"access_{role}", script or _script(setup["lab"], setup["out"]), timeout=120)
     with open(tmp_path / "result.json") as f:
         return name, json.load(f)
 
@@ -231,3 +252,16 @@ def test_writer_changes_data_not_structure(connection, setup, tmp_path, monkeypa
     tables = {row[0] for row in connection.query(
         "SELECT table_name FROM information_schema.tables WHERE table_schema=%s", (lab,)).fetchall()}
     assert "extra" not in tables and "session" in tables
+
+
+def test_admin_declares_and_drops_within_its_pattern(connection, setup, tmp_path, monkeypatch):
+    """DROP is looked up in information_schema (schema-pattern grant): allowed in the pattern, and a
+    cascade reaching a schema where the account is only a reader is refused before dropping anything."""
+    lab, down = setup["lab"], setup["down"]
+    name, result = _run_as(setup, "admin", tmp_path, monkeypatch, _admin_script())
+    assert result["declare"]["ok"] and result["drop_declared"]["ok"], result
+    msg = _denied(result, "drop_cascade", "before any table was dropped", "DROP", f"`{down}`.`note`", name)
+    assert f"`{lab}`.`session`" not in msg, msg
+    tables = {row[0] for row in connection.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema=%s", (lab,)).fetchall()}
+    assert "extra" not in tables and {"session", "__stat"} <= tables

@@ -34,6 +34,8 @@ writeClass(work, 'Twin', {'# make of key 1 also makes key 2', '-> djq.Animal', '
     '            if key.animal_id == 1 && ~exists(self & ''animal_id=2'')\n' ...
     '                insert(self, struct(''animal_id'', 2, ''made_by'', 1));\n            end\n' ...
     '        end\n    end\n']));
+writeClass(work, 'Temp', {'# dropped by the tests', 'temp_id : int'}, 'dj.Manual', '');
+writeClass(work, 'TempChild', {'# dropped with its parent', '-> djq.Temp', 'child : int'}, 'dj.Manual', '');
 writeClass(work, 'Broken', {'# broken', 'a : int', '---', 'this is not a definition line'}, 'dj.Manual', '');
 writeClass(work, 'BadType', {'# bad type', 'a : intt'}, 'dj.Manual', '');
 rehash();
@@ -48,6 +50,7 @@ tests.values_roundtrip = @() t_values();
 tests.bad_definitions = @() t_definitions();
 tests.populate = @() t_populate();
 tests.update_and_delete = @() t_delete();
+tests.drop = @() t_drop(db);
 tests.zz_cleanup = @() cleanup(work, db);
 end
 
@@ -305,6 +308,18 @@ assert(count(djq.Mating) == 1, 'mating with mother 1 deleted through the renamed
 del(a & 'animal_id=3', false);
 assert(count(djq.Mating) == 0, 'mating with father 3 deleted through the renamed key');
 assert(count(a) == 2);
+end
+
+
+function t_drop(db)
+insert(djq.Temp, struct('temp_id', 1));
+insert(djq.TempChild, struct('temp_id', 1, 'child', 2));
+drop(djq.Temp, false);
+c = dj.conn;
+r = c.query(sprintf(['SELECT table_name AS t FROM information_schema.tables WHERE table_schema=%s ' ...
+    'AND table_name IN (''temp'', ''temp_child'')'], dj.internal.placeholder('string')), db);
+assert(isempty(r.t), 'drop removes the table and its dependents');
+assert(count(djq.Animal) == 2, 'other tables stay');
 end
 
 
