@@ -68,7 +68,10 @@ def compile_condition(cond, ctx):
         return "(NOT " + compile_condition(cond.item, ctx) + ")"
     if isinstance(cond, InQuery):
         cols = ",".join(quote_identifier(n) for n in cond.names)
-        return f"(({cols}) IN ({_select(cond.query, ctx, fields=cond.names, distinct=False)}))"
+        query = cond.query
+        if query._top is not None:  # MariaDB refuses LIMIT directly inside IN (...)
+            query = query.make_subquery()
+        return f"(({cols}) IN ({_select(query, ctx, fields=cond.names, distinct=False)}))"
     if isinstance(cond, Exists):
         return f"(EXISTS ({_select(cond.query, ctx)}))"
     raise DataJointError(f"Cannot compile condition {cond!r}")

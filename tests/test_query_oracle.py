@@ -149,6 +149,18 @@ def test_aggregate_over_union(tables):
     assert got == expected and expected
 
 
+def test_restriction_by_top_query(tables):
+    # 0.14 sends LIMIT inside IN (...), which MariaDB refuses; expected rows come from plain Python
+    ours, _ = tables
+    top = ours["__scan"] & dj.Top(3, ["depth DESC", "animal_id", "session", "scan_idx"])
+    best = {(r["animal_id"], r["session"]) for r in top.fetch("KEY")}
+    sessions = {(r["animal_id"], r["session"]) for r in ours["session"].fetch("KEY")}
+    got = {(r["animal_id"], r["session"]) for r in (ours["session"] & top).fetch("KEY")}
+    assert got == best and 0 < len(best) <= 3
+    got = {(r["animal_id"], r["session"]) for r in (ours["session"] - top).fetch("KEY")}
+    assert got == sessions - best
+
+
 def test_membership_iteration_and_fetch_orders(tables):
     ours, theirs = tables
     scan = ours["__scan"]
