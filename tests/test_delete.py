@@ -137,7 +137,13 @@ def test_dependencies_graph(lab, connection):
     assert lab["note"].full_table_name in desc
     assert lab["__scan__unit"].ancestors()[-1] in (animal.full_table_name, lab["#cell"].full_table_name)
     assert lab["__scan"].parents(primary=True) == [lab["session"].full_table_name]
-    assert isinstance(connection.dependencies, __import__("networkx").DiGraph)
+    graph = connection.dependencies
+    assert isinstance(graph, __import__("networkx").DiGraph)
+    aliases = [n for n in graph.parents(pair.full_table_name) if n.isdigit()]
+    assert len(aliases) == 1  # the renamed reference goes through one alias node
+    assert list(graph.parents(aliases[0])) == [animal.full_table_name]
+    assert graph.parents(aliases[0])[animal.full_table_name]["attr_map"] == {"mate": "animal_id"}
+    assert animal.full_table_name in graph.parents(pair.full_table_name)
 
 
 def test_drop_cascades(lab, monkeypatch):
