@@ -62,26 +62,28 @@ _blob.configure(MatCell, MatStruct, MatChar, BlobError)
 _RULES = {True: 1, False: 0, None: 0, "auto": 1, "matlab": 2, "python": 3}
 
 
-def _native_blobs_enabled():
+def _setting(key, default):
     try:
         from .settings import config
-        return bool(config["enable_python_native_blobs"])
-    except Exception:  # settings unavailable: behave like DataJoint's default
-        return True
+        return config[key]
+    except Exception:  # settings unavailable: behave like DataJoint's defaults
+        return default
 
 
-def pack(obj, compress=True):
+def pack(obj, compress=None):
     """Serialize obj to blob bytes.
 
-    compress: True (default) compresses mYm blobs under MATLAB's rule (so bytes match DataJoint
-    for MATLAB's decision) and dj0 blobs under DataJoint 0.14's rule; False never compresses;
-    "matlab" / "python" force one rule.
+    compress: True compresses mYm blobs under MATLAB's rule (so the decision matches DataJoint
+    for MATLAB) and dj0 blobs under DataJoint 0.14's rule; False never compresses; "matlab" /
+    "python" force one rule; None (default) means config['blob.compress'] (default True).
     """
+    if compress is None:
+        compress = bool(_setting("blob.compress", True))
     try:
         mode = _RULES[compress]
     except (KeyError, TypeError):
         raise BlobError("compress must be True, False, 'matlab' or 'python', not %r" % (compress,))
-    allow = _native_blobs_enabled()
+    allow = bool(_setting("enable_python_native_blobs", True))
     out = _blob.pack(obj, mode, 1, allow)
     if out is None:
         raise DataJointError(

@@ -252,6 +252,19 @@ def test_compression_rules():
         blob.pack(arr, compress="sometimes")
 
 
+def test_compress_setting():
+    from datajoint_interop.settings import config
+    old = config["blob.compress"]
+    try:
+        config["blob.compress"] = False
+        assert blob.pack(np.zeros((1, 200)))[:4] == b"mYm\0"
+        assert blob.pack(np.zeros((1, 200)), compress=True)[:6] == b"ZL123\0"
+        config["blob.compress"] = True
+        assert blob.pack(np.zeros((1, 200)))[:6] == b"ZL123\0"
+    finally:
+        config["blob.compress"] = old
+
+
 def test_native_blobs_setting():
     from datajoint_interop.settings import config
     old = config["enable_python_native_blobs"]
