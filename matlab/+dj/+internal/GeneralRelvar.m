@@ -116,12 +116,9 @@ classdef GeneralRelvar < handle
             % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array;
             % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...)
             if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
-                clause = cellfun(@(a) ischar(a) && ~isempty(regexp(strtrim(a), '^(ORDER\s+BY|LIMIT)\s', 'once', 'ignorecase')), ...
-                    varargin(2:end));
-                specs = varargin([false ~clause]);
-                clauses = varargin([false clause]);
+                [rel, ~, clauses] = aggrArgs(self, varargin);
                 varargout = cell(1, max(1, nargout));
-                [varargout{:}] = fetch(aggr(self, varargin{1}, specs{:}), '*', clauses{:});
+                [varargout{:}] = fetch(rel, '*', clauses{:});
                 return
             end
             [names, suffix] = parseFetchArgs(self, varargin, true);
@@ -136,6 +133,12 @@ classdef GeneralRelvar < handle
 
         function varargout = fetchn(self, varargin)
             % [a, b] = fetchn(rel, 'a', 'b', ...) -> one column per attribute
+            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
+                [rel, names, clauses] = aggrArgs(self, varargin);
+                varargout = cell(1, max(1, nargout));
+                [varargout{:}] = fetchn(rel, names{:}, clauses{:});
+                return
+            end
             [names, suffix] = parseFetchArgs(self, varargin, false);
             if numel(names) < max(1, nargout)
                 error('DataJoint:fetch:badArgument', 'fetchn needs one attribute name per output');
@@ -156,6 +159,12 @@ classdef GeneralRelvar < handle
 
         function varargout = fetch1(self, varargin)
             % [a, b] = fetch1(rel, 'a', 'b'): exactly one row
+            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
+                [rel, names, clauses] = aggrArgs(self, varargin);
+                varargout = cell(1, max(1, nargout));
+                [varargout{:}] = fetch1(rel, names{:}, clauses{:});
+                return
+            end
             [names, suffix] = parseFetchArgs(self, varargin, false);
             if numel(names) < max(1, nargout)
                 error('DataJoint:fetch:badArgument', 'fetch1 needs one attribute name per output');
@@ -266,6 +275,23 @@ end
 function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
     error('DataJoint:query:badOperand', 'The operand of %s must be a relation, got %s', op, class(x));
+end
+end
+
+
+function [rel, names, clauses] = aggrArgs(self, args)
+% fetch*(A, B, specs..., clauses...) as in DataJoint for MATLAB 3.x: the query
+% aggr(A, B, specs...), the names the specs produce, and ORDER BY/LIMIT clauses
+isClause = cellfun(@(a) ischar(a) && ~isempty(regexp(strtrim(a), '^(ORDER\s+BY|LIMIT)\s', 'once', 'ignorecase')), ...
+    args(2:end));
+specs = args([false ~isClause]);
+clauses = args([false isClause]);
+rel = aggr(self, args{1}, specs{:});
+names = {};
+for i = 1:numel(specs)
+    if ischar(specs{i}) && ~strcmp(strtrim(specs{i}), '*')
+        names{end+1} = strtrim(regexprep(specs{i}, '^.*->', '')); %#ok<AGROW>
+    end
 end
 end
 
