@@ -130,6 +130,8 @@ assert(isequal(fieldnames(g)', {'animal_id', 'n'}) && isequal([g.n], [0 1 1 2]),
 [ids, n] = fetchn(a, s, 'animal_id', 'count(session)->n', 'ORDER BY animal_id');
 assert(isequal(ids', 1:4) && isequal(n', [2 1 1 0]), 'fetchn(A, B, ...)');
 assert(fetch1(a & 'animal_id=1', s, 'max(session)->last') == 2, 'fetch1(A, B, ...)');
+rigs = fetchn(aggr(a, s, 'max(rig)->r'), 'r', 'ORDER BY animal_id');
+assert(iscell(rigs) && strcmp(rigs{1}, 'b') && isempty(rigs{4}), 'text aggregates stay text');
 assert(count(aggr(a, s, 'count(session)->n') & 'n > 1') == 1);
 assert(count(aggr(a & 'species="rat"', s & 'rig="c"', 'count(session)->n') & 'n = 0') == 1);
 assert_error(@() fetch(aggr(a, s, 'nosuch')), 'DataJoint:aggr:badArgument');

@@ -148,7 +148,8 @@ classdef GeneralRelvar < handle
             for i = 1:max(1, nargout)
                 a = h(strcmp({h.name}, names{i}));
                 vals = {s.(names{i})};
-                if a.isNumeric && ~a.isBlob
+                % computed attributes have no declared type: text results stay text
+                if a.isNumeric && ~a.isBlob && all(cellfun(@(x) (isnumeric(x) || islogical(x)) && isscalar(x), vals))
                     v = cellfun(@(x) double(x), vals);
                     varargout{i} = v(:); %#ok<AGROW>
                 else
