@@ -1,6 +1,6 @@
 """Blob codec benchmark: `python bench/blob.py [--quick]`.
 
-Prints, for each case of issue #4, the median pack and unpack time of datajoint_interop, of
+Prints, for each case of issue #4, the best-of-N pack and unpack time of datajoint_interop, of
 numpy `arr.copy()` of the same data, and of DataJoint 0.14 (`datajoint.blob`), with the ratios
 measured in this same run. Targets: uncompressed 8 MB float64 within 1.5x of numpy copy;
 structs, cells, lists, dicts >= 20x faster than 0.14; compressed 8 MB pack >= 3x faster.
@@ -24,20 +24,21 @@ except ImportError:  # the oracle is a test dependency
     djb = None
 
 
-def timeit(fn, repeat, min_time=0.2):
-    """Median seconds per call (inner loop so that fast calls are measurable)."""
+def timeit(fn, repeat, min_time=0.1):
+    """Best (minimum) seconds per call over `repeat` rounds; each round loops enough calls to
+    last ~min_time/repeat. The minimum is the least load-sensitive statistic on a shared machine."""
     fn()
     t0 = time.perf_counter()
     fn()
     once = max(time.perf_counter() - t0, 1e-7)
     inner = max(1, int(min_time / repeat / once))
-    runs = []
+    best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
         for _ in range(inner):
             fn()
-        runs.append((time.perf_counter() - t0) / inner)
-    return statistics.median(runs)
+        best = min(best, (time.perf_counter() - t0) / inner)
+    return best
 
 
 def cases():

@@ -265,6 +265,10 @@ cdef object _fast_numeric(mym_node *n):
     if not n.is_complex:
         if count:
             memcpy(dst, n.re, <size_t>(count * es))
+            if n.class_id == 3:   # logical: any nonzero byte is true; numpy needs exactly 0/1
+                for k in range(count):
+                    if dst[k]:
+                        dst[k] = 1
         return arr
     re = <const char *>n.re
     im = <const char *>n.im
@@ -373,7 +377,7 @@ cdef object _dec_sparse(mym_node *n):
     nnz = int(jc[-1]) if n.cols + 1 else 0
     ir = _flat_array(n.ir, nnz, np.dtype("<i8"))
     if n.class_id == 3:
-        data = _flat_array(n.re, nnz, np.dtype(np.bool_))
+        data = _flat_array(n.re, nnz, np.dtype(np.uint8)) != 0
     else:
         data = _flat_array(n.re, nnz, _DTYPES[n.class_id])
         if n.is_complex:

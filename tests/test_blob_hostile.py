@@ -235,3 +235,10 @@ def test_fuzz_mutated_golden_vectors(raw, edits, chop):
     except BlobError:
         return  # e.g. a struct field name no longer valid for encoding
     blob.unpack(again)
+
+
+def test_logical_bytes_other_than_one_read_as_true():
+    raw = b"mYm\0A" + struct.pack("<QQQ", 2, 1, 3) + struct.pack("<II", 3, 0) + bytes([0, 2, 255])
+    v = blob.unpack(raw)
+    assert v.dtype == bool and v.tolist() == [[False, True, True]]
+    assert v.view(np.uint8).tolist() == [[0, 1, 1]]
