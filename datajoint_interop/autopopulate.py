@@ -518,11 +518,12 @@ def _exists(target, key):
     names = [n for n in key if n in target.heading.names]
     if not names:
         return False
+    from .jobs import _sql_value
     from .sql import quote_identifier
     where = " AND ".join(f"{quote_identifier(n)}=%s" for n in names)
     row = target.connection.query(
         f"SELECT EXISTS(SELECT 1 FROM {target.full_table_name} WHERE {where})",
-        tuple(key[n] for n in names)).fetchone()
+        tuple(_sql_value(key[n]) for n in names)).fetchone()
     return bool(row[0])
 
 

@@ -7,6 +7,7 @@ as single SQL statements (populate calls them in its hot loop, so each is one ro
 """
 import os
 import platform
+import uuid
 
 from .errors import DataJointError, DuplicateError
 from .hash import key_hash
@@ -59,6 +60,11 @@ def _pack(value):
         return blob.pack(value)
     finally:
         config["enable_python_native_blobs"] = False
+
+
+def _sql_value(value):
+    """Key values as bound parameters compare with their columns (uuid is stored as binary(16))."""
+    return value.bytes if isinstance(value, uuid.UUID) else value
 
 
 def declare_jobs_table(connection, database):
@@ -118,7 +124,7 @@ class JobQueue:
         values = ()
         if self._target is not None:
             names = self._key_names or tuple(key)
-            values = tuple(key[n] for n in names)
+            values = tuple(_sql_value(key[n]) for n in names)
         args = (self.table_name, hash_, _pack(dict(key)), self.user, self.host, self.pid,
                 self.connection.connection_id) + values
         self.attempts += 1
@@ -152,7 +158,7 @@ class JobQueue:
         connection_id = self.connection.connection_id
         args = [self.table_name, self.user, self.host, self.pid, connection_id]
         for hash_, key in items:
-            args += [hash_, _pack(dict(key))] + [key[n] for n in names]
+            args += [hash_, _pack(dict(key))] + [_sql_value(key[n]) for n in names]
         self.attempts += len(items)
         inserted = self.connection.query(sql, tuple(args)).rowcount
         hashes = [h for h, _ in items]

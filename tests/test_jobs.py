@@ -305,3 +305,40 @@ def test_job_blobs_are_dj0_even_with_native_blobs_off(connection, pipe):
         dj.config["enable_python_native_blobs"] = previous
     (row,) = _rows(connection, pipe.schema.database)
     assert row["key"].startswith(b"dj0\x00") and oracle_unpack(row["key"]) == {"sid": 2}
+
+
+def test_atomic_reservation_with_typed_keys(connection, schema_name):
+    """The NOT EXISTS of the reservation must compare uuid/date/decimal/string keys correctly."""
+    import datetime
+    import decimal
+    import uuid
+
+    schema = dj.Schema(schema_name("typedres"), connection=connection)
+
+    @schema
+    class Thing(dj.Manual):
+        definition = """
+        u: uuid
+        d: date
+        n: decimal(5,2)
+        s: varchar(8)
+        """
+
+    @schema
+    class Done(dj.Computed):
+        definition = """
+        -> Thing
+        """
+
+        def make(self, key):
+            self.insert1(key)
+
+    key = dict(u=uuid.UUID(int=7), d=datetime.date(2024, 2, 29), n=decimal.Decimal("1.50"), s="a b")
+    Thing.insert1(key)
+    assert Done.populate(reserve_jobs=True)["success_count"] == 1
+    (fetched,) = Done.fetch("KEY")
+    queue = JobQueue(connection, schema.database, "__done", target=Done.full_table_name)
+    assert queue.reserve(fetched) is False  # already computed: the comparison matched the row
+    assert queue.reserve_many([("x" * 32, fetched), ("y" * 32, dict(fetched, s="other"))]) == {"y" * 32}
+    from datajoint_interop.autopopulate import _exists
+    assert _exists(Done(), fetched) and not _exists(Done(), dict(fetched, s="other"))
