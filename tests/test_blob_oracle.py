@@ -114,7 +114,18 @@ def test_dj0_bytes_identical_and_readable_both_ways(value):
     assert ours == djb.pack(value, compress=False)
     assert deep_equal(blob.unpack(djb.pack(value)), _as_decoded(value))
     theirs = djb.unpack(blob.pack(value))
-    assert deep_equal(theirs, _as_decoded(value))
+    if not _has_complex_array(value):   # 0.14 mangles complex Inf/NaN/-0 (pinned below)
+        assert deep_equal(theirs, _as_decoded(value))
+
+
+def _has_complex_array(v):
+    if isinstance(v, np.ndarray):
+        return v.dtype.kind == "c"
+    if isinstance(v, (list, tuple)):
+        return any(map(_has_complex_array, v))
+    if isinstance(v, dict):
+        return any(map(_has_complex_array, v.values()))
+    return False
 
 
 def _as_decoded(v):
