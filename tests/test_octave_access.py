@@ -85,6 +85,10 @@ def setup(connection, db_prefix):
     Note.insert([(1, 1, 1)])
     declare_jobs_table(connection, lab)  # writers use ~jobs but may not create it (docs/sharing.md)
     connection.query(f"CREATE DATABASE `{out}`")
+    # a dependent table nobody was granted anything on: invisible to both accounts
+    connection.query(f"CREATE TABLE `{out}`.`memo` (animal_id int PRIMARY KEY, "
+                     f"FOREIGN KEY (animal_id) REFERENCES `{lab}`.`animal` (animal_id))")
+    connection.query(f"INSERT INTO `{out}`.`memo` VALUES (3)")
     connection.query(f"CREATE TABLE `{out}`.`thing` (id int PRIMARY KEY)")
     connection.query(f"INSERT INTO `{out}`.`thing` VALUES (1)")
     users = {}
@@ -132,6 +136,7 @@ r = attempt(r, 'update', @() run0(@() update(A & 'animal_id=2', 'species', 'hams
 r = attempt(r, 'delete', @() del(A & 'animal_id=10'));
 r = attempt(r, 'delete_quick', @() run0(@() delQuick(A & 'animal_id=11')));
 r = attempt(r, 'cascade_blocked', @() del(A & 'animal_id=1'));
+r = attempt(r, 'delete_hidden_child', @() del(A & 'animal_id=3'));
 r = attempt(r, 'parpopulate', @() numel(parpopulate(acc.Stat)));
 r = attempt(r, 'parpopulate_no_jobs_table', @() numel(parpopulate(bare.Size)));
 r = attempt(r, 'declare', @() count(acc.Extra));
@@ -227,6 +232,7 @@ def test_reader_reads_only(setup, tmp_path, monkeypatch):
                   f"`{lab}`.`session`", f"`{setup['down']}`.`note`")
     assert "2 rows" in msg, msg  # the two sessions of animal 1
     _denied(result, "parpopulate", "INSERT", f"`{lab}`.`~jobs`")
+    _denied(result, "delete_hidden_child", "DELETE", f"`{lab}`.`animal`")
     _common_refusals(setup, name, result)
     assert {k: len(v()) for k, v in t.items()} == before
     assert (t["Animal"] & "animal_id=2").fetch1("species") == species
@@ -242,6 +248,9 @@ def test_writer_changes_data_not_structure(connection, setup, tmp_path, monkeypa
     assert result["parpopulate"]["value"] == 0  # no failed keys
     msg = _denied(result, "cascade_blocked", "before any row was deleted", "DELETE", f"`{down}`.`note`", name)
     assert f"`{lab}`.`animal`" not in msg and "1 rows" in msg, msg  # only the table it may not delete from
+    hidden = result["delete_hidden_child"]
+    assert not hidden["ok"] and hidden["id"] == "DataJoint:integrity", hidden
+    assert "Nothing was deleted" in hidden["message"] and f"`{setup['out']}`.`memo`" in hidden["message"], hidden
     _common_refusals(setup, name, result)
     # everything the writer did, and nothing it was refused
     assert sorted(t["Animal"].fetch("animal_id")) == [1, 2, 3]

@@ -212,6 +212,11 @@ classdef Table < dj.internal.GeneralRelvar
                 if started
                     c.cancelTransaction();
                 end
+                if started && strcmp(err.identifier, 'DataJoint:integrity')
+                    % a dependent table the account cannot see (no privilege on it)
+                    error('DataJoint:integrity', ['Nothing was deleted: rows of the cascade are referenced by a ' ...
+                        'table that user %s cannot see; ask its owner. %s'], c.user, err.message);
+                end
                 rethrow(err);
             end
             varargout = outputs(nargout, n);
