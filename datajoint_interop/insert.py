@@ -11,6 +11,7 @@ import decimal
 import itertools
 import math
 import numbers
+import operator
 import os
 import uuid
 
@@ -122,6 +123,10 @@ def _rows_as_mappings(rows, heading):
     first = rows[0]
     if isinstance(first, collections.abc.Mapping):
         names = list(first)
+        keys = first.keys()
+        if all(isinstance(r, dict) and r.keys() == keys for r in rows):  # the common case, at C speed
+            get = operator.itemgetter(*names)
+            return names, [list(get(r)) for r in rows] if len(names) > 1 else [[r[names[0]]] for r in rows]
         known = set(names)
         out = []
         for i, r in enumerate(rows):
@@ -273,7 +278,10 @@ def _batches(columns, limit):
             return [(0, n)]
     size = np.full(n, 8 * len(columns), dtype=np.int64)
     for col in columns:
-        if any(isinstance(v, (bytes, str)) for v in col[:1000]) or not isinstance(col[0], (int, float)):
+        kinds = set(map(type, col))
+        if kinds == {bytes} or kinds == {str}:
+            size += np.fromiter(map(len, col), dtype=np.int64, count=n) * (2 if bytes in kinds else 4) + 4
+        elif not kinds <= {int, float}:
             size += np.fromiter(((2 * len(v) if isinstance(v, bytes) else 4 * len(v)) + 4
                                  if isinstance(v, (bytes, str)) else 8 for v in col), dtype=np.int64, count=n)
     group = np.cumsum(size) // max(limit, 1)
@@ -284,7 +292,7 @@ def _batches(columns, limit):
 
 def _statement(head, tail, columns, a, b):
     rows = list(zip(*(c[a:b] for c in columns)))
-    if any(any(v is _DEFAULT for v in c[a:b]) for c in columns):
+    if any(_DEFAULT in c[a:b] for c in columns):  # `in` tests identity first; encoded values are scalars
         parts, params = [], []
         for r in rows:
             parts.append("(" + ",".join("DEFAULT" if v is _DEFAULT else "%s" for v in r) + ")")
