@@ -68,7 +68,16 @@ def _sql_value(value):
 
 
 def declare_jobs_table(connection, database):
-    connection.query(jobs_table_sql(database))
+    """Create ``~jobs`` if it is missing.
+
+    The server checks the CREATE privilege even for ``CREATE TABLE IF NOT EXISTS`` on an existing
+    table, so look first: a writer (no CREATE) must be able to use a queue an admin created.
+    """
+    exists = connection.query(
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s",
+        (database, JOBS_TABLE_NAME)).fetchone()[0]
+    if not exists:
+        connection.query(jobs_table_sql(database))
 
 
 class JobQueue:

@@ -4,6 +4,8 @@ import uuid
 
 import pytest
 
+from datajoint_interop.jobs import declare_jobs_table
+
 import datajoint_interop as dj
 from datajoint_interop import admin
 from datajoint_interop.errors import AccessError, DataJointError
@@ -303,7 +305,10 @@ def test_writer_populates_reader_cannot(connection, schema_name):
                     assert "INSERT" in str(info.value) and "__trace" in str(info.value)
                     assert len(trace()) == 0
                 else:
-                    trace.populate()
+                    trace.populate({"animal_id": 1})
+                    # the queue an admin created is usable without the CREATE privilege
+                    declare_jobs_table(connection, database)
+                    trace.populate(reserve_jobs=True)
                     assert len(trace()) == 2
             finally:
                 user.close()
