@@ -60,12 +60,17 @@ def _encoder(table, attr):
         return attach
     if attr.is_blob:
         from .blob import pack
+        from .settings import config
+        try:  # read once per insert rather than once per value
+            compress = bool(config["blob.compress"])
+        except Exception:
+            compress = True
 
         def blob(v):
             if v is None:
                 return _DEFAULT
             try:
-                return pack(v)
+                return pack(v, compress=compress)
             except DataJointError as e:
                 raise type(e)(f"Cannot store {type(v).__name__} value in blob attribute {name}: {e}") from e
             except (TypeError, ValueError) as e:
