@@ -96,11 +96,13 @@ def _order(order_by, expr):
     return " ORDER BY " + ", ".join(items) if items else ""
 
 
-def _limit(limit, offset):
+def _limit(limit, offset, ctx):
     if limit is None and not offset:
         return ""
-    limit = 18446744073709551615 if limit is None else int(limit)
-    return f" LIMIT {int(limit)}" + (f" OFFSET {int(offset)}" if offset else "")
+    ctx.params.append(18446744073709551615 if limit is None else int(limit))
+    if offset:
+        ctx.params.append(int(offset))
+    return " LIMIT %s" + (" OFFSET %s" if offset else "")
 
 
 def _select(expr, ctx, fields=None, distinct=None, top=None):
@@ -117,7 +119,7 @@ def _select(expr, ctx, fields=None, distinct=None, top=None):
         sql += " GROUP BY " + ", ".join(quote_identifier(n) for n in expr._group_by)
     t = expr._top
     if t is not None:
-        sql += _order(t.order_by, expr) + _limit(t.limit, t.offset)
+        sql += _order(t.order_by, expr) + _limit(t.limit, t.offset, ctx)
     return sql
 
 
@@ -132,7 +134,7 @@ def compile_query(expr, fields=None, order_by=None, limit=None, offset=None):
             order_by = [order_by]
         if (limit is not None or offset) and not order_by:
             order_by = ["KEY"]  # a limit without an order would pick arbitrary rows
-        sql += _order(order_by or [], expr) + _limit(limit, offset)
+        sql += _order(order_by or [], expr) + _limit(limit, offset, ctx)
     return sql, ctx.params
 
 
