@@ -33,6 +33,21 @@ static void check_roundtrip(const mym_tree *t) {
         abort();
     }
     mym_tree_free(t2);
+    {   /* the envelope round trip: compressed bytes inflate back to exactly `once` */
+        mym_buffer z;
+        int did = 0;
+        mym_buffer_init(&z);
+        if (mym_compress(once.data, once.len, MYM_COMPRESS_PY, 1, &z, &did, &err) != 0) abort();
+        if (did) {
+            t2 = NULL;
+            if (mym_decode(z.data, z.len, NULL, &t2, &err) != 0 || t2->plain_length != once.len) {
+                fprintf(stderr, "compressed round trip failed: %s\n", err.message);
+                abort();
+            }
+            mym_tree_free(t2);
+        }
+        mym_buffer_free(&z);
+    }
     mym_buffer_free(&once);
     mym_buffer_free(&twice);
 }
