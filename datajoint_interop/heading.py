@@ -32,7 +32,7 @@ _INT_DTYPES = {
 
 _FIELDS = ("name", "type", "sql_type", "in_key", "nullable", "default", "comment", "autoincrement",
            "numeric", "string", "is_blob", "is_uuid", "is_attachment", "is_filepath", "is_external",
-           "store", "dtype", "sql_expression", "original_name", "unsupported")
+           "store", "dtype", "sql_expression", "original_name", "unsupported", "database")
 
 
 class Attribute:
@@ -177,7 +177,7 @@ class Heading:
             attr = make_attribute(
                 col["Field"], col["Type"], in_key=col["Key"] == "PRI", nullable=col["Null"] == "YES",
                 default=default, comment=col["Comment"], autoincrement="auto_increment" in extra)
-            attrs.append(attr.replace(default=_default_text(attr, default)))
+            attrs.append(attr.replace(default=_default_text(attr, default), database=database))
         return cls(attrs, status.get("Comment") or "")
 
     # --- mapping protocol -------------------------------------------------------------------
