@@ -4,7 +4,6 @@ Every fetch is one SELECT. Rows are converted column by column (blobs unpacked b
 UUIDs rebuilt, attachments saved), which is much cheaper than per-row Python objects when the
 result is large.
 """
-import os
 import uuid
 
 import numpy as np
@@ -22,29 +21,11 @@ def _is_key(a):
     return a is key or (isinstance(a, str) and a == "KEY")
 
 
-def _decoder(attr, squeeze, download_path):
+def _decoder(attr, squeeze, download_path, connection=None):
     """A function converting one raw value of `attr`, or None if raw values are final."""
-    if attr.is_external:
-        def external(v):
-            if v is None:
-                return None
-            raise DataJointError(
-                f"Attribute `{attr.name}` uses external storage ({attr.type}), which this version cannot fetch")
-        return external
-    if attr.is_attachment:
-        def attachment(v):
-            if v is None:
-                return None
-            name, sep, data = bytes(v).partition(b"\0")
-            if not sep:
-                raise DataJointError(f"Attachment in `{attr.name}` is malformed (no file name)")
-            fname = os.path.basename(name.decode(errors="replace")) or "attachment"
-            os.makedirs(download_path, exist_ok=True)
-            path = os.path.join(download_path, fname)
-            with open(path, "wb") as f:
-                f.write(data)
-            return path
-        return attachment
+    if attr.is_external or attr.is_attachment or attr.is_filepath:
+        from .external import fetch_decoder
+        return fetch_decoder(connection, attr, squeeze, download_path)
     if attr.is_blob:
         from .blob import unpack
 
@@ -56,13 +37,13 @@ def _decoder(attr, squeeze, download_path):
     return None
 
 
-def _column(values, attr, n, squeeze, download_path):
+def _column(values, attr, n, squeeze, download_path, connection=None):
     if attr.is_blob and not attr.is_external:
         from .blob import unpack
         if squeeze:
             return np.fromiter([None if v is None else unpack(v, squeeze=True) for v in values], dtype=object, count=n)
         return np.fromiter([None if v is None else unpack(v) for v in values], dtype=object, count=n)
-    decode = _decoder(attr, squeeze, download_path)
+    decode = _decoder(attr, squeeze, download_path, connection)
     if decode is not None:
         return np.fromiter(map(decode, values), dtype=object, count=n)
     dtype = attr.dtype
@@ -74,8 +55,8 @@ def _column(values, attr, n, squeeze, download_path):
         return np.fromiter(values, dtype=object, count=n)
 
 
-def _decode_dicts(rows, heading, names, squeeze, download_path):
-    decoders = [(n, _decoder(heading[n], squeeze, download_path)) for n in names]
+def _decode_dicts(rows, heading, names, squeeze, download_path, connection=None):
+    decoders = [(n, _decoder(heading[n], squeeze, download_path, connection)) for n in names]
     decoders = [(n, d) for n, d in decoders if d is not None]
     for n, d in decoders:
         if heading[n].is_blob and not heading[n].is_external and not squeeze:
@@ -117,7 +98,7 @@ def _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
             m = len(rows)
             del rows
             for i, name in enumerate(names):
-                parts[name].append(_column(columns[i], heading[name], m, squeeze, download_path))
+                parts[name].append(_column(columns[i], heading[name], m, squeeze, download_path, expr.connection))
                 columns[i] = None
     finally:
         cursor.close()
@@ -125,7 +106,7 @@ def _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
     for name in names:
         chunks = parts.pop(name)
         if not chunks:
-            arrays[name] = _column((), heading[name], 0, squeeze, download_path)
+            arrays[name] = _column((), heading[name], 0, squeeze, download_path, expr.connection)
         elif len(chunks) == 1:
             arrays[name] = chunks[0]
         else:
@@ -173,7 +154,7 @@ class Fetch:
             names = heading.names
         if as_dict:
             rows = _run(expr, names, order_by, limit, offset, True)
-            return _decode_dicts(list(rows), heading, names, squeeze, download_path)
+            return _decode_dicts(list(rows), heading, names, squeeze, download_path, expr.connection)
         arrays = _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
         n = len(arrays[names[0]]) if names else 0
         if attrs:
@@ -227,7 +208,8 @@ class Fetch1:
         if len(rows) != 1:
             raise DataJointError(f"fetch1 requires exactly one row, but the query returned "
                                  f"{'none' if not rows else 'more than one'}")
-        row = _decode_dicts(list(rows), heading, names or heading.names, squeeze, download_path)[0]
+        row = _decode_dicts(list(rows), heading, names or heading.names, squeeze, download_path,
+                            expr.connection)[0]
         if not attrs:
             return row
         out = []

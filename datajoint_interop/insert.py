@@ -12,7 +12,6 @@ import itertools
 import math
 import numbers
 import operator
-import os
 import uuid
 
 import numpy as np
@@ -40,24 +39,9 @@ def _max_statement(connection):
 def _encoder(table, attr):
     """A function: user value -> value to bind, or _DEFAULT."""
     name = f"{table.full_table_name}.`{attr.name}`"
-    if attr.is_external or attr.is_filepath:
-        def external(v):
-            if v is None:
-                return _DEFAULT
-            raise DataJointError(f"Attribute {name} uses external storage ({attr.type}), which this version cannot insert")
-        return external
-    if attr.is_attachment:
-        def attach(v):
-            if v is None:
-                return _DEFAULT
-            path = os.fspath(v)
-            try:
-                with open(path, "rb") as f:
-                    data = f.read()
-            except OSError as e:
-                raise DataJointError(f"Cannot read attachment file {path!r} for {name}: {e}") from None
-            return os.path.basename(path).encode() + b"\0" + data
-        return attach
+    if attr.is_external or attr.is_filepath or attr.is_attachment:
+        from .external import insert_encoder
+        return insert_encoder(table.connection, table.database, attr, name, _DEFAULT)
     if attr.is_blob:
         from .blob import pack
         from .settings import config
