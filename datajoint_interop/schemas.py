@@ -290,6 +290,14 @@ class Schema:
         return JobTable(self.connection, self.database)
 
     @property
+    def external(self):
+        """``schema.external[store]``: the ``~external_<store>`` table of this schema (see external.py)."""
+        self._require_active()
+        from .external import ExternalMapping
+
+        return ExternalMapping(self.connection, self.database)
+
+    @property
     def log_table(self):
         self._require_active()
         from .table import FreeTable
