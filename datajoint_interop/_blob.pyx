@@ -54,13 +54,18 @@ _DTYPES = {3: np.dtype(np.bool_), 6: np.dtype("<f8"), 7: np.dtype("<f4"), 8: np.
 _DT_UNITS = ("Y", "M", "W", "D", "h", "m", "s", "ms", "us", "ns", "ps", "fs", "as")
 
 
-cdef tuple _shape(mym_node *n):
+cdef int _check_dims(mym_node *n) except -1:
     cdef uint32_t i
     if n.ndims > MAX_DIMS:
         raise BlobError("array with %d dims: numpy supports at most %d" % (n.ndims, MAX_DIMS))
     for i in range(n.ndims):
         if n.dims[i] > (<uint64_t>1 << 48):
             raise BlobError("array dim %d is %d, too large for numpy" % (i + 1, n.dims[i]))
+    return 0
+
+
+cdef tuple _shape(mym_node *n):
+    _check_dims(n)
     return tuple([<object>n.dims[i] for i in range(n.ndims)])
 
 
@@ -148,7 +153,7 @@ cdef object _fast_numeric(mym_node *n):
     cdef const char *re
     cdef const char *im
     cdef size_t es = n.elem_size
-    _shape(n)   # validates dims for numpy
+    _check_dims(n)
     for i in range(n.ndims):
         dims[i] = <cnp.npy_intp>n.dims[i]
     if n.is_complex:
@@ -456,6 +461,7 @@ _CLASS_OF = {np.dtype(np.bool_): 3, np.dtype("f8"): 6, np.dtype("f4"): 7, np.dty
              np.dtype("c16"): 6, np.dtype("c8"): 7}
 _UNIT_INDEX = {u: i for i, u in enumerate(_DT_UNITS)}
 
+cdef object _ndarray = np.ndarray
 cdef object _Mapping = collections.abc.Mapping
 cdef object _MutableSequence = collections.abc.MutableSequence
 cdef object _Sequence = collections.abc.Sequence
@@ -561,7 +567,7 @@ cdef class _Builder:
 
     cdef mym_node *ndarray(self, arr, int depth) except NULL:
         cdef mym_node *fast = NULL
-        if type(arr) is np.ndarray and self.fast_ndarray(arr, &fast):
+        if type(arr) is _ndarray and self.fast_ndarray(arr, &fast):
             return fast
         dt = arr.dtype
         cdef str kind = dt.kind
@@ -646,12 +652,13 @@ cdef class _Builder:
 
     cdef mym_node *matcell(self, arr, int depth) except NULL:
         shape = arr.shape if arr.ndim else (1, 1)
-        items = np.asarray(arr).ravel(order="F")
+        items = np.ascontiguousarray(np.asarray(arr).ravel(order="F"), dtype=object)
         self.keep.append(items)
         cdef mym_node *n = self.check(mym_new_cell(self.t, len(shape), self.dims(shape)), arr)
-        cdef Py_ssize_t i
-        for i in range(len(items)):
-            n.children[i] = self.node(items[i], True, depth + 1)
+        cdef Py_ssize_t i, count = cnp.PyArray_SIZE(items)
+        cdef PyObject **data = <PyObject **>cnp.PyArray_DATA(items)
+        for i in range(count):
+            n.children[i] = self.node(<object>data[i], True, depth + 1)
         return n
 
     cdef mym_node *matstruct(self, arr, int depth) except NULL:
@@ -764,7 +771,7 @@ cdef class _Builder:
                             % MAX_DEPTH)
         t = type(obj)
         # exact-type fast paths for plain arrays and the common Python scalars
-        if t is np.ndarray and self.fast_ndarray(obj, &n):
+        if t is _ndarray and self.fast_ndarray(obj, &n):
             return n
         if t is float:
             n = self.check(mym_new_scalar(self.t, MYM_FLOAT), obj)
