@@ -5,10 +5,10 @@ function v = golden_value(d)
     case 'char'
       v = golden_char(d);
     case 'logical'
-      v = reshape(logical(as_list(d.real)), row(d.dims));
+      v = reshape(logical(as_list(d.real)), matlab_dims(d.dims));
     case 'struct'
       names = as_cellstr(d.fields);
-      dims = row(d.dims);
+      dims = matlab_dims(d.dims);
       vals = as_cell(d.values);
       v = repmat(cell2struct(cell(numel(names), 1), names, 1), dims);
       if isempty(names)
@@ -23,7 +23,7 @@ function v = golden_value(d)
       end
     case 'cell'
       els = as_cell(d.elements);
-      v = cell(row(d.dims));
+      v = cell(matlab_dims(d.dims));
       for k = 1:numel(els)
         v{k} = golden_value(els{k});
       end
@@ -41,12 +41,20 @@ function v = golden_value(d)
       if isfield(d, 'imag')
         v = complex(v, numbers(d.imag, d.class));
       end
-      v = reshape(v, row(d.dims));
+      v = reshape(v, matlab_dims(d.dims));
+  end
+end
+
+function dims = matlab_dims(dims)
+  % a 1-d vector from Python 0.14 arrives in MATLAB as an n-by-1 column
+  dims = row(dims);
+  if numel(dims) == 1
+    dims = [dims 1];
   end
 end
 
 function v = golden_char(d)
-  dims = row(d.dims);
+  dims = matlab_dims(d.dims);
   units = as_list(d.utf16);
   if exist('OCTAVE_VERSION', 'builtin')
     if isfield(d, 'text') && dims(1) == 1
