@@ -19,7 +19,9 @@ removes the objects no table references any more.
 import hashlib
 import os
 import shutil
+import struct
 import uuid
+import zlib
 from pathlib import Path
 
 from .errors import DataJointError, IntegrityError, MissingTableError
@@ -425,11 +427,15 @@ def insert_encoder(connection, database, attr, label, default):
         return attachment
     from .blob import pack
 
+    compress = config.get("blob.compress", True)
+
     def blob(value):
         if value is None:
             return default
         try:
-            packed = pack(value)
+            packed = pack(value, compress=False)
+            if compress:
+                packed = _compress_as_014(packed)
         except DataJointError as error:
             raise type(error)(f"Cannot store {type(value).__name__} value in blob attribute {label}: "
                               f"{error}") from error
@@ -438,6 +444,17 @@ def insert_encoder(connection, database, attr, label, default):
                                  f"{error}") from error
         return ExternalTable.for_store(connection, database, attr.store).put(packed).bytes
     return blob
+
+
+def _compress_as_014(plain):
+    """Objects are named by the hash of their bytes, so an external blob is compressed exactly as
+    DataJoint 0.14 does it (blob-format spec §3.1: zlib at its default level, kept when longer than
+    1000 bytes and any smaller), not by the codec's faster level; then both write the same object.
+    MATLAB's rule differs for compression ratios between 1.0 and 1.1 (spec §12.3)."""
+    if len(plain) <= 1000:
+        return plain
+    packed = b"ZL123\0" + struct.pack("<Q", len(plain)) + zlib.compress(plain)
+    return packed if len(packed) < len(plain) else plain
 
 
 def _local_attachment(name, checksum, download_path, write):
