@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import struct
+import tempfile
 import uuid
 import zlib
 from pathlib import Path
@@ -97,26 +98,37 @@ def store_spec(store):
     return spec
 
 
-def _write_new(path, data):
-    """Write ``data`` to ``path`` unless it exists, through a temporary name so readers never
-    see a partial object (the same two-step scheme as 0.14)."""
-    path = Path(path)
-    if path.is_file():
-        return
+def _temporary(path):
+    """A unique temporary file next to ``path``: concurrent writers of one object (the same hash
+    from two processes) each rename a complete file into place, and readers never see a partial one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(path.name + ".saving")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    fd, temp = tempfile.mkstemp(prefix=path.name[:64] + ".", suffix=".saving", dir=path.parent)
+    os.close(fd)
+    return Path(temp)
+
+
+def _place(path, fill):
+    temp = _temporary(path)
+    try:
+        fill(temp)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def _write_new(path, data):
+    """Write ``data`` to ``path`` unless it exists (same name = same hash = same contents)."""
+    path = Path(path)
+    if not path.is_file():
+        _place(path, lambda temp: temp.write_bytes(data))
 
 
 def _copy_file(source, target, *, overwrite=False):
     source, target = Path(source), Path(target)
-    if target.is_file() and (not overwrite or (target.exists() and source.samefile(target))):
+    if target.is_file() and (not overwrite or source.samefile(target)):
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(target.name + ".copying")
-    shutil.copyfile(source, temp)
-    os.replace(temp, target)
+    _place(target, lambda temp: shutil.copyfile(source, temp))
 
 
 def _declare(connection, database, store):
@@ -188,10 +200,13 @@ class ExternalTable(Table):
         return location.joinpath(self.database, *subfold(hex_, folds), name)
 
     def _track(self, hash_, size, attachment_name=None):
-        self.connection.query(
-            f"INSERT INTO {self.full_table_name} (`hash`, `size`, `attachment_name`) VALUES (%s, %s, %s) "
-            "ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP",
-            (hash_.bytes, size, attachment_name))
+        sql = (f"INSERT INTO {self.full_table_name} (`hash`, `size`, `attachment_name`) VALUES (%s, %s, %s) "
+               "ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP")
+        try:
+            self.connection.query(sql, (hash_.bytes, size, attachment_name))
+        except MissingTableError:  # dropped since it was cached (a schema dropped and re-created)
+            _declare(self.connection, self.database, self.store)
+            self.connection.query(sql, (hash_.bytes, size, attachment_name))
 
     # --- blobs ------------------------------------------------------------------------------------
     def put(self, blob):
