@@ -107,9 +107,11 @@ def main():
         tables = dict(raw="raw", ours="ours", dj014="dj14")
         for op, contenders in bulk.items():
             for rnd in range(args.rounds):
-                for k, fn in contenders.items():
+                order = list(contenders.items())
+                order = order[rnd % len(order):] + order[:rnd % len(order)]  # nobody always goes first
+                for k, fn in order:
                     if op == "insert":
-                        cur.execute(f"DELETE FROM `{db}`.`{tables[k]}`")
+                        cur.execute(f"TRUNCATE TABLE `{db}`.`{tables[k]}`")
                     t, got = timed(fn)
                     results[f"{op} {k}"] = min(results.get(f"{op} {k}", t), t)
                     if op == "fetch" and k == "ours":
@@ -126,8 +128,9 @@ def main():
         def interleaved(contenders, slices=20):
             totals = {k: 0.0 for k in contenders}
             step = max(1, m // slices)
-            for a in range(0, m, step):
-                for k, fn in contenders.items():
+            for j, a in enumerate(range(0, m, step)):
+                order = list(contenders.items())
+                for k, fn in order[j % len(order):] + order[:j % len(order)]:
                     t0 = time.perf_counter()
                     fn(range(a, min(a + step, m)))
                     totals[k] += time.perf_counter() - t0
