@@ -150,8 +150,13 @@ class Heading:
         for a in attributes:
             if isinstance(a, dict):
                 a = dict(a)
-                sql_type = a.pop("sql_type", None) or a.pop("type")
-                a.pop("type", None)
+                dj_type = (a.pop("type", None) or "").strip().lower()
+                sql_type = a.pop("sql_type", None)
+                special = dj_type in ("uuid", "attach") or bool(_EXTERNAL.match(dj_type))
+                if special and not _MARKER.match(a.get("comment") or ""):
+                    a["comment"] = f":{dj_type}:{a.get('comment') or ''}"
+                if sql_type is None:
+                    sql_type = "longblob" if dj_type == "attach" else "binary(16)" if special else dj_type
                 attrs.append(make_attribute(a.pop("name"), sql_type, **a))
             else:
                 attrs.append(a)

@@ -82,3 +82,16 @@ def test_external_and_unknown_markers():
     assert g.unsupported and g.type == "<graph>"
     assert make_attribute("x", "int(10) unsigned").sql_type == "int unsigned"
     assert make_attribute("y", "float(8,3)").sql_type == "float"
+
+
+def test_from_attributes_understands_special_types():
+    h = Heading.from_attributes([
+        dict(name="id", type="uuid", in_key=True, comment="rfid"),
+        dict(name="doc", type="attach", nullable=True),
+        dict(name="ext", type="blob@shared"),
+        dict(name="n", sql_type="int(11) unsigned"),
+    ])
+    assert (h["id"].sql_type, h["id"].is_uuid, h["id"].comment, h["id"].in_key) == ("binary(16)", True, "rfid", True)
+    assert h["doc"].is_attachment and h["doc"].sql_type == "longblob" and not h["doc"].is_blob
+    assert h["ext"].is_external and h["ext"].store == "shared"
+    assert h["n"].type == "int unsigned" and h.primary_key == ["id"]
