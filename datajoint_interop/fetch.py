@@ -132,8 +132,9 @@ class Fetch:
             raise DataJointError("format='frame' cannot be combined with as_dict or attribute names")
         if offset and limit is None:
             raise DataJointError("fetch(offset=...) requires a limit")
-        if limit is not None and (not isinstance(limit, (int, np.integer)) or limit < 0):
-            raise DataJointError(f"fetch limit must be a non-negative integer, got {limit!r}")
+        for what, value in (("limit", limit), ("offset", offset)):
+            if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0):
+                raise DataJointError(f"fetch {what} must be a non-negative integer, got {value!r}")
         if isinstance(order_by, str):
             order_by = [order_by]
         if as_dict is None:

@@ -84,6 +84,8 @@ def test_fetch_argument_errors(item):
         item.fetch(offset=3)
     with pytest.raises(DataJointError):
         item.fetch(limit=-1)
+    with pytest.raises(DataJointError, match="offset"):
+        item.fetch(limit=2, offset="1; DROP TABLE item")
 
 
 def test_previews(item):
