@@ -281,6 +281,75 @@ class ExternalTable(Table):
             raise MissingExternalFile(f"Missing external file {str(source)!r} (store {self.store!r})")
         _copy_file(source, download_path)
 
+    # --- filepaths --------------------------------------------------------------------------------
+    def _stage(self):
+        stage = self.spec.get("stage")
+        if not stage:
+            raise DataJointError(f"dj.config['stores'][{self.store!r}] needs a 'stage' directory for filepath "
+                                 "attributes")
+        return Path(os.fspath(stage)).absolute()
+
+    def upload_filepath(self, local_filepath):
+        """Track a file inside the store's stage: it is copied to ``location/<relative path>`` and
+        identified by the MD5 of that relative path; its contents hash guards against replacing it."""
+        local = Path(os.fspath(local_filepath)).absolute()
+        stage = self._stage()
+        try:
+            relative = local.relative_to(stage).as_posix()
+        except ValueError:
+            raise DataJointError(f"The path {str(local)!r} is not in the stage {str(stage)!r} of store "
+                                 f"{self.store!r}") from None
+        if not local.is_file():
+            raise DataJointError(f"Filepath {str(local)!r} is not a readable file")
+        if len(relative) > 1000:
+            raise DataJointError(f"Relative filepath {relative!r} is longer than 1000 characters")
+        hash_ = _md5_uuid(relative.encode())
+        size = local.stat().st_size
+        limit = config.get("filepath_checksum_size_limit_insert")
+        contents = None if limit is not None and size > limit else _md5_uuid_of_file(local)
+        row = self.connection.query(f"SELECT `contents_hash` FROM {self.full_table_name} WHERE `hash`=%s",
+                                    (hash_.bytes,)).fetchone()
+        if row is not None:
+            if contents is not None and row[0] is not None and uuid.UUID(bytes=bytes(row[0])) != contents:
+                raise DataJointError(f"A different version of {relative!r} has already been placed in store "
+                                     f"{self.store!r}")
+            return hash_
+        location, _ = self._root()
+        _copy_file(local, location / relative, overwrite=True)
+        self.connection.query(
+            f"INSERT INTO {self.full_table_name} (`hash`, `size`, `filepath`, `contents_hash`) VALUES (%s, %s, %s, %s)",
+            (hash_.bytes, size, relative, contents.bytes if contents else None))
+        return hash_
+
+    def download_filepath(self, hash_):
+        """The file of a filepath value, at ``stage/<relative path>`` (copied from the store when
+        absent or different); returns (local path, contents hash)."""
+        hash_ = _as_uuid(hash_)
+        row = self.connection.query(
+            f"SELECT `filepath`, `contents_hash`, `size` FROM {self.full_table_name} WHERE `hash`=%s",
+            (hash_.bytes,)).fetchone()
+        if row is None or not row[0]:
+            raise MissingExternalFile(f"Filepath {hash_} is not tracked in {self.full_table_name}")
+        relative, contents, size = row[0], row[1] and uuid.UUID(bytes=bytes(row[1])), row[2]
+        local = self._stage() / relative
+        limit = config.get("filepath_checksum_size_limit")
+        check = contents is not None and (limit is None or size < limit)
+
+        def intact():
+            return local.is_file() and local.stat().st_size == size and (
+                not check or _md5_uuid_of_file(local) == contents)
+
+        if not intact():
+            location, _ = self._root()
+            source = location / relative
+            if not source.is_file():
+                raise MissingExternalFile(f"Missing external file {str(source)!r} (store {self.store!r})")
+            _copy_file(source, local, overwrite=True)
+            if not intact():
+                raise DataJointError(f"{str(local)!r} was downloaded but does not match its recorded size "
+                                     "or checksum")
+        return str(local), contents
+
     # --- maintenance ------------------------------------------------------------------------------
     @property
     def references(self):
@@ -417,14 +486,24 @@ def _table_for(connection, attr):
     return ExternalTable.for_store(connection, database, attr.store)
 
 
+FILEPATH_SWITCH = "DJ_SUPPORT_FILEPATH_MANAGEMENT"
+
+
+def _check_filepath_enabled(label):
+    """Like 0.14, filepath values are an opt-in feature (environment variable)."""
+    if os.getenv(FILEPATH_SWITCH, "FALSE").upper() != "TRUE":
+        raise DataJointError(f"Attribute {label}: the filepath data type is disabled; set the environment "
+                             f"variable {FILEPATH_SWITCH}=TRUE to use it (experimental, as in DataJoint 0.14)")
+
+
 def insert_encoder(connection, database, attr, label, default):
     """Function: user value -> value bound for an external or attachment column (`default` for None)."""
     if attr.is_filepath:
         def filepath(value):
             if value is None:
                 return default
-            raise DataJointError(f"Attribute {label} is a filepath ({attr.type}); filepath attributes are not "
-                                 "supported by datajoint_interop")
+            _check_filepath_enabled(label)
+            return ExternalTable.for_store(connection, database, attr.store).upload_filepath(value).bytes
         return filepath
     if attr.is_attachment:
         def attachment(value):
@@ -495,8 +574,8 @@ def fetch_decoder(connection, attr, squeeze, download_path):
         def filepath(value):
             if value is None:
                 return None
-            raise DataJointError(f"Attribute `{attr.name}` is a filepath ({attr.type}); filepath attributes are "
-                                 "not supported by datajoint_interop")
+            _check_filepath_enabled(f"`{attr.name}`")
+            return _table_for(connection, attr).download_filepath(_as_uuid(value))[0]
         return filepath
     if attr.is_attachment and attr.is_external:
         def external_attachment(value):
