@@ -291,3 +291,18 @@ def test_python_scalars_and_objects():
             assert back.dtype == object and list(back) == list(v)
         else:
             assert deep_equal(back, v), (v, back)
+
+
+def test_large_blobs_compress_to_one_standard_zlib_stream():
+    """Blobs >= 4 MiB are deflated on two threads; the result must be a plain zlib stream."""
+    import zlib
+    rng = np.random.default_rng(3)
+    for arr in (np.cumsum(rng.integers(-3, 4, 700_000)).astype(np.float64),
+                rng.integers(0, 4, (2000, 1100)).astype(np.int16)):
+        raw = blob.pack(arr)
+        assert raw[:6] == b"ZL123\0"
+        plain = zlib.decompress(raw[14:])
+        assert plain == blob.pack(arr, compress=False)
+        assert int.from_bytes(raw[6:14], "little") == len(plain)
+        assert np.array_equal(blob.unpack(raw), arr)
+        assert blob.pack(arr) == raw            # deterministic

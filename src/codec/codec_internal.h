@@ -112,6 +112,10 @@ int mym_zlib_header_ok(const uint8_t *p, size_t avail);
 int mym_inflate_envelope(const uint8_t *buf, size_t len, unsigned size_width, uint64_t max,
                          uint8_t **out, size_t *outlen, mym_error *err);
 
+/* two-thread deflate into one zlib stream (zpar.c): 0 ok, 1 larger than cap, <0 error */
+int mym_deflate_two_threads(const uint8_t *plain, size_t len, int level, uint8_t *dst,
+                            size_t cap, size_t *outlen);
+
 /* shared helpers */
 void mym_arena_release(mym_tree *t);   /* free all nodes, keep the tree */
 int mym_dims_numel(uint32_t ndims, const uint64_t *dims, uint64_t *numel);

@@ -142,6 +142,18 @@ static int sample_says_skip(const uint8_t *plain, size_t len, mym_compress_rule 
     return (double)in_total / (double)out_total < threshold[rule];
 }
 
+/* blobs this large are deflated on two threads (zpar.c) */
+#define PARALLEL_MIN_LEN ((size_t)4 << 20)
+
+static int finish_envelope(mym_buffer *out, size_t len, size_t total, int *compressed) {
+    unsigned k;
+    memcpy(out->data, ENV_MAGIC, 6);   /* includes the terminating zero byte */
+    for (k = 0; k < 8; k++) out->data[6 + k] = (uint8_t)((uint64_t)len >> (8 * k));
+    out->len = 14 + total;
+    *compressed = 1;
+    return 0;
+}
+
 int mym_compress(const uint8_t *plain, size_t len, mym_compress_rule rule, int level,
                  mym_buffer *out, int *compressed, mym_error *err) {
     z_stream zs;
@@ -161,6 +173,19 @@ int mym_compress(const uint8_t *plain, size_t len, mym_compress_rule rule, int l
     out->data = (uint8_t *)malloc(total);
     if (!out->data) return mym_fail(err, MYM_E_NOMEM, -1, "out of memory compressing");
     out->cap = total;
+    if (len >= PARALLEL_MIN_LEN) {
+        int rc = mym_deflate_two_threads(plain, len, level, out->data + 14, cap, &total);
+        if (rc < 0) {
+            mym_buffer_free(out);
+            return mym_fail(err, rc, -1, "compression failed (%s)",
+                            rc == MYM_E_NOMEM ? "out of memory" : "zlib error");
+        }
+        if (rc > 0 || !rule_accepts(rule, len, total)) {
+            mym_buffer_free(out);
+            return 0;
+        }
+        return finish_envelope(out, len, total, compressed);
+    }
     memset(&zs, 0, sizeof zs);
     if (deflateInit(&zs, level) != Z_OK) {
         mym_buffer_free(out);
@@ -196,12 +221,5 @@ int mym_compress(const uint8_t *plain, size_t len, mym_compress_rule rule, int l
         mym_buffer_free(out);
         return 0;
     }
-    memcpy(out->data, ENV_MAGIC, 6);   /* includes the terminating zero byte */
-    {
-        unsigned k;
-        for (k = 0; k < 8; k++) out->data[6 + k] = (uint8_t)((uint64_t)len >> (8 * k));
-    }
-    out->len = 14 + total;
-    *compressed = 1;
-    return 0;
+    return finish_envelope(out, len, total, compressed);
 }
