@@ -3,6 +3,7 @@
 Identifiers are quoted by exactly one function, ``quote_identifier``, so that a name can never
 escape its backquotes. Values never pass through this module: they travel as bound parameters.
 """
+import functools
 import re
 
 from .errors import DataJointError
@@ -12,7 +13,15 @@ _FULL_NAME = re.compile(r"^`((?:[^`]|``)+)`\.`((?:[^`]|``)+)`$")
 
 def quote_identifier(name):
     """Backquote a database, table or column name, doubling embedded backquotes."""
-    if not isinstance(name, str) or not name:
+    if isinstance(name, str):
+        return _quote_str(str(name))  # plain str: a subclass must not share the cache entry
+    raise DataJointError(f"Invalid SQL identifier {name!r}: expected a non-empty string")
+
+
+@functools.lru_cache(maxsize=8192)
+def _quote_str(name):
+    """Cached: the same few names are quoted for every query."""
+    if not name:
         raise DataJointError(f"Invalid SQL identifier {name!r}: expected a non-empty string")
     if "\x00" in name:
         raise DataJointError(f"Invalid SQL identifier {name!r}: contains a NUL character")
