@@ -261,3 +261,45 @@ def test_two_schemas_share_a_store(connection, schema_name, stores):
 def test_subfold():
     assert subfold("ABcdefg", (2, 3)) == ["ab", "cde"]
     assert subfold("abc", ()) == [] and subfold("abc", None) == []
+
+
+def test_concurrent_writers_of_one_object(tmp_path):
+    """Several processes writing the same object leave one complete file and no temporary files."""
+    import multiprocessing
+
+    from datajoint_interop.external import _write_new
+
+    target = tmp_path / "ab" / "cd" / "object"
+    data = os.urandom(1 << 20)
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_write_new, args=(target, data)) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(30)
+    assert [w.exitcode for w in workers] == [0] * 4
+    assert target.read_bytes() == data
+    assert _files(tmp_path) == ["ab/cd/object"]
+
+
+def test_failed_insert_leaves_only_collectable_objects(pipeline, stores):
+    schema, Scan = pipeline
+    Scan.insert1(dict(scan=1, image=np.ones(2)))
+    with pytest.raises(dj.errors.DuplicateError):
+        Scan.insert1(dict(scan=1, image=np.full(2, 5.0)))
+    ext = schema.external["main"]
+    # the object of the refused row is tracked but unused: cleanup removes it, keeps the other
+    assert ext.delete(delete_external_files=True) == []
+    assert len(ext) == 1 and len(_files(stores["main"])) == 1
+    np.testing.assert_array_equal(Scan.fetch1("image"), np.ones(2))
+
+
+def test_unicode_attachment_names(pipeline, stores, tmp_path):
+    schema, Scan = pipeline
+    src = tmp_path / "données é.txt"
+    src.write_bytes(b"accents")
+    Scan.insert1(dict(scan=1, doc=src, note=src))
+    h = _md5("données é.txt".encode() + b"\x00accents")
+    assert _files(stores["main"]) == [f"{schema.database}/{h[:2]}/{h[2:4]}/{h}.données é.txt"]
+    doc, note = Scan.fetch1("doc", "note", download_path=tmp_path / "dl")
+    assert doc == note == str(tmp_path / "dl" / "données é.txt")
