@@ -38,7 +38,9 @@
  * it, so a short hostile input cannot make it allocate much more than a small multiple of its own
  * size (the one exception is inflation, which is capped by opts->max_inflated).
  *
- * THREADS: no global state; separate trees may be used from separate threads.
+ * THREADS: no global state; separate trees may be used from separate threads. mym_compress()
+ * deflates inputs >= 4 MiB on one extra POSIX thread of its own (pure C, no MATLAB/Python calls
+ * in it); build with -DMYM_NO_THREADS to keep everything on the calling thread.
  */
 #ifndef MYM_CODEC_H
 #define MYM_CODEC_H
