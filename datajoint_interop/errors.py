@@ -83,7 +83,11 @@ class JobError(DataJointError):
     """The job reservation protocol failed."""
 
 
+class MissingExternalFile(DataJointError):
+    """A tracked external object is not where its store says it is (same name as 0.14)."""
+
+
 # Python 0.14 exposes the connection failure under this name as well.
 ConnectionError = ConnectionError_
 
-__all__ = [name for name in dir() if name.endswith("Error") or name.endswith("Error_")]
+__all__ = [name for name in dir() if name.endswith("Error") or name.endswith("Error_")] + ["MissingExternalFile"]
