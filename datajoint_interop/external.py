@@ -25,7 +25,7 @@ import uuid
 import zlib
 from pathlib import Path
 
-from .errors import DataJointError, IntegrityError, MissingTableError
+from .errors import DataJointError, IntegrityError, MissingExternalFile, MissingTableError
 from .settings import config
 from .sql import full_table_name, quote_identifier
 from .table import Table
@@ -37,10 +37,6 @@ DEFAULT_SUBFOLDING = (2, 2)
 CACHE_SUBFOLDING = (2, 2)  # layout of config['cache'], fixed as in 0.14
 _FILE_KEYS = {"protocol", "location", "subfolding", "stage"}
 _CHUNK = 1 << 16
-
-
-class MissingExternalFile(DataJointError):
-    """A tracked external object is not where the store says it should be."""
 
 
 def _md5_uuid(data=b"", *, prefix=b""):
