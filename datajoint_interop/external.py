@@ -18,6 +18,7 @@ removes the objects no table references any more.
 """
 import hashlib
 import os
+import re
 import shutil
 import struct
 import tempfile
@@ -134,10 +135,7 @@ def _declare(connection, database, store):
 
     name = full_table_name(database, TABLE_PREFIX + store)
     declaration = compile_model(name, parse_definition(_EXTERNAL_DEFINITION), lambda fk: None)
-    sql = declaration.sql
-    if sql.upper().startswith("CREATE TABLE ") and "IF NOT EXISTS" not in sql[:40].upper():
-        sql = "CREATE TABLE IF NOT EXISTS " + sql[len("CREATE TABLE "):]
-    connection.query(sql)
+    connection.query(declaration.sql)  # CREATE TABLE IF NOT EXISTS: racing declarers are harmless
 
 
 _TABLES = {}
@@ -150,8 +148,9 @@ class ExternalTable(Table):
     """
 
     def __init__(self, connection, store, database):
-        if not isinstance(store, str) or not store:
-            raise DataJointError(f"Invalid store name {store!r}")
+        if not isinstance(store, str) or not re.fullmatch(r"[a-z][-\w]*", store):
+            raise DataJointError(f"Invalid store name {store!r}: expected a lowercase letter, then letters, "
+                                 "digits, '_' or '-'")
         self.connection = connection
         self.store = store
         self.database = database
@@ -160,6 +159,9 @@ class ExternalTable(Table):
         cur = connection.query("SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
                                (database, self.table_name))
         if cur.fetchone() is None:
+            if connection.in_transaction:
+                raise DataJointError(f"Table {self.full_table_name} must be declared before a transaction starts "
+                                     "(CREATE TABLE would commit it)")
             _declare(connection, database, store)
 
     @classmethod
@@ -176,9 +178,6 @@ class ExternalTable(Table):
     def spec(self):
         """Read on every use, so changing dj.config['stores'] takes effect immediately."""
         return store_spec(self.store)
-
-    def __repr__(self):
-        return f"ExternalTable({self.full_table_name}, location={self.spec['location']!r})"
 
     # --- paths ------------------------------------------------------------------------------------
     def _root(self):

@@ -258,6 +258,17 @@ def test_two_schemas_share_a_store(connection, schema_name, stores):
     assert sorted(schemas[0].external) == ["main"]
 
 
+def test_external_table_on_demand(connection, schema_name, stores):
+    schema = dj.Schema(schema_name("extdemand"), connection=connection)
+    assert list(schema.external) == []
+    ext = schema.external["flat"]  # declared on first use, empty
+    assert list(schema.external) == ["flat"] and "flat" in schema.external and len(ext) == 0
+    assert ext.heading.names == ["hash", "size", "attachment_name", "filepath", "contents_hash", "timestamp"]
+    assert "hash" in repr(ext)
+    with pytest.raises(DataJointError, match="Invalid store name"):
+        schema.external["Bad`name"]
+
+
 def test_subfold():
     assert subfold("ABcdefg", (2, 3)) == ["ab", "cde"]
     assert subfold("abc", ()) == [] and subfold("abc", None) == []
