@@ -314,3 +314,26 @@ def test_unicode_attachment_names(pipeline, stores, tmp_path):
     assert _files(stores["main"]) == [f"{schema.database}/{h[:2]}/{h[2:4]}/{h}.données é.txt"]
     doc, note = Scan.fetch1("doc", "note", download_path=tmp_path / "dl")
     assert doc == note == str(tmp_path / "dl" / "données é.txt")
+
+
+def test_hostile_attachment_names_stay_in_download_path(pipeline, tmp_path):
+    """Names written by other clients cannot make a fetch write outside download_path."""
+    schema, Scan = pipeline
+    db = schema.database
+    conn = schema.connection
+    conn.query(f"INSERT INTO `{db}`.`scan` (scan, note) VALUES (1, %s)", (b"../../escape.txt\x00payload",))
+    out = tmp_path / "dl" / "inner"
+    path = (Scan & "scan=1").fetch1("note", download_path=out)
+    assert path == str(out / "escape.txt") and Path(path).read_bytes() == b"payload"
+    ext = schema.external["main"]  # an external attachment whose tracked name is a path
+    h = uuid.uuid4()
+    conn.query(f"INSERT INTO `{db}`.`~external_main` (hash, size, attachment_name) VALUES (%s, 1, %s)",
+               (h.bytes, "../evil.txt"))
+    conn.query(f"INSERT INTO `{db}`.`scan` (scan, doc) VALUES (2, %s)", (h.bytes,))
+    with pytest.raises(DataJointError, match="invalid stored name"):
+        (Scan & "scan=2").fetch1("doc", download_path=out)
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == ["escape.txt"]
+    assert len(ext) == 1
+    conn.query(f"INSERT INTO `{db}`.`scan` (scan, note) VALUES (3, %s)", (b"no separator",))
+    with pytest.raises(DataJointError, match="malformed"):
+        (Scan & "scan=3").fetch1("note", download_path=out)
