@@ -337,3 +337,20 @@ def test_hostile_attachment_names_stay_in_download_path(pipeline, tmp_path):
     conn.query(f"INSERT INTO `{db}`.`scan` (scan, note) VALUES (3, %s)", (b"no separator",))
     with pytest.raises(DataJointError, match="malformed"):
         (Scan & "scan=3").fetch1("note", download_path=out)
+
+
+def test_cli_summary_and_cleanup(pipeline, stores, capsys):
+    from datajoint_interop.cli import main
+
+    schema, Scan = pipeline
+    Scan.insert([dict(scan=1, image=np.ones(4)), dict(scan=2, image=np.zeros(4))])
+    (Scan & "scan=2").delete()
+    assert main(["external", schema.database, "main"]) == 0
+    out = capsys.readouterr().out
+    assert "used:   1 objects" in out and "unused: 1 objects" in out
+    assert len(_files(stores["main"])) == 2
+    assert main(["external", schema.database, "main", "--delete-files"]) == 0
+    assert "deleted 1 unused objects" in capsys.readouterr().out
+    assert len(_files(stores["main"])) == 1 and len(schema.external["main"]) == 1
+    assert main(["external", schema.database, "other"]) == 1
+    assert "has no objects in store 'other'" in capsys.readouterr().err
