@@ -11,7 +11,6 @@ import decimal
 import itertools
 import math
 import numbers
-import operator
 import uuid
 
 import numpy as np
@@ -95,18 +94,20 @@ def _encoder(table, attr):
     return other
 
 
-def _rows_as_mappings(rows, heading):
-    """Yield (field names, list of value lists) for the supported row containers."""
+def _as_columns(rows, heading):
+    """(field names, one list of values per field) for the supported row containers.
+
+    Column-major from the start: no per-row containers are built for the common cases, which
+    keeps large inserts cheap (and out of the garbage collector's way)."""
     if isinstance(rows, np.ndarray) and rows.dtype.names:
-        names = list(rows.dtype.names)
-        return names, [list(r) for r in rows.ravel().tolist()]
+        flat = rows.ravel()
+        return list(rows.dtype.names), [flat[n].tolist() for n in rows.dtype.names]
     if type(rows).__name__ == "DataFrame" and hasattr(rows, "to_dict"):
         frame = rows.reset_index() if any(n is not None for n in rows.index.names) else rows
-        names = [str(c) for c in frame.columns]
-        return names, [list(r) for r in frame.itertuples(index=False, name=None)]
+        return [str(c) for c in frame.columns], [frame[c].tolist() for c in frame.columns]
     if isinstance(rows, (collections.abc.Mapping, str, bytes)):
         raise DataJointError("insert() takes a collection of rows; use insert1() for a single row")
-    rows = list(rows)
+    rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return None, []
     first = rows[0]
@@ -114,37 +115,26 @@ def _rows_as_mappings(rows, heading):
         names = list(first)
         keys = first.keys()
         if all(isinstance(r, dict) and r.keys() == keys for r in rows):  # the common case, at C speed
-            get = operator.itemgetter(*names)
-            return names, [list(get(r)) for r in rows] if len(names) > 1 else [[r[names[0]]] for r in rows]
+            return names, [[r[k] for r in rows] for k in names]
         known = set(names)
-        out = []
         for i, r in enumerate(rows):
             if not isinstance(r, collections.abc.Mapping):
                 raise DataJointError(f"Row {i} is a {type(r).__name__} while the first row is a dict")
-            if len(r) != len(names) or any(k not in r for k in names):
-                for k in r:  # rows may name different attributes; absent ones take their defaults
-                    if k not in known:
-                        known.add(k)
-                        names.append(k)
-                out.append([r.get(k, _ABSENT) for k in names])
-            else:
-                out.append([r[k] for k in names])
-        width = len(names)
-        for r in out:
-            r.extend([_ABSENT] * (width - len(r)))
-        return names, out
+            for k in r:  # rows may name different attributes; absent ones take their defaults
+                if k not in known:
+                    known.add(k)
+                    names.append(k)
+        return names, [[r.get(k, _ABSENT) for r in rows] for k in names]
     if isinstance(first, np.void) and first.dtype.names:
-        return list(first.dtype.names), [list(r.tolist()) for r in rows]
+        names = list(first.dtype.names)
+        return names, [list(c) for c in zip(*(r.tolist() for r in rows))]
     names = heading.names
-    out = []
     for i, r in enumerate(rows):
-        if isinstance(r, (str, bytes)) or not isinstance(r, collections.abc.Sequence) and not isinstance(r, np.ndarray):
+        if isinstance(r, (str, bytes)) or not isinstance(r, (collections.abc.Sequence, np.ndarray)):
             raise DataJointError(f"Row {i} ({r!r}) is neither a dict nor a sequence of values")
-        r = list(r)
         if len(r) != len(names):
             raise DataJointError(f"Row {i} has {len(r)} values but {names} has {len(names)} attributes")
-        out.append(r)
-    return names, out
+    return names, [list(c) for c in zip(*rows)]
 
 
 def _check_allowed(table, allow_direct_insert):
@@ -198,8 +188,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         except QueryError as e:
             raise _explain(table, e) from e
         return
-    names, values = _rows_as_mappings(rows, heading)
-    if not values:
+    names, columns = _as_columns(rows, heading)
+    if not columns or not columns[0]:
         return
     unknown = [n for n in names if n not in heading]
     if unknown:
@@ -207,20 +197,17 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
             raise UnknownAttributeError(
                 f"Attribute(s) {unknown} are not in {table.full_table_name} {heading.names}; "
                 f"use ignore_extra_fields=True to skip them")
-        keep = [i for i, n in enumerate(names) if n in heading]
-        names = [names[i] for i in keep]
-        values = [[r[i] for i in keep] for r in values]
+        columns = [c for n, c in zip(names, columns) if n in heading]
+        names = [n for n in names if n in heading]
     required = [a.name for a in heading.attributes.values()
                 if not a.nullable and a.default is None and not a.autoincrement]
     missing = [n for n in required if n not in names]
     if not missing:
-        positions = [names.index(n) for n in required]
-        missing = sorted({names[i] for r in values for i in positions if r[i] is _ABSENT})
+        missing = [n for n, c in zip(names, columns) if n in required and any(v is _ABSENT for v in c)]
     if missing:
         raise MissingAttributeError(
             f"Missing value(s) for attribute(s) {missing} of {table.full_table_name}")
-    columns = [_encode_column(table, heading[n], col) for n, col in zip(names, zip(*values))]
-    del values
+    columns = [_encode_column(table, heading[n], col) for n, col in zip(names, columns)]
     cols = ",".join(quote_identifier(n) for n in names)
     head = f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) VALUES "
     tail = _duplicate_clause(table, names, skip_duplicates, replace)
@@ -280,7 +267,7 @@ def _batches(columns, limit):
 
 
 def _statement(head, tail, columns, a, b):
-    rows = list(zip(*(c[a:b] for c in columns)))
+    rows = zip(*(c[a:b] for c in columns))
     if any(_DEFAULT in c[a:b] for c in columns):  # `in` tests identity first; encoded values are scalars
         parts, params = [], []
         for r in rows:
@@ -288,7 +275,7 @@ def _statement(head, tail, columns, a, b):
             params.extend(v for v in r if v is not _DEFAULT)
         return head + ",".join(parts) + tail, params
     template = "(" + ",".join(["%s"] * len(columns)) + ")"
-    return head + ",".join([template] * len(rows)) + tail, list(itertools.chain.from_iterable(rows))
+    return head + ",".join([template] * (b - a)) + tail, list(itertools.chain.from_iterable(rows))
 
 
 def insert1(table, row, **kwargs):
