@@ -10,6 +10,7 @@ import contextlib
 import logging
 import re
 import ssl as ssl_module
+import time
 
 import pymysql
 
@@ -44,6 +45,10 @@ _ERROR_CLASSES = {
     1927: errors.LostConnectionError,  # connection was killed (MariaDB)
 }
 _LOST = frozenset({2006, 2013, 2055, 1927})
+# statements that change nothing, so re-running them after a reconnect is always safe
+_READ_ONLY = re.compile(r"\s*(\(\s*)*(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN|WITH)\b", re.IGNORECASE)
+#: a write after this many idle seconds first checks that the server still holds the connection
+IDLE_CHECK_SECONDS = 1.0
 
 
 def translate_error(error, sql=None):
@@ -137,6 +142,8 @@ class Connection:
         kwargs = dict(
             host=self.host, port=self.port, user=self.user, password=self._password,
             connect_timeout=self.connect_timeout, autocommit=True, charset="utf8mb4",
+            # bound the handshake too: a peer that accepts but never greets must not hang us
+            read_timeout=self.connect_timeout, write_timeout=self.connect_timeout,
             init_command=self.init_fun,
             sql_mode="STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION",
         )
@@ -178,6 +185,10 @@ class Connection:
         with self._conn.cursor() as cursor:
             cursor.execute("SELECT connection_id()")
             self.connection_id = cursor.fetchone()[0]
+        # queries may legitimately run for hours: only the handshake above is time-limited
+        self._conn._read_timeout = None
+        self._conn._write_timeout = None
+        self._last_used = time.monotonic()
         if self.use_tls is True and not self.tls_cipher():
             self.close()
             raise errors.ConnectionError_(
@@ -232,6 +243,10 @@ class Connection:
         }[(bool(as_dict), bool(unbuffered))]
         params = args if args else None
         logger.debug("query: %s", _shorten(sql))
+        read_only = bool(_READ_ONLY.match(sql))
+        if (reconnect and not read_only and not self._in_transaction
+                and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS):
+            self._restore_idle_connection()
         cursor = self._conn.cursor(cursor_class)
         try:
             cursor.execute(sql, params)
@@ -245,13 +260,31 @@ class Connection:
                         "The connection to the server was lost inside a transaction; the transaction "
                         "was rolled back by the server and nothing was committed. Not reconnecting "
                         "silently: restart the transaction.") from error
-                if reconnect:
+                if reconnect and read_only:
                     logger.warning("Lost connection to %s; reconnecting", self.host)
                     self.connect()
                     return self.query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
                                       suppress_warnings=suppress_warnings, reconnect=False)
+                if reconnect:
+                    # a statement that changes data may or may not have been applied: never
+                    # run it twice behind the caller's back, but leave a working connection
+                    self.connect()
+                    raise errors.LostConnectionError(
+                        f"The connection to {self.host} was lost while running a statement that "
+                        f"changes data; it may or may not have been applied. Reconnected: check "
+                        f"and retry. Statement: {_shorten(sql, 120)}") from error
             raise translate_error(error, sql) from error
+        finally:
+            self._last_used = time.monotonic()
         return cursor
+
+    def _restore_idle_connection(self):
+        """Reconnect if the server dropped the connection while it sat idle (nothing was sent)."""
+        try:
+            self._conn.ping(reconnect=False)
+        except pymysql.err.Error:
+            logger.warning("The server closed the idle connection to %s; reconnecting", self.host)
+            self.connect()
 
     def get_user(self):
         return self.query("SELECT user()").fetchone()[0]

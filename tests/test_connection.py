@@ -58,9 +58,48 @@ def test_unreachable_host_fails_fast_with_clear_message():
 
 
 def test_unknown_host_name():
+    start = time.monotonic()
     with pytest.raises(errors.ConnectionError_) as info:
         Connection("no-such-host.invalid", "root", "", connect_timeout=3)
     assert "no-such-host.invalid" in str(info.value)
+    assert time.monotonic() - start < 3 + 5
+
+
+def test_silent_server_times_out_instead_of_hanging():
+    """A peer that accepts the TCP connection but never sends the greeting."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    port = listener.getsockname()[1]
+    try:
+        start = time.monotonic()
+        with pytest.raises(errors.ConnectionError_) as info:
+            Connection("127.0.0.1", "root", "", port=port, connect_timeout=2)
+        assert time.monotonic() - start < 2 + 2
+        assert f"127.0.0.1:{port}" in str(info.value)
+    finally:
+        listener.close()
+
+
+def test_write_after_idle_drop_reconnects_first(db_prefix, schema_name):
+    s = connection_settings()
+    c = Connection(s["host"], s["user"], s["password"], port=s["port"])
+    db = schema_name("idle")
+    c.query(f"CREATE DATABASE `{db}`")
+    c.query(f"CREATE TABLE `{db}`.`t` (k int PRIMARY KEY)")
+    killer = _killer()
+    killer.cursor().execute("KILL CONNECTION %d" % c.connection_id)
+    time.sleep(1.2)  # idle longer than the check interval: the write goes to a fresh connection
+    c.query(f"INSERT INTO `{db}`.`t` VALUES (%s)", (1,))
+    # killed right before a write with no idle gap: the write is not silently re-run
+    killer.cursor().execute("KILL CONNECTION %d" % c.connection_id)
+    time.sleep(0.2)
+    c._last_used = time.monotonic()
+    with pytest.raises(errors.LostConnectionError, match="may or may not have been applied"):
+        c.query(f"INSERT INTO `{db}`.`t` VALUES (%s)", (2,))
+    assert c.query(f"SELECT k FROM `{db}`.`t` ORDER BY k").fetchall() == ((1,),)
+    killer.close()
+    c.close()
 
 
 def test_reconnects_after_idle_connection_is_killed(db_prefix):

@@ -45,6 +45,20 @@ def test_precedence_global_local_env(dirs):
     assert got == {"database.host": "env-host", "database.port": 3310, "database.user": "euser", "safemode": False}
 
 
+def test_password_precedence_env_over_files(dirs):
+    (dirs / "home" / ".datajoint_config.json").write_text(json.dumps({"database.password": "from-global"}))
+    (dirs / "work" / "dj_local_conf.json").write_text(json.dumps({"database.password": "from-local"}))
+    code = "import datajoint_interop as dj; print(dj.config['database.password'])"
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    base = {k: v for k, v in os.environ.items() if not k.startswith("DJ_")}
+    base.update(HOME=str(dirs / "home"), PYTHONPATH=repo)
+    run = lambda env: subprocess.run([sys.executable, "-c", code], cwd=dirs / "work", env=env,
+                                     capture_output=True, text=True, check=True).stdout.strip()
+    assert run(base) == "from-local"
+    assert run(dict(base, DJ_PASS="from-env")) == "from-env"
+    assert run(dict(base, DJ_PASS="")) == ""  # an explicitly empty password is a password too
+
+
 def test_password_never_in_repr_and_save_local(tmp_path, monkeypatch):
     cfg = Config()
     cfg["database.password"] = "s3cret!"
