@@ -1,0 +1,120 @@
+"""Octave's `dj.conn()` reads the JSON settings the Python package reads (docs/matlab.md), so that
+after `dji server start` (which writes ~/.datajoint_config.json) both languages reach the same server.
+Precedence: defaults < ~/.datajoint_config.json < ./dj_local_conf.json < DJ_* < arguments.
+
+Each file names an account of its own (made for the test), so the account the server reports
+tells which setting won; the defaults (root) would be a failure."""
+import json
+import uuid
+
+import pytest
+
+from datajoint_interop import admin
+
+from .conftest import connection_settings
+from .test_crosslang_support import read_json, run_octave
+
+CLOSED_PORT = 1  # nothing listens on 127.0.0.1:1
+
+
+@pytest.fixture(scope="module")
+def accounts(connection):
+    made = []
+    try:
+        for _ in range(3):
+            name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+            admin.create_user(name, password, connection=connection)
+            made.append((name, password))
+        yield made
+    finally:
+        for name, _ in made:
+            admin.drop_user(name, connection=connection)
+
+
+def _octave_env(monkeypatch, home):
+    for var in ("DJ_HOST", "DJ_PORT", "DJ_USER", "DJ_PASS"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+
+
+SCRIPT = r"""
+function r = login(r, name)
+try
+    c = dj.conn([], [], [], true);
+    q = c.query('SELECT CURRENT_USER() AS u, @@port AS p');
+    u = q.u{1};
+    r.(name) = struct('ok', true, 'user', u(1:find(u == '@', 1, 'last') - 1), 'port', double(q.p(1)), 'id', '', 'message', '');
+catch e
+    r.(name) = struct('ok', false, 'user', '', 'port', 0, 'id', e.identifier, 'message', e.message);
+end
+end
+
+function put(path, text)
+f = fopen(path, 'w');
+fprintf(f, '%s', text);
+fclose(f);
+end
+
+r = struct();
+r = login(r, 'home');                                   % only ~/.datajoint_config.json (flat keys)
+put('dj_local_conf.json', '__LOCAL__');
+r = login(r, 'local');                                  % nested local file on top of it
+setenv('DJ_USER', '__U0__'); setenv('DJ_PASS', '__P0__');
+r = login(r, 'env');                                    % environment over both files
+c = dj.conn('__HOST__', '__U2__', '__P2__', true);
+q = c.query('SELECT CURRENT_USER() AS u');
+r.explicit = q.u{1};                                  % arguments over everything
+unsetenv('DJ_USER'); unsetenv('DJ_PASS');
+put('dj_local_conf.json', '{"database.port": __CLOSED__}');
+r = login(r, 'local_port');                             % the local port wins over the user file's
+setenv('DJ_PORT', '__PORT__');
+r = login(r, 'env_port');                               % and DJ_PORT over the local file
+unsetenv('DJ_PORT');
+put('dj_local_conf.json', '{"database.host": ');
+r = login(r, 'bad_json');
+write_json('result.json', r);
+"""
+
+
+def test_conn_reads_python_config_files(accounts, tmp_path, monkeypatch):
+    settings = connection_settings()
+    (u0, p0), (u1, p1), (u2, p2) = accounts
+    home = tmp_path / "home"
+    home.mkdir()
+    _octave_env(monkeypatch, home)
+    # what `dji server start` writes: flat dotted keys, port as a number
+    (home / ".datajoint_config.json").write_text(json.dumps({
+        "database.host": settings["host"], "database.port": settings["port"],
+        "database.user": u0, "database.password": p0, "safemode": False}))
+    local = json.dumps({"database": {"user": u1, "password": p1}})
+    script = (SCRIPT.replace("__LOCAL__", local).replace("__U0__", u0).replace("__P0__", p0)
+              .replace("__U2__", u2).replace("__P2__", p2).replace("__CLOSED__", str(CLOSED_PORT))
+              .replace("__PORT__", str(settings["port"]))
+              .replace("__HOST__", f"{settings['host']}:{settings['port']}"))
+    run_octave(tmp_path, "config_files", script)
+    r = read_json(tmp_path / "result.json")
+    assert r["home"]["ok"] and r["home"]["user"] == u0, r["home"]
+    assert r["home"]["port"] == settings["port"]
+    assert r["local"]["ok"] and r["local"]["user"] == u1, r["local"]
+    assert r["env"]["ok"] and r["env"]["user"] == u0, r["env"]
+    assert r["explicit"].split("@")[0] == u2, r["explicit"]
+    lp = r["local_port"]
+    assert not lp["ok"] and lp["id"] == "DataJoint:connection" and f":{CLOSED_PORT}" in lp["message"], lp
+    assert r["env_port"]["ok"] and r["env_port"]["user"] == u0, r["env_port"]
+    bad = r["bad_json"]
+    assert not bad["ok"] and bad["id"] == "DataJoint:config:badFile" and "dj_local_conf.json" in bad["message"], bad
+
+
+def test_without_files_defaults_apply(tmp_path, monkeypatch):
+    """An empty HOME and no local file: the defaults (127.0.0.1:3306, root, no password) as before."""
+    settings = connection_settings()
+    if (settings["host"], settings["port"], settings["user"], settings["password"]) != ("127.0.0.1", 3306, "root", ""):
+        pytest.skip("the test server is not at the defaults (DJ_* point elsewhere)")
+    home = tmp_path / "home"
+    home.mkdir()
+    _octave_env(monkeypatch, home)
+    run_octave(tmp_path, "config_defaults",
+               "c = dj.conn();\nq = c.query('SELECT CURRENT_USER() AS u, @@port AS p');\n"
+               "write_json('result.json', struct('user', q.u{1}, 'port', double(q.p(1))));\n")
+    r = read_json(tmp_path / "result.json")
+    assert r["user"].startswith("root@") and r["port"] == 3306, r
