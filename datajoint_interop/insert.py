@@ -212,6 +212,7 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     head = f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) VALUES "
     tail = _duplicate_clause(table, names, skip_duplicates, replace)
     batches = _batches(columns, _max_statement(conn) - len(head) - len(tail))
+    _check_packet(table, conn, names, columns, batches, len(head) + len(tail))
     statements = (_statement(head, tail, columns, a, b) for a, b in batches)
     own = len(batches) > 1 and not conn.in_transaction
     try:
@@ -264,6 +265,34 @@ def _batches(columns, limit):
     cuts = np.flatnonzero(np.diff(group)) + 1
     edges = [0] + cuts.tolist() + [n]
     return [(a, b) for a, b in zip(edges[:-1], edges[1:]) if b > a]
+
+
+def _check_packet(table, conn, names, columns, batches, overhead):
+    """Refuse, before sending, a single row the server would drop the connection over."""
+    _max_statement(conn)
+    packet = _PACKET[id(conn)]
+    for a, b in batches:
+        if b - a != 1:
+            continue
+        sizes = {}
+        for name, col in zip(names, columns):
+            v = col[a]
+            if isinstance(v, (bytes, bytearray)):
+                sizes[name] = 2 * len(v) + 3  # the driver sends bytes as a hex literal x'..' 
+            elif isinstance(v, str):
+                sizes[name] = 2 * len(v) + 2
+            else:
+                sizes[name] = 24
+        total = overhead + sum(sizes.values())
+        if total > packet:
+            biggest = max(sizes, key=sizes.get)
+            raise DataJointError(
+                f"A row for {table.full_table_name} needs a {total / 2**20:.1f} MiB statement "
+                f"(attribute `{biggest}` alone {sizes[biggest] / 2**20:.1f} MiB), more than the "
+                f"server's max_allowed_packet of {packet / 2**20:.1f} MiB (binary values travel "
+                f"hex-encoded, at twice their size). Raise it "
+                f"(SET GLOBAL max_allowed_packet=...; also in the server config) or store the value "
+                f"externally (a `blob@store` attribute).")
 
 
 def _statement(head, tail, columns, a, b):

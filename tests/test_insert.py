@@ -142,3 +142,27 @@ def test_update1(connection, db):
         parent.update1(dict(pid=1, label=None))
     with pytest.raises(DataJointError, match="restricted"):
         (parent & "pid=1").update1(dict(pid=1, label="y"))
+
+
+def test_row_larger_than_max_allowed_packet_is_refused_clearly(connection, schema_name):
+    import numpy as np
+    import datajoint_interop as dj
+    schema = dj.Schema(schema_name("packet"), connection=connection)
+
+    @schema
+    class Big(dj.Manual):
+        definition = """
+        k : int
+        ---
+        v : longblob
+        """
+
+    packet = connection.query("SELECT @@max_allowed_packet").fetchone()[0]
+    too_big = np.random.default_rng(1).random(packet // 8 + 1000)[np.newaxis, :]
+    with pytest.raises(dj.DataJointError, match="max_allowed_packet") as info:
+        Big.insert1(dict(k=1, v=too_big))
+    assert "`v`" in str(info.value) and "blob@store" in str(info.value)
+    fits = np.random.default_rng(2).random(packet // 40)[np.newaxis, :]
+    Big.insert1(dict(k=2, v=fits))  # the connection is still usable
+    assert np.array_equal((Big & "k=2").fetch1("v"), fits)
+    assert len(Big()) == 1
