@@ -220,7 +220,7 @@ def test_complex_integers_keep_class_and_precision():
 
 
 def test_sparse_round_trip():
-    sp = pytest.importorskip("scipy.sparse")
+    import scipy.sparse as sp
     m = sp.csc_matrix(np.array([[0, 2.5], [3, 0], [0, -1]]))
     back = blob.unpack(blob.pack(m))
     assert (back != m).nnz == 0 and back.dtype == np.float64

@@ -131,7 +131,7 @@ def configure_oracle(datajoint):
 
 @pytest.fixture(scope="module")
 def oracle(declared, connection, db_prefix):
-    datajoint = pytest.importorskip("datajoint")
+    import datajoint
     configure_oracle(datajoint)
     emitted = {}
     original = datajoint.connection.Connection.query

@@ -212,7 +212,7 @@ def test_spawn_virtual_module_list_and_drop(connection, schema_name):
 # --- the oracle ----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def oracle():
-    datajoint = pytest.importorskip("datajoint")
+    import datajoint
     for key in ("database.host", "database.port", "database.user", "database.password"):
         datajoint.config[key] = dj.config[key]
     datajoint.config["database.use_tls"] = False
