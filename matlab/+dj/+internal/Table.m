@@ -154,13 +154,15 @@ classdef Table < dj.internal.GeneralRelvar
             self.connection.query(sql, q.whereArgs{:});
         end
 
-        function varargout = del(self, prompt)
-            % del(rel [, prompt]): delete rows and everything depending on them,
-            % in one transaction, after confirmation when prompt (default:
-            % the 'safemode' setting) is true.
-            if nargin < 2
+        function varargout = del(self, prompt, force)
+            % del(rel [, prompt [, 'force']]): delete rows and everything depending
+            % on them, in one transaction, after confirmation when prompt
+            % (default: the 'safemode' setting) is true. Rows of a part table
+            % go only with rows of its master, unless forced (as in DataJoint).
+            if nargin < 2 || isempty(prompt)
                 prompt = dj.config('safemode');
             end
+            force = nargin >= 3 && isForce(force);
             plan = dj.internal.deletePlan(self);
             counts = zeros(1, numel(plan));
             unreadable = {};
@@ -175,6 +177,9 @@ classdef Table < dj.internal.GeneralRelvar
                 end
             end
             refuseUnpermitted(self.connection, plan, counts, unreadable);
+            if ~force
+                refuseOrphanedParts(plan, counts);
+            end
             n = counts(end);
             if ~any(counts)
                 fprintf('Nothing to delete\n');
@@ -222,10 +227,16 @@ classdef Table < dj.internal.GeneralRelvar
             varargout = outputs(nargout, n);
         end
 
-        function drop(self, prompt)
-            % drop the table and its dependent tables
-            if nargin < 2
+        function drop(self, prompt, force)
+            % drop(rel [, prompt [, 'force']]): drop the table and its dependent
+            % tables; a part table goes with its master unless forced
+            if nargin < 2 || isempty(prompt)
                 prompt = dj.config('safemode');
+            end
+            self.ensureIdentity();
+            if ~(nargin >= 3 && isForce(force)) && ~isempty(dj.internal.masterOf(self.fullName))
+                error('DataJoint:drop:partTable', ['%s is a part table: drop its master %s instead ' ...
+                    '(or drop(rel, prompt, ''force''))'], self.fullName, dj.internal.masterOf(self.fullName));
             end
             plan = dj.internal.deletePlan(self, true);
             names = unique(cellfun(@(r) r.fullName, plan, 'UniformOutput', false), 'stable');
@@ -309,6 +320,28 @@ for i = 1:numel(unreadable)
 end
 error('DataJoint:accessDenied', 'Delete refused before any row was deleted: user %s may not delete from\n%s', ...
     currentUser(conn), strjoin(lines, sprintf('\n')));
+end
+
+
+function refuseOrphanedParts(plan, counts)
+% rows of a part table are deleted only together with rows of its master, so
+% that a master never keeps a partial set of parts (DataJoint's rule)
+names = cellfun(@(r) r.fullName, plan, 'UniformOutput', false);
+deleting = names(counts > 0);
+for i = 1:numel(deleting)
+    m = dj.internal.masterOf(deleting{i});
+    if ~isempty(m) && ~any(strcmp(deleting, m))
+        k = find(strcmp(names, deleting{i}), 1);
+        error('DataJoint:delete:partTable', ['Delete refused before any row was deleted: it would delete ' ...
+            '%d rows of part table %s but none of its master %s. Delete from the master instead ' ...
+            '(or del(rel, prompt, ''force''))'], counts(k), deleting{i}, m);
+    end
+end
+end
+
+
+function tf = isForce(v)
+tf = (ischar(v) && strcmpi(v, 'force')) || ((islogical(v) || isnumeric(v)) && isscalar(v) && v);
 end
 
 

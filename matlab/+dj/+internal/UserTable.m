@@ -37,10 +37,39 @@ classdef UserTable < dj.internal.Table
             name = self.plainTableName();
             self.setIdentity(s.conn, s.dbname, name);
             if ~s.conn.tableExists(s.dbname, name)
+                if s.conn.inTransaction
+                    % CREATE TABLE would silently commit the open transaction
+                    error('DataJoint:declare:inTransaction', ['%s (table %s) is not declared yet and cannot be ' ...
+                        'declared inside a transaction (the server would commit it). Use the class once ' ...
+                        'before the transaction, e.g. count(%s)'], cls, self.fullName, cls);
+                end
                 sql = dj.internal.declareClass(cls, s, name);
                 s.conn.query(sql);
                 s.conn.forgetHeading(self.fullName);
                 self.afterDeclare();
+                self.declareParts();
+            end
+        end
+
+        function declareParts(self)
+            % Part classes of this master (files <Master><Part>.m in the same
+            % package deriving from dj.Part) are declared with it, so that a
+            % make can insert into them inside its transaction.
+            cls = class(self);
+            file = which(cls);
+            if isempty(file)
+                return
+            end
+            base = classBase(cls);
+            pkg = packageOf(cls);
+            files = dir(fullfile(fileparts(file), [base '?*.m']));
+            for i = 1:numel(files)
+                name = files(i).name(1:end-2);
+                text = fileread(fullfile(fileparts(file), files(i).name));
+                if ~isempty(regexp(text, ['classdef\s*(\([^)]*\))?\s*' name '\s*<\s*dj\.Part\>'], 'once'))
+                    part = feval([pkg '.' name]);
+                    part.ensureIdentity();
+                end
             end
         end
 

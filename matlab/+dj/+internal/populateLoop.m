@@ -11,6 +11,7 @@ conn = target.connection;
 if conn.inTransaction
     error('DataJoint:populate:transaction', 'populate cannot run inside a transaction');
 end
+target.declareParts();   % before any make transaction (declaring would commit it)
 src = self.getKeySource();
 for i = 1:numel(restrictions)
     src = src & restrictions{i};
