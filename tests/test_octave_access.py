@@ -100,7 +100,7 @@ def setup(connection, db_prefix):
             users[role] = (name, password)
             admin.grant(name, _like_literal(f"{db_prefix}_oacc_") + "%", role, connection=connection)
             admin.grant(name, _like_literal(down), "reader", connection=connection)
-        yield dict(lab=lab, down=down, out=out, bare=bare.database, users=users,
+        yield dict(lab=lab, down=down, out=out, bare=bare.database, users=users, connection=connection,
                    tables=dict(Animal=Animal, Session=Session, Stat=Stat, Note=Note))
     finally:
         for name, _ in users.values():
@@ -108,12 +108,25 @@ def setup(connection, db_prefix):
         connection.query(f"DROP DATABASE IF EXISTS `{out}`")
 
 
-def _script(lab, out):
-    return f"""
+OUTSIDE = """
+function r = outside_attempts(r, c, out)
+% DELETE and DROP on a schema outside the account's pattern, raw and through the toolbox
+r = attempt(r, 'outside_delete', @() c.query(sprintf('DELETE FROM `%s`.`thing`', out)));
+r = attempt(r, 'outside_del', @() del(dj.FreeTable(c, out, 'thing') & 'id=1'));
+r = attempt(r, 'outside_drop_table', @() c.query(sprintf('DROP TABLE `%s`.`thing`', out)));
+r = attempt(r, 'outside_drop', @() run0(@() drop(dj.FreeTable(c, out, 'thing'))));
+r = attempt(r, 'outside_drop_schema', @() c.query(sprintf('DROP DATABASE `%s`', out)));
+end
+
 function v = run0(f)
 f();
 v = 1;
 end
+"""
+
+
+def _script(lab, out):
+    return OUTSIDE + f"""
 
 function r = attempt(r, name, f)
 try
@@ -145,12 +158,13 @@ r = attempt(r, 'outside_schema', @() run0(@() dj.Schema(c, 'outs', '{out}')));
 r = attempt(r, 'outside_table', @() count(dj.FreeTable(c, '{out}', 'thing')));
 r = attempt(r, 'outside_insert', @() c.query('INSERT INTO `{out}`.`thing` VALUES (2)'));
 r = attempt(r, 'create_schema', @() run0(@() dj.Schema(c, 'made', '{out}_new')));
+r = outside_attempts(r, c, '{out}');
 write_json('result.json', r);
 """
 
 
-def _admin_script():
-    return """
+def _admin_script(out):
+    return OUTSIDE + """
 function r = attempt(r, name, f)
 try
     f();
@@ -160,14 +174,16 @@ catch e
 end
 end
 
+c = dj.conn();
 schema = acc.getSchema();
 S = schema.v('Session');
 r = struct();
 r = attempt(r, 'declare', @() count(acc.Extra));
 r = attempt(r, 'drop_declared', @() drop(acc.Extra));
 r = attempt(r, 'drop_cascade', @() drop(S));
+r = outside_attempts(r, c, '__OUT__');
 write_json('result.json', r);
-"""
+""".replace("__OUT__", out)
 
 
 def _run_as(setup, role, tmp_path, monkeypatch, script=None):
@@ -214,6 +230,19 @@ def _common_refusals(setup, name, result):
     _denied(result, "outside_table", "SELECT", f"`{out}`.`thing`", name)
     _denied(result, "outside_insert", "INSERT", f"`{out}`.`thing`", name)
     _denied(result, "create_schema", f"{out}_new", "CREATE")
+    _outside_refusals(setup, name, result)
+
+
+def _outside_refusals(setup, name, result):
+    """DELETE and DROP outside the granted pattern: refused by the server or before any change."""
+    out = setup["out"]
+    _denied(result, "outside_delete", "DELETE", f"`{out}`.`thing`", name)
+    _denied(result, "outside_del", "before any row was deleted", f"`{out}`.`thing`", "no DELETE privilege", name)
+    _denied(result, "outside_drop_table", "DROP", f"`{out}`.`thing`", name)
+    _denied(result, "outside_drop", "DROP", "before any table was dropped", f"`{out}`.`thing`", name)
+    _denied(result, "outside_drop_schema", "DROP", f"`{out}`", name)
+    rows = setup["connection"].query(f"SELECT id FROM `{out}`.`thing`").fetchall()
+    assert [r[0] for r in rows] == [1], rows  # still there, unchanged
 
 
 def test_reader_reads_only(setup, tmp_path, monkeypatch):
@@ -267,8 +296,9 @@ def test_admin_declares_and_drops_within_its_pattern(connection, setup, tmp_path
     """DROP is looked up in information_schema (schema-pattern grant): allowed in the pattern, and a
     cascade reaching a schema where the account is only a reader is refused before dropping anything."""
     lab, down = setup["lab"], setup["down"]
-    name, result = _run_as(setup, "admin", tmp_path, monkeypatch, _admin_script())
+    name, result = _run_as(setup, "admin", tmp_path, monkeypatch, _admin_script(setup["out"]))
     assert result["declare"]["ok"] and result["drop_declared"]["ok"], result
+    _outside_refusals(setup, name, result)
     msg = _denied(result, "drop_cascade", "before any table was dropped", "DROP", f"`{down}`.`note`", name)
     assert f"`{lab}`.`session`" not in msg, msg
     tables = {row[0] for row in connection.query(

@@ -306,17 +306,23 @@ function refuseUnpermitted(conn, plan, counts, unreadable)
 % the user may not read or delete from before the first row goes
 names = cellfun(@(r) r.fullName, plan, 'UniformOutput', false);
 withRows = names(counts > 0);
-denied = dj.internal.missingPrivilege(conn, withRows, 'DELETE');
+denied = dj.internal.missingPrivilege(conn, [withRows unreadable], 'DELETE');
 if isempty(denied) && isempty(unreadable)
     return
 end
 lines = {};
 for i = 1:numel(denied)
-    k = find(strcmp(names, denied{i}), 1);
-    lines{end+1} = sprintf('  %s: no DELETE privilege (%d rows to delete)', denied{i}, counts(k)); %#ok<AGROW>
+    if ~any(strcmp(unreadable, denied{i}))
+        k = find(strcmp(names, denied{i}), 1);
+        lines{end+1} = sprintf('  %s: no DELETE privilege (%d rows to delete)', denied{i}, counts(k)); %#ok<AGROW>
+    end
 end
 for i = 1:numel(unreadable)
-    lines{end+1} = sprintf('  %s: no SELECT privilege (its dependent rows cannot be found)', unreadable{i}); %#ok<AGROW>
+    also = '';
+    if any(strcmp(denied, unreadable{i}))
+        also = ' and no DELETE privilege';
+    end
+    lines{end+1} = sprintf('  %s: no SELECT privilege (its dependent rows cannot be found)%s', unreadable{i}, also); %#ok<AGROW>
 end
 error('DataJoint:accessDenied', 'Delete refused before any row was deleted: user %s may not delete from\n%s', ...
     currentUser(conn), strjoin(lines, sprintf('\n')));
