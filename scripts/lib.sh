@@ -51,3 +51,20 @@ build_mex() {
     say "building the mym MEX for Octave"
     (cd "$REPO/matlab" && octave-cli --norc --no-history --eval "build_mex()")
 }
+
+# Point DJ_* at a server the tests can use: the one given in DJ_* (default 127.0.0.1:3306 root with
+# an empty password), or, when that is not reachable, a private server started by `dji server`.
+ensure_test_server() {
+    export DJ_HOST="${DJ_HOST:-127.0.0.1}" DJ_USER="${DJ_USER:-root}" DJ_PASS="${DJ_PASS:-}" DJ_PORT="${DJ_PORT:-3306}"
+    if python -c "import os, pymysql; pymysql.connect(host=os.environ['DJ_HOST'], port=int(os.environ['DJ_PORT']), user=os.environ['DJ_USER'], password=os.environ['DJ_PASS'], connect_timeout=5).close()" 2>/dev/null; then
+        return 0
+    fi
+    say "no server accepts $DJ_USER at $DJ_HOST:$DJ_PORT: starting a private one (dji server start)"
+    dji server start --force
+    eval "$(python -c "
+import shlex
+from datajoint_interop.server import PrivateServer
+s = PrivateServer().state()
+print('export DJ_HOST=127.0.0.1 DJ_PORT=%d DJ_USER=%s DJ_PASS=%s' % (s['port'], s['user'], shlex.quote(s['password'])))
+")"
+}

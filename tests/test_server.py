@@ -48,8 +48,11 @@ def test_private_server_lifecycle(private_home, db_prefix):
     assert probe.returncode == 0, probe.stderr
     assert str(port) in probe.stdout and str(datadir) in probe.stdout
 
-    # the system server is untouched and still the one at 3306
-    system = pymysql.connect(host="127.0.0.1", port=3306, user="root", password="")
+    # the test server (normally the system one at 3306) is untouched
+    from .conftest import connection_settings
+    settings = connection_settings()
+    system = pymysql.connect(host=settings["host"], port=settings["port"], user=settings["user"],
+                             password=settings["password"])
     with system.cursor() as cursor:
         cursor.execute("SELECT @@datadir")
         assert str(datadir) not in cursor.fetchone()[0]
@@ -73,8 +76,11 @@ def test_private_server_lifecycle(private_home, db_prefix):
 
 def test_start_does_not_shadow_a_reachable_configured_server(private_home):
     home, env = private_home
+    from .conftest import connection_settings
+    s = connection_settings()
     (home / ".datajoint_config.json").write_text(json.dumps(
-        {"database.host": "127.0.0.1", "database.port": 3306, "database.user": "root", "database.password": ""}))
+        {"database.host": s["host"], "database.port": s["port"], "database.user": s["user"],
+         "database.password": s["password"]}))
     result = dji(env, home, "server", "start")
     assert result.returncode == 0 and "already configured and reachable" in result.stdout
     assert not (home / "d" / "datajoint-interop").exists()
