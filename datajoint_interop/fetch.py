@@ -139,20 +139,7 @@ class Fetch:
             order_by = [order_by]
         if as_dict is None:
             as_dict = False
-        if attrs:
-            names = []
-            for a in attrs:
-                if _is_key(a):
-                    names += [k for k in heading.primary_key if k not in names]
-                elif isinstance(a, str):
-                    if a not in heading:
-                        raise DataJointError(f"fetch: unknown attribute `{a}`; the query has {heading.names}")
-                    if a not in names:
-                        names.append(a)
-                else:
-                    raise DataJointError(f"fetch takes attribute names, 'KEY' or dj.key; got {a!r}")
-        else:
-            names = heading.names
+        names = _column_names(heading, attrs, "fetch") if attrs else heading.names
         if as_dict:
             rows = _run(expr, names, order_by, limit, offset, True)
             return _decode_dicts(list(rows), heading, names, squeeze, download_path, expr.connection)
@@ -185,6 +172,22 @@ class Fetch:
         return self(key, **kwargs)
 
 
+def _column_names(heading, attrs, caller):
+    """The columns to select for fetch arguments: names, with 'KEY' standing for the primary key."""
+    names = []
+    for a in attrs:
+        if _is_key(a):
+            names += [k for k in heading.primary_key if k not in names]
+        elif isinstance(a, str):
+            if a not in heading:
+                raise DataJointError(f"{caller}: unknown attribute `{a}`; the query has {heading.names}")
+            if a not in names:
+                names.append(a)
+        else:
+            raise DataJointError(f"{caller} takes attribute names, 'KEY' or dj.key; got {a!r}")
+    return names
+
+
 class Fetch1:
     """``q.fetch1()`` returns the single row as a dict; ``q.fetch1('a', 'b')`` returns values."""
 
@@ -194,17 +197,7 @@ class Fetch1:
     def __call__(self, *attrs, squeeze=False, download_path="."):
         expr = self._expression
         heading = expr.heading
-        names = []
-        for a in attrs:
-            if _is_key(a):
-                names += [k for k in heading.primary_key if k not in names]
-            elif isinstance(a, str):
-                if a not in heading:
-                    raise DataJointError(f"fetch1: unknown attribute `{a}`; the query has {heading.names}")
-                if a not in names:
-                    names.append(a)
-            else:
-                raise DataJointError(f"fetch1 takes attribute names or 'KEY'; got {a!r}")
+        names = _column_names(heading, attrs, "fetch1")
         rows = _run(expr, names or heading.names, None, 2, None, True)
         if len(rows) != 1:
             raise DataJointError(f"fetch1 requires exactly one row, but the query returned "
