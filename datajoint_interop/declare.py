@@ -173,15 +173,18 @@ def declare(full_table_name, definition, context=None, *, language=PYTHON, resol
     return declaration.sql, declaration.external_stores
 
 
-def compile_definition(full_table_name, definition, context=None, *, language=PYTHON, resolver=None):
+def compile_definition(full_table_name, definition, context=None, *, language=PYTHON, resolver=None,
+                       label=None):
+    """Compile a definition (text or parsed model); `label` (a class name) prefixes FK errors."""
     model = definition if isinstance(definition, TableModel) else parse_definition(definition, language)
+    where = f"{label}, line" if label else "line"
 
     def resolve(fk):
         try:
             target = resolver(fk.ref) if resolver else resolve_in_context(fk.ref, context, fk.line)
             return parent_info(target, fk.line)
         except DefinitionError as error:
-            raise DefinitionError(f"line {fk.line_no}: {error}") from None
+            raise DefinitionError(f"{where} {fk.line_no}: {error}") from None
 
     return compile_model(full_table_name, model, resolve)
 

@@ -11,7 +11,7 @@ import types
 import warnings
 
 from . import naming
-from .declare import compile_model, parent_info, resolve_in_context
+from .declare import compile_definition, compile_model
 from .errors import DataJointError, DefinitionError
 from .sql import full_table_name, quote_identifier
 from .version import __version__
@@ -234,17 +234,9 @@ class Schema:
                 cls().insert(rows, skip_duplicates=True)
 
     def _compile(self, cls, context):
-        resolver = cls._resolver
-
-        def resolve(fk):
-            try:
-                target = resolver(fk.ref) if resolver else resolve_in_context(fk.ref, context, fk.line)
-                return parent_info(target, fk.line)
-            except DefinitionError as error:
-                raise DefinitionError(f"{cls.__name__}, line {fk.line_no}: {error}") from None
-
         try:
-            return compile_model(full_table_name(self.database, cls.table_name), cls.parsed_definition(), resolve)
+            return compile_definition(full_table_name(self.database, cls.table_name), cls.parsed_definition(),
+                                      context, resolver=cls._resolver, label=cls.__name__)
         except DefinitionError as error:
             if str(error).startswith(cls.__name__):
                 raise
