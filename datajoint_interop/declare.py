@@ -24,7 +24,7 @@ _STORE = r"(?P<store>(?-i:[a-z][-\w]*))"
 
 # category -> full-match pattern (case-insensitive)
 TYPE_PATTERNS = {
-    "integer": rf"(tiny|small|medium|big)?int(eger)?(\s*\(\s*\d+\s*\))?(\s+unsigned)?(\s+zerofill)?(\s+auto_increment)?",
+    "integer": r"(tiny|small|medium|big)?int(eger)?(\s*\(\s*\d+\s*\))?(\s+unsigned)?(\s+zerofill)?(\s+auto_increment)?",
     "serial": r"serial",
     "bool": r"bool(ean)?",
     "decimal": rf"(decimal|numeric){_SIZE}(\s+unsigned)?",

@@ -1,7 +1,4 @@
 """`dji server start|stop|status|init`: a private MariaDB for users who have none."""
-import sys
-
-from ..errors import ServerError
 
 
 def register(sub):
