@@ -1,9 +1,12 @@
 function out = config(name, value)
 % Toolbox settings: config(name) reads, config(name, value) sets.
 % 'safemode' (true): del/drop ask for confirmation.
+% 'stores' (unset): external stores, a struct of structs (docs/external.md);
+% while unset, the 'stores' key of ~/.datajoint_config.json and
+% ./dj_local_conf.json is used, as in the Python package.
 persistent settings
 if isempty(settings)
-    settings = struct('safemode', true, 'populateRetries', 3);
+    settings = struct('safemode', true, 'populateRetries', 3, 'stores', []);
 end
 if nargin == 0
     out = settings;
@@ -12,6 +15,12 @@ elseif nargin == 1
         error('DataJoint:config:unknownSetting', 'Unknown setting "%s"', name);
     end
     out = settings.(name);
+    if strcmp(name, 'stores') && isempty(out)
+        files = dj.internal.fileConfig();
+        if isfield(files, 'stores')
+            out = files.stores;
+        end
+    end
 else
     if ~isfield(settings, name)
         error('DataJoint:config:unknownSetting', 'Unknown setting "%s"', name);

@@ -263,6 +263,7 @@ classdef GeneralRelvar < handle
             sql = [selectSql(q, names) suffix];
             res = self.conn().query(sql, q.args{:});
             s = dj.internal.resultToStruct(res, names);
+            s = loadExternal(s, q.header, names);
             if ~keepAll
                 s = s(:);
             end
@@ -272,6 +273,25 @@ end
 
 
 % ---------------- local functions ----------------
+
+function s = loadExternal(s, header, names)
+% external blobs come as hashes (hex): replace each by the stored value; NULL stays []
+for j = 1:numel(names)
+    a = header(strcmp({header.name}, names{j}));
+    if isempty(a) || ~a.isExternal
+        continue
+    end
+    label = sprintf('`%s`.%s', a.database, a.name);
+    for i = 1:numel(s)
+        hex = s(i).(names{j});
+        if isempty(hex)
+            s(i).(names{j}) = [];
+        else
+            s(i).(names{j}) = dj.internal.External.get(a.database, a.store, hex, label);
+        end
+    end
+end
+end
 
 function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
@@ -365,7 +385,10 @@ if isempty(a.expr)
 else
     src = a.expr;
 end
-if forOutput && a.isUuid
+if forOutput && a.isExternal
+    % the object's hash as 32 hex digits; fetchStruct loads the object
+    src = sprintf('LOWER(HEX(%s))', src);
+elseif forOutput && a.isUuid
     % uuids travel as hyphenated text so MATLAB sees the same values as Python
     src = sprintf(['LOWER(CONCAT_WS(''-'',SUBSTR(HEX(%s),1,8),SUBSTR(HEX(%s),9,4),' ...
         'SUBSTR(HEX(%s),13,4),SUBSTR(HEX(%s),17,4),SUBSTR(HEX(%s),21,12)))'], src, src, src, src, src);

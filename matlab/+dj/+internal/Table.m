@@ -88,12 +88,12 @@ classdef Table < dj.internal.GeneralRelvar
                         a = cols(j);
                         v = rows(i).(a.name);
                         if isNull(v, a)
-                            if a.inKey || (~a.nullable && ~a.isBlob)
+                            if a.inKey || (~a.nullable && ~a.isBlob && ~a.isExternal)
                                 error('DataJoint:insert:missingValue', 'Attribute "%s" of %s cannot be NULL', a.name, self.fullName);
                             end
                             vals{j} = 'NULL';
                         else
-                            [vals{j}, va] = dj.internal.valueSql(v, a, 'insert');
+                            [vals{j}, va] = dj.internal.valueSql(v, a, 'insert', self.connection);
                             args = [args va]; %#ok<AGROW>
                         end
                     end
@@ -135,7 +135,7 @@ classdef Table < dj.internal.GeneralRelvar
                 valSql = 'NULL';
                 vargs = {};
             else
-                [valSql, vargs] = dj.internal.valueSql(value, a, 'update');
+                [valSql, vargs] = dj.internal.valueSql(value, a, 'update', self.connection);
             end
             sql = sprintf('UPDATE %s SET %s=%s', self.fullName, dj.internal.quoteId(attrName), valSql);
             if ~isempty(q.where)
@@ -373,6 +373,8 @@ end
 function tf = isNull(v, a)
 % [] (and NaN in nullable columns) is NULL; so is '' for a uuid, which is how
 % a NULL uuid is fetched (no uuid is empty, unlike an empty string)
-tf = (isnumeric(v) && isempty(v) && ~a.isBlob) || (a.isUuid && ischar(v) && isempty(v)) || ...
-    (isnumeric(v) && isscalar(v) && isnan(v) && ~a.isBlob && a.nullable);
+% ([] in a blob, internal or external, is the empty matrix, not NULL)
+blob = a.isBlob || a.isExternal;
+tf = (isnumeric(v) && isempty(v) && ~blob) || (a.isUuid && ischar(v) && isempty(v)) || ...
+    (isnumeric(v) && isscalar(v) && isnan(v) && ~blob && a.nullable);
 end

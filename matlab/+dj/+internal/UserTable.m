@@ -43,7 +43,10 @@ classdef UserTable < dj.internal.Table
                         'declared inside a transaction (the server would commit it). Use the class once ' ...
                         'before the transaction, e.g. count(%s)'], cls, self.fullName, cls);
                 end
-                sql = dj.internal.declareClass(cls, s, name);
+                [sql, stores] = dj.internal.declareClass(cls, s, name);
+                for k = 1:numel(stores)
+                    dj.internal.External.declare(s.conn, s.dbname, stores{k});
+                end
                 s.conn.query(sql);
                 s.conn.forgetHeading(self.fullName);
                 self.afterDeclare();

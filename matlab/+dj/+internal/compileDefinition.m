@@ -1,10 +1,12 @@
-function [sql, parents] = compileDefinition(def, db, tableName, resolver, source)
+function [sql, parents, stores] = compileDefinition(def, db, tableName, resolver, source)
 % Model from parseDefinition -> one CREATE TABLE statement in the form
 % DataJoint for Python 0.14 emits (schema-conventions 10), so tables declared
 % from either language are indistinguishable.
 %
 % resolver(ref) returns the parent table: struct with fullName ('`db`.`t`'),
 % primaryKey (cellstr) and attrs (struct array: name, sqlType, comment).
+% stores: the external stores the table's blob@store attributes use, whose
+% ~external_<store> tables must exist before the statement runs.
 if nargin < 5
     source = 'definition';
 end
@@ -15,6 +17,7 @@ columns = {};
 fks = {};
 indexes = {};
 parents = {};
+stores = {};
 for i = 1:numel(def.items)
     item = def.items(i);
     where = sprintf('%s, line %d: "%s"', source, item.lineNo, item.line);
@@ -24,7 +27,15 @@ for i = 1:numel(def.items)
             if any(strcmp(a.name, names))
                 error('DataJoint:declare:duplicateAttribute', 'Attribute "%s" is declared twice (%s)', a.name, where);
             end
-            columns{end+1} = attributeSql(a, item.inKey, where); %#ok<AGROW>
+            [columns{end+1}, store] = attributeSql(a, item.inKey, where); %#ok<AGROW>
+            if ~isempty(store)
+                % referenced like Python 0.14 references it, in line order among the foreign keys
+                if ~any(strcmp(stores, store))
+                    stores{end+1} = store; %#ok<AGROW>
+                end
+                fks{end+1} = sprintf('FOREIGN KEY (%s) REFERENCES %s.%s (`hash`) ON UPDATE RESTRICT ON DELETE RESTRICT', ...
+                    q(a.name), q(db), q(['~external_' store])); %#ok<AGROW>
+            end
             names{end+1} = a.name; %#ok<AGROW>
             if item.inKey
                 primary{end+1} = a.name; %#ok<AGROW>
@@ -133,8 +144,9 @@ map = [old(:), f.newNames(:)];
 end
 
 
-function sql = attributeSql(a, inKey, where)
+function [sql, store] = attributeSql(a, inKey, where)
 type = a.type;
+store = '';
 ltype = lower(type);
 comment = a.comment;
 if ~isempty(comment) && comment(1) == ':'
@@ -148,9 +160,20 @@ elseif strcmp(ltype, 'attach')
     type = 'LONGBLOB';
     comment = [':attach:' comment];
     isBlob = true;
-elseif ~isempty(regexp(ltype, '^(blob|attach|filepath)@', 'once'))
+elseif strncmp(ltype, 'blob@', 5)
+    store = ltype(6:end);
+    if isempty(regexp(store, '^[a-z][-\w]*$', 'once'))
+        error('DataJoint:declare:syntax', 'Invalid store name "%s" in %s', type(6:end), where);
+    end
+    if inKey
+        error('DataJoint:declare:syntax', 'An external attribute cannot be in the primary key (%s)', where);
+    end
+    type = 'binary(16)';
+    comment = [':' ltype ':' comment];
+    isBlob = true;   % defaults only to null
+elseif ~isempty(regexp(ltype, '^(attach|filepath)@', 'once'))
     error('DataJoint:declare:unsupported', ...
-        'External storage type "%s" is not supported by the MATLAB toolbox (%s)', type, where);
+        'External storage type "%s" is not supported by the MATLAB toolbox (only blob@store is) (%s)', type, where);
 elseif ~isKnownType(ltype)
     error('DataJoint:declare:unknownType', 'Unsupported data type "%s" in %s', type, where);
 end

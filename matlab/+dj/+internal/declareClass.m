@@ -1,4 +1,4 @@
-function sql = declareClass(className, schema, tableName)
+function [sql, stores] = declareClass(className, schema, tableName)
 % CREATE TABLE for a classdef table: parse the file's definition block and
 % resolve "-> pkg.Parent" references through the parents' own classes (which
 % declares them first when needed).
@@ -8,7 +8,7 @@ if isempty(file)
 end
 text = dj.internal.readDefinitionBlock(fileread(file), file);
 def = dj.internal.parseDefinition(text, [className '.m']);
-sql = dj.internal.compileDefinition(def, schema.dbname, tableName, @resolve, [className '.m']);
+[sql, ~, stores] = dj.internal.compileDefinition(def, schema.dbname, tableName, @resolve, [className '.m']);
 end
 
 

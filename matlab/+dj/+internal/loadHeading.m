@@ -48,6 +48,7 @@ for i = 1:numel(names)
     end
     attrs{i} = dj.internal.makeAttribute(names{i}, type, sqlType, strcmp(ckey{i}, 'PRI'), ...
         strcmp(nullable{i}, 'YES'), d, comment, comments{i});
+    attrs{i}.database = db;
 end
 h.attrs = [attrs{:}];
 h.primaryKey = {h.attrs([h.attrs.inKey]).name};

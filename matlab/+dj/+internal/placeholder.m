@@ -8,6 +8,8 @@ switch kind
         p = '"{M}"';
     case 'bytes'
         p = '"{B}"';
+    case 'rawbytes'
+        p = '"{uB}"';   % uint8 sent as is, never compressed
     otherwise
         error('DataJoint:internal', 'unknown placeholder kind %s', kind);
 end

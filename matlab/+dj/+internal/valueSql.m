@@ -1,7 +1,19 @@
-function [text, args] = valueSql(v, attr, context)
+function [text, args] = valueSql(v, attr, context, conn)
 % Placeholder text and argument for one value of an attribute, checking that
 % the value fits the attribute so that errors name the attribute, not the SQL.
+% An external blob (insert/update, given conn) is stored first; the column
+% gets its hash.
 ph = @dj.internal.placeholder;
+if attr.isExternal
+    if nargin < 4 || ~any(strcmp(context, {'insert', 'update'}))
+        error(['DataJoint:' context ':externalAttribute'], ...
+            'Attribute "%s" (%s) is stored externally: it cannot be compared with a value', attr.name, attr.type);
+    end
+    label = sprintf('`%s`.%s', attr.database, attr.name);
+    text = ['UNHEX(' ph('string') ')'];
+    args = {dj.internal.External.put(conn, attr.database, attr.store, v, label)};
+    return
+end
 if attr.isBlob
     text = ph('blob');
     args = {v};
