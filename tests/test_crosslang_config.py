@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from datajoint_interop import admin
+from datajoint_interop.settings import Config
 
 from .conftest import connection_settings
 from .test_crosslang_support import read_json, run_octave
@@ -82,10 +83,11 @@ def test_conn_reads_python_config_files(accounts, tmp_path, monkeypatch):
     home = tmp_path / "home"
     home.mkdir()
     _octave_env(monkeypatch, home)
-    # what `dji server start` writes: flat dotted keys, port as a number
-    (home / ".datajoint_config.json").write_text(json.dumps({
-        "database.host": settings["host"], "database.port": settings["port"],
-        "database.user": u0, "database.password": p0, "safemode": False}))
+    # written by the Python package itself (every 0.14 key, flat, with nulls and an empty "stores")
+    python_config = Config()
+    python_config.update({"database.host": settings["host"], "database.port": settings["port"],
+                          "database.user": u0, "database.password": p0})
+    python_config.save(str(home / ".datajoint_config.json"))
     local = json.dumps({"database": {"user": u1, "password": p1}})
     script = (SCRIPT.replace("__LOCAL__", local).replace("__U0__", u0).replace("__P0__", p0)
               .replace("__U2__", u2).replace("__P2__", p2).replace("__CLOSED__", str(CLOSED_PORT))

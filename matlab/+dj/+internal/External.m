@@ -70,9 +70,12 @@ classdef External
             end
         end
 
-        function value = get(db, store, hex, label)
-            % the value of a stored object
-            spec = dj.internal.storeSpec(store);
+        function value = get(db, store, hex, label, spec)
+            % the value of a stored object (spec: storeSpec(store), when the
+            % caller reads many objects of one store)
+            if nargin < 5
+                spec = dj.internal.storeSpec(store);
+            end
             path = objectPath(spec, db, lower(hex));
             fid = fopen(path, 'r');
             if fid < 0

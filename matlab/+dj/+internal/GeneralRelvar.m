@@ -282,12 +282,16 @@ for j = 1:numel(names)
         continue
     end
     label = sprintf('`%s`.%s', a.database, a.name);
+    spec = [];
     for i = 1:numel(s)
         hex = s(i).(names{j});
         if isempty(hex)
             s(i).(names{j}) = [];
         else
-            s(i).(names{j}) = dj.internal.External.get(a.database, a.store, hex, label);
+            if isempty(spec)
+                spec = dj.internal.storeSpec(a.store);   % once per attribute and fetch
+            end
+            s(i).(names{j}) = dj.internal.External.get(a.database, a.store, hex, label, spec);
         end
     end
 end
