@@ -225,6 +225,7 @@ class _KeyOrder:
         self.cursor = start % len(items) if items else 0
         self.fences = set(fences) - {self.cursor}  # where sibling processes started walking
         self.at_fence = False
+        self.rng = random.Random(f"{os.getpid()}:{time.time_ns()}")
 
     def __len__(self):
         return sum(self.available)
@@ -248,12 +249,24 @@ class _KeyOrder:
                 break
         return out
 
+    def ahead(self):
+        """Indices of the open stretch from the cursor on (up to a fence or a key known taken)."""
+        out = []
+        size = len(self.items)
+        for step in range(size):
+            i = (self.cursor + step) % size
+            if not self.available[i] or (i in self.fences and out):
+                break
+            out.append(i)
+        return out
+
     def done(self, index):
         self.available[index] = False
         self.cursor = index + 1 if index + 1 < len(self.items) else 0
 
-    def restrict(self, still_open):
-        """Keep only keys whose hash is in ``still_open``; jump into the longest untouched run."""
+    def restrict(self, still_open, stay=False):
+        """Keep only keys whose hash is in ``still_open``; jump into the longest untouched run
+        (with ``stay``, keep walking from the cursor if its key is still open)."""
         self.fences = set()
         self.at_fence = False
         best_start, best_len, run_start, run_len = 0, 0, 0, 0
@@ -268,7 +281,10 @@ class _KeyOrder:
                     best_start, best_len = run_start, run_len
             else:
                 run_len = 0
-        self.cursor = best_start + best_len // 2 if best_len else 0
+        if stay and self.items and self.available[self.cursor % len(self.items)]:
+            return best_len
+        # near the middle, jittered per worker: workers refreshing at the same moment land apart
+        self.cursor = best_start + int(best_len * self.rng.uniform(0.35, 0.65)) if best_len else 0
         return best_len
 
 
@@ -319,7 +335,12 @@ def _run_populate(table, restrictions, *, keys, suppress_errors, return_exceptio
     else:
         progress = _progress_bar(table, len(items)) if display_progress else None
         try:
-            outcome = _work(table, items, queue, 0, progress, **options)
+            # alone, a worker keeps the requested order; when others are already walking, it
+            # starts at a scattered point instead of trailing them
+            start = 0
+            if queue is not None and queue.reserved_by_others():
+                start = _independent_start(connection, len(items))
+            outcome = _work(table, items, queue, start, progress, **options)
         finally:
             if progress is not None:
                 progress.close()
@@ -345,27 +366,70 @@ def _summarize(table, outcome, display):
         print(text, flush=True)
 
 
-_BATCH_MAX = 4          # reservations per statement for fast makes
-_BATCH_WORK = 0.1       # ... but never more than about this many seconds of make() held in reserve
+_BATCH_MAX = 8          # reservations per statement for fast makes while no other worker is in the way
+_BATCH_CROWDED = 2      # ... once another worker was met: a collision then wastes at most one attempt
+_BATCH_WORK = 0.02      # ... and never more than about this many seconds of make() held in reserve
+_PROBE_MIN = 16         # keys walked between two looks for workers in the stretch ahead, at least
+
+
+def _independent_start(connection, size):
+    """Where an independent worker starts walking: a hash of who it is, so that workers started
+    together on one table begin at different, scattered points of the same list."""
+    import hashlib
+    import platform
+    if size <= 1:
+        return 0
+    who = f"{platform.node()}:{os.getpid()}:{connection.connection_id}:{time.time_ns()}"
+    return int(hashlib.md5(who.encode()).hexdigest()[:12], 16) % size
+
+
+def _set_autocommit(connection, on):
+    """Switch the session's autocommit only when it differs (the driver tracks the server's flag
+    from every reply, so asking costs no round trip)."""
+    raw = getattr(connection, "_conn", None)
+    if raw is not None and raw.open and raw.get_autocommit() != on:
+        connection.query("SET autocommit=1" if on else "SET autocommit=0")
 
 
 def _work(table, items, queue, start, progress, *, suppress_errors, return_exception_objects, make_kwargs,
           restrictions, reservation_timeout, fences=()):
-    """One worker's loop over ``items`` (the whole to-do list; it starts at ``start``)."""
+    """One worker's loop over ``items`` (the whole to-do list; it starts at ``start``).
+
+    With atomic reservations and a one-part make the worker runs *chained*: the session's
+    autocommit is off, so a make's transaction starts implicitly with its first statement and a key
+    costs its make, the deletion of its reservation and one COMMIT (docs/jobs.md §4.3); the
+    reservation statement of each batch is followed by a COMMIT. Bookkeeping off the hot path
+    runs with autocommit back on.
+    """
+    connection = table.connection
     outcome = _Outcome()
     walk = _KeyOrder(items, start, fences)
+    chained = (queue is not None and queue._target is not None
+               and not (table._uses_default_make() and table._is_three_part()))
     retried = set()
     fruitless = 0
     batch = []  # indices reserved by us and not yet made
     make_time, makes = 0.0, 0
     window = 1  # batch size grows while reservations succeed and restarts at 1 after a refusal
+    crowded = False  # another worker was met: smaller batches from now on
     reserved_by = None  # connection id that holds the current batch's reservations
+    walked = 0
+    next_probe = max(_PROBE_MIN, len(walk.ahead()) // 2)
     try:
         while True:
             if not batch:
+                if queue is not None and walked >= next_probe:
+                    # look for a worker that started or jumped into our stretch before we run into it
+                    ahead = walk.ahead()
+                    others = queue.reserved_by_others() if ahead else set()
+                    if others and others.intersection(items[i][0] for i in ahead):
+                        crowded = True
+                        _refresh(table, walk, queue, restrictions, outcome, stay=True)
+                    next_probe = walked + max(_PROBE_MIN, len(walk.ahead()) // 2)
                 size = 1
                 if queue is not None and makes:
-                    limit = max(1, min(_BATCH_MAX, int(_BATCH_WORK * makes / max(make_time, 1e-6))))
+                    limit = max(1, min(_BATCH_CROWDED if crowded else _BATCH_MAX,
+                                       int(_BATCH_WORK * makes / max(make_time, 1e-6))))
                     size = min(window, limit)
                 indices = walk.take(size)
                 if not indices and walk.at_fence:
@@ -376,15 +440,21 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                         break
                     # End of our list: keys may have come back (reclaimed from dead workers, retried).
                     fruitless += 1
+                    _set_autocommit(connection, True)
                     reclaimed = queue.reclaim_stale(reservation_timeout)
                     if not _refresh(table, walk, queue, restrictions, outcome, reset=bool(reclaimed)):
                         break
+                    next_probe = walked + max(_PROBE_MIN, len(walk.ahead()) // 2)
                     continue
                 if queue is None:
                     batch = indices
                 else:
-                    reserved_by = table.connection.connection_id
+                    if chained:
+                        _set_autocommit(connection, False)
+                    reserved_by = connection.connection_id
                     mine = queue.reserve_many([items[i] for i in indices])
+                    if chained:
+                        connection.query("COMMIT")
                     batch = [i for i in indices if items[i][0] in mine]
                     refused = [i for i in indices if items[i][0] not in mine]
                     for index in refused:
@@ -393,8 +463,9 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                     if progress is not None and refused:
                         progress.update(len(refused))
                     if refused:
-                        window = 1
+                        window, crowded = 1, True
                         _refresh(table, walk, queue, restrictions, outcome)
+                        next_probe = walked + max(_PROBE_MIN, len(walk.ahead()) // 2)
                     else:
                         window = min(2 * window, _BATCH_MAX)
                     if not batch:
@@ -404,11 +475,12 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
             hash_, key = items[index]
             began = time.perf_counter()
             status = _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs,
-                                reserved_by)
+                                reserved_by, chained)
             make_time += time.perf_counter() - began
             makes += 1
+            walked += 1
             if status == "lost":
-                batch = []  # our other reservations died with the old connection and were released
+                batch = []  # our reservations died with the old connection and were released
                 if hash_ not in retried:
                     retried.add(hash_)
                     outcome.reconnects += 1
@@ -426,33 +498,40 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                 progress.update(1)
     finally:
         if queue is not None:
-            if batch:  # stopped by an error or interrupt: hand the unstarted keys back
-                with contextlib.suppress(errors.DataJointError):
+            with contextlib.suppress(errors.DataJointError):
+                _set_autocommit(connection, True)
+                if batch:  # stopped by an error or interrupt: hand the unstarted keys back
                     queue.release([items[i][0] for i in batch])
             outcome.attempts, outcome.refused = queue.attempts, queue.refused
     return outcome
 
 
-def _refresh(table, walk, queue, restrictions, outcome, reset=False):
+def _refresh(table, walk, queue, restrictions, outcome, reset=False, stay=False):
     """Re-read what is still open (not computed, no job row); returns True if anything is."""
     outcome.refreshes += 1
     open_now = {key_hash(table._job_key(k)) for k in table._fetch_todo(restrictions)} - queue.taken()
     if reset:
         walk.available = [True] * len(walk.items)
-    return walk.restrict(open_now) > 0
+    return walk.restrict(open_now, stay=stay) > 0
 
 
 def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs,
-               reserved_by=None):
+               reserved_by=None, chained=False):
     """make() one key in a transaction. True on success, False if already done, "lost" if the
-    connection dropped (the key should be retried), else (key, error) when errors are suppressed."""
+    connection dropped (the key should be retried), else (key, error) when errors are suppressed.
+
+    ``chained``: autocommit is off, so the transaction begins with make's first statement."""
     connection = table.connection
-    three_part = table._uses_default_make() and table._is_three_part()
+    three_part = not chained and table._uses_default_make() and table._is_three_part()
     try:
         if three_part:
             fetched = _as_tuple(table.make_fetch(dict(key)))
             computed = _as_tuple(table.make_compute(dict(key), *fetched))
-        connection.start_transaction()
+        if chained:
+            _set_autocommit(connection, False)  # e.g. after a reconnect
+            connection._in_transaction = True  # the implicit transaction of autocommit=0
+        else:
+            connection.start_transaction()
         atomic = queue is not None and queue._target is not None
         if not atomic and _exists(table.target, key):
             connection.cancel_transaction()
@@ -493,6 +572,7 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
         message = _error_message(error)
         if queue is not None:
             with contextlib.suppress(errors.LostConnectionError):
+                _set_autocommit(connection, True)
                 queue.error(key, message, traceback.format_exc(), hash_=hash_)
         if isinstance(error, (KeyboardInterrupt, SystemExit)) or not suppress_errors:
             raise

@@ -157,13 +157,16 @@ class JobQueue:
         if len(items) == 1 or self._target is None:
             return {h for h, k in items if self.reserve(k, h)}
         names = self._key_names or tuple(items[0][1])
-        row = "SELECT %s AS h, %s AS b" + "".join(f", %s AS k{i}" for i in range(len(names)))
-        where = " AND ".join(f"t.{quote_identifier(n)} = v.k{i}" for i, n in enumerate(names))
-        sql = (f"INSERT IGNORE INTO {self.name} "
-               "(`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`) "
-               "SELECT %s, v.h, 'reserved', v.b, %s, %s, %s, %s FROM ("
-               + " UNION ALL ".join([row] * len(items)) +
-               f") AS v WHERE NOT EXISTS (SELECT 1 FROM {self._target} AS t WHERE {where})")
+        sql = self._reserve_sql.get((names, len(items)))
+        if sql is None:
+            row = "SELECT %s AS h, %s AS b" + "".join(f", %s AS k{i}" for i in range(len(names)))
+            where = " AND ".join(f"t.{quote_identifier(n)} = v.k{i}" for i, n in enumerate(names))
+            sql = (f"INSERT IGNORE INTO {self.name} "
+                   "(`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`) "
+                   "SELECT %s, v.h, 'reserved', v.b, %s, %s, %s, %s FROM ("
+                   + " UNION ALL ".join([row] * len(items)) +
+                   f") AS v WHERE NOT EXISTS (SELECT 1 FROM {self._target} AS t WHERE {where})")
+            self._reserve_sql[(names, len(items))] = sql
         connection_id = self.connection.connection_id
         args = [self.table_name, self.user, self.host, self.pid, connection_id]
         for hash_, key in items:
@@ -208,6 +211,16 @@ class JobQueue:
         hash_ = hash_ or key_hash(key)
         self.connection.query(
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s", (self.table_name, hash_))
+
+    def reserved_by_others(self):
+        """Hashes reserved right now by other connections: where the other workers are walking.
+
+        A cheap probe (a handful of rows): populate uses it to notice a worker that started or
+        jumped into the stretch ahead of it before running into it.
+        """
+        return {row[0] for row in self.connection.query(
+            f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
+            "AND `connection_id`<>%s", (self.table_name, self.connection.connection_id)).fetchall()}
 
     def release_if_mine(self, hash_, connection_id):
         """Delete a reservation only if it still carries ``connection_id`` (lost-connection recovery)."""
