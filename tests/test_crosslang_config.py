@@ -5,6 +5,9 @@ Precedence: defaults < ~/.datajoint_config.json < ./dj_local_conf.json < DJ_* < 
 Each file names an account of its own (made for the test), so the account the server reports
 tells which setting won; the defaults (root) would be a failure."""
 import json
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -120,3 +123,30 @@ def test_without_files_defaults_apply(tmp_path, monkeypatch):
                "write_json('result.json', struct('user', q.u{1}, 'port', double(q.p(1))));\n")
     r = read_json(tmp_path / "result.json")
     assert r["user"].startswith("root@") and r["port"] == 3306, r
+
+
+def test_octave_reaches_the_private_server_after_dji_server_start(tmp_path, monkeypatch):
+    """The user story: `dji server start` writes ~/.datajoint_config.json; Octave's dj.conn() then
+    reaches that private server, not the system one."""
+    home = tmp_path / "h"  # unix socket paths are limited to ~107 bytes: keep it short
+    home.mkdir()
+    _octave_env(monkeypatch, home)
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "d"))
+    monkeypatch.setenv("PYTHONPATH", os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+    def dji(*args):
+        return subprocess.run([sys.executable, "-m", "datajoint_interop", *args], cwd=home,
+                              capture_output=True, text=True, timeout=180)
+
+    try:
+        started = dji("server", "start")
+        assert started.returncode == 0, started.stdout + started.stderr
+        port = json.loads((home / ".datajoint_config.json").read_text())["database.port"]
+        run_octave(tmp_path, "private_server",
+                   "c = dj.conn();\nq = c.query('SELECT CURRENT_USER() AS u, @@port AS p, @@datadir AS d');\n"
+                   "write_json('result.json', struct('user', q.u{1}, 'port', double(q.p(1)), 'datadir', q.d{1}));\n")
+        r = read_json(tmp_path / "result.json")
+        assert r["port"] == port != 3306, r
+        assert r["user"].startswith("dj@") and str(home / "d") in r["datadir"], r
+    finally:
+        dji("server", "stop")
