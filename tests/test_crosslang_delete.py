@@ -62,3 +62,44 @@ fprintf('after second: %d\\n', count(a));
     assert len(Session()) == 1 and list(Session.fetch("animal_id")) == [2]
     assert list(Pair.fetch("pair_id")) == [2]
     assert len(Note()) == 1 and list(Note.fetch("animal_id")) == [2]
+
+
+def test_octave_keeps_python_master_part_integrity(connection, schema_name, tmp_path):
+    """Parts of a Python master/part pair are recognised by their table names in Octave: deleting
+    from the part alone is refused (like Python's Part.delete without force) unless forced, and
+    deleting the master takes its parts along."""
+    db = schema_name("xpart")
+    schema = dj.Schema(db, connection=connection)
+
+    @schema
+    class Scan(dj.Imported):
+        definition = """
+        scan_id : int
+        """
+
+        class Unit(dj.Part):
+            definition = """
+            -> master
+            unit_id : int
+            """
+
+    connection.query(f"INSERT INTO `{db}`.`_scan` VALUES (1), (2)")  # as a make would (no key source here)
+    Scan.Unit.insert([(1, 0), (1, 1), (2, 0)])
+    assert Scan.Unit.table_name == "_scan__unit"
+    out = run_octave(tmp_path, "parts", f"""
+s = dj.Schema(dj.conn, 'xpart', '{db}');
+unit = dj.FreeTable(dj.conn, '{db}', '_scan__unit');
+try
+    del(unit & 'scan_id=1');
+    fprintf('part delete: allowed\\n');
+catch e
+    fprintf('part delete: %s\\n', e.identifier);
+end
+fprintf('forced: %d\\n', del(unit & 'scan_id=1 AND unit_id=1', false, 'force'));
+fprintf('master: %d\\n', del(s.v('Scan') & 'scan_id=2'));
+""")
+    assert "part delete: DataJoint:delete:partTable" in out, out
+    assert "forced: 1" in out and "master: 1" in out, out
+    assert sorted(Scan.fetch("scan_id")) == [1]
+    scans, units = Scan.Unit.fetch("scan_id", "unit_id")
+    assert list(zip(scans, units)) == [(1, 0)]
