@@ -342,3 +342,42 @@ def test_atomic_reservation_with_typed_keys(connection, schema_name):
     assert queue.reserve_many([("x" * 32, fetched), ("y" * 32, dict(fetched, s="other"))]) == {"y" * 32}
     from datajoint_interop.autopopulate import _exists
     assert _exists(Done(), fetched) and not _exists(Done(), dict(fetched, s="other"))
+
+
+def test_chained_makes_roll_back_alone_and_restore_autocommit(connection, pipe):
+    """Reserved populate runs its makes with autocommit off (docs/jobs.md §4.3): a failing make
+    still loses exactly its own inserts, and the session is handed back as it was found."""
+    def make(self, key):
+        self.insert1(dict(key, val=key["sid"]))
+        if key["sid"] in (3, 6):
+            raise ValueError(f"late failure {key['sid']}")
+
+    def autocommit():
+        return connection.query("SELECT @@autocommit").fetchone()[0]
+
+    other = Connection(connection.host, connection.user, os.environ.get("DJ_PASS", ""), port=connection.port)
+    other.connect()
+    pipe.Comp.make = make
+    try:
+        result = pipe.Comp.populate(reserve_jobs=True, suppress_errors=True)
+        assert result["success_count"] == 8 and len(result["error_list"]) == 2
+        assert set(pipe.Comp.fetch("sid")) == set(range(10)) - {3, 6}
+        assert autocommit() == 1 and not connection.in_transaction
+        rows = _rows(connection, pipe.schema.database)
+        assert sorted(r["status"] for r in rows) == ["error", "error"]
+        # a later plain insert is committed at once: another session sees it
+        pipe.Src.insert1((10,))
+        assert other.query(f"SELECT COUNT(*) FROM `{pipe.schema.database}`.`src` WHERE sid=10").fetchone()[0] == 1
+
+        # a raised error: its batch companions are handed back, nothing stays reserved
+        (pipe.schema.jobs & 'status="error"').delete()
+        pipe.Src.insert([(i,) for i in range(11, 30)])
+        with pytest.raises(ValueError, match="late failure"):
+            pipe.Comp.populate(reserve_jobs=True)
+        assert autocommit() == 1 and not connection.in_transaction
+        statuses = [r["status"] for r in _rows(connection, pipe.schema.database)]
+        assert statuses == ["error"]
+        assert {3, 6} - set(pipe.Comp.fetch("sid")) == {3, 6}
+    finally:
+        del pipe.Comp.make
+        other.close()
