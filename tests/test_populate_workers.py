@@ -78,6 +78,13 @@ def worker_main(kind, database, name, sleep, slow_sid, slow_seconds, order):
         module.config["database.use_tls"] = False
     schema = module.Schema(database, create_schema=False, create_tables=False)
     _, _, comp = define(module, schema, name, sleep, slow_sid, slow_seconds)
+    go = os.environ.get("POPULATE_TEST_GO")
+    if go:  # start together with the other workers (interpreter start-up varies under load)
+        comp().key_source  # noqa: B018
+        open(f"{go}.{name}", "w").close()
+        deadline = time.time() + 60
+        while not os.path.exists(go) and time.time() < deadline:
+            time.sleep(0.005)
     kwargs = dict(reserve_jobs=True, suppress_errors=True)
     if kind == "ours":
         kwargs["order"] = order
@@ -89,8 +96,10 @@ def worker_main(kind, database, name, sleep, slow_sid, slow_seconds, order):
     print("STATS " + json.dumps(stats), flush=True)
 
 
-def start_worker(kind, database, name, sleep=0.0, slow_sid=-1, slow_seconds=0.0, order="original"):
+def start_worker(kind, database, name, sleep=0.0, slow_sid=-1, slow_seconds=0.0, order="original", go=None):
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    if go:
+        env["POPULATE_TEST_GO"] = go
     return subprocess.Popen(
         [sys.executable, os.path.join(HERE, "test_populate_workers.py"), kind, database, name, str(sleep),
          str(slow_sid), str(slow_seconds), order],
@@ -147,14 +156,26 @@ def test_mixed_workers_compute_each_key_once(connection, pipeline):
     assert by_worker == {s["worker"]: s["success"] for s in stats if s["success"]}
 
 
+def release_together(go, names, timeout=60):
+    """Wait until every worker is ready (imports done, connected), then let them all start."""
+    deadline = time.time() + timeout
+    while not all(os.path.exists(f"{go}.{name}") for name in names):
+        assert time.time() < deadline, "workers did not get ready"
+        time.sleep(0.02)
+    open(go, "w").close()
+
+
 @pytest.mark.parametrize("count", [2, 4])
-def test_our_workers_rarely_collide(connection, pipeline, count):
+def test_our_workers_rarely_collide(connection, pipeline, count, tmp_path):
     # 0.14 workers make `count` attempts per key here; ours must stay within 10 % of one attempt
     # per key. Enough keys that the bound is not at the mercy of a few unlucky collisions, and
     # every worker must have done a real share (else "no collisions" would prove nothing).
     n = 1000
     schema, calls, comp = pipeline(n)
-    workers = [start_worker("ours", schema.database, f"w{i}", sleep=0.002) for i in range(count)]
+    go = str(tmp_path / "go")
+    names = [f"w{i}" for i in range(count)]
+    workers = [start_worker("ours", schema.database, name, sleep=0.002, go=go) for name in names]
+    release_together(go, names)
     stats = [finish(w)[0] for w in workers]
     _assert_exactly_once(connection, schema, calls, comp, n)
     attempts = sum(s["reservation_attempts"] for s in stats)
