@@ -11,7 +11,9 @@ purpose, both for throughput with several workers:
   longest run of untouched keys, so workers spread over the key space instead of trailing each
   other (0.14 workers collide on most keys);
 * fast makes reserve a few keys per statement and delete the reservation inside the make
-  transaction, so a key costs one commit instead of 0.14's three.
+  transaction, so a key costs one commit instead of 0.14's three; with autocommit off while the
+  worker runs, a make's transaction needs no START TRANSACTION either (about 2.2 statements per
+  key besides make, 0.14: about 4.9).
 """
 import contextlib
 import datetime
