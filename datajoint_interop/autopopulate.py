@@ -387,10 +387,14 @@ def _independent_start(connection, size):
 
 def _set_autocommit(connection, on):
     """Switch the session's autocommit only when it differs (the driver tracks the server's flag
-    from every reply, so asking costs no round trip)."""
+    from every reply, so asking costs no round trip). True when the session is known to be in the
+    requested state; False if the driver cannot tell (callers then use explicit transactions)."""
     raw = getattr(connection, "_conn", None)
-    if raw is not None and raw.open and raw.get_autocommit() != on:
+    if raw is None or not hasattr(raw, "get_autocommit") or not raw.open:
+        return False
+    if raw.get_autocommit() != on:
         connection.query("SET autocommit=1" if on else "SET autocommit=0")
+    return raw.get_autocommit() == on
 
 
 def _work(table, items, queue, start, progress, *, suppress_errors, return_exception_objects, make_kwargs,
@@ -529,8 +533,7 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
         if three_part:
             fetched = _as_tuple(table.make_fetch(dict(key)))
             computed = _as_tuple(table.make_compute(dict(key), *fetched))
-        if chained:
-            _set_autocommit(connection, False)  # e.g. after a reconnect
+        if chained and _set_autocommit(connection, False):  # again: e.g. after a reconnect
             connection._in_transaction = True  # the implicit transaction of autocommit=0
         else:
             connection.start_transaction()
