@@ -184,7 +184,7 @@ def _questions(connection):
     return int(connection.query("SHOW SESSION STATUS LIKE 'Questions'").fetchone()[1])
 
 
-def test_at_most_four_round_trips_per_key(connection, schema_name):
+def test_round_trips_per_key(connection, schema_name):
     schema = dj.Schema(schema_name("trips"), connection=connection)
 
     @schema
@@ -209,7 +209,8 @@ def test_at_most_four_round_trips_per_key(connection, schema_name):
     assert Noop.populate(reserve_jobs=True)["success_count"] == n
     per_key = (_questions(connection) - before - 1) / n
     print("round trips per key", per_key)
-    assert per_key <= 4 + 20 / n, per_key
+    # issue target: 4; chained makes (docs/jobs.md §4.3) need about 2.2 (0.14: about 4.9)
+    assert per_key <= 3 + 20 / n, per_key
     assert last_populate_stats["reservation_attempts"] == n
 
 
