@@ -36,6 +36,9 @@ def main(argv=None):
     except DataJointError as error:
         print(f"dji: error: {error}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("dji: interrupted", file=sys.stderr)
         return 130
