@@ -24,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 
+from tests.server_env import point_at_test_server  # noqa: E402  (the same DJ_* settings as the tests)
+
 SRC = """
 item: int
 """
@@ -35,14 +37,7 @@ val: int
 
 
 def configure(module):
-    module.config["database.host"] = os.environ.get("DJ_HOST", "127.0.0.1")
-    module.config["database.port"] = int(os.environ.get("DJ_PORT", "3306"))
-    module.config["database.user"] = os.environ.get("DJ_USER", "root")
-    module.config["database.password"] = os.environ.get("DJ_PASS", "")
-    if module.__name__ == "datajoint":
-        module.config["database.use_tls"] = False
-    else:
-        module.config["database.unix_socket"] = None
+    point_at_test_server(module)
     module.config["safemode"] = False
     module.config["loglevel"] = "WARNING"
 

@@ -4,34 +4,20 @@ Several test runs may share one server (developers, CI), so every schema name ca
 unique to this run, and everything with that prefix is dropped at the end even after failures.
 """
 import itertools
-import os
 import uuid
 
 import pymysql
 import pytest
 
 import datajoint_interop as dj
+from .server_env import connection_settings, point_at_test_server
 
 RUN_ID = uuid.uuid4().hex[:8]
 PREFIX = f"djtest_{RUN_ID}"
 
 
-def connection_settings():
-    return dict(
-        host=os.environ.get("DJ_HOST", "127.0.0.1"),
-        port=int(os.environ.get("DJ_PORT", "3306")),
-        user=os.environ.get("DJ_USER", "root"),
-        password=os.environ.get("DJ_PASS", ""),
-    )
-
-
 def _configure():
-    settings = connection_settings()
-    dj.config["database.host"] = settings["host"]
-    dj.config["database.port"] = settings["port"]
-    dj.config["database.user"] = settings["user"]
-    dj.config["database.password"] = settings["password"]
-    dj.config["database.unix_socket"] = None
+    settings = point_at_test_server(dj)
     dj.config["safemode"] = False
     return settings
 

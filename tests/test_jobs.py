@@ -13,13 +13,11 @@ from datajoint_interop.autopopulate import last_populate_stats
 from datajoint_interop.connection import Connection
 from datajoint_interop.jobs import JobQueue, jobs_table_sql
 
+from .server_env import point_at_test_server
+
 
 def _oracle_connection():
-    datajoint.config["database.host"] = os.environ.get("DJ_HOST", "127.0.0.1")
-    datajoint.config["database.port"] = int(os.environ.get("DJ_PORT", "3306"))
-    datajoint.config["database.user"] = os.environ.get("DJ_USER", "root")
-    datajoint.config["database.password"] = os.environ.get("DJ_PASS", "")
-    datajoint.config["database.use_tls"] = False
+    point_at_test_server(datajoint)
     return datajoint.conn()
 
 

@@ -72,11 +72,11 @@ def test_int_and_float_differ():
 
 def test_hashes_of_fetched_keys_match_014(connection, schema_name):
     """Workers hash keys as fetched, so our fetch must give 0.14's value types for every PK type."""
-    import os
-
     import datajoint
 
     import datajoint_interop as dj
+
+    from .server_env import point_at_test_server
 
     schema = dj.Schema(schema_name("hashkeys"), connection=connection)
 
@@ -102,11 +102,7 @@ def test_hashes_of_fetched_keys_match_014(connection, schema_name):
     ]
     Typed.insert(rows)
     ours = sorted(key_hash(k) for k in Typed.fetch("KEY"))
-    datajoint.config["database.host"] = os.environ.get("DJ_HOST", "127.0.0.1")
-    datajoint.config["database.port"] = int(os.environ.get("DJ_PORT", "3306"))
-    datajoint.config["database.user"] = os.environ.get("DJ_USER", "root")
-    datajoint.config["database.password"] = os.environ.get("DJ_PASS", "")
-    datajoint.config["database.use_tls"] = False
+    point_at_test_server(datajoint)
     oracle = datajoint.create_virtual_module("oracle_hashkeys", schema.database)
     theirs = sorted(oracle_key_hash(k) for k in oracle.Typed.fetch("KEY"))
     assert len(ours) == 3 and ours == theirs

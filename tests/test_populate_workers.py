@@ -14,6 +14,7 @@ import time
 import pytest
 
 import datajoint_interop as dj
+from tests.server_env import point_at_test_server  # absolute: this file also runs as a worker script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -60,22 +61,12 @@ def define(module, schema, worker="main", sleep=0.0, slow_sid=None, slow_seconds
     return Src, Calls, Comp
 
 
-def _configure(module):
-    module.config["database.host"] = os.environ.get("DJ_HOST", "127.0.0.1")
-    module.config["database.port"] = int(os.environ.get("DJ_PORT", "3306"))
-    module.config["database.user"] = os.environ.get("DJ_USER", "root")
-    module.config["database.password"] = os.environ.get("DJ_PASS", "")
-
-
 def worker_main(kind, database, name, sleep, slow_sid, slow_seconds, order):
     if kind == "ours":
         module = dj
-        _configure(module)
-        module.config["database.unix_socket"] = None
     else:
         import datajoint as module
-        _configure(module)
-        module.config["database.use_tls"] = False
+    point_at_test_server(module)
     schema = module.Schema(database, create_schema=False, create_tables=False)
     _, _, comp = define(module, schema, name, sleep, slow_sid, slow_seconds)
     go = os.environ.get("POPULATE_TEST_GO")
