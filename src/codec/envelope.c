@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <zlib.h>
 #include "codec_internal.h"
+#include "zchunk.h"
 
 #define ENV_MAGIC "ZL123"
 #define MAX_DEFLATE_RATIO 1040u
@@ -55,15 +56,9 @@ int mym_inflate_envelope(const uint8_t *buf, size_t len, unsigned size_width, ui
         size_t in_left = clen, out_left = (size_t)size + 1;
         const uint8_t *in = buf + start;
         do {
-            if (zs.avail_in == 0 && in_left) {
-                uInt c = in_left > (1u << 30) ? (1u << 30) : (uInt)in_left;
-                zs.next_in = (Bytef *)in;
-                zs.avail_in = c;
-                in += c;
-                in_left -= c;
-            }
+            mym_zfeed(&zs, &in, &in_left);
             if (zs.avail_out == 0 && out_left) {
-                uInt c = out_left > (1u << 30) ? (1u << 30) : (uInt)out_left;
+                uInt c = mym_zchunk(out_left);
                 zs.avail_out = c;
                 out_left -= c;
             }
@@ -197,17 +192,11 @@ int mym_compress(const uint8_t *plain, size_t len, mym_compress_rule rule, int l
         const uint8_t *in = plain;
         do {
             int flush;
-            if (zs.avail_in == 0 && in_left) {
-                uInt c = in_left > (1u << 30) ? (1u << 30) : (uInt)in_left;
-                zs.next_in = (Bytef *)in;
-                zs.avail_in = c;
-                in += c;
-                in_left -= c;
-            }
+            mym_zfeed(&zs, &in, &in_left);
             if (zs.avail_out == 0) {
                 uInt c;
                 if (!out_left) break;        /* output would be too large: not worth it */
-                c = out_left > (1u << 30) ? (1u << 30) : (uInt)out_left;
+                c = mym_zchunk(out_left);
                 zs.avail_out = c;
                 out_left -= c;
             }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <zlib.h>
 #include "codec_internal.h"
+#include "zchunk.h"
 
 #if !defined(_WIN32) && !defined(MYM_NO_THREADS)
 #include <pthread.h>
@@ -45,7 +46,7 @@ static void *run_part(void *arg) {
         const uint8_t *p = j->in;
         size_t left = j->len;
         while (left) {
-            uInt c = left > (1u << 30) ? (1u << 30) : (uInt)left;
+            uInt c = mym_zchunk(left);
             j->adler = adler32(j->adler, p, c);
             p += c;
             left -= c;
@@ -58,21 +59,15 @@ static void *run_part(void *arg) {
         return NULL;
     }
     zs.next_out = j->out;
-    zs.avail_out = j->cap > (1u << 30) ? (1u << 30) : (uInt)j->cap;
+    zs.avail_out = mym_zchunk(j->cap);
     for (;;) {
         int flush;
-        if (zs.avail_in == 0 && in_left) {
-            uInt c = in_left > (1u << 30) ? (1u << 30) : (uInt)in_left;
-            zs.next_in = (Bytef *)in;
-            zs.avail_in = c;
-            in += c;
-            in_left -= c;
-        }
+        mym_zfeed(&zs, &in, &in_left);
         if (zs.avail_out == 0) {
             size_t used = (size_t)(zs.next_out - j->out);
             size_t left = j->cap - used;
             if (!left) { j->ok = 0; break; }
-            zs.avail_out = left > (1u << 30) ? (1u << 30) : (uInt)left;
+            zs.avail_out = mym_zchunk(left);
         }
         flush = in_left ? Z_NO_FLUSH : (j->last ? Z_FINISH : Z_SYNC_FLUSH);
         zrc = deflate(&zs, flush);
