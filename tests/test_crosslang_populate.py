@@ -31,9 +31,8 @@ COMP_BODY = f"""    methods (Access = protected)
 """
 
 
-def test_octave_and_python_workers_share_one_queue(connection, schema_name, tmp_path):
-    db = schema_name("xpop")
-    schema = dj.Schema(db, connection=connection)
+def _declare_src_and_comp(schema, python_make):
+    """Src(sid) and Comp(-> Src, val, worker), the Python side of COMP_MATLAB; Comp.make is python_make."""
 
     @schema
     class Src(dj.Manual):
@@ -51,11 +50,30 @@ def test_octave_and_python_workers_share_one_queue(connection, schema_name, tmp_
         """
 
         def make(self, key):
-            if key["sid"] == PYTHON_FAILS:
-                raise ValueError(f"python refuses {key['sid']}")
-            time.sleep(0.04)
-            self.insert1(dict(key, val=key["sid"] * 3, worker="python"))
+            python_make(self, key)
 
+    return Src, Comp
+
+
+def _wait_for_file(path, proc, what):
+    """Wait (at most 60 s) until the Octave process creates path; fail with its output if it exits first."""
+    deadline = time.time() + 60
+    while not path.exists() and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    assert path.exists(), f"{what}: {proc.communicate()[0] if proc.poll() is not None else 'timed out'}"
+
+
+def test_octave_and_python_workers_share_one_queue(connection, schema_name, tmp_path):
+    db = schema_name("xpop")
+    schema = dj.Schema(db, connection=connection)
+
+    def make(self, key):
+        if key["sid"] == PYTHON_FAILS:
+            raise ValueError(f"python refuses {key['sid']}")
+        time.sleep(0.04)
+        self.insert1(dict(key, val=key["sid"] * 3, worker="python"))
+
+    Src, Comp = _declare_src_and_comp(schema, make)
     Src.insert([dict(sid=i) for i in range(N_KEYS)])
     write_get_schema(tmp_path, "xpop", db)
     write_class(tmp_path, "xpop", "Src", "# sources\nsid : int", "dj.Manual")
@@ -95,10 +113,7 @@ r.mine = count(xpop.Comp & 'worker="octave"');
 write_json('{out}', r);
 """)
     try:
-        deadline = time.time() + 60
-        while not ready.exists() and time.time() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert ready.exists(), f"octave worker did not start: {proc.communicate()[0] if proc.poll() is not None else ''}"
+        _wait_for_file(ready, proc, "octave worker did not start")
         go.write_text("go")
         result = Comp.populate(reserve_jobs=True, suppress_errors=True)
         output, _ = proc.communicate(timeout=120)
@@ -157,24 +172,10 @@ def test_octave_worker_survives_a_killed_connection(connection, schema_name, tmp
     db = schema_name("xkill")
     schema = dj.Schema(db, connection=connection)
 
-    @schema
-    class Src(dj.Manual):
-        definition = """
-        sid : int
-        """
+    def make(self, key):
+        raise AssertionError("only the Octave worker runs here")
 
-    @schema
-    class Comp(dj.Computed):
-        definition = """
-        -> Src
-        ---
-        val : int
-        worker : varchar(8)
-        """
-
-        def make(self, key):
-            raise AssertionError("only the Octave worker runs here")
-
+    Src, Comp = _declare_src_and_comp(schema, make)
     Src.insert([dict(sid=i) for i in range(3)])
     write_get_schema(tmp_path, "xkill", db)
     write_class(tmp_path, "xkill", "Src", "# sources\nsid : int", "dj.Manual")
@@ -186,10 +187,7 @@ r.failed = numel(failed);
 write_json('{out}', r);
 """)
     try:
-        deadline = time.time() + 60
-        while not (tmp_path / "inmake").exists() and time.time() < deadline and proc.poll() is None:
-            time.sleep(0.02)
-        assert (tmp_path / "inmake").exists(), proc.communicate()[0] if proc.poll() is not None else "no make"
+        _wait_for_file(tmp_path / "inmake", proc, "octave worker never entered its make")
         row = (schema.jobs & {"key_hash": dj.key_hash({"sid": 1})}).fetch1()
         assert row["status"] == "reserved" and row["table_name"] == "__comp"
         connection.query(f"KILL {int(row['connection_id'])}")
