@@ -28,3 +28,11 @@ def point_at_test_server(module):
     else:
         module.config["database.unix_socket"] = None
     return settings
+
+
+def configure_oracle(datajoint, ours):
+    """Point DataJoint 0.14 (the test oracle) at the server and account ``ours.config`` uses, safemode off."""
+    for key in ("database.host", "database.port", "database.user", "database.password"):
+        datajoint.config[key] = ours.config[key]
+    datajoint.config["database.use_tls"] = False
+    datajoint.config["safemode"] = False

@@ -16,6 +16,8 @@ import datajoint_interop as dj
 from datajoint_interop.declare import compile_definition, compile_model, parent_info_from_database
 from datajoint_interop.definition import parse_matlab_class
 
+from .server_env import configure_oracle
+
 GOLDEN = Path(__file__).parent / "golden" / "definitions"
 CASES = sorted(path.name for path in GOLDEN.iterdir() if path.is_dir())
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the oracle uses old pyparsing names
@@ -121,18 +123,10 @@ def test_matlab_package_declares_identical_tables(declared, connection, db_prefi
 
 
 # --- the oracle: DataJoint 0.14 ------------------------------------------------------------------
-def configure_oracle(datajoint):
-    """Point the oracle at the test server (the settings conftest gave our own config)."""
-    for key in ("database.host", "database.port", "database.user", "database.password"):
-        datajoint.config[key] = dj.config[key]
-    datajoint.config["database.use_tls"] = False
-    datajoint.config["safemode"] = False
-
-
 @pytest.fixture(scope="module")
 def oracle(declared, connection, db_prefix):
     import datajoint
-    configure_oracle(datajoint)
+    configure_oracle(datajoint, dj)
     emitted = {}
     original = datajoint.connection.Connection.query
 

@@ -12,6 +12,8 @@ from datajoint_interop import naming
 from datajoint_interop.errors import DataJointError, DefinitionError
 from datajoint_interop.schemas import DefinitionMismatchWarning
 
+from .server_env import configure_oracle
+
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the oracle's pyparsing
 
 
@@ -213,10 +215,7 @@ def test_spawn_virtual_module_list_and_drop(connection, schema_name):
 @pytest.fixture(scope="module")
 def oracle():
     import datajoint
-    for key in ("database.host", "database.port", "database.user", "database.password"):
-        datajoint.config[key] = dj.config[key]
-    datajoint.config["database.use_tls"] = False
-    datajoint.config["safemode"] = False
+    configure_oracle(datajoint, dj)
     return datajoint
 
 
