@@ -1,6 +1,7 @@
 """Roles on the real server: each account can do exactly what its role allows, nothing more."""
 import re
 import uuid
+from contextlib import closing
 
 import pytest
 
@@ -69,8 +70,7 @@ ALLOWED = {
 @pytest.mark.parametrize("role", admin.ROLES)
 def test_role_allows_exactly_its_privileges(accounts, role):
     name, password = accounts["users"][role]
-    user = login(name, password)
-    try:
+    with closing(login(name, password)) as user:
         for where in ("inside", "outside"):
             for action, sql in _attempts(accounts[where]).items():
                 expected = where == "inside" and action in ALLOWED[role]
@@ -80,8 +80,6 @@ def test_role_allows_exactly_its_privileges(accounts, role):
                     with pytest.raises(AccessError) as info:
                         user.query(sql)
                     assert "denied" in str(info.value)
-    finally:
-        user.close()
 
 
 @pytest.mark.parametrize("role", admin.ROLES)
@@ -105,14 +103,11 @@ def test_privilege_checks_match_the_server(accounts, role):
 
 def test_schema_listing_follows_privileges(accounts):
     name, password = accounts["users"]["reader"]
-    user = login(name, password)
-    try:
+    with closing(login(name, password)) as user:
         visible = admin.list_schemas(user)
         assert accounts["inside"] in visible
         assert accounts["outside"] not in visible
         assert "information_schema" not in visible and "mysql" not in visible
-    finally:
-        user.close()
 
 
 def test_grants_are_reported_and_replaced(connection, accounts):
@@ -132,15 +127,12 @@ def test_grants_are_reported_and_replaced(connection, accounts):
 
 def test_whoami_reports_account_and_hides_password_hash(accounts):
     name, password = accounts["users"]["reader"]
-    user = login(name, password)
-    try:
+    with closing(login(name, password)) as user:
         info = admin.whoami(user)
         assert info["account"] == f"{name}@%"
         assert info["grants"] == {_like_literal(accounts["inside"]): "reader"}
         statements = " ".join(info["grant_statements"])
         assert "<secret>" in statements and not re.search(r"\*[0-9A-F]{40}", statements)
-    finally:
-        user.close()
 
 
 def test_set_password_for_current_user(connection):
@@ -205,24 +197,18 @@ def test_like_matching_of_grant_patterns():
 
 def test_denied_errors_name_table_and_privilege(accounts):
     name, password = accounts["users"]["reader"]
-    user = login(name, password)
-    try:
+    with closing(login(name, password)) as user:
         with pytest.raises(AccessError) as info:
             user.query(f"INSERT INTO `{accounts['inside']}`.`subject` VALUES (7, 'x')")
         message = str(info.value)
         assert "INSERT" in message and f"`{accounts['inside']}`.`subject`" in message and name in message
-    finally:
-        user.close()
 
 
 def test_schema_listing_of_the_public_api_follows_privileges(accounts):
     name, password = accounts["users"]["writer"]
-    user = login(name, password)
-    try:
+    with closing(login(name, password)) as user:
         visible = dj.list_schemas(user)
         assert accounts["inside"] in visible and accounts["outside"] not in visible
-    finally:
-        user.close()
 
 
 def test_delete_cascade_names_dependents_the_user_may_not_delete(connection, db_prefix):
@@ -241,15 +227,12 @@ def test_delete_cascade_names_dependents_the_user_may_not_delete(connection, db_
         admin.create_user(name, password, connection=connection)
         admin.grant(name, _like_literal(data), "writer", connection=connection)
         admin.grant(name, _like_literal(shared), "reader", connection=connection)
-        user = login(name, password)
-        try:
+        with closing(login(name, password)) as user:
             assert admin.missing_privileges(user, [f"`{data}`.`animal`", f"`{shared}`.`note`"], "DELETE") == [
                 f"`{shared}`.`note`"]
             with pytest.raises(AccessError) as info:
                 dj.FreeTable(user, f"{data}.animal").delete(safemode=False)
             assert f"`{shared}`.`note`" in str(info.value) and "DELETE" in str(info.value)
-        finally:
-            user.close()
         assert connection.query(f"SELECT COUNT(*) FROM `{data}`.`animal`").fetchone()[0] == 2
         assert connection.query(f"SELECT COUNT(*) FROM `{shared}`.`note`").fetchone()[0] == 1
     finally:
@@ -296,8 +279,7 @@ def test_writer_populates_reader_cannot(connection, schema_name):
             admin.create_user(name, password, connection=connection)
             users[role] = name
             admin.grant(name, _like_literal(database), role, connection=connection)
-            user = login(name, password)
-            try:
+            with closing(login(name, password)) as user:
                 _, trace = _pipeline(user, database)
                 if role == "reader":
                     with pytest.raises(AccessError) as info:
@@ -310,8 +292,6 @@ def test_writer_populates_reader_cannot(connection, schema_name):
                     declare_jobs_table(connection, database)
                     trace.populate(reserve_jobs=True)
                     assert len(trace()) == 2
-            finally:
-                user.close()
     finally:
         for name in users.values():
             admin.drop_user(name, connection=connection)
@@ -344,11 +324,8 @@ def test_admin_role_may_grant_within_its_pattern_only(connection, accounts):
 
 def test_only_administrators_list_or_create_users(accounts):
     name, password = accounts["users"]["admin"]  # admin of a schema pattern, not of the server
-    user = login(name, password)
-    try:
+    with closing(login(name, password)) as user:
         with pytest.raises(AccessError, match="mysql.user"):
             admin.list_users(user)
         with pytest.raises(AccessError):
             admin.create_user(f"djtest_{uuid.uuid4().hex[:10]}", "pw", connection=user)
-    finally:
-        user.close()
