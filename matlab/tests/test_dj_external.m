@@ -2,19 +2,15 @@ function tests = test_dj_external()
 % blob@store from Octave: objects in temporary store folders, laid out as the
 % Python package lays them out (docs/external.md), tracked in ~external_<store>.
 % Setup declares package +dje in a temporary folder and database.
-work = tempname();
-mkdir(fullfile(work, '+dje'));
+[work, db] = test_package('dje', 'ext');
 main = fullfile(work, 'store_main');
 flat = fullfile(work, 'store_flat');
 mkdir(main);
 mkdir(flat);
-db = sprintf('djtest_oct_%s_ext', dec2hex(randi(2^31), 8));
-dj.createSchema('dje', work, db);
-addpath(work);
-writeClass(work, 'Movie', {'# movies', 'movie_id : int', '---', 'frames : blob@main   # the frames', ...
+write_class(work, 'dje', 'Movie', {'# movies', 'movie_id : int', '---', 'frames : blob@main   # the frames', ...
     'thumb = null : blob@flat'}, 'dj.Manual', '');
-writeClass(work, 'Nowhere', {'# uses an unconfigured store', 'n : int', '---', 'x : blob@nosuch'}, 'dj.Manual', '');
-writeClass(work, 'Keyed', {'# external key', 'x : blob@main', '---', 'n : int'}, 'dj.Manual', '');
+write_class(work, 'dje', 'Nowhere', {'# uses an unconfigured store', 'n : int', '---', 'x : blob@nosuch'}, 'dj.Manual', '');
+write_class(work, 'dje', 'Keyed', {'# external key', 'x : blob@main', '---', 'n : int'}, 'dj.Manual', '');
 rehash();
 dj.config('safemode', false);
 saved = dj.config('stores');
@@ -27,13 +23,6 @@ tests.roundtrip = @() t_roundtrip();
 tests.layout_and_dedup = @() t_layout(db, main, flat);
 tests.errors = @() t_errors(db, main);
 tests.zz_cleanup = @() cleanup(work, db, saved);
-end
-
-
-function writeClass(work, name, lines, base, body)
-f = fopen(fullfile(work, '+dje', [name '.m']), 'w');
-fprintf(f, '%%{\n%s\n%%}\nclassdef %s < %s\n%send\n', strjoin(lines, sprintf('\n')), name, base, body);
-fclose(f);
 end
 
 
@@ -183,12 +172,5 @@ end
 
 function cleanup(work, db, saved)
 dj.config('stores', saved);
-c = dj.conn;
-c.query(['DROP DATABASE IF EXISTS `' db '`']);
-rmpath(work);
-try
-    confirm_recursive_rmdir(false, 'local');
-catch
-end
-rmdir(work, 's');
+drop_test_package(work, db);
 end

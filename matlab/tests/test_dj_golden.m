@@ -76,9 +76,5 @@ for i = 1:numel(dbs)
     catch
     end
 end
-try
-    confirm_recursive_rmdir(false, 'local');
-catch
-end
-rmdir(work, 's');
+remove_tree(work);
 end

@@ -3,13 +3,9 @@ function tests = test_dj_parts()
 % parts in one transaction, a failing make leaves neither, deleting a master
 % deletes its parts, and parts are not deleted or dropped on their own unless
 % forced. Setup declares package +djp in a temporary folder and database.
-work = tempname();
-mkdir(fullfile(work, '+djp'));
-db = sprintf('djtest_oct_%s_parts', dec2hex(randi(2^31), 8));
-dj.createSchema('djp', work, db);
-addpath(work);
-writeClass(work, 'Scan', {'# scans', 'scan_id : int', '---', 'n_cells : int'}, 'dj.Manual', '');
-writeClass(work, 'Segmentation', {'# one per scan', '-> djp.Scan', '---', 'method : varchar(16)'}, 'dj.Imported', ...
+[work, db] = test_package('djp', 'parts');
+write_class(work, 'djp', 'Scan', {'# scans', 'scan_id : int', '---', 'n_cells : int'}, 'dj.Manual', '');
+write_class(work, 'djp', 'Segmentation', {'# one per scan', '-> djp.Scan', '---', 'method : varchar(16)'}, 'dj.Imported', ...
     sprintf(['    methods (Access = protected)\n        function makeTuples(self, key)\n' ...
     '            n = fetch1(djp.Scan & key, ''n_cells'');\n' ...
     '            insert(self, setfield(key, ''method'', ''watershed''));\n' ...
@@ -18,8 +14,8 @@ writeClass(work, 'Segmentation', {'# one per scan', '-> djp.Scan', '---', 'metho
     '            insert(djp.SegmentationCell, cells);\n' ...
     '            if key.scan_id == 3\n                error(''djp:boom'', ''bad scan %%d'', key.scan_id);\n            end\n' ...
     '        end\n    end\n']));
-writeClass(work, 'Late', {'# declared on first use', 'late_id : int'}, 'dj.Manual', '');
-writeClass(work, 'SegmentationCell', {'# cells of a segmentation', '-> djp.Segmentation', 'cell_id : int', ...
+write_class(work, 'djp', 'Late', {'# declared on first use', 'late_id : int'}, 'dj.Manual', '');
+write_class(work, 'djp', 'SegmentationCell', {'# cells of a segmentation', '-> djp.Segmentation', 'cell_id : int', ...
     '---', 'area : double'}, 'dj.Part', ...
     sprintf('    properties (SetAccess = protected)\n        master = djp.Segmentation\n    end\n'));
 rehash();
@@ -31,13 +27,6 @@ tests.part_delete_refused = @() t_part_delete(db);
 tests.master_delete_cascades = @() t_master_delete();
 tests.part_drop_refused = @() t_drop(db);
 tests.zz_cleanup = @() cleanup(work, db);
-end
-
-
-function writeClass(work, name, lines, base, body)
-f = fopen(fullfile(work, '+djp', [name '.m']), 'w');
-fprintf(f, '%%{\n%s\n%%}\nclassdef %s < %s\n%send\n', strjoin(lines, sprintf('\n')), name, base, body);
-fclose(f);
 end
 
 
@@ -125,12 +114,5 @@ end
 
 
 function cleanup(work, db)
-c = dj.conn;
-c.query(['DROP DATABASE IF EXISTS `' db '`']);
-rmpath(work);
-try
-    confirm_recursive_rmdir(false, 'local');
-catch
-end
-rmdir(work, 's');
+drop_test_package(work, db);
 end
