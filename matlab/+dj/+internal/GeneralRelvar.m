@@ -139,11 +139,7 @@ classdef GeneralRelvar < handle
                 [varargout{:}] = fetchn(rel, names{:}, clauses{:});
                 return
             end
-            [names, suffix] = parseFetchArgs(self, varargin, false);
-            if numel(names) < max(1, nargout)
-                error('DataJoint:fetch:badArgument', 'fetchn needs one attribute name per output');
-            end
-            s = self.fetchStruct(names, suffix, true);
+            [names, s] = fetchColumns(self, varargin, nargout, 'fetchn');
             h = self.header();
             for i = 1:max(1, nargout)
                 a = h(strcmp({h.name}, names{i}));
@@ -166,11 +162,7 @@ classdef GeneralRelvar < handle
                 [varargout{:}] = fetch1(rel, names{:}, clauses{:});
                 return
             end
-            [names, suffix] = parseFetchArgs(self, varargin, false);
-            if numel(names) < max(1, nargout)
-                error('DataJoint:fetch:badArgument', 'fetch1 needs one attribute name per output');
-            end
-            s = self.fetchStruct(names, suffix, true);
+            [names, s] = fetchColumns(self, varargin, nargout, 'fetch1');
             if numel(s) ~= 1
                 error('DataJoint:fetch1:notOneRow', 'fetch1 expects exactly one row, the query returned %d', numel(s));
             end
@@ -318,6 +310,16 @@ for i = 1:numel(specs)
         names{end+1} = strtrim(regexprep(specs{i}, '^.*->', '')); %#ok<AGROW>
     end
 end
+end
+
+
+function [names, s] = fetchColumns(rel, args, nout, caller)
+% the rows fetchn and fetch1 read: one named attribute per output (nout), every row kept
+[names, suffix] = parseFetchArgs(rel, args, false);
+if numel(names) < max(1, nout)
+    error('DataJoint:fetch:badArgument', '%s needs one attribute name per output', caller);
+end
+s = rel.fetchStruct(names, suffix, true);
 end
 
 

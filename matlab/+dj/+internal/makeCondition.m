@@ -10,17 +10,7 @@ if ischar(cond)
         sql = ['(' cond ')'];
     end
 elseif iscell(cond)
-    parts = {};
-    for i = 1:numel(cond)
-        [s, a] = dj.internal.makeCondition(cond{i}, header, false);
-        parts{end+1} = s; %#ok<AGROW>
-        args = [args a]; %#ok<AGROW>
-    end
-    if isempty(parts)
-        sql = 'TRUE';
-    else
-        sql = ['(' strjoin(parts, ' AND ') ')'];
-    end
+    [sql, args] = joinConditions(cond, header, 'AND', 'TRUE');
 elseif isstruct(cond)
     [sql, args] = structCondition(cond, header);
 elseif isa(cond, 'dj.internal.GeneralRelvar')
@@ -28,22 +18,29 @@ elseif isa(cond, 'dj.internal.GeneralRelvar')
 elseif isa(cond, 'dj.internal.Negation')
     [sql, args] = dj.internal.makeCondition(cond.cond, header, true);
 elseif isa(cond, 'dj.internal.OrList')
-    parts = cell(1, numel(cond.conds));
-    for i = 1:numel(cond.conds)
-        [parts{i}, a] = dj.internal.makeCondition(cond.conds{i}, header, false);
-        args = [args a]; %#ok<AGROW>
-    end
-    if isempty(parts)
-        sql = 'FALSE';
-    else
-        sql = ['(' strjoin(parts, ' OR ') ')'];
-    end
+    [sql, args] = joinConditions(cond.conds, header, 'OR', 'FALSE');
 else
     error('DataJoint:restrict:badCondition', ...
         'Cannot restrict by a %s: use a string, struct, cell array or relation', class(cond));
 end
 if negate
     sql = ['NOT ' sql];
+end
+end
+
+
+function [sql, args] = joinConditions(conds, header, op, whenEmpty)
+% each condition of the cell array conds, joined by op (AND/OR); whenEmpty when there are none
+args = {};
+parts = cell(1, numel(conds));
+for i = 1:numel(conds)
+    [parts{i}, a] = dj.internal.makeCondition(conds{i}, header, false);
+    args = [args a]; %#ok<AGROW>
+end
+if isempty(parts)
+    sql = whenEmpty;
+else
+    sql = ['(' strjoin(parts, [' ' op ' ']) ')'];
 end
 end
 
