@@ -6,18 +6,27 @@
 #include "mym_params.h"
 #include "mym_blob.h"
 
+/* placeholder value i (kind 'S' or 'F', described further by note) as UTF-8 text; a value that
+ * is not text fails with id mym:placeholder, the message naming the value */
+static int placeholder_utf8(const mxArray *a, size_t i, char kind, const char *note, char **s,
+                            size_t *n, mym_err *e)
+{
+    char what[64];
+    snprintf(what, sizeof what, "{%c} value %u%s", kind, (unsigned)(i + 1), note);
+    if (mym_get_utf8(a, s, n, what, e)) {
+        snprintf(e->id, sizeof e->id, "mym:placeholder");
+        return -1;
+    }
+    return 0;
+}
+
 static int read_file(const mxArray *a, size_t i, uint8_t **data, size_t *len, mym_err *e)
 {
     char *name;
     size_t n;
     FILE *f;
     long sz;
-    char what[64];
-    snprintf(what, sizeof what, "{F} value %u (a file name)", (unsigned)(i + 1));
-    if (mym_get_utf8(a, &name, &n, what, e)) {
-        snprintf(e->id, sizeof e->id, "mym:placeholder");
-        return -1;
-    }
+    if (placeholder_utf8(a, i, 'F', " (a file name)", &name, &n, e)) return -1;
     f = fopen(name, "rb");
     if (!f) return mymx_fail(e, "mym:placeholder", "{F} value %u: cannot open file '%s': %s",
                             (unsigned)(i + 1), name, strerror(errno));
@@ -57,12 +66,7 @@ static int build_string(mym_params *p, size_t i, const mym_ph *ph, const mxArray
     if (mxIsChar(a)) {
         char *s;
         size_t n;
-        char what[48];
-        snprintf(what, sizeof what, "{S} value %u", (unsigned)(i + 1));
-        if (mym_get_utf8(a, &s, &n, what, e)) {
-            snprintf(e->id, sizeof e->id, "mym:placeholder");
-            return -1;
-        }
+        if (placeholder_utf8(a, i, 'S', "", &s, &n, e)) return -1;
         return set_bytes(p, i, (const uint8_t *)s, n, 0);
     }
     if ((mxIsNumeric(a) || mxIsLogical(a)) && mxIsEmpty(a)) {
