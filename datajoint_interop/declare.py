@@ -329,6 +329,16 @@ def _default_literal(text, where):
 
 
 # --- the reverse: a live table as a TableModel --------------------------------------------------
+def foreign_key_columns(connection, database, table):
+    """(constraint, column, parent schema, parent table, parent column) rows of a live table's foreign
+    keys, in constraint then column order: what both reverse engineering and drift checks read."""
+    return connection.query(
+        "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
+        "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
+        "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
+        (database, table)).fetchall()
+
+
 def model_from_database(connection, database, table):
     """Rebuild the TableModel of an existing table (any declarer) from information_schema.
 
@@ -349,11 +359,7 @@ def model_from_database(connection, database, table):
     comment = connection.query("SELECT table_comment FROM information_schema.tables WHERE table_schema=%s "
                                "AND table_name=%s", (database, table)).fetchone()[0] or ""
     fks = {}
-    for name, column, ref_db, ref_table, ref_column in connection.query(
-            "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
-            "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
-            "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
-            (database, table)).fetchall():
+    for name, column, ref_db, ref_table, ref_column in foreign_key_columns(connection, database, table):
         fk = fks.setdefault(name, dict(parent=full_name(ref_db, ref_table), pairs=[]))
         fk["pairs"].append((column, ref_column))
     fks = [fk for _, fk in sorted(fks.items(), key=lambda item: _natural(item[0]))]

@@ -11,7 +11,7 @@ import types
 import warnings
 
 from . import naming
-from .declare import compile_definition, compile_model
+from .declare import compile_definition, compile_model, foreign_key_columns
 from .errors import DataJointError, DefinitionError
 from .sql import full_table_name, quote_identifier
 from .version import __version__
@@ -480,11 +480,7 @@ def _normalize_default(text):
 def _key_differences(connection, database, table, declaration):
     """Foreign keys and secondary indexes that differ between the table and the definition."""
     fks = {}
-    for name, column, ref_db, ref_table, ref_column in connection.query(
-            "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
-            "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
-            "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
-            (database, table)).fetchall():
+    for name, column, ref_db, ref_table, ref_column in foreign_key_columns(connection, database, table):
         if not ref_table.startswith("~"):
             fk = fks.setdefault(name, [full_table_name(ref_db, ref_table), [], []])
             fk[1].append(column)
