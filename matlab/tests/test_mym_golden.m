@@ -21,14 +21,8 @@ function test_mym_golden()
     if g.matlab && is_octave && octave_lacks(g.value)
       % Octave has no complex integer arrays: the decoder must say so, not crash or convert
       nmatlab = nmatlab + 1;
-      try
-        mym('deserialize', bytes);
-        problems{end+1} = sprintf('%s: complex integer decoded under Octave', g.name); %#ok<AGROW>
-      catch err
-        if ~strcmp(err.identifier, 'mym:blob')
-          problems{end+1} = sprintf('%s: gave %s', g.name, err.identifier); %#ok<AGROW>
-        end
-      end
+      problems = refusal_problem(problems, bytes, 'mym:blob', ...
+                                 [g.name ': complex integer decoded under Octave'], [g.name ': gave']);
     elseif g.matlab
       nmatlab = nmatlab + 1;
       expected = golden_value(g.value);
@@ -51,14 +45,8 @@ function test_mym_golden()
       end
     else
       ndj0 = ndj0 + 1;
-      try
-        mym('deserialize', bytes);
-        problems{end+1} = sprintf('%s: dj0 blob decoded without error', g.name); %#ok<AGROW>
-      catch err
-        if ~strcmp(err.identifier, 'mYm:CrossPlatform:Compatibility')
-          problems{end+1} = sprintf('%s: dj0 gave %s', g.name, err.identifier); %#ok<AGROW>
-        end
-      end
+      problems = refusal_problem(problems, bytes, 'mYm:CrossPlatform:Compatibility', ...
+                                 [g.name ': dj0 blob decoded without error'], [g.name ': dj0 gave']);
     end
   end
   setenv('MYM_USE_32BIT_DIMS', '');
@@ -66,6 +54,18 @@ function test_mym_golden()
   if ~isempty(problems)
     error('test:golden', '%d golden vector(s) failed:\n  %s', numel(problems), ...
           strjoin(problems, sprintf('\n  ')));
+  end
+end
+
+function problems = refusal_problem(problems, bytes, wanted, decoded, gave)
+% decoding bytes must fail with error id wanted; if not, add to problems what happened instead
+  try
+    mym('deserialize', bytes);
+    problems{end+1} = decoded;
+  catch err
+    if ~strcmp(err.identifier, wanted)
+      problems{end+1} = [gave ' ' err.identifier];
+    end
   end
 end
 

@@ -53,11 +53,7 @@ function auth_plugins(srv)
   id = mym(-1, 'open', srv.address, 'root', '', 'false');
   closer = onCleanup(@() mym(id, 'close'));
   mym(id, 'CREATE USER IF NOT EXISTS nat@''%'' IDENTIFIED VIA mysql_native_password USING PASSWORD(''pw1'')');
-  c = mym(-1, 'open', srv.address, 'nat', 'pw1');
-  r = mym(c, 'SELECT CURRENT_USER() AS u');
-  assert(strncmp(r.u{1}, 'nat@', 4));
-  mym(c, 'close');
-  assert_error(@() mym(-1, 'open', srv.address, 'nat', 'bad'), 'mym:connect');
+  check_login(srv, 'nat', 'pw1');
 
   r = mym(id, 'SELECT COUNT(*) AS n FROM information_schema.ALL_PLUGINS WHERE PLUGIN_NAME = ''ed25519''');
   if r.n > 0
@@ -66,11 +62,7 @@ function auth_plugins(srv)
       mym(id, 'INSTALL SONAME ''auth_ed25519''');
     end
     mym(id, 'CREATE USER IF NOT EXISTS ed@''%'' IDENTIFIED VIA ed25519 USING PASSWORD(''pw2'')');
-    c = mym(-1, 'open', srv.address, 'ed', 'pw2');
-    r = mym(c, 'SELECT CURRENT_USER() AS u');
-    assert(strncmp(r.u{1}, 'ed@', 3));
-    mym(c, 'close');
-    assert_error(@() mym(-1, 'open', srv.address, 'ed', 'bad'), 'mym:connect');
+    check_login(srv, 'ed', 'pw2');
   else
     error('test:setup', 'the ed25519 server plugin (auth_ed25519.so) is not installed');
   end
@@ -89,6 +81,15 @@ function auth_plugins(srv)
     c = mym(-1, 'open', srv.address, 'sha2', 'pw3', 'true');
     mym(c, 'close');
   end
+end
+
+function check_login(srv, user, password)
+% user logs in with password (CURRENT_USER confirms who) and is refused with a wrong one
+  c = mym(-1, 'open', srv.address, user, password);
+  r = mym(c, 'SELECT CURRENT_USER() AS u');
+  assert(strncmp(r.u{1}, [user '@'], numel(user) + 1));
+  mym(c, 'close');
+  assert_error(@() mym(-1, 'open', srv.address, user, 'bad'), 'mym:connect');
 end
 
 function packet_limit(srv)
