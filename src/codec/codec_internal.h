@@ -51,6 +51,10 @@ int mym_rd_names(mym_rd *r, size_t end, mym_node *n);
 int mym_decode_value(mym_rd *r, size_t end, int exact, uint32_t depth, mym_node **out);
 /* decode an item: size prefix + payload of exactly that size */
 int mym_decode_item(mym_rd *r, size_t end, uint32_t depth, mym_node **out, const char *what);
+/* n's children: count * per items (per 2 for key/value pairs), refused up front when count or the
+ * item total cannot fit in the bytes left (each item takes at least its size prefix) */
+int mym_dec_children(mym_rd *r, size_t end, uint32_t depth, mym_node *n, uint64_t count,
+                     unsigned per, const char *what);
 
 #define MYM_RD_FAIL(r, code, ...) \
     mym_fail((r)->err, (code), (int64_t)(r)->pos, __VA_ARGS__)

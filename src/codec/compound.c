@@ -30,19 +30,21 @@ static void eat_stray_zero(mym_rd *r, size_t end, int exact, mym_node *n) {
     }
 }
 
-static int dec_children(mym_rd *r, size_t end, uint32_t depth, mym_node *n, uint64_t count,
-                        const char *what) {
-    uint64_t i;
+int mym_dec_children(mym_rd *r, size_t end, uint32_t depth, mym_node *n, uint64_t count,
+                     unsigned per, const char *what) {
+    uint64_t i, nitems;
     unsigned minsz = r->dims32 ? 5u : 9u;
-    if (count > (end - r->pos) / minsz)
+    /* count is checked first, so count * per is only used when it cannot have wrapped */
+    nitems = count * per;
+    if (count > (end - r->pos) / minsz || nitems > (end - r->pos) / minsz)
         return MYM_RD_FAIL(r, MYM_E_TRUNCATED, "%llu %ss cannot fit in the %llu bytes left",
                            (unsigned long long)count, what, (unsigned long long)(end - r->pos));
-    n->nchildren = count;
-    if (count) {
-        n->children = (mym_node **)mym_arena_alloc(r->t, (size_t)count * sizeof(mym_node *));
+    n->nchildren = nitems;
+    if (nitems) {
+        n->children = (mym_node **)mym_arena_alloc(r->t, (size_t)nitems * sizeof(mym_node *));
         if (!n->children) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
     }
-    for (i = 0; i < count; i++) {
+    for (i = 0; i < nitems; i++) {
         int rc = mym_decode_item(r, end, depth + 1, &n->children[i], what);
         if (rc) return rc;
     }
@@ -64,7 +66,7 @@ int mym_dec_struct(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
     }
     if (n->numel > UINT64_MAX / n->nfields)
         return MYM_RD_FAIL(r, MYM_E_LIMIT, "struct has too many values");
-    return dec_children(r, end, depth, n, n->numel * n->nfields, "struct field value");
+    return mym_dec_children(r, end, depth, n, n->numel * n->nfields, 1, "struct field value");
 }
 
 int mym_dec_cell(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
@@ -74,7 +76,7 @@ int mym_dec_cell(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
     n->kind = MYM_CELL;
     *out = n;
     if ((rc = mym_rd_dims(r, end, 1, n))) return rc;
-    return dec_children(r, end, depth, n, n->numel, "cell element");
+    return mym_dec_children(r, end, depth, n, n->numel, 1, "cell element");
 }
 
 int mym_dec_recarray(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {

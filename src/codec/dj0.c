@@ -5,22 +5,10 @@
 #include "codec_internal.h"
 
 static int dec_items(mym_rd *r, size_t end, uint32_t depth, mym_node *n, const char *what) {
-    uint64_t count, i, nitems;
-    unsigned minsz = r->dims32 ? 5u : 9u;
+    uint64_t count;
     int rc = mym_rd_size(r, end, &count, what);
     if (rc) return rc;
-    nitems = n->kind == MYM_DICT ? count * 2 : count;
-    if (count > (end - r->pos) / minsz || nitems > (end - r->pos) / minsz)
-        return MYM_RD_FAIL(r, MYM_E_TRUNCATED, "%llu %ss cannot fit in the %llu bytes left",
-                           (unsigned long long)count, what, (unsigned long long)(end - r->pos));
-    n->nchildren = nitems;
-    if (nitems) {
-        n->children = (mym_node **)mym_arena_alloc(r->t, (size_t)nitems * sizeof(mym_node *));
-        if (!n->children) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
-    }
-    for (i = 0; i < nitems; i++)
-        if ((rc = mym_decode_item(r, end, depth + 1, &n->children[i], what))) return rc;
-    return 0;
+    return mym_dec_children(r, end, depth, n, count, n->kind == MYM_DICT ? 2u : 1u, what);
 }
 
 static int dec_int(mym_rd *r, size_t end, mym_node *n) {
