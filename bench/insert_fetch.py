@@ -22,14 +22,10 @@ import pymysql
 import datajoint_interop as dj
 from datajoint_interop.blob import pack, unpack
 from datajoint_interop.table import FreeTable
+from tests.server_env import connection_settings as settings  # the DJ_* settings of the tests
 
 DDL = ("CREATE TABLE {t} (id int NOT NULL, x double NOT NULL, name varchar(32) NOT NULL, "
        "data longblob NOT NULL, PRIMARY KEY (id))")
-
-
-def settings():
-    return dict(host=os.environ.get("DJ_HOST", "127.0.0.1"), port=int(os.environ.get("DJ_PORT", "3306")),
-                user=os.environ.get("DJ_USER", "root"), password=os.environ.get("DJ_PASS", ""))
 
 
 def timed(fn, repeat=1):

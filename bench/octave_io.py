@@ -26,6 +26,7 @@ sys.path.insert(0, ROOT)
 
 import datajoint_interop as dj  # noqa: E402
 from datajoint_interop.blob import pack, unpack  # noqa: E402
+from tests.server_env import connection_settings as settings  # noqa: E402  (the DJ_* settings of the tests)
 
 OCTAVE = r"""
 addpath(fullfile(getenv('DJI_ROOT'), 'matlab'));
@@ -69,11 +70,6 @@ end
 mym(id, 'close');
 printf('BENCH %s\n', jsonencode(best));
 """
-
-
-def settings():
-    return dict(host=os.environ.get("DJ_HOST", "127.0.0.1"), port=int(os.environ.get("DJ_PORT", "3306")),
-                user=os.environ.get("DJ_USER", "root"), password=os.environ.get("DJ_PASS", ""))
 
 
 def run_octave(db, rows, repeat):
