@@ -89,15 +89,20 @@ class Diagram(nx.DiGraph):
                 out.update(neighbors(near) if _is_alias(near) else (near,))
         return out
 
-    def __add__(self, other):
+    def _expanded(self, steps, neighbors):
+        """A copy showing also the tables up to `steps` edges away (in the direction of neighbors)."""
         result = Diagram(self)
+        for _ in range(steps):
+            grown = self._step(result.nodes_to_show, neighbors) - result.nodes_to_show
+            if not grown:
+                break
+            result.nodes_to_show |= grown
+        return result
+
+    def __add__(self, other):
         if isinstance(other, int):
-            for _ in range(other):
-                grown = self._step(result.nodes_to_show, self.successors) - result.nodes_to_show
-                if not grown:
-                    break
-                result.nodes_to_show |= grown
-            return result
+            return self._expanded(other, self.successors)
+        result = Diagram(self)
         other = other if isinstance(other, Diagram) else Diagram(other)
         result.add_nodes_from(other.nodes(data=True))
         result.add_edges_from(other.edges(data=True))
@@ -105,14 +110,9 @@ class Diagram(nx.DiGraph):
         return result
 
     def __sub__(self, other):
-        result = Diagram(self)
         if isinstance(other, int):
-            for _ in range(other):
-                grown = self._step(result.nodes_to_show, self.predecessors) - result.nodes_to_show
-                if not grown:
-                    break
-                result.nodes_to_show |= grown
-            return result
+            return self._expanded(other, self.predecessors)
+        result = Diagram(self)
         other = other if isinstance(other, Diagram) else Diagram(other)
         result.nodes_to_show -= other.nodes_to_show
         return result
