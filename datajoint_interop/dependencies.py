@@ -136,23 +136,18 @@ class Dependencies(nx.DiGraph):
                 if primary is None or d["primary"] == primary}
 
     # --- the same, resolved through alias nodes -----------------------------------------------
+    @staticmethod
+    def _through_aliases(edges, beyond):
+        """[(table, props)] of edges, an alias node replaced by the one table beyond it."""
+        return [(next(iter(beyond(t))) if _is_alias(t) else t, d) for t, d in edges.items()]
+
     def foreign_keys_in(self, table_name, primary=None):
         """[(parent table, props)] for every foreign key of the table, aliases resolved."""
-        out = []
-        for p, d in self.parents(table_name, primary).items():
-            if _is_alias(p):
-                p = next(iter(self.predecessors(p)))
-            out.append((p, d))
-        return out
+        return self._through_aliases(self.parents(table_name, primary), self.predecessors)
 
     def foreign_keys_out(self, table_name, primary=None):
         """[(child table, props)] for every foreign key referencing the table, aliases resolved."""
-        out = []
-        for c, d in self.children(table_name, primary).items():
-            if _is_alias(c):
-                c = next(iter(self.successors(c)))
-            out.append((c, d))
-        return out
+        return self._through_aliases(self.children(table_name, primary), self.successors)
 
     def descendants(self, full_table_name):
         """The table and all tables depending on it, in topological order (aliases removed)."""
