@@ -172,17 +172,13 @@ int mym_result_put(mym_result *r, size_t row, size_t col, const char *s, unsigne
         return 0;
     }
     case MYM_K_TEXT:
-        if (is_null) {
-            mwSize d[2] = {0, 0};
-            mxSetCell(c->arr, (mwIndex)row, mxCreateCharArray(2, d));
-        } else {
-            mxSetCell(c->arr, (mwIndex)row, mym_utf8_to_mx(s, len));
-        }
-        return 0;
     case MYM_K_BIN:
+        /* NULL text and NULL bytes both read as '' */
         if (is_null) {
             mwSize d[2] = {0, 0};
             mxSetCell(c->arr, (mwIndex)row, mxCreateCharArray(2, d));
+        } else if (c->kind == MYM_K_TEXT) {
+            mxSetCell(c->arr, (mwIndex)row, mym_utf8_to_mx(s, len));
         } else {
             mxArray *a = mxCreateNumericMatrix((mwSize)len, 1, mxUINT8_CLASS, mxREAL);
             if (len) memcpy(mxGetData(a), s, len);
