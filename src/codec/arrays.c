@@ -33,14 +33,12 @@ static int dec_objarray(mym_rd *r, size_t end, uint32_t depth, mym_node *n) {
 }
 
 int mym_dec_array(mym_rd *r, size_t end, int exact, uint32_t depth, mym_node **out) {
-    mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
+    mym_node *n = mym_rd_node(r, MYM_ARRAY, out);
     uint32_t cplx;
     uint64_t nbytes;
     size_t at;
     int rc;
-    if (!n) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
-    n->kind = MYM_ARRAY;
-    *out = n;
+    if (!n) return MYM_E_NOMEM;
     if ((rc = mym_rd_dims(r, end, 1, n))) return rc;
     at = r->pos;
     if ((rc = mym_rd_u32(r, end, &n->class_id, "array class id"))) return rc;

@@ -43,6 +43,8 @@ int mym_rd_u64(mym_rd *r, size_t end, uint64_t *v, const char *what);
 int mym_rd_size(mym_rd *r, size_t end, uint64_t *v, const char *what);
 /* take n bytes (zero copy or copied into the arena per MYM_DEC_COPY) */
 int mym_rd_take(mym_rd *r, size_t end, uint64_t n, const void **p, const char *what);
+/* a zeroed node of this kind, also stored in *out; NULL (error recorded) when memory runs out */
+mym_node *mym_rd_node(mym_rd *r, mym_kind kind, mym_node **out);
 /* read ndims + dims, compute numel with overflow check */
 int mym_rd_dims(mym_rd *r, size_t end, int ndims_is_size, mym_node *n);
 /* field names: nfields NUL-terminated strings */

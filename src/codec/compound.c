@@ -52,11 +52,9 @@ int mym_dec_children(mym_rd *r, size_t end, uint32_t depth, mym_node *n, uint64_
 }
 
 int mym_dec_struct(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
-    mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
+    mym_node *n = mym_rd_node(r, MYM_STRUCT, out);
     int rc;
-    if (!n) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
-    n->kind = MYM_STRUCT;
-    *out = n;
+    if (!n) return MYM_E_NOMEM;
     if ((rc = mym_rd_dims(r, end, 1, n))) return rc;
     if ((rc = mym_rd_u32(r, end, &n->nfields, "struct field count"))) return rc;
     if ((rc = mym_rd_names(r, end, n))) return rc;
@@ -70,22 +68,18 @@ int mym_dec_struct(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
 }
 
 int mym_dec_cell(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
-    mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
+    mym_node *n = mym_rd_node(r, MYM_CELL, out);
     int rc;
-    if (!n) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
-    n->kind = MYM_CELL;
-    *out = n;
+    if (!n) return MYM_E_NOMEM;
     if ((rc = mym_rd_dims(r, end, 1, n))) return rc;
     return mym_dec_children(r, end, depth, n, n->numel, 1, "cell element");
 }
 
 int mym_dec_recarray(mym_rd *r, size_t end, uint32_t depth, mym_node **out) {
-    mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
+    mym_node *n = mym_rd_node(r, MYM_RECARRAY, out);
     uint32_t i;
     int rc;
-    if (!n) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
-    n->kind = MYM_RECARRAY;
-    *out = n;
+    if (!n) return MYM_E_NOMEM;
     if ((rc = mym_rd_u32(r, end, &n->nfields, "record array field count"))) return rc;
     if ((rc = mym_rd_names(r, end, n))) return rc;
     if (n->nfields == 0) {

@@ -22,6 +22,17 @@ static uint64_t le(const uint8_t *p, int n) {
     return v;
 }
 
+mym_node *mym_rd_node(mym_rd *r, mym_kind kind, mym_node **out) {
+    mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
+    if (!n) {
+        MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
+        return NULL;
+    }
+    n->kind = kind;
+    *out = n;
+    return n;
+}
+
 int mym_rd_u8(mym_rd *r, size_t end, uint8_t *v, const char *what) {
     int rc = mym_rd_need(r, end, 1, what);
     if (rc) return rc;

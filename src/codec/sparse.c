@@ -38,14 +38,12 @@ static int rd_index(mym_rd *r, size_t end, uint64_t count, const void **p, const
 }
 
 int mym_dec_sparse(mym_rd *r, size_t end, mym_node **out) {
-    mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
+    mym_node *n = mym_rd_node(r, MYM_SPARSE, out);
     uint32_t cplx;
     size_t at, jc_at, ir_at;
     uint64_t k, nnz, prev = 0;
     int rc;
-    if (!n) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
-    n->kind = MYM_SPARSE;
-    *out = n;
+    if (!n) return MYM_E_NOMEM;
     if ((rc = mym_rd_size(r, end, &n->rows, "sparse row count"))) return rc;
     if ((rc = mym_rd_size(r, end, &n->cols, "sparse column count"))) return rc;
     if ((rc = mym_rd_size(r, end, &n->nzmax, "sparse nzmax"))) return rc;
