@@ -75,6 +75,13 @@ classdef Table < dj.internal.GeneralRelvar
                 error('DataJoint:insert:missingAttribute', 'Insert into %s is missing primary key attribute "%s"', ...
                     self.fullName, missing{1});
             end
+            % as Python: the server would store an enum's first value for a missing one
+            required = attrs(~[attrs.nullable] & ~[attrs.hasDefault] & ~[attrs.autoIncrement]);
+            missing = setdiff({required.name}, fields, 'stable');
+            if ~isempty(missing)
+                error('DataJoint:insert:missingAttribute', 'Missing value(s) for attribute(s) %s of %s', ...
+                    strjoin(missing, ', '), self.fullName);
+            end
             cols = attrs(ismember(names, fields));
             colSql = strjoin(cellfun(@dj.internal.quoteId, {cols.name}, 'UniformOutput', false), ',');
             batch = 500;
@@ -99,8 +106,16 @@ classdef Table < dj.internal.GeneralRelvar
                     end
                     rowSql{i} = ['(' strjoin(vals, ',') ')'];
                 end
-                self.connection.query(sprintf('%s INTO %s (%s) VALUES %s', verb, self.fullName, colSql, ...
-                    strjoin(rowSql, ',')), args{:});
+                try
+                    self.connection.query(sprintf('%s INTO %s (%s) VALUES %s', verb, self.fullName, colSql, ...
+                        strjoin(rowSql, ',')), args{:});
+                catch err
+                    msg = insertHint(err, cols, rows);
+                    if strcmp(msg, err.message)
+                        rethrow(err);
+                    end
+                    error(err.identifier, '%s', msg);
+                end
             end
         end
 
@@ -367,6 +382,51 @@ c = {};
 if n > 0
     c = {value};
 end
+end
+
+
+function msg = insertHint(err, cols, rows)
+% A refused insert's message plus what to do: how to skip duplicates (as
+% Python's skip_duplicates=True hint), or which values an enum attribute
+% accepts and which given ones it does not.
+msg = err.message;
+if strcmp(err.identifier, 'DataJoint:duplicate')
+    msg = sprintf('%s\n  To ignore duplicate entries in insert, use insert(table, tuples, ''IGNORE'')', msg);
+    return
+end
+name = regexp(msg, 'for column (?:`[^`]*`\.)*[`'']?([^`'']+)[`'']? at row \d+', 'tokens', 'once');
+if isempty(name)
+    return
+end
+a = cols(strcmp({cols.name}, name{1}));
+if isempty(a)
+    return
+end
+allowed = enumValues(a(1).sqlType);
+if isempty(allowed)
+    return
+end
+given = {rows.(a(1).name)};
+given = given(cellfun(@ischar, given));
+bad = given(~ismember(lower(deblank(given)), lower(allowed)));
+hint = sprintf('Attribute "%s" accepts only ''%s''', a(1).name, strjoin(allowed, ''', '''));
+if ~isempty(bad)
+    bad = unique(bad, 'stable');
+    hint = sprintf('%s; got ''%s''', hint, strjoin(bad(1:min(5, end)), ''', '''));
+end
+msg = sprintf('%s\n  %s', msg, hint);
+end
+
+
+function v = enumValues(sqlType)
+% the allowed values of an enum('a','b') column type; {} for other types
+v = {};
+body = regexp(sqlType, '^\s*enum\s*\((.*)\)\s*$', 'tokens', 'once', 'ignorecase');
+if isempty(body)
+    return
+end
+v = regexp(body{1}, '''((?:[^'']|'''')*)''', 'tokens');
+v = cellfun(@(t) strrep(t{1}, '''''', ''''), v, 'UniformOutput', false);
 end
 
 
