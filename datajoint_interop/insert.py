@@ -195,11 +195,14 @@ def _enum_hint(table, error, names, columns):
     return text
 
 
-def _explain(table, error, names=None, columns=None):
+def _explain(table, error, names=None, columns=None, doing="inserting into"):
     """The server's error with the table named and, where it helps, what to do about it."""
     msg = error.args[0] if error.args else str(error)
-    text = f"{msg} -- while inserting into {table.full_table_name}"
-    hint = DUPLICATE_HINT if isinstance(error, DuplicateError) else _enum_hint(table, error, names, columns)
+    text = f"{msg} -- while {doing} {table.full_table_name}"
+    if isinstance(error, DuplicateError) and doing == "inserting into":
+        hint = DUPLICATE_HINT
+    else:
+        hint = _enum_hint(table, error, names, columns)
     if hint:
         text += f". {hint}"
     new = type(error)(text)
@@ -392,4 +395,7 @@ def update1(table, row):
     where, wparams = compiler.compile_delete(restricted, table.full_table_name)
     where = where[len("DELETE FROM " + table.full_table_name):]
     sql = f"UPDATE {table.full_table_name} SET {', '.join(sets)}{where}"
-    execute(table.connection, sql, params + wparams)
+    try:
+        execute(table.connection, sql, params + wparams)
+    except QueryError as e:
+        raise _explain(table, e, changes, [[row[k]] for k in changes], doing="updating") from e

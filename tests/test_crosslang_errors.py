@@ -46,6 +46,7 @@ out.missing = attempt(@() insert(errlab.Animal, struct('animal_id', 243)));
 insert(errlab.Animal, struct('animal_id', 201, 'species', 'mouse', 'weight', 41.7));
 out.duplicate = attempt(@() insert(errlab.Animal, struct('animal_id', 201, 'species', 'rat')));
 out.enum = attempt(@() insert(errlab.Animal, struct('animal_id', {202, 203}, 'species', {'Rat ', 'cat'})));
+out.update_enum = attempt(@() update(errlab.Animal & 'animal_id=201', 'species', 'dog'));
 out.range = attempt(@() insert(errlab.Animal, struct('animal_id', 204, 'species', 'rat', 'weight', 3e9)));
 out.zero_date = attempt(@() insert(errlab.Animal, struct('animal_id', 205, 'species', 'rat', 'born', '0000-00-00')));
 out.down = attempt(@() dj.conn('127.0.0.1:__CLOSED__', '__USER__', '__PASS__', true));
@@ -153,6 +154,17 @@ def test_invalid_enum_value_names_attribute_and_allowed_values(animal, octave):
     assert "Attribute `species` accepts only 'mouse', 'rat'; got 'cat'" in str(info.value)
     assert "Data truncated for column 'species'" in str(info.value)  # the server's text is kept
     assert not {130, 131, 202, 203} & _ids(animal)
+
+
+def test_invalid_enum_value_in_update_names_allowed_values(animal, octave):
+    got = octave["update_enum"]
+    assert not got["ok"] and "Attribute \"species\" accepts only 'mouse', 'rat'; got 'dog'" in got["message"], got
+    assert "IGNORE" not in got["message"]
+    animal.insert1(dict(animal_id=140, species="rat"))
+    with pytest.raises(errors.QueryError, match="Attribute `species` accepts only 'mouse', 'rat'; got 'dog'"):
+        animal.update1(dict(animal_id=140, species="dog"))
+    assert (animal & "animal_id=140").fetch1("species") == "rat"
+    assert (animal & "animal_id=201").fetch1("species") == "mouse"
 
 
 def test_enum_values_parses_quotes():

@@ -110,11 +110,7 @@ classdef Table < dj.internal.GeneralRelvar
                     self.connection.query(sprintf('%s INTO %s (%s) VALUES %s', verb, self.fullName, colSql, ...
                         strjoin(rowSql, ',')), args{:});
                 catch err
-                    msg = insertHint(err, cols, rows);
-                    if strcmp(msg, err.message)
-                        rethrow(err);
-                    end
-                    error(err.identifier, '%s', msg);
+                    explainRefusal(err, cols, rows, true);
                 end
             end
         end
@@ -156,7 +152,12 @@ classdef Table < dj.internal.GeneralRelvar
             if ~isempty(q.where)
                 sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
             end
-            self.connection.query(sql, vargs{:}, q.whereArgs{:});
+            try
+                self.connection.query(sql, vargs{:}, q.whereArgs{:});
+            catch err
+                row.(attrName) = value;
+                explainRefusal(err, a, row, false);
+            end
         end
 
         function delQuick(self)
@@ -385,15 +386,25 @@ end
 end
 
 
-function msg = insertHint(err, cols, rows)
-% A refused insert's message plus what to do: how to skip duplicates (as
-% Python's skip_duplicates=True hint), or which values an enum attribute
-% accepts and which given ones it does not.
-msg = err.message;
-if strcmp(err.identifier, 'DataJoint:duplicate')
-    msg = sprintf('%s\n  To ignore duplicate entries in insert, use insert(table, tuples, ''IGNORE'')', msg);
-    return
+function explainRefusal(err, cols, rows, isInsert)
+% Rethrow the server's refusal of an insert or update with what to do about
+% it: how to skip duplicates (as Python's skip_duplicates=True hint), or which
+% values an enum attribute accepts and which given ones it does not.
+if isInsert && strcmp(err.identifier, 'DataJoint:duplicate')
+    hint = 'To ignore duplicate entries in insert, use insert(table, tuples, ''IGNORE'')';
+else
+    hint = enumHint(err.message, cols, rows);
 end
+if isempty(hint)
+    rethrow(err);
+end
+error(err.identifier, '%s\n  %s', err.message, hint);
+end
+
+
+function hint = enumHint(msg, cols, rows)
+% '' unless the server refused a value of an enum attribute (it names only the column)
+hint = '';
 name = regexp(msg, 'for column (?:`[^`]*`\.)*[`'']?([^`'']+)[`'']? at row \d+', 'tokens', 'once');
 if isempty(name)
     return
@@ -414,7 +425,6 @@ if ~isempty(bad)
     bad = unique(bad, 'stable');
     hint = sprintf('%s; got ''%s''', hint, strjoin(bad(1:min(5, end)), ''', '''));
 end
-msg = sprintf('%s\n  %s', msg, hint);
 end
 
 
