@@ -177,7 +177,8 @@ class Connection:
             if code == 1045:
                 raise errors.AccessError(
                     f"Access denied for user '{self.user}' at {where}: wrong password or no such user "
-                    f"(server error 1045)") from None
+                    f"(server error 1045). Check database.user/database.password (dj.config or "
+                    f"DJ_USER/DJ_PASS)") from None
             if code in (1044, 1130):
                 raise errors.AccessError(f"User '{self.user}' may not connect to {where}: {message}") from None
             raise errors.ConnectionError_(

@@ -49,6 +49,7 @@ out.enum = attempt(@() insert(errlab.Animal, struct('animal_id', {202, 203}, 'sp
 out.update_enum = attempt(@() update(errlab.Animal & 'animal_id=201', 'species', 'dog'));
 out.range = attempt(@() insert(errlab.Animal, struct('animal_id', 204, 'species', 'rat', 'weight', 3e9)));
 out.zero_date = attempt(@() insert(errlab.Animal, struct('animal_id', 205, 'species', 'rat', 'born', '0000-00-00')));
+out.denied = attempt(@() dj.conn('__ADDRESS__', '__USER__', 'not-the-password-h3', true));
 out.down = attempt(@() dj.conn('127.0.0.1:__CLOSED__', '__USER__', '__PASS__', true));
 write_json('out.json', out);
 """
@@ -182,6 +183,19 @@ def test_server_down_names_host_port_and_what_to_do_in_both(octave):
         assert text.startswith(DOWN_PREFIX + f"'{s['user']}': "), text
         assert "DJ_HOST/DJ_PORT" in text and "that the server is running" in text
         assert text.endswith("or start a private one with `dji server start`."), text
+
+
+def test_refused_login_is_access_denied_in_both(octave):
+    s = connection_settings()
+    where = f"{s['host']}:{s['port']}"
+    got = octave["denied"]
+    assert got["id"] == "DataJoint:accessDenied", got
+    with pytest.raises(errors.AccessError) as info:
+        Connection(s["host"], s["user"], "not-the-password-h3", port=s["port"], use_tls=False)
+    for text in (got["message"], str(info.value)):
+        assert text.startswith(f"Access denied for user '{s['user']}' at {where}: wrong password or no such "
+                               "user (server error 1045)"), text
+        assert "DJ_USER/DJ_PASS" in text
 
 
 def test_connection_error_has_a_plain_name_and_keeps_its_old_names():
