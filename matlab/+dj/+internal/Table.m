@@ -155,7 +155,10 @@ classdef Table < dj.internal.GeneralRelvar
             try
                 self.connection.query(sql, vargs{:}, q.whereArgs{:});
             catch err
-                row.(attrName) = value;
+                row.(attrName) = [];
+                if nargin >= 3
+                    row.(attrName) = value;
+                end
                 explainRefusal(err, a, row, false);
             end
         end
