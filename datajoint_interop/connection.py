@@ -47,6 +47,12 @@ _ERROR_CLASSES = {
 _LOST = frozenset({2006, 2013, 2055, 1927})
 # statements that change nothing, so re-running them after a reconnect is always safe
 _READ_ONLY = re.compile(r"\s*(\(\s*)*(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN|WITH)\b", re.IGNORECASE)
+#: the session sql_mode, the same for Python and MATLAB sessions (matlab/+dj/Connection.m sets it
+#: too): DataJoint 0.14's, so the server refuses what 0.14 refuses (out-of-range numbers, missing
+#: values, zero dates) whatever the server's global mode, minus ONLY_FULL_GROUP_BY, which MariaDB
+#: applies without functional-dependency detection and so would refuse valid aggregations
+SQL_MODE = ("NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_TABLES,"
+            "NO_ENGINE_SUBSTITUTION")
 #: a write after this many idle seconds first checks that the server still holds the connection
 IDLE_CHECK_SECONDS = 1.0
 
@@ -145,7 +151,7 @@ class Connection:
             # bound the handshake too: a peer that accepts but never greets must not hang us
             read_timeout=self.connect_timeout, write_timeout=self.connect_timeout,
             init_command=self.init_fun,
-            sql_mode="STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ENGINE_SUBSTITUTION",
+            sql_mode=SQL_MODE,
         )
         if self.unix_socket and self.host in ("localhost", None, ""):
             kwargs["unix_socket"] = self.unix_socket
@@ -171,7 +177,8 @@ class Connection:
             if code == 1045:
                 raise errors.AccessError(
                     f"Access denied for user '{self.user}' at {where}: wrong password or no such user "
-                    f"(server error 1045)") from None
+                    f"(server error 1045). Check database.user/database.password (dj.config or "
+                    f"DJ_USER/DJ_PASS)") from None
             if code in (1044, 1130):
                 raise errors.AccessError(f"User '{self.user}' may not connect to {where}: {message}") from None
             raise errors.ConnectionError_(

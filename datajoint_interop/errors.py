@@ -15,8 +15,9 @@ class DataJointError(Exception):
 
 
 # --- connection and server ---------------------------------------------------------------------
-class ConnectionError_(DataJointError):
-    """The server cannot be reached or refused the login."""
+class ConnectionFailedError(DataJointError):
+    """The server cannot be reached or the connection could not be set up (not a lost connection:
+    see LostConnectionError). A refused login is an AccessError."""
 
 
 class LostConnectionError(DataJointError):
@@ -87,7 +88,10 @@ class MissingExternalFile(DataJointError):
     """A tracked external object is not where its store says it is (same name as 0.14)."""
 
 
-# Python 0.14 exposes the connection failure under this name as well.
-ConnectionError = ConnectionError_
+# Earlier names of ConnectionFailedError, kept importable: `ConnectionError_` (this package's first
+# name for it) and `ConnectionError` (same spelling as the builtin, so `from errors import *` code
+# written against either keeps catching it).
+ConnectionError_ = ConnectionFailedError
+ConnectionError = ConnectionFailedError
 
 __all__ = [name for name in dir() if name.endswith("Error") or name.endswith("Error_")] + ["MissingExternalFile"]

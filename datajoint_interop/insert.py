@@ -11,13 +11,14 @@ import decimal
 import itertools
 import math
 import numbers
+import re
 import uuid
 
 import numpy as np
 
 from . import compiler
 from .condition import bind_value
-from .errors import (DataJointError, MissingAttributeError, QueryError,
+from .errors import (DataJointError, DuplicateError, MissingAttributeError, QueryError,
                      UnknownAttributeError)
 from .expression import QueryExpression
 from .sql import execute, quote_identifier
@@ -156,9 +157,55 @@ def _duplicate_clause(table, names, skip_duplicates, replace):
     return f" ON DUPLICATE KEY UPDATE {k}={k}"
 
 
-def _explain(table, error):
+#: DataJoint 0.14's hint on a duplicate key; users search their logs for it
+DUPLICATE_HINT = "To ignore duplicate entries in insert, set skip_duplicates=True"
+# the server's refusal of a value ("Data truncated for column 'x' at row 3" for an enum value not
+# in the list, "Incorrect ... value: ... for column `db`.`t`.`x`" for other conversions)
+_BAD_VALUE = re.compile(r"for column (?:`[^`]*`\.)*[`']?(?P<name>[^`']+)[`']? at row \d+")
+
+
+def enum_values(sql_type):
+    """The allowed values of an ``enum('a','b')`` column type, or None for other types."""
+    match = re.fullmatch(r"\s*enum\s*\((?P<body>.*)\)\s*", sql_type or "", re.IGNORECASE | re.DOTALL)
+    if not match:
+        return None
+    return [a.replace("''", "'") if a or not b else b.replace('""', '"')
+            for a, b in re.findall(r"'((?:[^']|'')*)'|\"((?:[^\"]|\"\")*)\"", match.group("body"))]
+
+
+def _enum_hint(table, error, names, columns):
+    """For a refused enum value: the attribute, its allowed values and the offending values.
+
+    The server names only the column; this says what the user may write instead. Values are
+    compared as the server does for the usual case-insensitive collations (trailing spaces ignored)."""
+    match = _BAD_VALUE.search(getattr(error, "server_message", "") or "")
+    if not match or match.group("name") not in table.heading:
+        return ""
+    attr = table.heading[match.group("name")]
+    allowed = enum_values(attr.sql_type)
+    if allowed is None:
+        return ""
+    text = f"Attribute `{attr.name}` accepts only " + ", ".join(repr(v) for v in allowed)
+    if names and attr.name in names:
+        known = {v.rstrip().casefold() for v in allowed}
+        column = columns[names.index(attr.name)]
+        bad = list(dict.fromkeys(v for v in column if isinstance(v, str) and v.rstrip().casefold() not in known))
+        if bad:
+            text += "; got " + ", ".join(repr(v) for v in bad[:5]) + (" ..." if len(bad) > 5 else "")
+    return text
+
+
+def _explain(table, error, names=None, columns=None, doing="inserting into"):
+    """The server's error with the table named and, where it helps, what to do about it."""
     msg = error.args[0] if error.args else str(error)
-    new = type(error)(f"{msg} -- while inserting into {table.full_table_name}")
+    text = f"{msg} -- while {doing} {table.full_table_name}"
+    if isinstance(error, DuplicateError) and doing == "inserting into":
+        hint = DUPLICATE_HINT
+    else:
+        hint = _enum_hint(table, error, names, columns)
+    if hint:
+        text += f". {hint}"
+    new = type(error)(text)
     for attr in ("errno", "server_message"):
         if hasattr(error, attr):
             setattr(new, attr, getattr(error, attr))
@@ -225,7 +272,7 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     except QueryError as e:
         if own:
             conn.cancel_transaction()
-        raise _explain(table, e) from e
+        raise _explain(table, e, names, columns) from e
     except BaseException:
         if own:
             conn.cancel_transaction()
@@ -348,4 +395,7 @@ def update1(table, row):
     where, wparams = compiler.compile_delete(restricted, table.full_table_name)
     where = where[len("DELETE FROM " + table.full_table_name):]
     sql = f"UPDATE {table.full_table_name} SET {', '.join(sets)}{where}"
-    execute(table.connection, sql, params + wparams)
+    try:
+        execute(table.connection, sql, params + wparams)
+    except QueryError as e:
+        raise _explain(table, e, changes, [[row[k]] for k in changes], doing="updating") from e

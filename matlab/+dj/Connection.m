@@ -8,6 +8,11 @@ classdef Connection < handle
         id = []                 % mym connection handle
         inTransaction = false
     end
+    properties (Constant)
+        % the session sql_mode, the same as Python's (datajoint_interop/connection.py SQL_MODE):
+        % both languages get the same refusals whatever the server's global mode
+        sqlMode = 'NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'
+    end
     properties (Access = private)
         password = ''
         headings                % containers.Map fullName -> heading struct
@@ -30,7 +35,14 @@ classdef Connection < handle
             try
                 self.id = mym(-1, 'open', self.host, self.user, self.password);
             catch err
-                error('DataJoint:connection', 'Cannot connect to %s as %s: %s', self.host, self.user, err.message);
+                [id, msg] = connectFailure(self.host, self.user, err.message);
+                error(id, '%s', msg);
+            end
+            try
+                mym(self.id, ['SET SESSION sql_mode=''' self.sqlMode '''']);
+            catch err
+                self.close();
+                error('DataJoint:connection', 'Cannot set the session sql_mode on %s: %s', self.host, err.message);
             end
         end
 
@@ -198,6 +210,49 @@ end
 end
 
 
+function [id, msg] = connectFailure(host, user, mymMessage)
+% Why opening the connection failed and what to check, worded as Python's
+% Connection.connect: a refused login is accessDenied, anything else names
+% host:port and the settings to check.
+where = host;
+if isempty(regexp(host, ':\d+$', 'once'))
+    where = [host ':3306'];
+end
+m = regexprep(mymMessage, '^(mym:\s*)+', '');
+m = regexprep(m, '^cannot connect to .*? as ''[^'']*'': ', '');
+errno = regexp(m, '\(error (\d+)\)$', 'tokens', 'once');
+m = regexprep(m, '\s*\(error \d+\)$', '');
+if isempty(errno)
+    errno = {'0'};
+end
+switch errno{1}
+    case '1045'
+        id = 'DataJoint:accessDenied';
+        msg = sprintf(['Access denied for user ''%s'' at %s: wrong password or no such user (server error 1045). ' ...
+            'Check the user and password (dj.conn(host, user, password), DJ_USER/DJ_PASS or dj_local_conf.json)'], ...
+            user, where);
+    case {'1044', '1130'}
+        id = 'DataJoint:accessDenied';
+        msg = sprintf('User ''%s'' may not connect to %s: %s (server error %s)', user, where, m, errno{1});
+    otherwise
+        id = 'DataJoint:connection';
+        msg = sprintf(['Cannot connect to the database server at %s as ''%s'': %s. Check the host and port ' ...
+            '(dj.conn(host, user, password), DJ_HOST/DJ_PORT or dj_local_conf.json), that the server is ' ...
+            'running, or start a private one with `dji server start`.'], where, user, m);
+end
+end
+
+
+function msg = serverText(mymMessage)
+% The server's own words from a mym error: without mym's prefix and its copy of
+% the statement (the caller shows the statement once, with its placeholders),
+% the error number written as in Python ("(server error N)").
+msg = regexprep(mymMessage, '^(mym:\s*)+', '');
+msg = regexprep(msg, '\s+in query: .*$', '');
+msg = regexprep(msg, '\((MariaDB|MySQL) error (\d+)(, SQLSTATE \w+)?\)', '(server error $2)');
+end
+
+
 function translateError(err, sql)
 % server errors -> DataJoint error ids, by the server's error number (mym puts
 % "MariaDB error N" in its message), else by the message text
@@ -253,6 +308,8 @@ if numel(s) > 300
 end
 if strcmp(id, 'DataJoint:accessDenied')
     msg = dj.internal.accessMessage(msg, sql);
+else
+    msg = serverText(msg);
 end
 error(id, '%s\n  in query: %s', msg, s);
 end

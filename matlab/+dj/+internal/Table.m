@@ -75,6 +75,13 @@ classdef Table < dj.internal.GeneralRelvar
                 error('DataJoint:insert:missingAttribute', 'Insert into %s is missing primary key attribute "%s"', ...
                     self.fullName, missing{1});
             end
+            % as Python: the server would store an enum's first value for a missing one
+            required = attrs(~[attrs.nullable] & ~[attrs.hasDefault] & ~[attrs.autoIncrement]);
+            missing = setdiff({required.name}, fields, 'stable');
+            if ~isempty(missing)
+                error('DataJoint:insert:missingAttribute', 'Missing value(s) for attribute(s) %s of %s', ...
+                    strjoin(missing, ', '), self.fullName);
+            end
             cols = attrs(ismember(names, fields));
             colSql = strjoin(cellfun(@dj.internal.quoteId, {cols.name}, 'UniformOutput', false), ',');
             batch = 500;
@@ -99,8 +106,12 @@ classdef Table < dj.internal.GeneralRelvar
                     end
                     rowSql{i} = ['(' strjoin(vals, ',') ')'];
                 end
-                self.connection.query(sprintf('%s INTO %s (%s) VALUES %s', verb, self.fullName, colSql, ...
-                    strjoin(rowSql, ',')), args{:});
+                try
+                    self.connection.query(sprintf('%s INTO %s (%s) VALUES %s', verb, self.fullName, colSql, ...
+                        strjoin(rowSql, ',')), args{:});
+                catch err
+                    explainRefusal(err, cols, rows, true);
+                end
             end
         end
 
@@ -141,7 +152,15 @@ classdef Table < dj.internal.GeneralRelvar
             if ~isempty(q.where)
                 sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
             end
-            self.connection.query(sql, vargs{:}, q.whereArgs{:});
+            try
+                self.connection.query(sql, vargs{:}, q.whereArgs{:});
+            catch err
+                row.(attrName) = [];
+                if nargin >= 3
+                    row.(attrName) = value;
+                end
+                explainRefusal(err, a, row, false);
+            end
         end
 
         function delQuick(self)
@@ -367,6 +386,60 @@ c = {};
 if n > 0
     c = {value};
 end
+end
+
+
+function explainRefusal(err, cols, rows, isInsert)
+% Rethrow the server's refusal of an insert or update with what to do about
+% it: how to skip duplicates (as Python's skip_duplicates=True hint), or which
+% values an enum attribute accepts and which given ones it does not.
+if isInsert && strcmp(err.identifier, 'DataJoint:duplicate')
+    hint = 'To ignore duplicate entries in insert, use insert(table, tuples, ''IGNORE'')';
+else
+    hint = enumHint(err.message, cols, rows);
+end
+if isempty(hint)
+    rethrow(err);
+end
+error(err.identifier, '%s\n  %s', err.message, hint);
+end
+
+
+function hint = enumHint(msg, cols, rows)
+% '' unless the server refused a value of an enum attribute (it names only the column)
+hint = '';
+name = regexp(msg, 'for column (?:`[^`]*`\.)*[`'']?([^`'']+)[`'']? at row \d+', 'tokens', 'once');
+if isempty(name)
+    return
+end
+a = cols(strcmp({cols.name}, name{1}));
+if isempty(a)
+    return
+end
+allowed = enumValues(a(1).sqlType);
+if isempty(allowed)
+    return
+end
+given = {rows.(a(1).name)};
+given = given(cellfun(@ischar, given));
+bad = given(~ismember(lower(deblank(given)), lower(allowed)));
+hint = sprintf('Attribute "%s" accepts only ''%s''', a(1).name, strjoin(allowed, ''', '''));
+if ~isempty(bad)
+    bad = unique(bad, 'stable');
+    hint = sprintf('%s; got ''%s''', hint, strjoin(bad(1:min(5, end)), ''', '''));
+end
+end
+
+
+function v = enumValues(sqlType)
+% the allowed values of an enum('a','b') column type; {} for other types
+v = {};
+body = regexp(sqlType, '^\s*enum\s*\((.*)\)\s*$', 'tokens', 'once', 'ignorecase');
+if isempty(body)
+    return
+end
+v = regexp(body{1}, '''((?:[^'']|'''')*)''', 'tokens');
+v = cellfun(@(t) strrep(t{1}, '''''', ''''), v, 'UniformOutput', false);
 end
 
 

@@ -3,7 +3,8 @@ function h = loadHeading(conn, db, tbl)
 % so tables declared by Python or MATLAB look the same to the toolbox.
 ph = dj.internal.placeholder('string');
 r = conn.query(sprintf(['SELECT column_name AS name, column_type AS type, is_nullable AS nullable, ' ...
-    'column_key AS ckey, column_default AS dflt, extra AS extra, column_comment AS comment ' ...
+    'column_key AS ckey, column_default AS dflt, column_default IS NULL AS nodflt, extra AS extra, ' ...
+    'column_comment AS comment ' ...
     'FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position'], ph, ph), ...
     db, tbl);
 names = asCell(r.name);
@@ -31,6 +32,8 @@ types = asCell(r.type);
 nullable = asCell(r.nullable);
 ckey = asCell(r.ckey);
 dflt = asCell(r.dflt);
+nodflt = asCell(r.nodflt);
+extra = asCell(r.extra);
 comments = asCell(r.comment);
 attrs = cell(1, numel(names));
 for i = 1:numel(names)
@@ -49,6 +52,8 @@ for i = 1:numel(names)
     attrs{i} = dj.internal.makeAttribute(names{i}, type, sqlType, strcmp(ckey{i}, 'PRI'), ...
         strcmp(nullable{i}, 'YES'), d, comment, comments{i});
     attrs{i}.database = db;
+    attrs{i}.hasDefault = ~double(nodflt{i});
+    attrs{i}.autoIncrement = ~isempty(strfind(lower(extra{i}), 'auto_increment'));
 end
 h.attrs = [attrs{:}];
 h.primaryKey = {h.attrs([h.attrs.inKey]).name};
