@@ -178,10 +178,20 @@ def validate_role(role):
 
 
 def _check_password(password):
+    """A non-empty string of printable ASCII characters.
+
+    The Python driver sends a login password as latin-1 while the server hashes a new password's
+    UTF-8 bytes, so an account with a non-ASCII password could not log in from Python at all
+    (and control characters cannot be typed at every prompt).
+    """
     if not isinstance(password, str) or not password:
         raise DataJointError("The password must be a non-empty string")
-    if "\x00" in password:
-        raise DataJointError("The password must not contain NUL characters")
+    bad = sorted({ch for ch in password if not " " <= ch <= "~"})
+    if bad:
+        raise DataJointError(
+            f"The password contains {len(bad)} character(s) that are not printable ASCII (e.g. "
+            f"{ascii(bad[0])}): use letters, digits, spaces and ASCII punctuation, so that Python "
+            "and MATLAB clients log in alike")
     return password
 
 

@@ -533,10 +533,18 @@ def test_valid_accounts_and_hosts(account, host, expected):
 
 
 # ------------------------------------------------------------------ passwords never in statement text
-@pytest.mark.parametrize("password", ["pw", "s3cret-with 'quotes' and \\ backslash", "Müller-日本-🔑"])
+@pytest.mark.parametrize("password", ["pw", "s3cret-with 'quotes' and \\ backslash", " ~!@#$%^&*()"])
 def test_native_password_hash_equals_the_servers(connection, password):
     expected = connection.query("SELECT PASSWORD(%s)", (password,)).fetchone()[0]
     assert admin.native_password_hash(password) == expected
+
+
+@pytest.mark.parametrize("password", ["Müller-1", "日本", "tab\there", "nul\x00", ""])
+def test_passwords_that_could_not_log_in_from_python_are_refused(connection, password):
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    with pytest.raises(DataJointError, match="printable ASCII|non-empty"):
+        admin.create_user(name, password, connection=connection)
+    assert not connection.query("SELECT 1 FROM mysql.user WHERE User=%s", (name,)).fetchone()
 
 
 @pytest.fixture(scope="module")
