@@ -150,10 +150,9 @@ def _check_grantor(connection, pattern, role):
                and not any(privilege in held and covers(owned, pattern)
                            for owned, held in schema_privileges.items())]
     if missing:
-        who = connection.query("SELECT CURRENT_USER()").fetchone()[0]
         own = ", ".join(repr(p) for p in sorted(schema_privileges)) or "none"
         raise GrantError(
-            f"{who} may not grant {role} on schema pattern {pattern!r}: it lacks {', '.join(missing)} "
+            f"{account} may not grant {role} on schema pattern {pattern!r}: it lacks {', '.join(missing)} "
             f"WITH GRANT OPTION on a pattern covering every schema {pattern!r} matches "
             f"(patterns it may grant on: {own})")
 

@@ -373,6 +373,23 @@ def test_grant_patterns_reaching_system_schemas_are_refused(connection, plain_us
     assert admin.schema_grants(name, connection=connection) == {}
 
 
+@pytest.mark.parametrize("pattern", sorted(SYSTEM_REACH) + ["sys\\", r"mysql\_x", r"lab\_%", "%x%", "sy"])
+def test_system_schema_matching_agrees_with_the_server(connection, plain_user, pattern):
+    """Granted behind our back, a pattern shows the user exactly the system schemas we say it reaches
+    (information_schema is visible to everyone; names in other letter case are refused on top)."""
+    name, password = plain_user
+    connection.query(f"GRANT SELECT ON {escape_percent(quote_identifier(pattern))}.* TO %s@'%%'", (name,))
+    with closing(login(name, password)) as user:
+        visible = {row[0] for row in user.query("SHOW DATABASES").fetchall()}
+    server = sorted(visible & (admin.SYSTEM_SCHEMAS - {"information_schema"}))
+    ours = [s for s in admin.system_schemas_reached(pattern) if s != "information_schema"]
+    case_sensitive = connection.query("SELECT @@lower_case_table_names").fetchone()[0] == 0
+    if pattern == "MySQL" and case_sensitive:  # the server compares case-sensitively; we refuse anyway
+        assert server == [] and ours == ["mysql"]
+    else:
+        assert server == ours, pattern
+
+
 def test_user_cannot_read_password_hashes_after_refused_or_allowed_grants(connection, plain_user, db_prefix):
     """The exploit of the report, end to end: no grant `dji grant` accepts lets a user read mysql.*."""
     name, password = plain_user
