@@ -127,7 +127,7 @@ def check_grant(pattern, role, connection=None):
     reached = system_schemas_reached(pattern)
     if reached:
         raise GrantError(
-            f"Refusing to grant on schema pattern {pattern!r}: it matches the server's own schema"
+            f"Refusing to grant on schema pattern '{pattern}': it matches the server's own schema"
             f"{'s' if len(reached) > 1 else ''} {', '.join(reached)} ('%' is any text and '_' any one "
             "character; write '\\_' for a literal underscore, e.g. 'lab\\_%')")
     if connection is not None:
@@ -152,8 +152,8 @@ def _check_grantor(connection, pattern, role):
     if missing:
         own = ", ".join(repr(p) for p in sorted(schema_privileges)) or "none"
         raise GrantError(
-            f"{account} may not grant {role} on schema pattern {pattern!r}: it lacks {', '.join(missing)} "
-            f"WITH GRANT OPTION on a pattern covering every schema {pattern!r} matches "
+            f"{account} may not grant {role} on schema pattern '{pattern}': it lacks {', '.join(missing)} "
+            f"WITH GRANT OPTION on a pattern covering every schema '{pattern}' matches "
             f"(patterns it may grant on: {own})")
 
 
@@ -369,7 +369,7 @@ def revoke(name, pattern, *, host=None, connection=None, missing_ok=False):
     if not found:
         if missing_ok:
             return False
-        raise DataJointError(f"User '{name}'@'{host}' has no grant on schema pattern {pattern!r}")
+        raise DataJointError(f"User '{name}'@'{host}' has no grant on schema pattern '{pattern}'")
     logger.info("revoked %s@%s on %s", name, host, pattern)
     return True
 

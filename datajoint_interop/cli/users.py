@@ -98,7 +98,7 @@ def _add(args):
     print(f"Created user '{name}'@'{host}'" + (" (TLS required)" if args.require_tls else ""))
     if args.role:
         admin.grant(name, args.schema, args.role, host=host, connection=connection)
-        print(f"Granted {args.role} on {args.schema!r}")
+        print(f"Granted {args.role} on '{args.schema}'")
     return 0
 
 
@@ -128,14 +128,14 @@ def _require_tls(args):
 def _grant(args):
     name, host = admin.parse_account(args.name, args.host)
     admin.grant(name, args.pattern, args.role, host=host, connection=_connection())
-    print(f"'{name}'@'{host}' is now {args.role} on schemas matching {args.pattern!r}")
+    print(f"'{name}'@'{host}' is now {args.role} on schemas matching '{args.pattern}'")
     return 0
 
 
 def _revoke(args):
     name, host = admin.parse_account(args.name, args.host)
     admin.revoke(name, args.pattern, host=host, connection=_connection())
-    print(f"Revoked the privileges of '{name}'@'{host}' on {args.pattern!r}")
+    print(f"Revoked the privileges of '{name}'@'{host}' on '{args.pattern}'")
     return 0
 
 
