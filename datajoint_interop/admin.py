@@ -7,16 +7,21 @@ that callers (delete cascades, the CLI) can refuse up front with a precise messa
 failing half-way.
 
 User names and host patterns are string literals in MySQL's grammar, so they travel as bound
-parameters; schema patterns are identifiers and go through ``quote_identifier``. Passwords are only
-ever bound parameters and are never logged or echoed.
+parameters; schema patterns are identifiers and go through ``quote_identifier``. A grant pattern
+never reaches the server's own schemas, and a pattern administrator may only pass a role on within
+the patterns it holds with GRANT OPTION (see ``check_grant``). On MariaDB a plain password never
+travels in statement text: only its mysql_native_password hash does, computed here (a general or
+binary log records statement text); passwords are never logged or echoed.
 """
 import getpass
+import hashlib
 import logging
 import os
 import re
 
 from . import errors
-from .errors import AccessError, DataJointError
+from .errors import AccessError, DataJointError, GrantError
+from .grant_patterns import covers, matches
 from .sql import escape_percent, quote_identifier
 
 logger = logging.getLogger(__name__.split(".")[0])
@@ -32,11 +37,18 @@ ROLE_PRIVILEGES = {
 }
 ROLES = tuple(ROLE_PRIVILEGES)
 
-#: databases that belong to the server, never listed as schemas
+#: databases that belong to the server: never listed as schemas, never reachable by a grant
 SYSTEM_SCHEMAS = frozenset({"information_schema", "performance_schema", "mysql", "sys"})
+#: accounts the server itself uses (definers of its views and procedures): never managed here
+SYSTEM_ACCOUNTS = frozenset({"mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema"})
 
 _USER_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,79}$")
-_HOST_NAME = re.compile(r"^[A-Za-z0-9_.%:\-]{1,255}$")
+#: a host name or pattern (labels of letters, digits, '-', '%', '_'), an IPv4 address with a
+#: netmask, or an IPv6 address (optionally a '%' pattern); at most 255 characters
+_HOST_NAME = re.compile(r"^(?:[A-Za-z0-9_%\-]+(?:\.[A-Za-z0-9_%\-]+)*"
+                        r"|\d{1,3}(?:\.\d{1,3}){3}/\d{1,3}(?:\.\d{1,3}){3}"
+                        r"|[0-9A-Fa-f.%]*:[0-9A-Fa-f:.%]*)$")
+_HOST_MAX = 255
 _SCHEMA_PATTERN = re.compile(r"^[A-Za-z0-9_$%\\\-]{1,64}$")
 _GRANT_LINE = re.compile(r"^GRANT (?P<privs>.+?) ON (?P<target>\S+) TO ", re.S)
 _PASSWORD_ENV = "DJI_NEW_PASSWORD"
@@ -52,29 +64,110 @@ def _conn(connection):
 
 # ------------------------------------------------------------------------------ validation
 def parse_account(account, host=None):
-    """Split 'name' or 'name@host' into a validated (name, host); host defaults to '%'."""
+    """Split 'name' or 'name@host' into a validated (name, host); host defaults to '%'.
+
+    Validated before any SQL is sent, so that a typo or a hostile value is refused with a message
+    instead of reaching (or silently creating) a different account.
+    """
     if not isinstance(account, str):
         raise DataJointError(f"Invalid user name {account!r}: expected a string")
-    name, _, at_host = account.partition("@")
-    host = host if host is not None else (at_host or "%")
+    name, at, at_host = account.partition("@")
+    if at and host is not None and host != at_host:
+        raise DataJointError(
+            f"Account {account!r} names host {at_host!r} but host {host!r} was also given: give it once")
+    host = host if host is not None else (at_host if at else "%")
     if not _USER_NAME.match(name):
         raise DataJointError(
             f"Invalid user name {name!r}: use 1-80 letters, digits, '_', '.' or '-' "
             "(not starting with '.' or '-')")
-    if not _HOST_NAME.match(host):
-        raise DataJointError(f"Invalid host {host!r} for user {name!r}: use a host name, IP or '%' pattern")
+    if name.lower() in SYSTEM_ACCOUNTS:
+        raise DataJointError(f"User {name!r} belongs to the server itself and is not managed by datajoint_interop")
+    if not isinstance(host, str) or len(host) > _HOST_MAX or not _HOST_NAME.match(host):
+        raise DataJointError(
+            f"Invalid host {host!r} for user {name!r}: use '%' (any host), a host name or pattern "
+            "('%.lab.org'), an IPv4 address or pattern ('10.0.0.%', '10.0.0.0/255.255.255.0') "
+            f"or an IPv6 address, at most {_HOST_MAX} characters")
     return name, host
 
 
 def validate_schema_pattern(pattern):
-    """A schema name or LIKE pattern as used in ``GRANT ... ON `pattern`.*``."""
+    """A schema name or LIKE pattern as used in ``GRANT ... ON `pattern`.*`` (syntax only).
+
+    Revoking accepts any such pattern, so that grants made elsewhere can be cleaned up;
+    granting also goes through ``check_grant``.
+    """
     if not isinstance(pattern, str) or not _SCHEMA_PATTERN.match(pattern):
         raise DataJointError(
             f"Invalid schema pattern {pattern!r}: use letters, digits, '_', '$', '-', and the "
             "wildcards '%' (any text) and '_' (any one character; write '\\_' for a literal underscore)")
-    if pattern.lower() in SYSTEM_SCHEMAS:
-        raise DataJointError(f"Refusing to grant on the server's own schema {pattern!r}")
     return pattern
+
+
+def system_schemas_reached(pattern):
+    """The system schemas a grant pattern would match, sorted.
+
+    Letter case is ignored: with lower_case_table_names set the server folds names, and no
+    DataJoint schema has a reason to be called 'MySQL'.
+    """
+    return sorted(schema for schema in SYSTEM_SCHEMAS if matches(pattern, schema, fold_case=True))
+
+
+def check_grant(pattern, role, connection=None):
+    """Refuse (GrantError) a grant of `role` on `pattern` before anything reaches the server.
+
+    The rule: (1) the pattern must match none of the system schemas (mysql, information_schema,
+    performance_schema, sys): a reader there reads password hashes, a writer rewrites privileges;
+    (2) the granting account must hold every privilege of the role WITH GRANT OPTION, either
+    globally or on one of its schema patterns that covers every name `pattern` can match. The
+    server enforces (2) as well; checking it here names what is missing. With a connection
+    both are checked, without one only (1).
+    """
+    validate_role(role)
+    validate_schema_pattern(pattern)
+    reached = system_schemas_reached(pattern)
+    if reached:
+        raise GrantError(
+            f"Refusing to grant on schema pattern '{pattern}': it matches the server's own schema"
+            f"{'s' if len(reached) > 1 else ''} {', '.join(reached)} ('%' is any text and '_' any one "
+            "character; write '\\_' for a literal underscore, e.g. 'lab\\_%')")
+    if connection is not None:
+        _check_grantor(_conn(connection), pattern, role)
+    return pattern
+
+
+def _check_grantor(connection, pattern, role):
+    """Rule (2) of check_grant: the granting account may pass `role` on over all of `pattern`.
+
+    information_schema hides a role's grants from the account using it, so with a role active
+    the server alone decides (it enforces the same rule).
+    """
+    account, active_role = _grantees(connection)
+    if active_role:
+        return
+    global_privileges, schema_privileges = _grantable_privileges(connection, account)
+    missing = [privilege for privilege in ROLE_PRIVILEGES[role]
+               if privilege not in global_privileges
+               and not any(privilege in held and covers(owned, pattern)
+                           for owned, held in schema_privileges.items())]
+    if missing:
+        own = ", ".join(repr(p) for p in sorted(schema_privileges)) or "none"
+        raise GrantError(
+            f"{account} may not grant {role} on schema pattern '{pattern}': it lacks {', '.join(missing)} "
+            f"WITH GRANT OPTION on a pattern covering every schema '{pattern}' matches "
+            f"(patterns it may grant on: {own})")
+
+
+def _grantable_privileges(connection, grantee):
+    """(global privileges, {schema pattern: privileges}) that `grantee` holds WITH GRANT OPTION."""
+    global_privileges = {row[0] for row in connection.query(
+        "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = %s "
+        "AND IS_GRANTABLE='YES'", (grantee,)).fetchall()}
+    schema_privileges = {}
+    for pattern, privilege in connection.query(
+            "SELECT TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
+            "WHERE GRANTEE = %s AND IS_GRANTABLE='YES'", (grantee,)).fetchall():
+        schema_privileges.setdefault(pattern, set()).add(privilege)
+    return global_privileges, schema_privileges
 
 
 def validate_role(role):
@@ -84,11 +177,36 @@ def validate_role(role):
 
 
 def _check_password(password):
+    """A non-empty string of printable ASCII characters.
+
+    The Python driver sends a login password as latin-1 while the server hashes a new password's
+    UTF-8 bytes, so an account with a non-ASCII password could not log in from Python at all
+    (and control characters cannot be typed at every prompt).
+    """
     if not isinstance(password, str) or not password:
         raise DataJointError("The password must be a non-empty string")
-    if "\x00" in password:
-        raise DataJointError("The password must not contain NUL characters")
+    bad = sorted({ch for ch in password if not " " <= ch <= "~"})
+    if bad:
+        raise DataJointError(
+            f"The password contains {len(bad)} character(s) that are not printable ASCII (e.g. "
+            f"{ascii(bad[0])}): use letters, digits, spaces and ASCII punctuation, so that Python "
+            "and MATLAB clients log in alike")
     return password
+
+
+def native_password_hash(password):
+    """The mysql_native_password hash of `password`: '*' and the upper-case hex SHA1(SHA1(utf-8 bytes)).
+
+    It is what MariaDB stores and what its PASSWORD() returns; computing it here lets statements
+    carry the hash instead of the password, so a general, slow or binary log never shows the
+    password itself (the hash is still a secret: keep such logs private).
+    """
+    stage = hashlib.sha1(_check_password(password).encode("utf-8")).digest()
+    return "*" + hashlib.sha1(stage).hexdigest().upper()
+
+
+def _is_mariadb(connection):
+    return "mariadb" in connection.query("SELECT VERSION()").fetchone()[0].lower()
 
 
 def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
@@ -107,13 +225,21 @@ def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=T
 
 # ------------------------------------------------------------------------------ accounts
 def create_user(name, password, *, host=None, require_tls=False, connection=None):
-    """Create a login (CREATE USER ... IDENTIFIED BY <bound password> [REQUIRE SSL])."""
+    """Create a login (CREATE USER ... IDENTIFIED BY PASSWORD <hash> [REQUIRE SSL]).
+
+    On MariaDB only the hash travels; MySQL has no hash form for its default plugin, so there the
+    password is a bound value, which MySQL itself masks in its logs.
+    """
     name, host = parse_account(name, host)
     _check_password(password)
     tls = " REQUIRE SSL" if require_tls else ""
     connection = _conn(connection)
+    if _is_mariadb(connection):
+        identified, secret = "IDENTIFIED BY PASSWORD %s", native_password_hash(password)
+    else:
+        identified, secret = "IDENTIFIED BY %s", password
     try:
-        connection.query(f"CREATE USER %s@%s IDENTIFIED BY %s{tls}", (name, host, password))
+        connection.query(f"CREATE USER %s@%s {identified}{tls}", (name, host, secret))
     except errors.QueryError as error:
         if getattr(error, "errno", None) == 1396:
             raise DataJointError(f"User '{name}'@'{host}' already exists") from None
@@ -156,7 +282,7 @@ def list_users(connection=None):
         raise AccessError(f"Listing users needs SELECT on mysql.user (an administrator account): {error}") from None
     users = []
     for name, host, ssl_type in rows:
-        if name in ("mariadb.sys", "mysql.sys", "mysql.session", "mysql.infoschema"):
+        if name in SYSTEM_ACCOUNTS:
             continue
         users.append(dict(user=name, host=host, require_tls=bool(ssl_type and ssl_type not in ("", "NONE")),
                           grants=schema_grants(name, host=host, connection=connection)))
@@ -243,17 +369,21 @@ def revoke(name, pattern, *, host=None, connection=None, missing_ok=False):
     if not found:
         if missing_ok:
             return False
-        raise DataJointError(f"User '{name}'@'{host}' has no grant on schema pattern {pattern!r}")
+        raise DataJointError(f"User '{name}'@'{host}' has no grant on schema pattern '{pattern}'")
     logger.info("revoked %s@%s on %s", name, host, pattern)
     return True
 
 
 def grant(name, pattern, role, *, host=None, connection=None):
-    """Give the account exactly `role` on the schemas matching `pattern` (replacing a previous role)."""
+    """Give the account exactly `role` on the schemas matching `pattern` (replacing a previous role).
+
+    Refused with GrantError when the pattern reaches a system schema or lies outside what the
+    connected account may grant (``check_grant``).
+    """
     name, host = parse_account(name, host)
-    validate_role(role)
-    target = _grant_target(pattern)
     connection = _conn(connection)
+    check_grant(pattern, role, connection)
+    target = _grant_target(pattern)
     # a role is the complete set on this pattern: demoting a writer to reader must drop INSERT etc.
     revoke(name, pattern, host=host, connection=connection, missing_ok=True)
     privileges = ", ".join(ROLE_PRIVILEGES[role])
@@ -283,9 +413,10 @@ def set_password(new_password=None, connection=None, update_config=None):
     if new_password is None:
         new_password = obtain_password()
     _check_password(new_password)
-    # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none
-    mariadb = "mariadb" in connection.query("SELECT VERSION()").fetchone()[0].lower()
-    connection.query("SET PASSWORD = PASSWORD(%s)" if mariadb else "SET PASSWORD = %s", (new_password,))
+    # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none.
+    # MariaDB takes a quoted string there as the stored hash, so only the hash travels.
+    secret = native_password_hash(new_password) if _is_mariadb(connection) else new_password
+    connection.query("SET PASSWORD = %s", (secret,))
     connection._password = new_password  # later reconnects must use the new secret
     logger.info("password changed for the current user")
     if update_config:
@@ -316,26 +447,16 @@ def _split(full_table_name):
     return split_full_table_name(full_table_name)
 
 
-def _like(pattern, name):
-    """MySQL LIKE semantics for grant patterns ('%', '_' wildcards, backslash escapes)."""
-    regex, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            regex.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        regex.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    return re.fullmatch("".join(regex), name, re.S) is not None
+def _grantees(connection):
+    """(the current account spelled as information_schema's GRANTEE column, the active role or None)."""
+    return tuple(connection.query(
+        "SELECT CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
+        "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\"), CURRENT_ROLE()").fetchone())
 
 
 def _catalog_has(connection, database, table, privilege):
     """Whether information_schema grants `privilege` on db.table to us (global, schema or table level)."""
-    grantees = connection.query(
-        "SELECT CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
-        "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\"), CURRENT_ROLE()").fetchone()
-    names = [g for g in grantees if g]
+    names = [name for name in _grantees(connection) if name]
     marks = ", ".join(["%s"] * len(names))
     if connection.query(
             f"SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN ({marks}) "
@@ -344,7 +465,7 @@ def _catalog_has(connection, database, table, privilege):
     for (pattern,) in connection.query(
             f"SELECT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN ({marks}) "
             "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchall():
-        if _like(pattern, database):
+        if matches(pattern, database):
             return True
     return bool(connection.query(
         f"SELECT 1 FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN ({marks}) "

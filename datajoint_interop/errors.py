@@ -28,6 +28,11 @@ class AccessError(DataJointError):
     """The server refused an operation for lack of privileges."""
 
 
+class GrantError(AccessError):
+    """A grant refused before it reaches the server: its schema pattern covers a system schema,
+    or schemas on which the granting account may not pass that role on."""
+
+
 class ServerError(DataJointError):
     """Managing the private MariaDB server (`dji server`) failed."""
 

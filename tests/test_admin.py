@@ -9,7 +9,9 @@ from datajoint_interop.jobs import declare_jobs_table
 
 import datajoint_interop as dj
 from datajoint_interop import admin
-from datajoint_interop.errors import AccessError, DataJointError
+from datajoint_interop.errors import AccessError, DataJointError, GrantError
+from datajoint_interop.grant_patterns import covers, matches
+from datajoint_interop.sql import escape_percent, quote_identifier
 
 from .conftest import connection_settings
 
@@ -189,10 +191,10 @@ def test_unknown_role_and_duplicate_user(connection):
 
 
 def test_like_matching_of_grant_patterns():
-    assert admin._like(r"lab\_%", "lab_x")
-    assert not admin._like(r"lab\_%", "labax")
-    assert admin._like("lab_%", "labax")
-    assert not admin._like("lab%", "other")
+    assert matches(r"lab\_%", "lab_x")
+    assert not matches(r"lab\_%", "labax")
+    assert matches("lab_%", "labax")
+    assert not matches("lab%", "other")
 
 
 def test_denied_errors_name_table_and_privilege(accounts):
@@ -329,3 +331,269 @@ def test_only_administrators_list_or_create_users(accounts):
             admin.list_users(user)
         with pytest.raises(AccessError):
             admin.create_user(f"djtest_{uuid.uuid4().hex[:10]}", "pw", connection=user)
+
+
+# ------------------------------------------------------------------ grants never reach system schemas
+SYSTEM_REACH = {
+    "%": "information_schema, mysql, performance_schema, sys",
+    "m%": "mysql",
+    "mysq_": "mysql",
+    "mysql": "mysql",
+    "MySQL": "mysql",
+    r"performance\_schema": "performance_schema",
+    "%schema": "information_schema, performance_schema",
+    "_ys": "sys",
+    "s%": "sys",
+    "___": "sys",
+    r"sy\s": "sys",
+    "%_%": "information_schema, mysql, performance_schema, sys",
+    "inf%": "information_schema",
+    "%q%": "mysql",
+}
+
+
+@pytest.fixture
+def plain_user(connection):
+    """A fresh account with no grants; dropped after the test."""
+    name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin.create_user(name, password, connection=connection)
+    yield name, password
+    admin.drop_user(name, connection=connection)
+
+
+@pytest.mark.parametrize("pattern", sorted(SYSTEM_REACH))
+@pytest.mark.parametrize("role", ["reader", "writer"])
+def test_grant_patterns_reaching_system_schemas_are_refused(connection, plain_user, pattern, role):
+    name, _ = plain_user
+    with pytest.raises(GrantError) as info:
+        admin.grant(name, pattern, role, connection=connection)
+    assert isinstance(info.value, AccessError)
+    message = str(info.value)
+    assert "server's own schema" in message and SYSTEM_REACH[pattern] in message and f"'{pattern}'" in message
+    assert admin.schema_grants(name, connection=connection) == {}
+
+
+@pytest.mark.parametrize("pattern", sorted(SYSTEM_REACH) + ["sys\\", r"mysql\_x", r"lab\_%", "%x%", "sy"])
+def test_system_schema_matching_agrees_with_the_server(connection, plain_user, pattern):
+    """Granted behind our back, a pattern shows the user exactly the system schemas we say it reaches
+    (information_schema is visible to everyone; names in other letter case are refused on top)."""
+    name, password = plain_user
+    connection.query(f"GRANT SELECT ON {escape_percent(quote_identifier(pattern))}.* TO %s@'%%'", (name,))
+    with closing(login(name, password)) as user:
+        visible = {row[0] for row in user.query("SHOW DATABASES").fetchall()}
+    server = sorted(visible & (admin.SYSTEM_SCHEMAS - {"information_schema"}))
+    ours = [s for s in admin.system_schemas_reached(pattern) if s != "information_schema"]
+    case_sensitive = connection.query("SELECT @@lower_case_table_names").fetchone()[0] == 0
+    if pattern == "MySQL" and case_sensitive:  # the server compares case-sensitively; we refuse anyway
+        assert server == [] and ours == ["mysql"]
+    else:
+        assert server == ours, pattern
+
+
+def test_user_cannot_read_password_hashes_after_refused_or_allowed_grants(connection, plain_user, db_prefix):
+    """The exploit of the report, end to end: no grant `dji grant` accepts lets a user read mysql.*."""
+    name, password = plain_user
+    mine = f"{db_prefix}_adm_own"
+    connection.query(f"CREATE DATABASE `{mine}`")
+    try:
+        connection.query(f"CREATE TABLE `{mine}`.`t` (x int PRIMARY KEY)")
+        for pattern in ("%", "m%", "mysq_", r"performance\_schema"):
+            with pytest.raises(GrantError):
+                admin.grant(name, pattern, "writer", connection=connection)
+        admin.grant(name, _like_literal(mine), "admin", connection=connection)
+        admin.grant(name, _like_literal(db_prefix) + r"\_adm\_own%", "writer", connection=connection)
+        with closing(login(name, password)) as user:
+            user.query(f"SELECT * FROM `{mine}`.`t`")  # the allowed grants work
+            for table in ("mysql.global_priv", "mysql.user", "mysql.db"):
+                with pytest.raises(AccessError, match="denied"):
+                    user.query(f"SELECT * FROM {table}")
+            with pytest.raises(AccessError):
+                user.query("UPDATE mysql.global_priv SET Priv='{}' WHERE User=%s", (name,))
+            assert "mysql" not in admin.list_schemas(user)
+    finally:
+        connection.query(f"DROP DATABASE IF EXISTS `{mine}`")
+
+
+def test_revoke_accepts_any_valid_pattern_so_old_grants_can_be_removed(connection, plain_user):
+    name, _ = plain_user
+    connection.query("GRANT SELECT ON `m%%`.* TO %s@'%%'", (name,))  # made before the fix, or by hand
+    assert admin.schema_grants(name, connection=connection) == {"m%": "reader"}
+    assert admin.revoke(name, "m%", connection=connection) is True
+    assert admin.schema_grants(name, connection=connection) == {}
+
+
+def test_pattern_admin_may_grant_only_within_its_own_patterns(connection, db_prefix):
+    """Rule (2): our decision equals the server's for the same grantor, and names what is missing."""
+    base = _like_literal(f"{db_prefix}_own")
+    grantor, grantee = f"djtest_{uuid.uuid4().hex[:10]}", f"djtest_{uuid.uuid4().hex[:10]}"
+    admin.create_user(grantor, "pw-grantor", connection=connection)
+    admin.create_user(grantee, "pw-grantee", connection=connection)
+    try:
+        admin.grant(grantor, base + r"\_%", "admin", connection=connection)
+        inner = [base + r"\_%", base + r"\_x", base + r"\_x%", base + r"\__", base + r"\_%y",
+                 base + "_%", base + "%", base, base + r"\_", "%own%", "djtest%"]
+        with closing(login(grantor, "pw-grantor")) as user:
+            for pattern in inner:
+                ours = covers(base + r"\_%", pattern)
+                try:
+                    admin.check_grant(pattern, "reader", user)
+                    assert ours, pattern
+                except GrantError as error:
+                    assert not ours, pattern
+                    text = str(error)
+                    assert "may not grant reader" in text and f"'{pattern}'" in text and "SELECT" in text
+                # the server, asked directly, takes the same decision
+                target = escape_percent(quote_identifier(pattern))
+                try:
+                    user.query(f"GRANT SELECT ON {target}.* TO %s@'%%'", (grantee,))
+                    server = True
+                except AccessError:
+                    server = False
+                assert server is ours, pattern
+    finally:
+        admin.drop_user(grantee, connection=connection)
+        admin.drop_user(grantor, connection=connection)
+
+
+def test_pattern_admin_through_a_role_is_left_to_the_server(connection, db_prefix):
+    """information_schema hides a role's grants from its user: the server decides, nothing is refused early."""
+    database, other = f"{db_prefix}_adm_role", f"{db_prefix}_adm_norole"
+    role, name, grantee = (f"djtest_{uuid.uuid4().hex[:10]}" for _ in range(3))
+    connection.query(f"CREATE ROLE `{role}`")
+    try:
+        admin.create_user(name, "pw-role", connection=connection)
+        admin.create_user(grantee, "pw-grantee", connection=connection)
+        privileges = ", ".join(admin.ROLE_PRIVILEGES["admin"])
+        connection.query(f"GRANT {privileges} ON `{database}`.* TO `{role}` WITH GRANT OPTION")
+        connection.query(f"GRANT `{role}` TO %s@'%%'", (name,))
+        connection.query(f"SET DEFAULT ROLE `{role}` FOR %s@'%%'", (name,))
+        with closing(login(name, "pw-role")) as user:
+            admin.grant(grantee, database, "reader", connection=user)
+            with pytest.raises(AccessError):
+                admin.grant(grantee, other, "reader", connection=user)
+            with pytest.raises(GrantError, match="mysql"):  # rule (1) holds whoever grants
+                admin.grant(grantee, "m%", "reader", connection=user)
+        assert admin.schema_grants(grantee, connection=connection) == {database: "reader"}
+    finally:
+        for account in (name, grantee):
+            try:
+                admin.drop_user(account, connection=connection)
+            except DataJointError:
+                pass
+        connection.query(f"DROP ROLE `{role}`")
+
+
+def _reference_like(pattern, name):
+    """A slow, obviously right reference for the grant-pattern matcher (regex over short strings)."""
+    regex, i = "", 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            regex, i = regex + re.escape(pattern[i + 1]), i + 2
+            continue
+        regex, i = regex + (".*" if ch == "%" else "." if ch == "_" else re.escape(ch)), i + 1
+    return re.fullmatch(regex, name, re.S) is not None
+
+
+def test_pattern_matching_and_covering_agree_with_brute_force():
+    import itertools
+    import random
+    rnd = random.Random(14)
+    names = [""] + ["".join(t) for size in range(1, 5) for t in itertools.product("ab\\%_", repeat=size)]
+    for _ in range(150):
+        outer, inner = ("".join(rnd.choice("ab%_\\") for _ in range(rnd.randint(0, 4))) for _ in range(2))
+        for name in names:
+            assert matches(outer, name) == _reference_like(outer, name), (outer, name)
+        expected = all(_reference_like(outer, n) for n in names if _reference_like(inner, n))
+        assert covers(outer, inner) == expected, (outer, inner)
+
+
+def test_pattern_matching_is_linear_and_covering_is_bounded():
+    import time
+    started = time.monotonic()
+    assert not matches("%a" * 31 + "b", "a" * 64)  # exponential for a backtracking regex
+    assert covers("%", "%a" + "_" * 40) and not covers("%b", "%a" + "_" * 20)
+    assert time.monotonic() - started < 2
+    with pytest.raises(DataJointError, match="too intricate"):
+        covers("%a" + "_" * 20, "%a" + "_" * 20)
+
+
+@pytest.mark.parametrize("account, host, message", [
+    ("bob@db.lab.org", "other.org", "given"),
+    ("mariadb.sys", None, "belongs to the server"),
+    ("mysql.session", "localhost", "belongs to the server"),
+    ("bob", "a b", "Invalid host"),
+    ("bob", "", "Invalid host"),
+    ("bob", "x" * 256, "Invalid host"),
+    ("bob", "lab..org", "Invalid host"),
+    ("bob", "10.0.0.0/", "Invalid host"),
+    ("bob", "host'--", "Invalid host"),
+    ("bob@", None, "Invalid host"),
+])
+def test_account_names_and_hosts_are_validated(account, host, message):
+    with pytest.raises(DataJointError, match=message):
+        admin.parse_account(account, host)
+
+
+@pytest.mark.parametrize("account, host, expected", [
+    ("bob", None, ("bob", "%")),
+    ("bob@localhost", None, ("bob", "localhost")),
+    ("bob@localhost", "localhost", ("bob", "localhost")),
+    ("bob", "%.lab.org", ("bob", "%.lab.org")),
+    ("bob", "10.0.0.%", ("bob", "10.0.0.%")),
+    ("bob", "10.0.0.0/255.255.255.0", ("bob", "10.0.0.0/255.255.255.0")),
+    ("bob", "::1", ("bob", "::1")),
+    ("bob", "fe80::%", ("bob", "fe80::%")),
+])
+def test_valid_accounts_and_hosts(account, host, expected):
+    assert admin.parse_account(account, host) == expected
+
+
+# ------------------------------------------------------------------ passwords never in statement text
+@pytest.mark.parametrize("password", ["pw", "s3cret-with 'quotes' and \\ backslash", " ~!@#$%^&*()"])
+def test_native_password_hash_equals_the_servers(connection, password):
+    expected = connection.query("SELECT PASSWORD(%s)", (password,)).fetchone()[0]
+    assert admin.native_password_hash(password) == expected
+
+
+@pytest.mark.parametrize("password", ["Müller-1", "日本", "tab\there", "nul\x00", ""])
+def test_passwords_that_could_not_log_in_from_python_are_refused(connection, password):
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    with pytest.raises(DataJointError, match="printable ASCII|non-empty"):
+        admin.create_user(name, password, connection=connection)
+    assert not connection.query("SELECT 1 FROM mysql.user WHERE User=%s", (name,)).fetchone()
+
+
+@pytest.fixture(scope="module")
+def logged_server(tmp_path_factory):
+    """A private server logging every statement into mysql.general_log (the shared server is left alone)."""
+    from datajoint_interop.server import PrivateServer
+    server = PrivateServer(home=str(tmp_path_factory.mktemp("glog")))
+    state = server.start()
+    try:
+        root = dj.Connection("127.0.0.1", state["user"], state["password"], port=state["port"])
+        root.query("SET GLOBAL log_output='TABLE'")
+        root.query("SET GLOBAL general_log=1")
+        yield root, state["port"]
+        root.close()
+    finally:
+        server.stop()
+
+
+def test_passwords_never_reach_the_general_log(logged_server):
+    root, port = logged_server
+    name = f"djtest_{uuid.uuid4().hex[:10]}"
+    first, second = "first-" + uuid.uuid4().hex, "second-" + uuid.uuid4().hex
+    admin.create_user(name, first, connection=root)
+    with closing(dj.Connection("127.0.0.1", name, first, port=port)) as user:
+        admin.set_password(second, connection=user)
+    dj.Connection("127.0.0.1", name, second, port=port).close()
+    with pytest.raises(AccessError):
+        dj.Connection("127.0.0.1", name, first, port=port)
+    log = [row[0] for row in root.query(
+        "SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log WHERE command_type='Query'").fetchall()]
+    # the statements were logged (so the check below can fail), carrying only the hashes
+    assert any(line.startswith("CREATE USER") and name in line and admin.native_password_hash(first) in line
+               for line in log)
+    assert any(line.startswith("SET PASSWORD") and admin.native_password_hash(second) in line for line in log)
+    assert not [line for line in log if first in line or second in line]

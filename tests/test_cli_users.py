@@ -117,3 +117,24 @@ def test_every_command_has_help():
         with pytest.raises(SystemExit) as info:
             main([*argv, "--help"])
         assert info.value.code == 0
+
+
+@pytest.mark.parametrize("pattern, reached", [("%", "mysql"), ("m%", "mysql"), ("mysq_", "mysql"),
+                                              (r"performance\_schema", "performance_schema"), ("_ys", "sys")])
+def test_grant_reaching_a_system_schema_is_refused(capsys, connection, new_user, pattern, reached):
+    admin.create_user(new_user, "pw-cli", connection=connection)
+    code, out, err = run(capsys, "grant", new_user, pattern, "--role", "writer")
+    assert code == 1 and reached in err and "server's own schema" in err
+    assert admin.schema_grants(new_user, connection=connection) == {}
+
+
+def test_user_add_with_a_refused_pattern_creates_nobody(capsys, connection, new_user, monkeypatch):
+    monkeypatch.setenv("DJI_NEW_PASSWORD", "pw-" + uuid.uuid4().hex)
+    code, _, err = run(capsys, "user", "add", new_user, "--role", "reader", "--schema", "s%")
+    assert code == 1 and "sys" in err
+    assert new_user not in {u["user"] for u in admin.list_users(connection)}
+
+
+def test_conflicting_hosts_are_refused(capsys):
+    code, _, err = run(capsys, "user", "remove", "bob@localhost", "--host", "%")
+    assert code == 1 and "given" in err

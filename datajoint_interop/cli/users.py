@@ -55,7 +55,10 @@ def register(sub):
     grant = sub.add_parser("grant", help="give a user a role on schemas matching a pattern",
                            description="Give NAME exactly ROLE on the schemas matching PATTERN (a MySQL LIKE "
                                        "pattern: %% any text, _ any character, \\_ a literal underscore). "
-                                       "A previous role on the same pattern is replaced. " + _ROLE_HELP)
+                                       "A previous role on the same pattern is replaced. A pattern that could "
+                                       "match a system schema (mysql, information_schema, performance_schema, "
+                                       "sys) is refused, and so is one outside the patterns you may grant on. "
+                                       + _ROLE_HELP)
     _account_args(grant)
     grant.add_argument("pattern", help="schema name or pattern, e.g. 'lab\\_%%'")
     grant.add_argument("--role", required=True, choices=admin.ROLES, help=_ROLE_HELP)
@@ -87,13 +90,15 @@ def _add(args):
     if (args.role is None) != (args.schema is None):
         raise DataJointError("--role and --schema go together")
     name, host = admin.parse_account(args.name, args.host)
-    password = _password_for(args)
     connection = _connection()
+    if args.role:  # a refused pattern must not leave a new login behind
+        admin.check_grant(args.schema, args.role, connection)
+    password = _password_for(args)
     admin.create_user(name, password, host=host, require_tls=args.require_tls, connection=connection)
     print(f"Created user '{name}'@'{host}'" + (" (TLS required)" if args.require_tls else ""))
     if args.role:
         admin.grant(name, args.schema, args.role, host=host, connection=connection)
-        print(f"Granted {args.role} on {args.schema!r}")
+        print(f"Granted {args.role} on '{args.schema}'")
     return 0
 
 
@@ -123,14 +128,14 @@ def _require_tls(args):
 def _grant(args):
     name, host = admin.parse_account(args.name, args.host)
     admin.grant(name, args.pattern, args.role, host=host, connection=_connection())
-    print(f"'{name}'@'{host}' is now {args.role} on schemas matching {args.pattern!r}")
+    print(f"'{name}'@'{host}' is now {args.role} on schemas matching '{args.pattern}'")
     return 0
 
 
 def _revoke(args):
     name, host = admin.parse_account(args.name, args.host)
     admin.revoke(name, args.pattern, host=host, connection=_connection())
-    print(f"Revoked the privileges of '{name}'@'{host}' on {args.pattern!r}")
+    print(f"Revoked the privileges of '{name}'@'{host}' on '{args.pattern}'")
     return 0
 
 
