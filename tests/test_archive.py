@@ -142,7 +142,7 @@ def test_include_jobs_and_header(connection, pipeline, tmp_path):
     path = tmp_path / "jobs.djx"
     archive.export(pipeline["lab"], path, include_jobs=True, progress=False)
     header = archive.archive_info(path)
-    assert header["format"] == "djx" and header["version"] == 1
+    assert header["format"] == "djx" and header["version"] == 2
     assert f"{pipeline['lab']}.~jobs" in header["tables"]
     assert f"{pipeline['lab']}.~log" not in header["tables"]
     # parents come before children
@@ -219,8 +219,8 @@ def test_any_flipped_byte_is_detected(pipeline, tmp_path):
 
 def test_unknown_version_and_foreign_files_are_refused(tmp_path, pipeline):
     future = tmp_path / "future.djx"
-    future.write_bytes(msgpack.packb(seal(dict(kind="header", format="djx", version=2, schemas=[], tables=[]))))
-    with pytest.raises(ArchiveError, match="version 2"):
+    future.write_bytes(msgpack.packb(seal(dict(kind="header", format="djx", version=3, schemas=[], tables=[]))))
+    with pytest.raises(ArchiveError, match="version 3"):
         archive.import_archive(future, progress=False)
     other = tmp_path / "other.djx"
     other.write_bytes(b"PK\x03\x04 this is a zip file")
@@ -384,43 +384,3 @@ def test_pipeline_declared_with_the_python_api(connection, schema_name, tmp_path
     assert [r["animal_id"] for r in fetched] == [1, 2]
     np.testing.assert_array_equal(fetched[1]["trace"], np.arange(6.0).reshape(2, 3))
     assert_same_rows(connection, source, target, ["animal", "__trace"])
-
-
-def _crafted(path, create, schema="src", table="t", columns=("a",)):
-    """A correctly sealed archive whose table model is hostile: seals prove integrity, not intent."""
-    from datajoint_interop.archive_format import RowChecksum
-    records = [dict(kind="header", format="djx", version=1, schemas=[dict(name=schema)], tables=[f"{schema}.{table}"],
-                    row_counts=[0]),
-               dict(kind="table", schema=schema, table=table, create=create, columns=list(columns)),
-               dict(kind="table_end", schema=schema, table=table, rows=0, checksum=RowChecksum().hexdigest()),
-               dict(kind="end", tables=1, rows=0)]
-    path.write_bytes(b"".join(msgpack.packb(seal(r), use_bin_type=True) for r in records))
-    return path
-
-
-@pytest.mark.parametrize("create, why", [
-    ("CREATE TABLE `t` (a int PRIMARY KEY); DROP DATABASE `mysql`", "several statements"),
-    ("CREATE TABLE `t` (a int PRIMARY KEY) AS SELECT * FROM mysql.user", "unexpected"),
-    ("CREATE TABLE `t` (a int PRIMARY KEY) /*!99999 SELECT 1 */", "comments"),
-    ("CREATE TABLE `other` (a int PRIMARY KEY)", "other than"),
-    ("CREATE TABLE `t` LIKE `mysql`.`user`", "not a CREATE TABLE"),
-    ("DROP TABLE `t`", "not a CREATE TABLE"),
-    ("CREATE TABLE `t` (a int PRIMARY KEY, FOREIGN KEY (a) REFERENCES `elsewhere`.`p` (a))", "not in the archive"),
-])
-def test_hostile_table_models_are_refused(connection, schema_name, tmp_path, create, why):
-    target = schema_name("hostile")
-    path = _crafted(tmp_path / "hostile.djx", create)
-    with pytest.raises(ArchiveError, match=why):
-        archive.import_archive(path, rename={"src": target}, progress=False)
-    assert connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s",
-                            (target,)).fetchone()[0] == 0
-
-
-def test_malformed_records_are_refused(schema_name, tmp_path):
-    path = _crafted(tmp_path / "cols.djx", "CREATE TABLE `t` (a int PRIMARY KEY)", columns=())
-    with pytest.raises(ArchiveError, match="Malformed table record"):
-        archive.import_archive(path, rename={"src": schema_name("malformed")}, progress=False)
-    header = tmp_path / "header.djx"
-    header.write_bytes(msgpack.packb(seal(dict(kind="header", format="djx", version=1, schemas="src"))))
-    with pytest.raises(ArchiveError, match="malformed header"):
-        archive.verify_archive(header)
