@@ -384,3 +384,54 @@ def test_pipeline_declared_with_the_python_api(connection, schema_name, tmp_path
     assert [r["animal_id"] for r in fetched] == [1, 2]
     np.testing.assert_array_equal(fetched[1]["trace"], np.arange(6.0).reshape(2, 3))
     assert_same_rows(connection, source, target, ["animal", "__trace"])
+
+
+def test_table_models_reproduce_every_column_feature(connection, schema_name, tmp_path):
+    """Export reads a structured model and import rebuilds the table from it: the result is the
+    same table, down to SHOW CREATE TABLE (defaults, charsets, keys, indexes, rules, comments)."""
+    source, target = schema_name("feat"), schema_name("featcopy")
+    S = q(source)
+    connection.query(f"CREATE DATABASE {S}")
+    connection.query(f"CREATE TABLE {S}.`#kind` (k smallint(5) unsigned zerofill NOT NULL, "
+                     "PRIMARY KEY (k)) ENGINE=InnoDB COMMENT 'kinds'")
+    connection.query(
+        f"CREATE TABLE {S}.`thing` (id int NOT NULL AUTO_INCREMENT, k smallint(5) unsigned zerofill DEFAULT NULL, "
+        "up int DEFAULT NULL, label varchar(40) NOT NULL DEFAULT 'it''s \\\\ \"q\"\\n%s', "
+        "code char(3) CHARACTER SET latin1 COLLATE latin1_bin DEFAULT 'abc', "
+        "price decimal(9,3) DEFAULT -1.250, ratio double DEFAULT 1e-5, small float(7,3) DEFAULT NULL, "
+        "flags bit(5) DEFAULT b'10101', tags set('a','b''c') DEFAULT 'a', "
+        "mood enum('ok','it''s') NOT NULL DEFAULT 'ok' COMMENT 'with ''quote''', "
+        "doc json DEFAULT NULL, y year DEFAULT 2024, "
+        "made timestamp(3) NOT NULL DEFAULT current_timestamp(3) ON UPDATE current_timestamp(3), "
+        "body mediumtext, raw varbinary(300) DEFAULT NULL, "
+        "PRIMARY KEY (id), UNIQUE KEY by_label (label, code), KEY prefix (body(10), raw(4)), "
+        f"CONSTRAINT kind_fk FOREIGN KEY (k) REFERENCES {S}.`#kind` (k) ON DELETE SET NULL ON UPDATE CASCADE, "
+        "CONSTRAINT up_fk FOREIGN KEY (up) REFERENCES `thing` (id) ON DELETE CASCADE"
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT 'a \"thing\" ''here'''")
+    connection.query(f"INSERT INTO {S}.`#kind` VALUES (7)")
+    connection.query(f"INSERT INTO {S}.`thing` (k, label, doc, body) VALUES (7, 'x', '{{\"a\": 1}}', 'long text')")
+    connection.query(f"INSERT INTO {S}.`thing` (up, label) VALUES (1, 'y')")
+    path = tmp_path / "feat.djx"
+    archive.export(source, path, progress=False)
+    archive.import_archive(path, rename={source: target}, progress=False)
+    for table in ("#kind", "thing"):
+        before = connection.query(f"SHOW CREATE TABLE {S}.{q(table)}").fetchone()[1]
+        after = connection.query(f"SHOW CREATE TABLE {q(target)}.{q(table)}").fetchone()[1]
+        assert after == before
+        assert (connection.query(f"SELECT * FROM {q(target)}.{q(table)} ORDER BY 1").fetchall()
+                == connection.query(f"SELECT * FROM {S}.{q(table)} ORDER BY 1").fetchall())
+
+
+@pytest.mark.parametrize("definition, why", [
+    ("a int PRIMARY KEY, b int AS (a + 1) VIRTUAL", "generated"),
+    ("a int PRIMARY KEY, b int, CONSTRAINT positive CHECK (b > 0)", "CHECK constraint 'positive'"),
+    ("a int PRIMARY KEY, t text, FULLTEXT KEY ft (t)", "FULLTEXT"),
+    ("a int PRIMARY KEY, b int DEFAULT (a * 2)", "default"),
+])
+def test_export_refuses_what_a_model_cannot_carry(connection, schema_name, tmp_path, definition, why):
+    db = schema_name("nomodel")
+    connection.query(f"CREATE DATABASE {q(db)}")
+    connection.query(f"CREATE TABLE {q(db)}.`t` ({definition})")
+    with pytest.raises(ArchiveError, match=f"Cannot export {db}.t: .*{why}"):
+        archive.export(db, tmp_path / "x.djx", progress=False)
+    assert not (tmp_path / "x.djx").exists()
