@@ -367,7 +367,11 @@ class _TableImport:
             collations.check(model.charset, model.collation, f"Table {model.label}")
             for column in model.columns:
                 collations.check(column.charset, column.collation, f"Column {column.name!r} of {model.label}")
-            execute(connection, *create_statement(model, self.schema, targets))
+            try:
+                execute(connection, *create_statement(model, self.schema, targets))
+            except DataJointError as error:
+                raise ArchiveError(f"Cannot create table {model.label} of the archive as {self.target}: "
+                                   f"the server refused its model ({error})") from error
         else:
             present = [c["name"] for c in catalog.columns(connection, self.schema, self.name)]
             if present != list(self.columns):

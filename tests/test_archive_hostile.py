@@ -97,7 +97,8 @@ def test_version_1_archive_with_a_select_in_its_ddl_runs_nothing(connection, sch
     """The reported attack: a v1 CREATE TABLE with a SELECT after the column list copied the
     password hashes; `--check` said 'all checksums verified'. v1 DDL text is never executed now."""
     target = schema_name("v1")
-    create = "CREATE TABLE `t` (a int PRIMARY KEY) SELECT user AS a FROM mysql.user"
+    create = ("CREATE TABLE `t` (a varchar(200) PRIMARY KEY) "
+              "(SELECT CONCAT(User, '@', Host) AS a FROM mysql.global_priv)")
     records = [dict(kind="header", format="djx", version=1, schemas=[dict(name="src")], tables=["src.t"],
                     row_counts=[0]),
                dict(kind="table", schema="src", table="t", create=create, columns=["a"], self_referencing=True),
@@ -140,6 +141,12 @@ def test_hostile_models_are_refused_before_any_statement(connection, schema_name
     path = one_table(tmp_path / "hostile.djx", table_model)
     err = refused_everywhere(connection, capsys, path, schema_name("hm"), match)
     assert "src.t" in err  # the message names the table
+
+
+def test_models_the_server_refuses_name_the_table(connection, schema_name, tmp_path):
+    path = one_table(tmp_path / "auto.djx", model(column("a"), column("b", auto_increment=True)))
+    with pytest.raises(ArchiveError, match=r"Cannot create table src\.t .*refused its model .*auto"):
+        archive.import_archive(path, rename={"src": schema_name("auto")}, progress=False)
 
 
 @pytest.mark.parametrize("fk, match", [
