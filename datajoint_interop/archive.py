@@ -159,6 +159,7 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
                     f"The exported tables reference tables outside the archive: {', '.join(outside)}. "
                     "Export their schemas too (or include_jobs=True for ~jobs) so the archive is self-consistent.")
             order = catalog.dependency_order(tables, fks)
+            models = {table: model_from_server(connection, *table) for table in order}  # refuse before writing
             user = _user_restrictions(restrictions, tables, names)
             conditions = catalog.restricted_conditions(order, fks, user) if user else {t: None for t in order}
             counts = {}
@@ -180,7 +181,7 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
                 writer = ArchiveWriter(stream)
                 writer.write(header)
                 for table in order:
-                    total_rows += _export_table(connection, writer, table, conditions[table],
+                    total_rows += _export_table(connection, writer, models[table], conditions[table],
                                                 batch_rows, batch_bytes, bar)
                 writer.write(dict(kind="end", tables=len(order), rows=total_rows))
             os.replace(temporary, path)
@@ -195,9 +196,8 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
     return dict(path=str(path), schemas=names, tables=len(order), rows=total_rows)
 
 
-def _export_table(connection, writer, table, condition, batch_rows, batch_bytes, bar):
-    schema, name = table
-    model = model_from_server(connection, schema, name)
+def _export_table(connection, writer, model, condition, batch_rows, batch_bytes, bar):
+    schema, name = model.schema, model.table
     writer.write(dict(kind="table", schema=schema, table=name, model=model.to_record()))
     where = f" WHERE {condition}" if condition else ""
     cursor = connection.query(

@@ -27,6 +27,7 @@ import hashlib
 
 import msgpack
 
+from .archive_model import ArchiveCatalog
 from .errors import ArchiveError
 
 FORMAT = "djx"
@@ -176,6 +177,7 @@ class ArchiveReader:
         self.name = name
         self.max_row = max_row
         self.chunk_bytes = chunk_bytes
+        self.position = None  # the row being read, for messages
 
     # ---------------------------------------------------------------- low-level decoding
     def _fail(self, offset, what, record=None):
@@ -305,7 +307,7 @@ class ArchiveReader:
 
     def _row(self, model, width, number, row_start):
         src = self.source
-        where = f"row {number} of table {model.label} (byte {row_start})"
+        self.position = where = _RowPlace(number, model, row_start)
         code = src.byte()
         length = self._header_length(code, 0x90, "array")
         if length is None:
@@ -373,11 +375,11 @@ class ArchiveReader:
         try:
             yield from self._iterate()
         except _Truncated:
-            raise ArchiveError(f"{self.name} is truncated at byte {self.source.offset}: it was cut short "
+            inside = f" inside {self.position}" if self.position is not None else ""
+            raise ArchiveError(f"{self.name} is truncated at byte {self.source.offset}{inside}: it was cut short "
                                "or the export was interrupted") from None
 
     def _iterate(self):
-        from .archive_model import ArchiveCatalog
         records = self._records()
         first = next(records, None)
         if first is None:
@@ -415,12 +417,14 @@ class ArchiveReader:
             elif kind == "table_end":
                 if model is None or (record.get("schema"), record.get("table")) != (model.schema, model.table):
                     raise ArchiveError(f"Unexpected end of table {where}: the archive is corrupt")
+                self.position = None
                 if record.get("rows") != checksum.count or record.get("checksum") != checksum.hexdigest():
                     raise ArchiveError(
                         f"Archive checksum error for table {model.label}: the archive holds {checksum.count} rows "
                         f"with checksum {checksum.hexdigest()[:16]}..., but its end record says "
                         f"{record.get('rows')} rows with {str(record.get('checksum'))[:16]}...: "
                         "the archive is corrupt; this table was not imported")
+                catalog.check_count(model, checksum.count, where)
                 tables += 1
                 total += checksum.count
                 yield "table_end", record
@@ -438,6 +442,16 @@ class ArchiveReader:
             else:
                 raise ArchiveError(f"Unknown record kind {kind!r} {where}: the archive is corrupt")
         raise ArchiveError(f"{self.name} is truncated (no trailer): it was cut short or the export was interrupted")
+
+
+class _RowPlace:
+    """Where a row is, formatted only when a message needs it (rows are read by the million)."""
+
+    def __init__(self, number, model, offset):
+        self.number, self.model, self.offset = number, model, offset
+
+    def __str__(self):
+        return f"row {self.number} of table {self.model.label} (byte {self.offset})"
 
 
 class RowChunk:

@@ -204,7 +204,7 @@ def _column_type(check, value, label):
     check.fail(f"{label} {value!r} is not an allowed MySQL column type")
 
 
-def _default(check, value, column, label):
+def _default(check, value, label):
     if value is None:
         return None
     if not isinstance(value, list) or not value or not isinstance(value[0], str):
@@ -246,7 +246,7 @@ def _column(check, value, index):
         column.values = list(values)
     elif values is not None:
         check.fail(f"{label} has member values but is not an enum or set")
-    column.default = _default(check, value.get("default"), column, f"{label} default")
+    column.default = _default(check, value.get("default"), f"{label} default")
     on_update = value.get("on_update")
     if on_update is not None and not (isinstance(on_update, str) and _EXPRESSION.match(on_update)):
         check.fail(f"{label} on_update {on_update!r} is not CURRENT_TIMESTAMP")
@@ -353,9 +353,10 @@ class ArchiveCatalog:
                 check.charset(info.get("collation"), "schema collation"))
         if len(self.schemas) != len(schemas):
             raise ArchiveError(f"{name} has a malformed header: a schema is listed twice")
-        if not all(isinstance(t, str) for t in tables):
-            raise ArchiveError(f"{name} has a malformed header: table names must be text")
+        if not all(isinstance(t, str) for t in tables) or len(set(tables)) != len(tables):
+            raise ArchiveError(f"{name} has a malformed header: table names must be text, each listed once")
         self.announced = list(tables)
+        self.counts = list(counts)
         self.models = {}
 
     def add(self, record, where):
@@ -366,6 +367,13 @@ class ArchiveCatalog:
                                f"{position + 1}: the archive is corrupt")
         self.models[(model.schema, model.table)] = model
         return model
+
+    def check_count(self, model, rows, where):
+        """The header announced each table's row count; the rows found must agree."""
+        announced = self.counts[self.announced.index(model.label)]
+        if announced != rows:
+            raise ArchiveError(f"Table {model.label} holds {rows} rows but the header announces {announced} "
+                               f"(end of table {where}): the archive is corrupt")
 
     def finish(self, where):
         if len(self.models) != len(self.announced):

@@ -309,6 +309,23 @@ def test_malformed_headers_are_refused(tmp_path):
         archive.verify_archive(path)
 
 
+def test_truncation_and_counts_name_the_table(tmp_path):
+    path = build(tmp_path / "cut.djx", [("src", "t", model(column("a", "longblob")), [[b"x" * 1000]])])
+    data = path.read_bytes()
+    path.write_bytes(data[:data.index(b"x" * 1000) + 500])
+    with pytest.raises(ArchiveError, match=r"truncated at byte \d+ inside row 1 of table src\.t"):
+        archive.verify_archive(path)
+    path = build(tmp_path / "count.djx", [("src", "t", model(), [["1"]])])
+    data = path.read_bytes()
+    header = msgpack.Unpacker()
+    header.feed(data)
+    record = header.unpack()
+    record.pop("sha256")
+    path.write_bytes(packb(seal(dict(record, row_counts=[5]))) + data[header.tell():])
+    with pytest.raises(ArchiveError, match=r"src\.t holds 1 rows but the header announces 5"):
+        archive.verify_archive(path)
+
+
 def test_claimed_lengths_cost_nothing_until_the_bytes_are_there(tmp_path):
     """A bin32 header claiming 4 GiB in a tiny file: truncated, found at once, nothing allocated."""
     path = build(tmp_path / "claim.djx", [("src", "t", model(column("a", "longblob")), [])],
