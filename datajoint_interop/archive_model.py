@@ -28,26 +28,27 @@ from .sql import full_table_name, quote_identifier
 
 NAME_LIMIT = 64
 _COMMENT_LIMIT = 2048
-_BINARY = re.compile(r"^((tiny|medium|long)?blob|(var)?binary\(\d+\)|bit\(\d+\))$")
-_TEXTUAL = re.compile(r"^((var)?char\(\d+\)|(tiny|medium|long)?text|enum|set)$")
+_BINARY = re.compile(r"^((tiny|medium|long)?blob|(var)?binary\(\d+\)|bit\(\d+\))\Z", re.ASCII)
+_TEXTUAL = re.compile(r"^((var)?char\(\d+\)|(tiny|medium|long)?text|enum|set)\Z", re.ASCII)
 # type pattern -> check of its parameters (None: no parameters)
+# re.ASCII everywhere: \d must not accept other scripts' digits, which Python's int() would take
 _TYPES = [
-    (re.compile(r"(?:tiny|small|medium|big)?int(?:\((\d{1,3})\))?(?: unsigned)?(?: zerofill)?"),
+    (re.compile(r"(?:tiny|small|medium|big)?int(?:\((\d{1,3})\))?(?: unsigned)?(?: zerofill)?", re.ASCII),
      lambda w: w is None or 1 <= int(w) <= 255),
-    (re.compile(r"decimal\((\d{1,2}),(\d{1,2})\)(?: unsigned)?(?: zerofill)?"),
+    (re.compile(r"decimal\((\d{1,2}),(\d{1,2})\)(?: unsigned)?(?: zerofill)?", re.ASCII),
      lambda p, s: 1 <= int(p) <= 65 and int(s) <= min(38, int(p))),
-    (re.compile(r"(?:float|double)(?:\((\d{1,3}),(\d{1,2})\))?(?: unsigned)?(?: zerofill)?"),
+    (re.compile(r"(?:float|double)(?:\((\d{1,3}),(\d{1,2})\))?(?: unsigned)?(?: zerofill)?", re.ASCII),
      lambda p, s: p is None or (1 <= int(p) <= 255 and int(s) <= min(30, int(p)))),
-    (re.compile(r"(?:char|binary)\((\d{1,3})\)"), lambda n: int(n) <= 255),
-    (re.compile(r"(?:varchar|varbinary)\((\d{1,5})\)"), lambda n: int(n) <= 65535),
-    (re.compile(r"bit\((\d{1,2})\)"), lambda n: 1 <= int(n) <= 64),
-    (re.compile(r"(?:tiny|medium|long)?(?:blob|text)|date|json|uuid|inet4|inet6|year(?:\(4\))?"), None),
-    (re.compile(r"(?:time|datetime|timestamp)(?:\(([0-6])\))?"), lambda n: True),
-    (re.compile(r"enum|set"), None),
+    (re.compile(r"(?:char|binary)\((\d{1,3})\)", re.ASCII), lambda n: int(n) <= 255),
+    (re.compile(r"(?:varchar|varbinary)\((\d{1,5})\)", re.ASCII), lambda n: int(n) <= 65535),
+    (re.compile(r"bit\((\d{1,2})\)", re.ASCII), lambda n: 1 <= int(n) <= 64),
+    (re.compile(r"(?:tiny|medium|long)?(?:blob|text)|date|json|uuid|inet4|inet6|year(?:\(4\))?", re.ASCII), None),
+    (re.compile(r"(?:time|datetime|timestamp)(?:\(([0-6])\))?", re.ASCII), lambda n: True),
+    (re.compile(r"enum|set", re.ASCII), None),
 ]
-_EXPRESSION = re.compile(r"^current_timestamp(\([0-6]?\))?$")
-_NUMBER = re.compile(r"^[-+]?(\d{1,80}(\.\d{0,80})?|\.\d{1,80})([eE][-+]?\d{1,3})?$")
-_CHARSET = re.compile(r"^[a-z0-9_]{1,64}$")
+_EXPRESSION = re.compile(r"^current_timestamp(\([0-6]?\))?\Z", re.ASCII)
+_NUMBER = re.compile(r"^[-+]?(\d{1,80}(\.\d{0,80})?|\.\d{1,80})([eE][-+]?\d{1,3})?\Z", re.ASCII)
+_CHARSET = re.compile(r"^[a-z0-9_]{1,64}\Z", re.ASCII)
 _RULES = ("RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT")
 ENGINES = ("InnoDB", "MyISAM", "Aria")
 

@@ -117,6 +117,9 @@ def test_version_1_archive_with_a_select_in_its_ddl_runs_nothing(connection, sch
     (model(column("a", "varchar(10), b int")), "not an allowed MySQL column type"),
     (model(column("a", "varchar(99999)")), "out of range"),
     (model(column("a", "decimal(70,2)")), "out of range"),
+    (model(column("a", "int(\u0663)")), "not an allowed MySQL column type"),  # an Arabic-Indic digit
+    (model(column("a", default=["number", "1\n"])), "not an allowed default"),
+    (model(column("a", "varchar(5)", charset="utf8mb4\n")), "not a character set"),
     (model(column("a", default=["expression", "(SELECT password FROM mysql.user LIMIT 1)"])), "not an allowed default"),
     (model(column("a", default=["number", "1 ) SELECT 1"])), "not an allowed default"),
     (model(column("a", default=["bit", "2"])), "not an allowed default"),
