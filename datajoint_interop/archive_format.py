@@ -44,6 +44,7 @@ CHUNK_ROWS = 10000
 _READ = 1 << 16
 _READ_MAX = 1 << 22
 _NIL = 0xC0
+_NONES = [None] * 256
 
 
 def pack(record):
@@ -318,17 +319,20 @@ class ArchiveReader:
         row = []
         append = row.append
         buf = src.buf  # fill() extends this same bytearray in place
-        remaining = width
-        if not src.fill(remaining):  # every value takes at least its type byte
+        if not src.fill(width):  # every value takes at least its type byte
             raise _Truncated()
-        pos = src.pos
-        for column in model.columns:
-            remaining -= 1
+        pos, index = src.pos, 0
+        while index < width:
             code = buf[pos]
-            pos += 1
-            if code == _NIL:
-                append(None)
+            if code == _NIL:  # NULLs come in runs (sparse rows): take the whole run at C speed
+                end = pos + width - index
+                run = end - pos - len(buf[pos:end].lstrip(b"\xc0"))
+                row += _NONES[:run] if run <= len(_NONES) else [None] * run
+                pos += run
+                index += run
                 continue
+            pos += 1
+            index += 1
             if 0xA0 <= code <= 0xBF:
                 size, kind = code & 0x1F, "str"
             elif code in (0xC4, 0xC5, 0xC6, 0xD9, 0xDA, 0xDB):
@@ -337,21 +341,21 @@ class ArchiveReader:
                 size = src.uint(nbytes)
                 pos = src.pos
             else:
-                raise ArchiveError(f"{self.name}: {where}, column {column.name!r}: a value must be NULL, text or "
-                                   f"bytes, found msgpack type 0x{code:02x}: the archive is corrupt")
+                raise ArchiveError(f"{self.name}: {where}, column {model.columns[index - 1].name!r}: a value must "
+                                   f"be NULL, text or bytes, found msgpack type 0x{code:02x}: the archive is corrupt")
             if src.base + pos + size - row_start > self.max_row:
                 raise ArchiveError(f"{self.name}: {where} is larger than the limit of {self.max_row} bytes "
                                    "(one row must fit the server's max_allowed_packet)")
             src.pos = pos
-            src.need(size + remaining)
+            src.need(size + width - index)  # this value, then at least a byte for each one after it
             value = bytes(buf[pos:pos + size])
             pos += size
             if kind == "str":
                 try:
                     value = value.decode()
                 except UnicodeDecodeError:
-                    raise ArchiveError(f"{self.name}: {where}, column {column.name!r}: text that is not "
-                                       "UTF-8: the archive is corrupt") from None
+                    raise ArchiveError(f"{self.name}: {where}, column {model.columns[index - 1].name!r}: text "
+                                       "that is not UTF-8: the archive is corrupt") from None
             append(value)
         src.pos = pos
         return row

@@ -353,15 +353,16 @@ MEMORY_CHILD = textwrap.dedent("""
     dj.conn().query("SELECT 1")
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     try:
-        if mode == "check":
-            archive.verify_archive(path)
+        if mode == "check":  # through dji, as a user would check an archive before importing it
+            from datajoint_interop.cli import main
+            outcome = "ok" if main(["import", path, "--check"]) == 0 else "failed"
         else:
             archive.import_archive(path, rename={"src": target}, progress=False)
-        outcome = "ok"
+            outcome = "ok"
     except DataJointError as error:
         outcome = str(error)[:300]
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print((after - before) // 1024, outcome, flush=True)
+    print("GROWTH", (after - before) // 1024, outcome, flush=True)
 """)
 WIDTH = 50
 
@@ -393,7 +394,8 @@ def _measure(mode, path, target):
     done = subprocess.run([sys.executable, "-c", MEMORY_CHILD, mode, str(path), target, s["host"], str(s["port"]),
                            s["user"], s["password"]], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
-    growth, outcome = done.stdout.strip().split(" ", 1)
+    line = [text for text in done.stdout.splitlines() if text.startswith("GROWTH ")][-1]
+    growth, outcome = line.split(" ", 2)[1:]
     return int(growth), outcome
 
 
