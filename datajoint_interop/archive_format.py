@@ -373,6 +373,8 @@ class ArchiveReader:
                 yield start, "rows", None
             else:
                 record = self._metadata(start)
+                if record["kind"] == "rows":
+                    self._fail(start, "a rows record must be {kind: 'rows', rows: [...]} with kind first")
                 yield start, record["kind"], record
 
     def __iter__(self):

@@ -312,6 +312,13 @@ def test_malformed_headers_are_refused(tmp_path):
         archive.verify_archive(path)
 
 
+def test_rows_record_must_put_kind_first(tmp_path):
+    raw = b"\x82\xa4rows\x91\x91\xa11\xa4kind\xa4rows"  # {rows: [["1"]], kind: "rows"}
+    path = build(tmp_path / "order.djx", [("src", "t", model(column("a")), [["1"]])], raw_rows={0: raw})
+    with pytest.raises(ArchiveError, match="with kind first"):
+        archive.verify_archive(path)
+
+
 def test_truncation_and_counts_name_the_table(tmp_path):
     path = build(tmp_path / "cut.djx", [("src", "t", model(column("a", "longblob")), [[b"x" * 1000]])])
     data = path.read_bytes()
