@@ -19,16 +19,16 @@ import os
 import sys
 
 from . import archive_catalog as catalog
-from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum
+from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum, row_value_size
+from .archive_model import check_target_schema, create_statement, model_from_server
 from .errors import ArchiveError, DataJointError
-from .sql import escape_percent, quote_identifier
+from .sql import escape_percent, execute, quote_identifier
 from .version import __version__
 
 logger = logging.getLogger(__name__.split(".")[0])
 
 BATCH_ROWS = 1000
 BATCH_BYTES = 8 << 20
-_NAME_LIMIT = 64
 
 
 def _conn(connection):
@@ -69,9 +69,10 @@ def _schema_names(schemas):
 
 
 def _select_list(cols):
-    # binary columns as stored; everything else as the server's text, which it parses back exactly
-    return ", ".join(quote_identifier(c["name"]) if c["binary"] else f"CAST({quote_identifier(c['name'])} AS CHAR)"
-                     for c in cols)
+    """(name, binary) pairs -> select list: binary columns as stored; everything else as the
+    server's text, which it parses back exactly."""
+    return ", ".join(quote_identifier(name) if binary else f"CAST({quote_identifier(name)} AS CHAR)"
+                     for name, binary in cols)
 
 
 class _SessionTimeZone:
@@ -158,6 +159,7 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
                     f"The exported tables reference tables outside the archive: {', '.join(outside)}. "
                     "Export their schemas too (or include_jobs=True for ~jobs) so the archive is self-consistent.")
             order = catalog.dependency_order(tables, fks)
+            models = {table: model_from_server(connection, *table) for table in order}  # refuse before writing
             user = _user_restrictions(restrictions, tables, names)
             conditions = catalog.restricted_conditions(order, fks, user) if user else {t: None for t in order}
             counts = {}
@@ -179,7 +181,7 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
                 writer = ArchiveWriter(stream)
                 writer.write(header)
                 for table in order:
-                    total_rows += _export_table(connection, writer, table, fks, conditions[table],
+                    total_rows += _export_table(connection, writer, models[table], conditions[table],
                                                 batch_rows, batch_bytes, bar)
                 writer.write(dict(kind="end", tables=len(order), rows=total_rows))
             os.replace(temporary, path)
@@ -194,18 +196,13 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
     return dict(path=str(path), schemas=names, tables=len(order), rows=total_rows)
 
 
-def _export_table(connection, writer, table, fks, condition, batch_rows, batch_bytes, bar):
-    schema, name = table
-    cols = catalog.columns(connection, schema, name)
-    writer.write(dict(
-        kind="table", schema=schema, table=name, create=catalog.show_create(connection, schema, name),
-        columns=[c["name"] for c in cols], binary=[c["binary"] for c in cols], heading=cols,
-        primary_key=catalog.primary_key(connection, schema, name),
-        comment=catalog.table_comment(connection, schema, name),
-        self_referencing=any(fk.child == table and fk.parent == table for fk in fks)))
+def _export_table(connection, writer, model, condition, batch_rows, batch_bytes, bar):
+    schema, name = model.schema, model.table
+    writer.write(dict(kind="table", schema=schema, table=name, model=model.to_record()))
     where = f" WHERE {condition}" if condition else ""
-    cursor = connection.query(f"SELECT {_select_list(cols)} FROM {catalog.full_name(schema, name)}{where}",
-                              unbuffered=True)
+    cursor = connection.query(
+        f"SELECT {_select_list([(c.name, c.binary) for c in model.columns])} FROM {catalog.full_name(schema, name)}"
+        f"{where}", unbuffered=True)
     checksum = RowChecksum()
     batch, size = [], 0
     try:
@@ -230,6 +227,7 @@ def _export_table(connection, writer, table, fks, condition, batch_rows, batch_b
 
 # ------------------------------------------------------------------------------ import
 def _parse_rename(rename):
+    """{"old": "new"} from a dict or "old=new" strings; every new name is checked up front."""
     if rename is None:
         return {}
     if isinstance(rename, str):
@@ -243,9 +241,7 @@ def _parse_rename(rename):
             pairs[old.strip()] = new.strip()
         rename = pairs
     for old, new in rename.items():
-        if not isinstance(new, str) or not new or len(new) > _NAME_LIMIT or new != new.strip() \
-                or "`" in new or "\x00" in new or "/" in new or "\\" in new:
-            raise DataJointError(f"Invalid new schema name {new!r} for {old!r}")
+        check_target_schema(new, f"new schema name for {old!r}")
     return dict(rename)
 
 
@@ -257,12 +253,26 @@ def archive_info(path):
 
 
 def verify_archive(path, progress=None):
-    """Read a whole archive and check every checksum; returns the trailer. Raises ArchiveError."""
+    """Read a whole archive and check every table model, seal and checksum, without a server;
+    returns the trailer. Raises ArchiveError naming the record that is wrong."""
     with _open(path, "rb") as stream:
         for kind, record in ArchiveReader(stream, name=str(path)):
             if kind == "end":
                 return record
     raise ArchiveError(f"{path} is truncated")
+
+
+def _targets(header, rename):
+    """Archived schema -> schema to create; refuses system schemas, bad names and merges."""
+    archived = [info["name"] for info in header["schemas"]]
+    unknown = set(rename) - set(archived)
+    if unknown:
+        raise DataJointError(f"--rename names schemas not in the archive: {', '.join(sorted(unknown))}; "
+                             f"it holds {', '.join(archived)}")
+    targets = {name: check_target_schema(rename.get(name, name)) for name in archived}
+    if len({t.lower() for t in targets.values()}) != len(targets):
+        raise DataJointError(f"--rename would merge several archived schemas into one: {sorted(targets.values())}")
+    return targets
 
 
 def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTES, progress=None,
@@ -271,6 +281,8 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
     and insert its rows, one verified transaction per table. Running it again after an
     interruption resumes: tables that already hold exactly the archived rows are skipped.
 
+    The archive is untrusted: tables are built from its validated models (never from SQL text),
+    system schemas are refused as targets, and rows stream in bounded memory.
     `on_batch(table, rows_inserted)` is called after each inserted batch (before the commit).
     Returns a summary dict with the imported and skipped tables.
     """
@@ -282,33 +294,25 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
     batch_bytes = max(1, min(batch_bytes, max_packet // 4))
     summary = dict(path=str(path), imported=[], skipped=[], rows=0)
     with _open(path, "rb") as stream, _SessionTimeZone(connection):
-        reader = iter(ArchiveReader(stream, name=str(path)))
+        reader = iter(ArchiveReader(stream, name=str(path), max_row=max_packet,
+                                    chunk_bytes=min(batch_bytes, 4 << 20)))
         _, header = next(reader)
-        unknown = set(rename) - {s["name"] for s in header["schemas"]}
-        if unknown:
-            raise DataJointError(f"--rename names schemas not in the archive: {', '.join(sorted(unknown))}; "
-                                 f"it holds {', '.join(s['name'] for s in header['schemas'])}")
-        schemas = {info["name"] for info in header["schemas"]}
-        targets = [rename.get(name, name) for name in schemas]
-        if len(set(targets)) != len(targets):
-            raise DataJointError(f"--rename would merge several archived schemas into one: {sorted(targets)}")
+        targets = _targets(header, rename)
+        collations = _Collations(connection)
         for info in header["schemas"]:
-            _create_schema(connection, rename.get(info["name"], info["name"]), info)
-        with _bar(sum(header.get("row_counts") or []), "import", progress) as bar:
+            _create_schema(connection, targets[info["name"]], info, collations)
+        with _bar(sum(header["row_counts"]), "import", progress) as bar:
             state = None
             try:
-                for kind, record in reader:
+                for kind, item in reader:
                     if kind == "table":
-                        if record["schema"] not in schemas:
-                            raise ArchiveError(f"Table {record['table']!r} belongs to schema {record['schema']!r}, "
-                                               "which the archive header does not list: the archive is corrupt")
-                        state = _TableImport(connection, record, rename, batch_bytes, on_batch, bar, schemas)
+                        state = _TableImport(connection, item, targets, batch_bytes, on_batch, bar, collations)
                     elif kind == "rows":
-                        state.add(record)
+                        state.add(item)
                     elif kind == "table_end":
-                        done = state.finish(record)
+                        done = state.finish(item)
                         summary["imported" if done else "skipped"].append(state.target)
-                        summary["rows"] += record["rows"] if done else 0
+                        summary["rows"] += item["rows"] if done else 0
                         state = None
             finally:
                 if state is not None:
@@ -316,32 +320,58 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
     return summary
 
 
-def _create_schema(connection, name, info):
-    options = ""
+class _Collations:
+    """Character sets and collations named by an archive must exist on this server (checked with
+    bound parameters before they appear in a statement)."""
+
+    def __init__(self, connection):
+        self.connection, self.known = connection, {}
+
+    def check(self, charset, collation, what):
+        if collation is None and charset is None:
+            return
+        key = (charset, collation)
+        if key not in self.known:
+            self.known[key] = self.connection.query(
+                "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE (%s IS NULL OR CHARACTER_SET_NAME=%s) "
+                "AND (%s IS NULL OR COLLATION_NAME=%s)", (charset, charset, collation, collation)).fetchone()[0]
+        if not self.known[key]:
+            raise ArchiveError(f"{what} uses character set {charset!r} with collation {collation!r}, which this "
+                               "server does not have")
+
+
+def _create_schema(connection, name, info, collations):
     charset, collation = info.get("charset"), info.get("collation")
-    if isinstance(charset, str) and charset.isidentifier():
-        options += f" CHARACTER SET {charset}"
-    if isinstance(collation, str) and collation.isidentifier():
-        options += f" COLLATE {collation}"
+    collations.check(charset, collation, f"Schema {info['name']!r} of the archive")
+    options = (f" CHARACTER SET {charset}" if charset else "") + (f" COLLATE {collation}" if collation else "")
     connection.query(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(name)}{options}")
 
 
 class _TableImport:
-    """Import of one table section: create, insert in batches, verify, commit (or verify a resumed table)."""
+    """Import of one table section: create from the validated model, insert in batches, verify,
+    commit (or verify a table that an earlier, interrupted run completed)."""
 
-    def __init__(self, connection, record, rename, batch_bytes, on_batch, bar, schemas):
-        self.connection, self.record, self.bar = connection, record, bar
+    def __init__(self, connection, model, targets, batch_bytes, on_batch, bar, collations):
+        self.connection, self.model, self.bar = connection, model, bar
         self.batch_bytes, self.on_batch = batch_bytes, on_batch
-        self.schema = rename.get(record["schema"], record["schema"])
-        self.name = record["table"]
+        self.targets = targets
+        self.schema = targets[model.schema]
+        self.name = model.table
         self.target = catalog.full_name(self.schema, self.name)
-        self.columns = record["columns"]
+        self.columns = model.column_names
         self.inserted = 0
+        self.relaxed = False
         exists = connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
                                   "AND TABLE_NAME=%s", (self.schema, self.name)).fetchone()[0]
         if not exists:
-            connection.query(catalog.rewrite_create(record["create"], record["schema"], self.schema, rename,
-                                                    table=self.name, schemas=schemas))
+            collations.check(model.charset, model.collation, f"Table {model.label}")
+            for column in model.columns:
+                collations.check(column.charset, column.collation, f"Column {column.name!r} of {model.label}")
+            try:
+                execute(connection, *create_statement(model, self.schema, targets))
+            except DataJointError as error:
+                raise ArchiveError(f"Cannot create table {model.label} of the archive as {self.target}: "
+                                   f"the server refused its model ({error})") from error
         else:
             present = [c["name"] for c in catalog.columns(connection, self.schema, self.name)]
             if present != list(self.columns):
@@ -350,39 +380,64 @@ class _TableImport:
         self.resuming = exists and connection.query(f"SELECT EXISTS(SELECT 1 FROM {self.target})").fetchone()[0]
         if not self.resuming:
             connection.start_transaction()
-            if record.get("self_referencing"):
-                # rows of a self-referencing table may arrive child-first; the archive is consistent
+            if model.self_referencing:
+                # rows of a self-referencing table may arrive child-first: the importer (never the
+                # archive) turns checks off for this table and verifies every reference before commit
                 connection.query("SET foreign_key_checks = 0")
+                self.relaxed = True
         cols = ", ".join(quote_identifier(c) for c in self.columns)
         # names may contain '%'; the values are bound, so the statement text is %-formatted
         self.insert_head = escape_percent(f"INSERT INTO {self.target} ({cols}) VALUES ")
         self.placeholder = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
 
-    def add(self, rows):
+    def add(self, chunk):
         if self.resuming:
-            self.bar.update(len(rows))
+            self.bar.update(len(chunk.rows))
             return
-        chunk, size = [], 0
-        for row in rows:
-            chunk.append(row)
-            size += sum(len(v) for v in row if v is not None)
+        first, size = 0, 0
+        for i, row in enumerate(chunk.rows):
+            size += row_value_size(row)
             if size >= self.batch_bytes:
-                self._insert(chunk)
-                chunk, size = [], 0
-        if chunk:
-            self._insert(chunk)
+                self._insert(chunk, first, i + 1)
+                first, size = i + 1, 0
+        if first < len(chunk.rows):
+            self._insert(chunk, first, len(chunk.rows))
 
-    def _insert(self, chunk):
-        args = [value for row in chunk for value in row]
-        self.connection.query(self.insert_head + ", ".join([self.placeholder] * len(chunk)), args)
-        self.inserted += len(chunk)
-        self.bar.update(len(chunk))
+    def _insert(self, chunk, start, stop):
+        rows = chunk.rows[start:stop]
+        args = [value for row in rows for value in row]
+        try:
+            self.connection.query(self.insert_head + ", ".join([self.placeholder] * len(rows)), args)
+        except DataJointError as error:
+            self.abort()
+            raise ArchiveError(f"Cannot insert {chunk.describe(start, len(rows))} into {self.target}: {error}. "
+                               "This table was rolled back.") from error
+        self.inserted += len(rows)
+        self.bar.update(len(rows))
         if self.on_batch is not None:
             self.on_batch(self.target, self.inserted)
 
     def _restore_checks(self):
-        if self.record.get("self_referencing"):
+        if self.relaxed:
+            self.relaxed = False
             self.connection.query("SET foreign_key_checks = 1")
+
+    def _check_references(self):
+        """With checks off, prove that every foreign key of the table is satisfied."""
+        for fk in self.model.foreign_keys:
+            parent = catalog.full_name(self.targets[fk.schema], fk.table)
+            present = " AND ".join(f"c.{quote_identifier(c)} IS NOT NULL" for c in fk.columns)
+            match = " AND ".join(f"p.{quote_identifier(r)} = c.{quote_identifier(c)}"
+                                 for c, r in zip(fk.columns, fk.referenced))
+            missing = self.connection.query(  # no parameters: the text is sent as is
+                f"SELECT COUNT(*) FROM {self.target} AS c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {parent} AS p WHERE {match})").fetchone()[0]
+            if missing:
+                self.abort()
+                raise ArchiveError(
+                    f"{missing} archived row(s) of {self.target} reference rows that do not exist (foreign key "
+                    f"{fk.name!r} on {', '.join(fk.columns)}): the archive is inconsistent; this table was "
+                    "rolled back")
 
     def finish(self, end):
         """Commit after verification; returns False when the table was already complete."""
@@ -394,12 +449,15 @@ class _TableImport:
                     f"{end['rows']}: refusing to mix them. Drop it, or import under another name (--rename).")
             logger.info("%s already complete; skipped", self.target)
             return False
+        if self.relaxed:
+            self._check_references()
         checksum = table_checksum(self.connection, self.schema, self.name)
         if (checksum.count, checksum.hexdigest()) != (end["rows"], end["checksum"]):
             self.abort()
             raise ArchiveError(
                 f"Imported rows of {self.target} do not match the archive's checksum ({checksum.count} rows "
-                f"read back, {end['rows']} archived): rolled back. Was the table written concurrently?")
+                f"read back, {end['rows']} archived): rolled back. Was the table written concurrently, or does "
+                "the archive encode its rows differently from the server's text?")
         self._restore_checks()
         self.connection.commit_transaction()
         logger.info("imported %s (%d rows)", self.target, self.inserted)
@@ -408,16 +466,16 @@ class _TableImport:
     def abort(self):
         if not self.resuming and self.connection.in_transaction:
             self.connection.cancel_transaction()
-            try:
-                self._restore_checks()
-            except DataJointError:
-                pass
+        try:
+            self._restore_checks()
+        except DataJointError:
+            pass
 
 
 def table_checksum(connection, schema, table):
     """Row count and order-independent checksum of a table's rows, as the archive computes them."""
     cols = catalog.columns(connection, schema, table)
-    cursor = connection.query(f"SELECT {_select_list(cols)} FROM {catalog.full_name(schema, table)}",
+    cursor = connection.query(f"SELECT {_select_list([(c['name'], c['binary']) for c in cols])} FROM {catalog.full_name(schema, table)}",
                               unbuffered=True)
     checksum = RowChecksum()
     try:

@@ -1,7 +1,8 @@
 """What an archive needs to know about tables, read from the server's catalog only.
 
-Export and import rely on SHOW CREATE TABLE, information_schema and raw row bytes, never on class
-definitions, so any schema (declared from Python, MATLAB or by hand) can be moved between servers.
+Export and import rely on information_schema and raw row bytes, never on class definitions, so any
+schema (declared from Python, MATLAB or by hand) can be moved between servers. Table models (what
+CREATE TABLE is rebuilt from) are read and validated in archive_model.
 """
 import re
 from collections import defaultdict
@@ -14,7 +15,6 @@ ALWAYS_SKIPPED = ("~log",)
 JOBS_TABLE = "~jobs"
 _BINARY_TYPES = frozenset({"tinyblob", "blob", "mediumblob", "longblob", "binary", "varbinary", "bit"})
 _GENERATED = re.compile(r"\b(VIRTUAL|PERSISTENT|STORED)\b", re.I)
-_TOKEN = re.compile(r"""'(?:[^'\\]|\\.|'')*'|"(?:[^"\\]|\\.|"")*"|`(?:[^`]|``)*`|\s+|\w+|.""", re.S)
 
 
 def full_name(database, table):
@@ -65,23 +65,6 @@ def columns(connection, schema, table):
     return result
 
 
-def primary_key(connection, schema, table):
-    rows = connection.query(
-        "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
-        "AND CONSTRAINT_NAME='PRIMARY' ORDER BY ORDINAL_POSITION", (schema, table)).fetchall()
-    return [row[0] for row in rows]
-
-
-def table_comment(connection, schema, table):
-    row = connection.query("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
-                           "AND TABLE_NAME=%s", (schema, table)).fetchone()
-    return row[0] if row else ""
-
-
-def show_create(connection, schema, table):
-    return connection.query(f"SHOW CREATE TABLE {full_name(schema, table)}").fetchone()[1]
-
-
 def foreign_keys(connection, schemas):
     """Every foreign key whose child lies in one of `schemas`, as ForeignKey objects."""
     if not schemas:
@@ -119,71 +102,6 @@ def dependency_order(tables, fks):
         order.extend(ready)
         done.update(ready)
     return order
-
-
-# ------------------------------------------------------------------------------ DDL rewriting
-def _unquote(token):
-    return token[1:-1].replace("``", "`")
-
-
-_FORBIDDEN_OPTIONS = frozenset({"SELECT", "AS", "LIKE", "IGNORE", "REPLACE", "UNION", "WITH", "VALUES", "TABLE",
-                                "DIRECTORY", "CONNECTION", "PARTITION", "PARTITIONS", "SUBPARTITION"})
-
-
-def _refuse(sql, why):
-    raise ArchiveError(f"Refusing the table model in the archive ({why}): {sql[:120]!r}")
-
-
-def rewrite_create(sql, source_schema, target_schema, rename, table=None, schemas=None):
-    """Retarget SHOW CREATE TABLE text: qualify the table with `target_schema` and point every
-    REFERENCES clause at the renamed schema (unqualified references belong to `source_schema`).
-
-    Tokenizes so that text inside comments and string literals is never touched. An archive is
-    data from elsewhere, so the text must look like what SHOW CREATE TABLE produces: one plain
-    CREATE TABLE of `table` with a column list and table options, no comments, no second
-    statement, no SELECT/LIKE, and references only to `schemas` (the archive's own).
-    """
-    tokens = _TOKEN.findall(sql)
-    words = [i for i, tok in enumerate(tokens) if not tok.isspace()]
-    out = list(tokens)
-    if len(words) < 4 or [tokens[w].upper() for w in words[:2]] != ["CREATE", "TABLE"] \
-            or not tokens[words[2]].startswith("`") or tokens[words[3]] != "(":
-        _refuse(sql, "not a CREATE TABLE statement")
-    if table is not None and _unquote(tokens[words[2]]) != table:
-        _refuse(sql, f"it creates a table other than {table!r}")
-    depth, body_end = 0, None
-    for pos, index in enumerate(words):
-        tok = tokens[index]
-        nxt = tokens[words[pos + 1]] if pos + 1 < len(words) else ""
-        if tok in (";", "#") or (tok == "/" and nxt == "*") or (tok == "-" and nxt == "-"):
-            _refuse(sql, "comments or several statements")
-        if tok == "(":
-            depth += 1
-        elif tok == ")":
-            depth -= 1
-            if depth == 0 and body_end is None:
-                body_end = pos
-        elif body_end is not None and depth == 0 and tok.upper() in _FORBIDDEN_OPTIONS:
-            _refuse(sql, f"unexpected {tok.upper()} after the column list")
-    if body_end is None or depth != 0:
-        _refuse(sql, "unbalanced parentheses")
-    name_at = words[2]
-    out[name_at] = full_name(target_schema, _unquote(tokens[name_at]))
-    for pos, index in enumerate(words):
-        if tokens[index].upper() != "REFERENCES" or pos + 1 >= len(words):
-            continue
-        first = words[pos + 1]
-        if not tokens[first].startswith("`"):
-            continue
-        qualified = pos + 3 < len(words) and tokens[words[pos + 2]] == "." and tokens[words[pos + 3]].startswith("`")
-        db = _unquote(tokens[first]) if qualified else source_schema
-        if schemas is not None and db not in schemas:
-            _refuse(sql, f"it references schema {db!r}, which is not in the archive")
-        if qualified:
-            out[first] = quote_identifier(rename.get(db, db))
-        else:
-            out[first] = full_name(rename.get(db, db), _unquote(tokens[first]))
-    return "".join(out)
 
 
 # ------------------------------------------------------------------------------ restrictions

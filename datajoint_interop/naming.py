@@ -74,3 +74,13 @@ def class_name_of(table):
     if tier == "part":
         return to_camel_case(table[len(master) + 2:])
     return to_camel_case(table)
+
+
+#: the server's own databases: privileges, catalog and instrumentation, never user data
+SYSTEM_SCHEMAS = frozenset({"mysql", "information_schema", "performance_schema", "sys"})
+
+
+def is_system_schema(name):
+    """Whether `name` is one of the server's own databases. Compared case-insensitively because a
+    server with lower_case_table_names (or a case-insensitive file system) treats `MySQL` as `mysql`."""
+    return isinstance(name, str) and name.strip().lower() in SYSTEM_SCHEMAS

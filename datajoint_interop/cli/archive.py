@@ -21,12 +21,14 @@ def register(sub):
     load = sub.add_parser(
         "import", help="create schemas and tables from a .djx archive",
         description="Create the archive's schemas and tables and insert its rows, one verified transaction per "
-                    "table. Run it again after an interruption to resume: complete tables are recognized by "
-                    "their checksum and skipped.")
+                    "table. The archive is untrusted: tables are built from its validated table models (it "
+                    "carries no SQL), system schemas are refused as targets and foreign keys must stay inside "
+                    "the archive. Run it again after an interruption to resume: complete tables are recognized "
+                    "by their checksum and skipped.")
     load.add_argument("archive", help="the .djx file")
     load.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                       help="import schema OLD under the name NEW (repeatable)")
-    load.add_argument("--check", action="store_true", help="only verify the archive's checksums; import nothing")
+    load.add_argument("--check", action="store_true", help="only validate the archive (table models, structure, checksums); import nothing")
     load.add_argument("--no-progress", action="store_true", help="no progress bar")
     load.set_defaults(func=_import)
 
@@ -53,7 +55,7 @@ def _import(args):
         header = archive_info(args.archive)
         print(f"{args.archive}: djx version {header['version']}, schemas "
               f"{', '.join(s['name'] for s in header['schemas'])}, {trailer['tables']} tables, "
-              f"{trailer['rows']} rows; all checksums verified")
+              f"{trailer['rows']} rows; table models valid, all checksums verified")
         return 0
     summary = import_archive(args.archive, rename=args.rename or None, progress=_progress(args))
     print(f"Imported {len(summary['imported'])} tables ({summary['rows']} rows) from {summary['path']}"
