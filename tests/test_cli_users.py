@@ -117,3 +117,56 @@ def test_every_command_has_help():
         with pytest.raises(SystemExit) as info:
             main([*argv, "--help"])
         assert info.value.code == 0
+
+
+@pytest.fixture
+def scratch_users(connection):
+    """Factory for accounts made directly with GRANT statements (as a DBA would), dropped after."""
+    made = []
+
+    def make(*grants):
+        name = f"djtest_{uuid.uuid4().hex[:10]}"
+        connection.query("CREATE USER %s@'%%' IDENTIFIED BY %s", (name, uuid.uuid4().hex))
+        made.append(name)
+        for statement in grants:
+            connection.query(statement.replace("{u}", "%s@'%%'"), (name,))
+        return name
+
+    yield make
+    for name in made:
+        admin.drop_user(name, connection=connection)
+
+
+def _listed_roles(capsys, name):
+    """The roles column of `dji user list` for the account name@%."""
+    code, out, err = run(capsys, "user", "list")
+    assert code == 0, err
+    rows = [line.split(None, 3) for line in out.splitlines()[1:]]
+    matches = [row for row in rows if row[0] == name and row[1] == "%"]
+    assert len(matches) == 1, out
+    return matches[0][3]
+
+
+def test_user_list_roles_match_server_grants(connection, scratch_users, schema_name, capsys):
+    db = schema_name("roles")
+    superuser = scratch_users("GRANT ALL PRIVILEGES ON *.* TO {u} WITH GRANT OPTION")
+    no_option = scratch_users("GRANT ALL PRIVILEGES ON *.* TO {u}")
+    # a PROXY grant names an account to impersonate, not a schema pattern (root has PROXY ON ''@'%';
+    # the test account may grant PROXY only on itself)
+    me, me_host = connection.query("SELECT CURRENT_USER()").fetchone()[0].rsplit("@", 1)
+    proxy = scratch_users(f"GRANT PROXY ON '{me}'@'{me_host}' TO {{u}}", f"GRANT SELECT ON `{db}`.* TO {{u}}")
+    nothing = scratch_users()
+
+    assert _listed_roles(capsys, superuser) == "all schemas: admin"
+    assert _listed_roles(capsys, no_option) == "all schemas: all privileges"
+    assert _listed_roles(capsys, proxy) == f"{db}: reader"
+    assert _listed_roles(capsys, nothing) == "-"
+    assert admin.global_role(superuser, connection=connection) == "admin"
+    assert admin.global_role(proxy, connection=connection) is None
+    assert admin.schema_grants(proxy, connection=connection) == {db: "reader"}
+
+    # the server's own root account: ALL PRIVILEGES on *.* (and PROXY) is admin, never '-' or a pattern
+    code, out, _ = run(capsys, "user", "list")
+    root_rows = [line for line in out.splitlines() if line.split()[0] == "root"]
+    assert root_rows and all(line.rstrip().endswith("all schemas: admin") for line in root_rows), out
+    assert "PROXY" not in out and "``@" not in out

@@ -101,7 +101,9 @@ def _list(args):
     users = admin.list_users(_connection())
     print(f"{'user':<24} {'host':<16} {'tls':<4} roles")
     for u in users:
-        roles = "; ".join(f"{pattern}: {role}" for pattern, role in sorted(u["grants"].items())) or "-"
+        roles = ([f"all schemas: {u['global_role']}"] if u["global_role"] else []) + [
+            f"{pattern}: {role}" for pattern, role in sorted(u["grants"].items())]
+        roles = "; ".join(roles) or "-"
         print(f"{u['user']:<24} {u['host']:<16} {'yes' if u['require_tls'] else 'no':<4} {roles}")
     return 0
 
@@ -141,10 +143,12 @@ def _whoami(args):
     print(f"tls:      {info['tls_cipher'] or 'not encrypted'}")
     if info["role"]:
         print(f"role:     {info['role']}")
+    if info["global_role"]:
+        print(f"schemas:  all schemas: {info['global_role']}")
     if info["grants"]:
         for pattern, role in sorted(info["grants"].items()):
             print(f"schemas:  {pattern}: {role}")
-    else:
+    elif not info["global_role"]:
         print("schemas:  (no schema-level grants)")
     for line in info["grant_statements"]:
         if " ON *.* " in line and not line.startswith("GRANT USAGE "):
