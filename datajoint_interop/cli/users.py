@@ -54,8 +54,9 @@ def register(sub):
 
     grant = sub.add_parser("grant", help="give a user a role on schemas matching a pattern",
                            description="Give NAME exactly ROLE on the schemas matching PATTERN (a MySQL LIKE "
-                                       "pattern: %% any text, _ any character, \\_ a literal underscore). "
+                                       "pattern: % any text, _ any character, \\_ a literal underscore). "
                                        "A previous role on the same pattern is replaced. " + _ROLE_HELP)
+    # (a description is printed as written; only argument help texts need '%%' for '%')
     _account_args(grant)
     grant.add_argument("pattern", help="schema name or pattern, e.g. 'lab\\_%%'")
     grant.add_argument("--role", required=True, choices=admin.ROLES, help=_ROLE_HELP)
