@@ -76,39 +76,76 @@ def test_python_example_runs_twice(connection, schema_name, tmp_path):
     assert rows == ((1, 20.0), (2, 20.0))
 
 
-def test_matlab_example_runs_from_any_folder(connection, schema_name, tmp_path):
-    db = schema_name("readme_m")
+def _octave_user(tmp_path):
+    """A new user's environment after the README's one-liner (run in the clone) and a built MEX."""
     subprocess.run([octave_binary(), "--norc", "--no-history", "--eval", f"addpath('{MATLAB_DIR}'); build_mex();"],
                    check=True, capture_output=True, timeout=300)
     home = tmp_path / "home"
     home.mkdir()
     env = _user_env(home)
-
-    # the documented one-liner, run in the clone's top folder
     (_, setup), = [(c, b) for c, b in _blocks("bash") if "octaverc" in b]
     subprocess.run(["bash", "-c", setup], cwd=ROOT, env=env, check=True, timeout=30)
     assert (home / ".octaverc").read_text() == f"addpath('{ROOT}/matlab');\n"
+    return env
 
+
+def _write_package(project, db):
+    """The README's +lab files in a folder of the user's own (not the clone), bound to database db."""
     files, session = _matlab_files_and_session()
     assert set(files) == {"+lab/getSchema.m", "+lab/Animal.m", "+lab/Weight.m"}
     # the getSchema.m shown is the one `dji classdefs` writes
     assert files["+lab/getSchema.m"] == _get_schema_text("lab", "lab")
     files["+lab/getSchema.m"] = _substitute(files["+lab/getSchema.m"], "'lab', 'lab')", f"'lab', '{db}')")
-    project = tmp_path / "project"  # a folder of the user's own, not the clone
     for name, text in files.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text)
+    return session
 
-    for run in range(2):  # pasted twice: the second paste must work too
-        done = subprocess.run([octave_binary(), "--no-history"], input=session + "\n", cwd=project, env=env,
-                              capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0 and "error:" not in done.stderr, done.stdout + done.stderr
+
+def _paste(session, project, env):
+    """Paste the block into octave-cli started in project; returns what it printed."""
+    done = subprocess.run([octave_binary(), "--no-history"], input=session + "\n", cwd=project, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "error:" not in done.stderr, done.stdout + done.stderr
+    return done.stdout
+
+
+def _rows(connection, db, sql):
+    return connection.query(sql.replace("DB", f"`{db}`")).fetchall()
+
+
+def test_matlab_example_runs_from_any_folder(connection, schema_name, tmp_path):
+    db = schema_name("readme_m")
+    env = _octave_user(tmp_path)
+    project = tmp_path / "project"
+    session = _write_package(project, db)
+    for _ in range(2):  # pasted twice: the second paste must work too
+        out = _paste(session, project, env)
     for shown in ("mice =", "ids =", "grams ="):
-        assert shown in done.stdout, done.stdout
-    rows = connection.query(f"SELECT animal_id, species FROM `{db}`.`animal` ORDER BY animal_id").fetchall()
-    assert rows == ((3, "mouse"), (4, "rat"))
-    weights = connection.query(f"SELECT animal_id, grams FROM `{db}`.`__weight` ORDER BY animal_id").fetchall()
-    assert weights == ((3, 20.0), (4, 20.0))
+        assert shown in out, out
+    assert _rows(connection, db, "SELECT animal_id, species FROM DB.animal ORDER BY 1") == ((3, "mouse"), (4, "rat"))
+    assert _rows(connection, db, "SELECT animal_id, grams FROM DB.__weight ORDER BY 1") == ((3, 20.0), (4, 20.0))
+
+
+def test_python_then_matlab_example_share_one_schema(connection, schema_name, tmp_path):
+    """The two examples in order on one database, and `dji classdefs` gives Octave a working package."""
+    db = schema_name("readme_pm")
+    env = _octave_user(tmp_path)
+    code = _substitute(_python_example(), 'dj.Schema("lab")', f'dj.Schema("{db}")')
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    project = tmp_path / "project"
+    _paste(_write_package(project, db), project, env)
+    assert _rows(connection, db, "SELECT animal_id, grams FROM DB.__weight ORDER BY 1") == tuple(
+        (i, 20.0) for i in (1, 2, 3, 4))
+
+    generated = tmp_path / "generated"
+    done = subprocess.run([sys.executable, "-m", "datajoint_interop", "classdefs", db, "-o", str(generated / "+lab")],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    out = _paste("n = count(lab.Animal * lab.Weight)", generated, env)
+    assert re.search(r"n = 4\b", out), out
 
 
 def _markdown_files():
