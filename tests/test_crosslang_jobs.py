@@ -2,6 +2,7 @@
 ~jobs row is the same dj0 dict, byte for byte, whichever language wrote it, so `schema.jobs.fetch('key')`
 (ours and DataJoint 0.14's) returns dicts, and `dji jobs --full` shows key, status, host, pid, age and error."""
 import datetime
+import re
 import decimal
 import socket
 import time
@@ -143,3 +144,24 @@ def test_legacy_matlab_struct_keys_read_as_dicts():
     assert decode_key(None) is None
     with pytest.raises(dj.DataJointError, match="not a key"):
         decode_key(pack([1, 2]))
+
+
+def test_jobs_full_shows_unreadable_keys_without_failing(connection, schema_name, capsys):
+    """Key blobs come from the database: garbage, truncated or missing keys are reported, never fatal."""
+    from datajoint_interop.blob import pack
+    from datajoint_interop.jobs import JobTable
+    db = schema_name("xjob_bad")
+    dj.Schema(db, connection=connection)
+    JobTable(connection, db)
+    good = pack({"sid": 5})
+    rows = [("garbage", b"not a blob"), ("cut", good[:-3]), ("none", None), ("list", pack([1, 2])), ("good", good)]
+    for hash_, raw in rows:
+        connection.query(f"INSERT INTO `{db}`.`~jobs` (table_name, key_hash, status, `key`, host, pid) "
+                         "VALUES ('__t', %s, 'error', %s, 'h', 7)", (hash_, raw))
+    assert dji(["jobs", db, "--full"]) == 0
+    out = capsys.readouterr().out
+    keys = {hash_: text for text, hash_ in re.findall(r"key:   (.*)\n    host:  h  pid 7  user \n    hash:  (\w+)", out)}
+    assert set(keys) == {h for h, _ in rows}, out
+    assert keys["good"] == "{'sid': 5}" and keys["none"] == "(none)"
+    for hash_ in ("garbage", "cut", "list"):
+        assert keys[hash_].startswith("(unreadable key blob: "), keys[hash_]
