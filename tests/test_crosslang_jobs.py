@@ -2,8 +2,8 @@
 ~jobs row is the same dj0 dict, byte for byte, whichever language wrote it, so `schema.jobs.fetch('key')`
 (ours and DataJoint 0.14's) returns dicts, and `dji jobs --full` shows key, status, host, pid, age and error."""
 import datetime
-import re
 import decimal
+import re
 import socket
 import time
 import uuid
@@ -160,7 +160,8 @@ def test_jobs_full_shows_unreadable_keys_without_failing(connection, schema_name
                          "VALUES ('__t', %s, 'error', %s, 'h', 7)", (hash_, raw))
     assert dji(["jobs", db, "--full"]) == 0
     out = capsys.readouterr().out
-    keys = {hash_: text for text, hash_ in re.findall(r"key:   (.*)\n    host:  h  pid 7  user \n    hash:  (\w+)", out)}
+    listed = re.findall(r"key:   (.*)\n    host:  h  pid 7  user \n    hash:  (\w+)", out)
+    keys = {hash_: text for text, hash_ in listed}
     assert set(keys) == {h for h, _ in rows}, out
     assert keys["good"] == "{'sid': 5}" and keys["none"] == "(none)"
     for hash_ in ("garbage", "cut", "list"):

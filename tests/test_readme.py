@@ -6,9 +6,6 @@ import re
 import subprocess
 import sys
 
-import pytest
-
-import datajoint_interop as dj
 from datajoint_interop.matlab_package import _get_schema_text
 from .server_env import connection_settings
 from .test_crosslang_support import MATLAB_DIR, octave_binary
