@@ -228,15 +228,20 @@ def schema_grants(name=None, *, host=None, connection=None):
 def global_role(name=None, *, host=None, connection=None):
     """The account's role on every schema (``ON *.*``), or None when it has none (USAGE only).
 
-    An account with ALL PRIVILEGES on *.* (root) is an admin everywhere; listing it without a
-    role would suggest it may do nothing.
+    An account with ALL PRIVILEGES on *.* (root), or at least an admin's privileges with GRANT
+    OPTION, is an admin everywhere; listing it without a role would suggest it may do nothing.
     """
     connection = _conn(connection)
     name, host = _account(name, host)
-    for target, privileges in _grant_entries(connection, name, host):
-        if target.startswith("*.*") and privileges - {"USAGE"}:
-            return _role_of(privileges - {"USAGE"})
-    return None
+    privileges = set()
+    for target, granted in _grant_entries(connection, name, host):  # MySQL 8 splits them over lines
+        if target.startswith("*.*"):
+            privileges |= granted - {"USAGE"}
+    if not privileges:
+        return None
+    if privileges >= set(ROLE_PRIVILEGES["admin"]) | {"GRANT OPTION"}:
+        return "admin"  # MySQL 8 lists root's privileges one by one instead of ALL PRIVILEGES
+    return _role_of(privileges)
 
 
 def _role_of(privileges):

@@ -170,3 +170,12 @@ def test_user_list_roles_match_server_grants(connection, scratch_users, schema_n
     root_rows = [line for line in out.splitlines() if line.split()[0] == "root"]
     assert root_rows and all(line.rstrip().endswith("all schemas: admin") for line in root_rows), out
     assert "PROXY" not in out and "``@" not in out
+
+
+def test_global_admin_spelled_out_privilege_by_privilege(connection, scratch_users, capsys):
+    """MySQL 8 lists root's global privileges one by one: at least an admin's, with GRANT OPTION, is admin."""
+    every = ", ".join(admin.ROLE_PRIVILEGES["admin"])
+    spelled = scratch_users(f"GRANT {every}, EXECUTE ON *.* TO {{u}} WITH GRANT OPTION")
+    reader = scratch_users("GRANT SELECT ON *.* TO {u}")
+    assert _listed_roles(capsys, spelled) == "all schemas: admin"
+    assert _listed_roles(capsys, reader) == "all schemas: reader"
