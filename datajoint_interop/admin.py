@@ -268,7 +268,11 @@ def drop_user(name, *, host=None, connection=None):
 
 
 def list_users(connection=None):
-    """[{user, host, require_tls, grants: {pattern: role or privilege list}}] (needs access to mysql.user)."""
+    """[{user, host, require_tls, global_role, grants: {pattern: role or privilege list}}].
+
+    Needs access to mysql.user (an administrator account). ``global_role`` is the role on all
+    schemas (``ON *.*``), None for accounts with schema grants only.
+    """
     connection = _conn(connection)
     try:
         try:
@@ -285,6 +289,7 @@ def list_users(connection=None):
         if name in SYSTEM_ACCOUNTS:
             continue
         users.append(dict(user=name, host=host, require_tls=bool(ssl_type and ssl_type not in ("", "NONE")),
+                          global_role=global_role(name, host=host, connection=connection),
                           grants=schema_grants(name, host=host, connection=connection)))
     return users
 
@@ -305,37 +310,76 @@ def _unquote_target(target):
     return database
 
 
-def schema_grants(name=None, *, host=None, connection=None):
-    """Schema-level grants of an account (the current one by default): {pattern: role-or-privileges}.
+def _grant_entries(connection, name, host):
+    """(target, privileges) of each privilege grant of an account, from SHOW GRANTS.
 
-    A grant that matches a role exactly is reported by the role name; anything else by the sorted
-    privilege list, so hand-made grants remain visible.
+    PROXY grants (``GRANT PROXY ON ''@'%'``, which root and mysql carry) name an account to
+    impersonate, not a schema: they are not privileges on data and are left out.
     """
-    connection = _conn(connection)
-    if name is not None:
-        name, host = parse_account(name, host)
-    result = {}
+    entries = []
     for line in _show_grants(connection, name, host):
         match = _GRANT_LINE.match(line)
-        if not match or match.group("target").startswith("*.*"):
+        if not match or match.group("privs").strip().upper() == "PROXY":
             continue
         privileges = {p.strip().upper() for p in match.group("privs").split(",")}
         if "WITH GRANT OPTION" in line:
             privileges.add("GRANT OPTION")
-        pattern = _unquote_target(match.group("target"))
-        if not match.group("target").endswith(".*"):
-            pattern = match.group("target")  # table-level grant: show it verbatim
+        entries.append((match.group("target"), privileges))
+    return entries
+
+
+def _account(name, host):
+    return (None, None) if name is None else parse_account(name, host)
+
+
+def schema_grants(name=None, *, host=None, connection=None):
+    """Schema-level grants of an account (the current one by default): {pattern: role-or-privileges}.
+
+    A grant that matches a role exactly is reported by the role name; anything else by the sorted
+    privilege list, so hand-made grants remain visible. Server-wide grants are in ``global_role``.
+    """
+    connection = _conn(connection)
+    name, host = _account(name, host)
+    result = {}
+    for target, privileges in _grant_entries(connection, name, host):
+        if target.startswith("*.*"):
+            continue
+        pattern = _unquote_target(target)
+        if not target.endswith(".*"):
+            pattern = target  # table-level grant: show it verbatim
         result[pattern] = _role_of(privileges)
     return result
 
 
+def global_role(name=None, *, host=None, connection=None):
+    """The account's role on every schema (``ON *.*``), or None when it has none (USAGE only).
+
+    An account with ALL PRIVILEGES on *.* (root), or at least an admin's privileges with GRANT
+    OPTION, is an admin everywhere; listing it without a role would suggest it may do nothing.
+    """
+    connection = _conn(connection)
+    name, host = _account(name, host)
+    privileges = set()
+    for target, granted in _grant_entries(connection, name, host):  # MySQL 8 splits them over lines
+        if target.startswith("*.*"):
+            privileges |= granted - {"USAGE"}
+    if not privileges:
+        return None
+    if privileges >= set(ROLE_PRIVILEGES["admin"]) | {"GRANT OPTION"}:
+        return "admin"  # MySQL 8 lists root's privileges one by one instead of ALL PRIVILEGES
+    return _role_of(privileges)
+
+
 def _role_of(privileges):
+    """The role name for a set of privileges; ALL PRIVILEGES with GRANT OPTION is admin."""
+    if privileges >= {"ALL PRIVILEGES", "GRANT OPTION"}:
+        return "admin"
     for role in reversed(ROLES):
         expected = set(ROLE_PRIVILEGES[role]) | ({"GRANT OPTION"} if role == "admin" else set())
         if privileges == expected:
             return role
     if "ALL PRIVILEGES" in privileges:
-        return "all privileges" + (" with grant option" if "GRANT OPTION" in privileges else "")
+        return "all privileges"  # everything but passing it on (no GRANT OPTION)
     return ", ".join(sorted(privileges))
 
 
@@ -404,7 +448,8 @@ def whoami(connection=None):
     user, current, role = connection.query("SELECT USER(), CURRENT_USER(), CURRENT_ROLE()").fetchone()
     return dict(login=user, account=current, role=role, tls_cipher=connection.tls_cipher(),
                 server=connection.query("SELECT VERSION()").fetchone()[0],
-                grants=schema_grants(connection=connection), grant_statements=_show_grants(connection))
+                grants=schema_grants(connection=connection), global_role=global_role(connection=connection),
+                grant_statements=_show_grants(connection))
 
 
 def set_password(new_password=None, connection=None, update_config=None):

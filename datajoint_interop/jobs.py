@@ -5,6 +5,7 @@ the same rules, so all three coordinate on one table. ``JobQueue`` holds the per
 as single SQL statements (populate calls them in its hot loop, so each is one round trip);
 ``JobTable`` is the queryable table users see as ``schema.jobs``.
 """
+import datetime
 import os
 import platform
 import uuid
@@ -13,7 +14,7 @@ from .errors import DataJointError, DuplicateError
 from .hash import key_hash
 from .sql import full_table_name, quote_identifier
 
-__all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH"]
+__all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH", "decode_key"]
 
 JOBS_TABLE_NAME = "~jobs"
 ERROR_MESSAGE_LENGTH = 2047
@@ -60,6 +61,44 @@ def _pack(value):
         return blob.pack(value)
     finally:
         config["enable_python_native_blobs"] = False
+
+
+def _key_blob(key):
+    """The ``key`` column: a dj0 dict of the job key, as 0.14 writes it (docs/jobs.md §5).
+
+    A ``time`` column's value (a ``timedelta``) has no blob encoding, in 0.14 either, where it makes
+    reserving fail; it is stored as its ``str()``, the text ``key_hash`` hashes and MATLAB writes.
+    """
+    return _pack({name: str(value) if isinstance(value, datetime.timedelta) else value
+                  for name, value in dict(key).items()})
+
+
+def decode_key(raw):
+    """A ``key`` blob as a dict, whoever wrote it; None for NULL.
+
+    Python and our MATLAB toolbox write a dj0 dict. DataJoint for MATLAB 3.5 wrote a 1x1 struct,
+    whose fields are taken with squeezed values (``{'sid': 3.0}``). Raises ``BlobError`` for bytes
+    that are no blob at all.
+    """
+    if raw is None:
+        return None
+    from .blob import unpack
+    value = unpack(raw, squeeze=True)
+    if isinstance(value, dict):
+        return value
+    names = getattr(getattr(value, "dtype", None), "names", None)
+    if names and getattr(value, "size", 0) == 1:
+        record = value.reshape(-1)[0]
+        return {name: _plain(record[name]) for name in names}
+    raise DataJointError(f"The job key blob holds a {type(value).__name__}, not a key")
+
+
+def _plain(value):
+    """A squeezed struct field as a Python scalar where it is one (0-d arrays, 1-element arrays)."""
+    item = getattr(value, "item", None)
+    if item is not None and getattr(value, "size", 0) == 1:
+        return item()
+    return value
 
 
 def _sql_value(value):
@@ -134,7 +173,7 @@ class JobQueue:
         if self._target is not None:
             names = self._key_names or tuple(key)
             values = tuple(_sql_value(key[n]) for n in names)
-        args = (self.table_name, hash_, _pack(dict(key)), self.user, self.host, self.pid,
+        args = (self.table_name, hash_, _key_blob(key), self.user, self.host, self.pid,
                 self.connection.connection_id) + values
         self.attempts += 1
         try:
@@ -170,7 +209,7 @@ class JobQueue:
         connection_id = self.connection.connection_id
         args = [self.table_name, self.user, self.host, self.pid, connection_id]
         for hash_, key in items:
-            args += [hash_, _pack(dict(key))] + [_sql_value(key[n]) for n in names]
+            args += [hash_, _key_blob(key)] + [_sql_value(key[n]) for n in names]
         self.attempts += len(items)
         inserted = self.connection.query(sql, tuple(args)).rowcount
         hashes = [h for h, _ in items]
@@ -237,7 +276,7 @@ class JobQueue:
             f"REPLACE INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`error_message`,"
             "`error_stack`,`user`,`host`,`pid`,`connection_id`) "
             "VALUES (%s,%s,'error',%s,%s,%s,%s,%s,%s,%s)",
-            (self.table_name, hash_, _pack(dict(key)), message, stack, self.user, self.host, self.pid,
+            (self.table_name, hash_, _key_blob(key), message, stack, self.user, self.host, self.pid,
              self.connection.connection_id))
 
     def ignore(self, key, hash_=None):
@@ -247,7 +286,7 @@ class JobQueue:
             self.connection.query(
                 f"INSERT INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,"
                 "`connection_id`) VALUES (%s,%s,'ignore',%s,%s,%s,%s,%s)",
-                (self.table_name, hash_, _pack(dict(key)), self.user, self.host, self.pid,
+                (self.table_name, hash_, _key_blob(key), self.user, self.host, self.pid,
                  self.connection.connection_id))
         except DuplicateError:
             return False

@@ -6,6 +6,7 @@ resolved to the class built from ``X.m``) and returns them in a module. A lab th
 pipeline in MATLAB can thus create or open it from Python without translating a single line.
 """
 import os
+import re
 import sys
 import types
 
@@ -97,7 +98,8 @@ def matlab_package(schema, path, *, packages=None, module_name=None):
 
     ``packages`` maps other package names to objects holding their classes (a module, a dict, or a
     previous result of this function) so that ``-> other.Table`` can be resolved. Returns a module
-    with one class per MATLAB class; parts are also nested in their masters (``Scan.Unit``).
+    with one class per MATLAB class; parts are also nested in their masters (``Scan.Unit``). The
+    module's ``__all__`` lists the class names in the order the tables were declared.
     """
     from .user_tables import Computed, Imported, Lookup, Manual, Part
 
@@ -137,6 +139,9 @@ def matlab_package(schema, path, *, packages=None, module_name=None):
         schema(built[master], context={})
     for name, cls in built.items():
         setattr(module, name, cls)
+    # declaration order: each master after the tables it references, its parts right after it
+    module.__all__ = [name for master in order
+                      for name in [master] + sorted(n for n in built if owner[n] == master and n != master)]
     module.schema = schema
     return module
 
@@ -145,8 +150,9 @@ def write_matlab_package(schema, folder, package=None, *, overwrite=False):
     """Write a MATLAB classdef file for every table of ``schema`` into ``folder`` (e.g. ``+lab``).
 
     The reverse of ``matlab_package``: a pipeline declared from Python (or by anyone) becomes a MATLAB
-    package whose definitions re-create the same tables. Returns the paths written. References to
-    other databases use their database names as package names.
+    package whose definitions re-create the same tables, plus the package's ``getSchema.m`` binding
+    it to the database. Returns the paths written. References to other databases use their database
+    names as package names.
     """
     from .user_tables import matlab_class_name, matlab_classdef
 
@@ -154,17 +160,41 @@ def write_matlab_package(schema, folder, package=None, *, overwrite=False):
     folder = os.fspath(folder)
     package = package or os.path.basename(folder.rstrip(os.sep)).lstrip("+") or schema.database
     os.makedirs(folder, exist_ok=True)
-    written = []
+    written = [_write_new(os.path.join(folder, "getSchema.m"), _get_schema_text(package, schema.database),
+                          overwrite)]
     for table in schema.list_tables():
         name = matlab_class_name(table, package).split(".", 1)[1]
-        path = os.path.join(folder, f"{name}.m")
-        if os.path.exists(path) and not overwrite:
-            raise DefinitionError(f"{path} exists; pass overwrite=True to replace it")
         text = matlab_classdef(schema.connection, schema.database, table, package)
-        with open(path, "w", encoding="utf-8") as file:
-            file.write(text)
-        written.append(path)
+        written.append(_write_new(os.path.join(folder, f"{name}.m"), text, overwrite))
     return written
+
+
+def _get_schema_text(package, database):
+    """``+package/getSchema.m``: binds the package to its database, as every MATLAB table class expects."""
+    if not re.fullmatch(r"[A-Za-z]\w{0,62}", package):
+        raise DefinitionError(f"{package!r} is not a MATLAB package name (a letter, then letters, digits or _)")
+    quoted = database.replace("'", "''")  # a MATLAB char literal
+    return ("function obj = getSchema\n"
+            "persistent schemaObject\n"
+            "if isempty(schemaObject)\n"
+            f"    schemaObject = dj.Schema(dj.conn, '{package}', '{quoted}');\n"
+            "end\n"
+            "obj = schemaObject;\n"
+            "end\n")
+
+
+def _write_new(path, text, overwrite):
+    """Write a generated file, refusing to replace a different existing one unless asked to."""
+    if os.path.exists(path) and not overwrite and not _has_text(path, text):
+        raise DefinitionError(f"{path} exists; pass overwrite=True to replace it")
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(text)
+    return path
+
+
+def _has_text(path, text):
+    with open(path, encoding="utf-8", errors="replace") as file:
+        return file.read() == text
 
 
 class _CallableModule(types.ModuleType):

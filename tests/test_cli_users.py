@@ -138,3 +138,65 @@ def test_user_add_with_a_refused_pattern_creates_nobody(capsys, connection, new_
 def test_conflicting_hosts_are_refused(capsys):
     code, _, err = run(capsys, "user", "remove", "bob@localhost", "--host", "%")
     assert code == 1 and "given" in err
+
+
+@pytest.fixture
+def scratch_users(connection):
+    """Factory for accounts made directly with GRANT statements (as a DBA would), dropped after."""
+    made = []
+
+    def make(*grants):
+        name = f"djtest_{uuid.uuid4().hex[:10]}"
+        connection.query("CREATE USER %s@'%%' IDENTIFIED BY %s", (name, uuid.uuid4().hex))
+        made.append(name)
+        for statement in grants:
+            connection.query(statement.replace("{u}", "%s@'%%'"), (name,))
+        return name
+
+    yield make
+    for name in made:
+        admin.drop_user(name, connection=connection)
+
+
+def _listed_roles(capsys, name):
+    """The roles column of `dji user list` for the account name@%."""
+    code, out, err = run(capsys, "user", "list")
+    assert code == 0, err
+    rows = [line.split(None, 3) for line in out.splitlines()[1:]]
+    matches = [row for row in rows if row[0] == name and row[1] == "%"]
+    assert len(matches) == 1, out
+    return matches[0][3]
+
+
+def test_user_list_roles_match_server_grants(connection, scratch_users, schema_name, capsys):
+    db = schema_name("roles")
+    superuser = scratch_users("GRANT ALL PRIVILEGES ON *.* TO {u} WITH GRANT OPTION")
+    no_option = scratch_users("GRANT ALL PRIVILEGES ON *.* TO {u}")
+    # a PROXY grant names an account to impersonate, not a schema pattern (root has PROXY ON ''@'%';
+    # the test account may grant PROXY only on itself)
+    me, me_host = connection.query("SELECT CURRENT_USER()").fetchone()[0].rsplit("@", 1)
+    proxy = scratch_users(f"GRANT PROXY ON '{me}'@'{me_host}' TO {{u}}", f"GRANT SELECT ON `{db}`.* TO {{u}}")
+    nothing = scratch_users()
+
+    assert _listed_roles(capsys, superuser) == "all schemas: admin"
+    assert _listed_roles(capsys, no_option) == "all schemas: all privileges"
+    assert _listed_roles(capsys, proxy) == f"{db}: reader"
+    assert _listed_roles(capsys, nothing) == "-"
+    assert admin.global_role(superuser, connection=connection) == "admin"
+    assert admin.global_role(proxy, connection=connection) is None
+    assert admin.schema_grants(proxy, connection=connection) == {db: "reader"}
+
+    # the server's own root account: ALL PRIVILEGES on *.* (and PROXY) is admin, never '-' or a pattern
+    code, out, _ = run(capsys, "user", "list")
+    root_rows = [line for line in out.splitlines() if line.split()[0] == "root"]
+    assert root_rows and all(line.rstrip().endswith("all schemas: admin") for line in root_rows), out
+    assert "PROXY" not in out and "``@" not in out
+
+
+def test_global_admin_spelled_out_privilege_by_privilege(connection, scratch_users, capsys):
+    """MySQL 8 lists root's global privileges one by one: at least an admin's, with GRANT OPTION, is admin."""
+    every = ", ".join(admin.ROLE_PRIVILEGES["admin"])
+    spelled = scratch_users(f"GRANT {every}, EXECUTE ON *.* TO {{u}} WITH GRANT OPTION")
+    reader = scratch_users("GRANT SELECT ON *.* TO {u}")
+    assert _listed_roles(capsys, spelled) == "all schemas: admin"
+    assert _listed_roles(capsys, reader) == "all schemas: reader"

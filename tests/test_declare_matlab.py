@@ -169,6 +169,12 @@ def test_cli_declare(connection, schema_name, tmp_path, capsys):
     assert f"lab.Experiment -> `{database}`.`experiment`" in out
     assert f"lab.AnalysisTrial -> `{database}`.`__analysis__trial`" in out
     assert "CREATE TABLE `__analysis__trial`" in out
+    # printed in dependency order (not by name), so the SQL can be replayed as printed
+    created = [line.split("`")[1] for line in out.splitlines() if line.startswith("CREATE TABLE")]
+    assert created.index("subject") < created.index("experiment") < created.index("__analysis") \
+        < created.index("__analysis__trial"), created
+    listed = [line.split(" -> ")[0] for line in out.splitlines() if " -> `" in line]
+    assert listed.index("lab.Subject") < listed.index("lab.Experiment") < listed.index("lab.Analysis"), listed
     assert dji(["declare", str(folder), "--schema", database]) == 0  # again: nothing changes
     (folder / "Subject.m").write_text((folder / "Subject.m").read_text().replace("int   #", "bigint   #"))
     assert dji(["declare", str(folder), "--schema", database]) == 1
@@ -184,11 +190,15 @@ def test_cli_classdefs_round_trip(connection, schema_name, tmp_path, capsys):
     assert dji(["declare", str(source), "--schema", database]) == 0
     out = tmp_path / "out" / "+lab2"
     assert dji(["classdefs", database, "-o", str(out)]) == 0
-    assert {p.name for p in out.iterdir()} == {"Subject.m", "Experiment.m", "Analysis.m", "AnalysisTrial.m", "Sex.m"}
+    assert {p.name for p in out.iterdir()} == {"getSchema.m", "Subject.m", "Experiment.m", "Analysis.m",
+                                               "AnalysisTrial.m", "Sex.m"}
+    assert f"schemaObject = dj.Schema(dj.conn, 'lab2', '{database}');" in (out / "getSchema.m").read_text()
     text = (out / "Experiment.m").read_text()
     assert "(partner) -> [nullable] lab2.Subject(subject_id)" in text and "classdef Experiment < dj.Manual" in text
     assert "master = lab2.Analysis" in (out / "AnalysisTrial.m").read_text()
-    assert dji(["classdefs", database, "-o", str(out)]) == 1  # files exist
+    assert dji(["classdefs", database, "-o", str(out)]) == 0  # again: the same files, nothing to replace
+    (out / "Analysis.m").write_text((out / "Analysis.m").read_text() + "% the user's makeTuples\n")
+    assert dji(["classdefs", database, "-o", str(out)]) == 1  # an edited file is never replaced silently
     assert "overwrite" in capsys.readouterr().err
     copy = schema_name("cli_copy")
     assert dji(["declare", str(out), "--schema", copy]) == 0

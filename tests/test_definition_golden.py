@@ -248,9 +248,11 @@ def test_matlab_classdefs_written_from_python_tables_redeclare_them(declared, co
     database, metas, classes = declared
     folder = tmp_path / "+golden"
     written = write_matlab_package(dj.Schema(database, connection=connection), folder)
-    assert len(written) == len(CASES)
+    assert len(written) == len(CASES) + 1  # and getSchema.m
     assert "classdef PowerChannel < dj.Part" in (folder / "PowerChannel.m").read_text()
     assert "(mother) -> golden.Animal(animal_id)" in (folder / "Mating.m").read_text()
+    assert write_matlab_package(dj.Schema(database, connection=connection), folder) == written  # unchanged
+    (folder / "Mating.m").write_text((folder / "Mating.m").read_text() + "% edited\n")
     with pytest.raises(dj.errors.DefinitionError, match="exists"):
         write_matlab_package(dj.Schema(database, connection=connection), folder)
     target = f"{db_prefix}_golden_from_m"

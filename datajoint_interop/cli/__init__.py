@@ -12,10 +12,27 @@ from ..errors import DataJointError
 from ..version import __version__
 
 
+class _wide_formatter(argparse.HelpFormatter):  # noqa: N801 - passed where argparse expects a class
+    """Room for the longest command name, so each command's help starts on the command's line.
+
+    argparse measures sub-commands one indentation level less deep than it prints them, which
+    pushes the help of the longest name (classdefs) onto a line of its own.
+    """
+
+    def __init__(self, prog):
+        super().__init__(prog, max_help_position=30)
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if isinstance(action, argparse._SubParsersAction):
+            self._action_max_length += self._indent_increment
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
-        prog="dji", description="datajoint-interop command line: servers, schemas, users, archives."
-    )
+        prog="dji", description="datajoint-interop command line: servers, schemas, users, archives.",
+        epilog="`dji COMMAND --help` describes a command.", formatter_class=_wide_formatter)
+    parser.add_argument("--version", action="version", version=f"datajoint-interop {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     version = sub.add_parser("version", help="print the version")

@@ -12,14 +12,16 @@ def register(sub):
     parser.add_argument("package", help="path to the package folder, e.g. matlab/+lab")
     parser.add_argument("--schema", required=True, help="database name to declare the tables in")
     parser.add_argument("--no-create-schema", action="store_true", help="fail if the database does not exist")
-    parser.add_argument("--show-sql", action="store_true", help="print each table's CREATE TABLE statement")
+    parser.add_argument("--show-sql", action="store_true",
+                        help="print each table's CREATE TABLE statement, in dependency order")
     parser.set_defaults(func=_declare)
 
     classdefs = sub.add_parser(
         "classdefs", help="write MATLAB classdef files for the tables of a schema",
         description="Write one MATLAB classdef file per table of SCHEMA into a package folder, so that MATLAB "
-                    "users can work with a pipeline declared from Python (or by anyone). The definitions "
-                    "re-create the same tables; makeTuples of Imported/Computed tables is left to write.")
+                    "users can work with a pipeline declared from Python (or by anyone), and the package's "
+                    "getSchema.m that binds it to SCHEMA. The definitions re-create the same tables; "
+                    "makeTuples of Imported/Computed tables is left to write.")
     classdefs.add_argument("schema", metavar="SCHEMA", help="database name")
     classdefs.add_argument("-o", "--output", required=True, help="package folder to write, e.g. matlab/+lab")
     classdefs.add_argument("--package", help="MATLAB package name (default: the folder name without '+')")
@@ -39,12 +41,11 @@ def _declare(args):
         warnings.simplefilter("always", DefinitionMismatchWarning)
         module = matlab_package(schema, args.package)
     package = module.__name__
-    for name in sorted(vars(module)):
+    for name in module.__all__:  # dependency order: the SQL can be run as printed
         cls = getattr(module, name)
-        if isinstance(cls, type) and getattr(cls, "table_name", None) and cls.__module__ == package:
-            print(f"{package}.{name} -> {cls.full_table_name}")
-            if args.show_sql:
-                print(schema.connection.query(f"SHOW CREATE TABLE {cls.full_table_name}").fetchone()[1] + ";")
+        print(f"{package}.{name} -> {cls.full_table_name}")
+        if args.show_sql:
+            print(schema.connection.query(f"SHOW CREATE TABLE {cls.full_table_name}").fetchone()[1] + ";")
     mismatches = [w for w in caught if issubclass(w.category, DefinitionMismatchWarning)]
     for warning in mismatches:
         print(f"warning: {warning.message}")

@@ -19,11 +19,13 @@ def register(sub):
     tables.set_defaults(func=_tables)
 
     jobs = sub.add_parser("jobs", help="show reserved and failed jobs of a schema",
-                          description="Show the ~jobs entries of SCHEMA (reserved, error, ignore).")
+                          description="Show the ~jobs entries of SCHEMA (reserved, error, ignore): one line each, "
+                                      "or with --full the key, status, age, host, pid and error of each job.")
     jobs.add_argument("schema")
     jobs.add_argument("--status", choices=("reserved", "error", "ignore"), help="only this status")
     jobs.add_argument("--limit", type=int, default=100, help="show at most this many entries (default 100)")
-    jobs.add_argument("--full", action="store_true", help="do not shorten error messages")
+    jobs.add_argument("--full", action="store_true",
+                      help="show each job in full: key, status, age, host, pid and the whole error message")
     jobs.set_defaults(func=_jobs)
 
 
@@ -105,15 +107,57 @@ def _jobs(args):
         "%%", "%")).fetchall()
     print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
     rows = connection.query(
-        f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, `error_message` "
+        f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, "
+        f"TIMESTAMPDIFF(SECOND, `timestamp`, NOW()), `error_message`{', `key`' if args.full else ''} "
         f"FROM {table} {where} ORDER BY `timestamp`, `table_name`, `key_hash` LIMIT %s",
         (*params, args.limit)).fetchall()
-    for name, status, key_hash, user, host, pid, stamp, message in rows:
-        line = f"{stamp}  {status:<8} {name}  {key_hash}  {user} {host}:{pid}"
-        if message:
-            text = " ".join(str(message).split())
-            if not args.full and len(text) > 100:
-                text = text[:97] + "..."
-            line += f"\n    {text}"
-        print(line)
+    for row in rows:
+        print(_job_text(*row) if args.full else _job_line(*row))
     return 0
+
+
+def _job_line(name, status, key_hash, user, host, pid, stamp, age, message):
+    """One job in a line (and its error, shortened, in a second)."""
+    line = f"{stamp}  {status:<8} {name}  {key_hash}  {user} {host}:{pid}  {_age(age)} ago"
+    if message:
+        text = " ".join(str(message).split())
+        line += f"\n    {text[:97] + '...' if len(text) > 100 else text}"
+    return line
+
+
+def _job_text(name, status, key_hash, user, host, pid, stamp, age, message, key):
+    """Everything about one job: which key, in which state, since when, on which machine, why."""
+    lines = [f"{name}  {status}  since {stamp} ({_age(age)} ago)",
+             f"    key:   {_key_text(key)}",
+             f"    host:  {host}  pid {pid}  user {user}",
+             f"    hash:  {key_hash}"]
+    if message:
+        lines.append("    error: " + str(message).replace("\n", "\n           "))
+    return "\n".join(lines)
+
+
+def _key_text(raw):
+    """The job's key as ``{'attr': value, ...}``, whichever language reserved it."""
+    from ..jobs import decode_key
+    try:
+        key = decode_key(raw)
+    except DataJointError as error:  # BlobError included
+        return f"(unreadable key blob: {error})"
+    return "(none)" if key is None else repr(key)
+
+
+def _age(seconds):
+    """A duration as a person reads it: 42s, 5m 03s, 2h 10m, 3d 4h."""
+    if seconds is None:
+        return "?"
+    seconds = max(int(seconds), 0)
+    minutes, sec = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    if minutes:
+        return f"{minutes}m {sec:02d}s"
+    return f"{sec}s"

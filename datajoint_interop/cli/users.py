@@ -54,11 +54,12 @@ def register(sub):
 
     grant = sub.add_parser("grant", help="give a user a role on schemas matching a pattern",
                            description="Give NAME exactly ROLE on the schemas matching PATTERN (a MySQL LIKE "
-                                       "pattern: %% any text, _ any character, \\_ a literal underscore). "
+                                       "pattern: % any text, _ any character, \_ a literal underscore). "
                                        "A previous role on the same pattern is replaced. A pattern that could "
                                        "match a system schema (mysql, information_schema, performance_schema, "
                                        "sys) is refused, and so is one outside the patterns you may grant on. "
                                        + _ROLE_HELP)
+    # (a description is printed as written; only argument help texts need '%%' for '%')
     _account_args(grant)
     grant.add_argument("pattern", help="schema name or pattern, e.g. 'lab\\_%%'")
     grant.add_argument("--role", required=True, choices=admin.ROLES, help=_ROLE_HELP)
@@ -106,7 +107,9 @@ def _list(args):
     users = admin.list_users(_connection())
     print(f"{'user':<24} {'host':<16} {'tls':<4} roles")
     for u in users:
-        roles = "; ".join(f"{pattern}: {role}" for pattern, role in sorted(u["grants"].items())) or "-"
+        roles = ([f"all schemas: {u['global_role']}"] if u["global_role"] else []) + [
+            f"{pattern}: {role}" for pattern, role in sorted(u["grants"].items())]
+        roles = "; ".join(roles) or "-"
         print(f"{u['user']:<24} {u['host']:<16} {'yes' if u['require_tls'] else 'no':<4} {roles}")
     return 0
 
@@ -146,10 +149,12 @@ def _whoami(args):
     print(f"tls:      {info['tls_cipher'] or 'not encrypted'}")
     if info["role"]:
         print(f"role:     {info['role']}")
+    if info["global_role"]:
+        print(f"schemas:  all schemas: {info['global_role']}")
     if info["grants"]:
         for pattern, role in sorted(info["grants"].items()):
             print(f"schemas:  {pattern}: {role}")
-    else:
+    elif not info["global_role"]:
         print("schemas:  (no schema-level grants)")
     for line in info["grant_statements"]:
         if " ON *.* " in line and not line.startswith("GRANT USAGE "):

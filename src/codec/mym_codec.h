@@ -5,7 +5,7 @@
  *   - the Cython extension datajoint_interop._blob (Python), and
  *   - the MATLAB/Octave MEX connector matlab/mex/mym.c.
  * It therefore includes only the C standard library: no Python, no MATLAB headers.
- * The byte format is described in shared/spec/blob-format.md; section numbers (§) refer to it.
+ * The byte format is described in docs/spec/blob-format.md; section numbers (§) refer to it.
  *
  * MODEL: a typed tree.
  *   decode : bytes  -> mym_tree (arena of mym_node)           mym_decode()

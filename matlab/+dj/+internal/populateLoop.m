@@ -22,7 +22,7 @@ failedKeys = struct([]);
 errors = {};
 jobs = [];
 if reserve
-    jobs = dj.internal.Jobs(conn, target.dbName, target.tableName);
+    jobs = dj.internal.Jobs(conn, target.dbName, target.tableName, srcHeader);
     jobs.reclaimStale(timeout);
 end
 for pass = 1:2
