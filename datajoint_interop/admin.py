@@ -22,6 +22,7 @@ import re
 from . import errors
 from .errors import AccessError, DataJointError, GrantError
 from .grant_patterns import covers, matches
+from .connection import SQL_MODE
 from .sql import escape_percent, quote_identifier
 
 logger = logging.getLogger(__name__.split(".")[0])
@@ -432,8 +433,11 @@ def grant(name, pattern, role, *, host=None, connection=None):
     revoke(name, pattern, host=host, connection=connection, missing_ok=True)
     privileges = ", ".join(ROLE_PRIVILEGES[role])
     option = " WITH GRANT OPTION" if role == "admin" else ""
+    # MariaDB creates a missing account, without a password, on GRANT unless NO_AUTO_CREATE_USER is
+    # in the mode (DataJoint's session mode leaves it out); MySQL 8 never does and lacks the flag
+    prefix = f"SET STATEMENT sql_mode='{SQL_MODE},NO_AUTO_CREATE_USER' FOR " if _is_mariadb(connection) else ""
     try:
-        connection.query(f"GRANT {privileges} ON {target} TO %s@%s{option}", (name, host))
+        connection.query(f"{prefix}GRANT {privileges} ON {target} TO %s@%s{option}", (name, host))
     except errors.QueryError as error:
         if getattr(error, "errno", None) in (1133, 1410):
             raise DataJointError(f"User '{name}'@'{host}' does not exist: create it with `dji user add`") from None

@@ -597,3 +597,11 @@ def test_passwords_never_reach_the_general_log(logged_server):
                for line in log)
     assert any(line.startswith("SET PASSWORD") and admin.native_password_hash(second) in line for line in log)
     assert not [line for line in log if first in line or second in line]
+
+
+def test_grant_to_a_missing_account_creates_nobody(connection):
+    """MariaDB would create a password-less account on GRANT: grant must refuse instead."""
+    name = f"djtest_missing_{uuid.uuid4().hex[:8]}"
+    with pytest.raises(DataJointError, match="does not exist"):
+        admin.grant(name, f"djtest\\_{uuid.uuid4().hex[:6]}", "reader", connection=connection)
+    assert name not in {u["user"] for u in admin.list_users(connection)}
