@@ -11,7 +11,7 @@ import uuid
 
 from .errors import DataJointError, DuplicateError
 from .hash import key_hash
-from .sql import full_table_name, quote_identifier
+from .sql import escape_percent, execute, full_table_name, quote_string, sql_name, sql_table
 
 __all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH"]
 
@@ -32,14 +32,13 @@ _DDL = """CREATE TABLE IF NOT EXISTS {name} (
 `connection_id` bigint unsigned NOT NULL DEFAULT "0" COMMENT "connection_id()",
 `timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
 PRIMARY KEY (`table_name`,`key_hash`)
-) ENGINE=InnoDB, COMMENT "job reservation table for `{database}`\""""
+) ENGINE=InnoDB, COMMENT {comment}"""
 
 
 def jobs_table_sql(database):
-    """The CREATE TABLE statement of ``~jobs``, identical to DataJoint 0.14's."""
-    if "`" in database or '"' in database:
-        raise DataJointError(f"Unsupported schema name {database!r} for a jobs table")
-    return _DDL.format(name=full_table_name(database, JOBS_TABLE_NAME), database=database)
+    """The CREATE TABLE statement of ``~jobs``, identical to DataJoint 0.14's (plain text, no %-escaping)."""
+    return _DDL.format(name=full_table_name(database, JOBS_TABLE_NAME),
+                       comment=quote_string(f"job reservation table for `{database}`"))
 
 
 def truncate_message(message, limit=ERROR_MESSAGE_LENGTH):
@@ -77,7 +76,7 @@ def declare_jobs_table(connection, database):
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s",
         (database, JOBS_TABLE_NAME)).fetchone()[0]
     if not exists:
-        connection.query(jobs_table_sql(database))
+        execute(connection, escape_percent(jobs_table_sql(database)))
 
 
 class JobQueue:
@@ -91,7 +90,7 @@ class JobQueue:
         self.connection = connection
         self.database = database
         self.table_name = table_name
-        self.name = full_table_name(database, JOBS_TABLE_NAME)
+        self.name = sql_table(full_table_name(database, JOBS_TABLE_NAME))  # for %-formatted statements
         self.attempts = 0
         self.refused = 0
         declare_jobs_table(connection, database)
@@ -100,7 +99,8 @@ class JobQueue:
         self.pid = os.getpid()
         self._message_limit = self._read_message_limit()
         self._reserve_sql = {}
-        self._target = target  # full table name whose rows make a reservation pointless
+        # full table name whose rows make a reservation pointless, escaped for statement text
+        self._target = None if target is None else sql_table(target)
         self._key_names = tuple(key_names) if key_names else None
 
     def _read_message_limit(self):
@@ -119,7 +119,7 @@ class JobQueue:
             if names is None:
                 sql = f"INSERT INTO {self.name} ({columns}) VALUES (%s,%s,'reserved',%s,%s,%s,%s,%s)"
             else:
-                where = " AND ".join(f"{quote_identifier(n)}=%s" for n in names)
+                where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
                 sql = (f"INSERT INTO {self.name} ({columns}) SELECT %s,%s,'reserved',%s,%s,%s,%s,%s "
                        f"FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {self._target} WHERE {where})")
             self._reserve_sql[names] = sql
@@ -160,7 +160,7 @@ class JobQueue:
         sql = self._reserve_sql.get((names, len(items)))
         if sql is None:
             row = "SELECT %s AS h, %s AS b" + "".join(f", %s AS k{i}" for i in range(len(names)))
-            where = " AND ".join(f"t.{quote_identifier(n)} = v.k{i}" for i, n in enumerate(names))
+            where = " AND ".join(f"t.{sql_name(n)} = v.k{i}" for i, n in enumerate(names))
             sql = (f"INSERT IGNORE INTO {self.name} "
                    "(`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`) "
                    "SELECT %s, v.h, 'reserved', v.b, %s, %s, %s, %s FROM ("
