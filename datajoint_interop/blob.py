@@ -93,7 +93,16 @@ def pack(obj, compress=None):
     return out
 
 
+#: default of config['blob.max_decompressed_size'] (bytes): the codec's own default
+MAX_DECOMPRESSED_SIZE = 1 << 30
+_LIMIT_HINT = (" (config['blob.max_decompressed_size'] = %d bytes; a compressed blob declaring more is refused so "
+               "that a small hostile blob cannot exhaust memory: raise the setting to read a larger one)")
+
+
 def unpack(blob, squeeze=False):
     """Deserialize blob bytes. Raises BlobError (with the byte offset) for anything that is not a
-    valid blob, including empty input. SQL NULL is the caller's business (fetch returns None)."""
-    return _blob.unpack(blob, squeeze)
+    valid blob, including empty input. SQL NULL is the caller's business (fetch returns None).
+
+    A compressed blob may decompress to at most config['blob.max_decompressed_size'] bytes."""
+    limit = _setting("blob.max_decompressed_size", MAX_DECOMPRESSED_SIZE)
+    return _blob.unpack(blob, squeeze, 0, False, limit, _LIMIT_HINT % limit)

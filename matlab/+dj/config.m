@@ -4,9 +4,25 @@ function out = config(name, value)
 % 'stores' (unset): external stores, a struct of structs (docs/external.md);
 % while unset, the 'stores' key of ~/.datajoint_config.json and
 % ./dj_local_conf.json is used, as in the Python package.
+% 'blobMaxDecompressedSize' (1 GiB): bytes a compressed blob may inflate to when
+% fetched; a blob declaring more is refused (error mym:blobLimit) so that a small
+% hostile blob cannot exhaust memory. Python's config['blob.max_decompressed_size'].
 persistent settings
 if isempty(settings)
     settings = struct('safemode', true, 'populateRetries', 3, 'stores', []);
+end
+if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
+    % kept by the connector itself, which decodes blobs while reading results
+    if nargin == 1
+        out = mym('max_decompressed_size');
+    else
+        if ~isnumeric(value) || ~isscalar(value) || ~isreal(value) || ~(value >= 1) || ~isfinite(value) || value ~= floor(value)
+            error('DataJoint:config:badValue', ...
+                'dj.config(''blobMaxDecompressedSize'', bytes) needs a positive whole number of bytes');
+        end
+        out = mym('max_decompressed_size', double(value));
+    end
+    return
 end
 if nargin == 0
     out = settings;

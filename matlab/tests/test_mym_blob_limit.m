@@ -1,0 +1,61 @@
+function t = test_mym_blob_limit()
+% The cap on what a compressed blob may inflate to: mym('max_decompressed_size')
+% and dj.config('blobMaxDecompressedSize') (Python: config['blob.max_decompressed_size']),
+% default 1 GiB; a blob over it fails with mym:blobLimit naming the setting, both in
+% mym('deserialize') and when a fetched row is decoded.
+  t.default_and_validation = @default_and_validation;
+  t.deserialize_respects_cap = @deserialize_respects_cap;
+  t.fetch_respects_cap = @fetch_respects_cap;
+end
+
+function restore()
+  mym('max_decompressed_size', 2^30);
+end
+
+function default_and_validation()
+  cleaner = onCleanup(@restore);
+  assert(mym('max_decompressed_size') == 2^30, 'default cap is 1 GiB');
+  assert(dj.config('blobMaxDecompressedSize') == 2^30);
+  bad = {0, -1, 1.5, 'big', [1 2], NaN, Inf};
+  for i = 1:numel(bad)
+    assert_error(@() mym('max_decompressed_size', bad{i}), 'mym:args');
+    assert_error(@() dj.config('blobMaxDecompressedSize', bad{i}), 'DataJoint:config:badValue');
+  end
+  assert(dj.config('blobMaxDecompressedSize', 12345) == 12345);
+  assert(mym('max_decompressed_size') == 12345);
+end
+
+function bytes = big_blob()
+  v = zeros(3e6, 1, 'uint8');
+  c = mym('serialize {M}', v);
+  bytes = c{1};
+  assert(isequal(bytes(1:5)', uint8('ZL123')), 'a compressible value is compressed');
+  assert(numel(bytes) < 1e5);
+end
+
+function deserialize_respects_cap()
+  cleaner = onCleanup(@restore);
+  bytes = big_blob();
+  dj.config('blobMaxDecompressedSize', 2^20);
+  err = assert_error(@() mym('deserialize', bytes), 'mym:blobLimit');
+  assert(~isempty(strfind(err.message, 'over the limit of 1048576')), err.message);
+  assert(~isempty(strfind(err.message, 'blobMaxDecompressedSize')), err.message);
+  dj.config('blobMaxDecompressedSize', 4 * 2^20);
+  v = mym('deserialize', bytes);
+  assert(isequal(size(v), [3e6 1]) && ~any(v));
+end
+
+function fetch_respects_cap()
+  cleaner = onCleanup(@restore);
+  id = db_open();
+  closer = onCleanup(@() mym(id, 'close'));
+  [db, dropper] = temp_db(id, 'bloblimit');
+  mym(id, ['CREATE TABLE `' db '`.`t` (k int PRIMARY KEY, b longblob)']);
+  mym(id, ['INSERT INTO `' db '`.`t` VALUES (1, "{uB}")'], big_blob());
+  mym('max_decompressed_size', 2^20);
+  err = assert_error(@() mym(id, ['SELECT b FROM `' db '`.`t`']), 'mym:blobLimit');
+  assert(~isempty(strfind(err.message, 'max_decompressed_size')), err.message);
+  mym('max_decompressed_size', 2^22);
+  r = mym(id, ['SELECT b FROM `' db '`.`t`']);
+  assert(numel(r.b{1}) == 3e6);
+end
