@@ -5,6 +5,7 @@ the same rules, so all three coordinate on one table. ``JobQueue`` holds the per
 as single SQL statements (populate calls them in its hot loop, so each is one round trip);
 ``JobTable`` is the queryable table users see as ``schema.jobs``.
 """
+import logging
 import os
 import platform
 import uuid
@@ -14,6 +15,8 @@ from .hash import key_hash
 from .sql import escape_percent, execute, full_table_name, quote_string, sql_name, sql_table
 
 __all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH"]
+
+logger = logging.getLogger(__name__.split(".")[0])
 
 JOBS_TABLE_NAME = "~jobs"
 ERROR_MESSAGE_LENGTH = 2047
@@ -185,9 +188,13 @@ class JobQueue:
         return mine
 
     def adopt(self, hash_, old_connection_id):
-        """Move our reservation to the current connection id after a reconnect; False if it is gone."""
+        """Move our reservation to the current connection id after a reconnect; False if it is gone.
+
+        The timestamp is renewed too: the reconnect may have been to a restarted server, and a
+        reservation older than the server is judged dead by everyone (``reclaim_stale``)."""
         return self.connection.query(
-            f"UPDATE {self.name} SET `connection_id`=%s WHERE `table_name`=%s AND `key_hash`=%s "
+            f"UPDATE {self.name} SET `connection_id`=%s, `timestamp`=CURRENT_TIMESTAMP "
+            "WHERE `table_name`=%s AND `key_hash`=%s "
             "AND `status`='reserved' AND `connection_id`=%s",
             (self.connection.connection_id, self.table_name, hash_, old_connection_id)).rowcount == 1
 
@@ -268,25 +275,37 @@ class JobQueue:
             "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\")").fetchone()
         return bool(row and row[0])
 
+    def server_uptime(self):
+        """Seconds since the server started (readable without any privilege)."""
+        row = self.connection.query("SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()
+        return int(row[1])
+
     def reclaim_stale(self, timeout=None):
         """Delete reservations whose owner is provably gone (or older than ``timeout`` seconds).
 
-        A reservation is dead when its ``connection_id`` is absent from PROCESSLIST and we could
-        have seen it there: always with the PROCESS privilege, otherwise only for rows written by
-        our own database account. Returns the list of reclaimed key hashes.
+        A reservation is dead when it is older than the server itself (made before a restart: its
+        connection id may since have been given to an unrelated live connection, so PROCESSLIST
+        cannot tell), or when its ``connection_id`` is absent from PROCESSLIST and we could have
+        seen it there: always with the PROCESS privilege, otherwise only for rows written by our
+        own database account. Returns the list of reclaimed key hashes.
         """
         rows = self.connection.query(
             f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
             f"FROM {self.name} WHERE `table_name`=%s AND `status`='reserved'", (self.table_name,)).fetchall()
         if not rows:
             return []
+        uptime = self.server_uptime()
         live = {row[0] for row in self.connection.query(
             "SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
         see_all = None
         me = self.user.split("@", 1)[0]
-        reclaimed = []
+        reclaimed, before_restart = [], []
         for hash_, connection_id, user, age in rows:
             stale = timeout is not None and age is not None and age > timeout
+            # whole seconds on both sides: a row reserved after the start is at most uptime+1 old
+            if not stale and age is not None and age > uptime + 1:
+                stale = True
+                before_restart.append(hash_)
             if not stale and connection_id not in live and connection_id:
                 if (user or "").split("@", 1)[0] == me:
                     stale = True
@@ -299,6 +318,12 @@ class JobQueue:
                     "`status`='reserved' AND `connection_id`=%s",
                     (self.table_name, hash_, connection_id)).rowcount:
                 reclaimed.append(hash_)
+        restarted = [h for h in before_restart if h in reclaimed]
+        if restarted:
+            logger.warning(
+                "Reclaimed %d reservation(s) of %s made before the database server last restarted "
+                "(%d s ago); their connection ids may since belong to other connections: %s",
+                len(restarted), self.table_name, uptime, ", ".join(restarted[:5]) + (" ..." if len(restarted) > 5 else ""))
         return reclaimed
 
 
