@@ -10,6 +10,7 @@ Python-side semantics (see docs/blobs.md):
   written back as MATLAB char, not as a dj0 string, so MATLAB can read what Python re-saves.
 * Python values that MATLAB cannot represent use the dj0 protocol of DataJoint 0.14.
 """
+import functools
 import numpy as np
 
 from .errors import BlobError, DataJointError
@@ -93,10 +94,11 @@ def pack(obj, compress=None):
     return out
 
 
-#: default of config['blob.max_decompressed_size'] (bytes): the codec's own default
-MAX_DECOMPRESSED_SIZE = 1 << 30
-_LIMIT_HINT = (" (config['blob.max_decompressed_size'] = %d bytes; a compressed blob declaring more is refused so "
-               "that a small hostile blob cannot exhaust memory: raise the setting to read a larger one)")
+@functools.lru_cache(maxsize=8)
+def _limit_hint(limit):
+    """The end of the error for a blob over the decompressed-size cap (built once per limit)."""
+    return (f" (config['blob.max_decompressed_size'] = {limit} bytes; a compressed blob declaring more is "
+            "refused so that a small hostile blob cannot exhaust memory: raise the setting to read it)")
 
 
 def unpack(blob, squeeze=False):
@@ -104,5 +106,5 @@ def unpack(blob, squeeze=False):
     valid blob, including empty input. SQL NULL is the caller's business (fetch returns None).
 
     A compressed blob may decompress to at most config['blob.max_decompressed_size'] bytes."""
-    limit = _setting("blob.max_decompressed_size", MAX_DECOMPRESSED_SIZE)
-    return _blob.unpack(blob, squeeze, 0, False, limit, _LIMIT_HINT % limit)
+    limit = _setting("blob.max_decompressed_size", 0)  # 0: the codec's default (the same 1 GiB)
+    return _blob.unpack(blob, squeeze, 0, False, limit, _limit_hint(limit) if limit else "")
