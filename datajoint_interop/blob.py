@@ -11,6 +11,7 @@ Python-side semantics (see docs/blobs.md):
 * Python values that MATLAB cannot represent use the dj0 protocol of DataJoint 0.14.
 """
 import functools
+
 import numpy as np
 
 from .errors import BlobError, DataJointError

@@ -7,6 +7,27 @@ function t = test_dj_identifiers()
   t.quote_id_accepts = @quote_id_accepts;
   t.quote_string_round_trip = @quote_string_round_trip;
   t.jobs_comment_agrees = @jobs_comment_agrees;
+  t.defaults_cannot_carry_sql = @defaults_cannot_carry_sql;
+end
+
+function defaults_cannot_carry_sql()
+  resolver = @(ref) error('test:noParent', 'no parents here');
+  ok = {'"it''s"', '''a"b''', '"x""y"', '''don''''t''', 'CURRENT_TIMESTAMP', 'current_timestamp(3)', 'plain', '5'};
+  for i = 1:numel(ok)
+    def = dj.internal.parseDefinition(sprintf('# t\na : int\n---\nb = %s : varchar(20)', ok{i}));
+    sql = dj.internal.compileDefinition(def, 'db', 't', resolver);
+    assert(~isempty(strfind(sql, 'NOT NULL DEFAULT ')), sql);
+  end
+  bad = {'"x", `evil` int', '''a'' , `c` int', '"a" "b"'};
+  for i = 1:numel(bad)
+    def = dj.internal.parseDefinition(sprintf('# t\na : int\n---\nb = %s : varchar(20)', bad{i}));
+    err = assert_error(@() dj.internal.compileDefinition(def, 'db', 't', resolver), 'DataJoint:declare:syntax');
+    assert(~isempty(strfind(err.message, 'one quoted string')), err.message);
+  end
+  % an unquoted default is one string literal, whatever it contains
+  def = dj.internal.parseDefinition(sprintf('# t\na : int\n---\nb = CURRENT_TIMESTAMP, `evil` int : varchar(40)'));
+  sql = dj.internal.compileDefinition(def, 'db', 't', resolver);
+  assert(~isempty(strfind(sql, 'DEFAULT "CURRENT_TIMESTAMP, `evil` int"')), sql);
 end
 
 function quote_id_refuses()

@@ -183,14 +183,18 @@ else
         error('DataJoint:declare:syntax', 'A blob attribute can only default to null (%s)', where);
     end
     d = a.default;
-    word = regexp(d, '^[A-Za-z_]+', 'match', 'once');
-    if any(d(1) == '"''') || strcmpi(word, 'CURRENT_TIMESTAMP')
+    oneString = ['^("([^"\\]|\\.|"")*"|''([^''\\]|\\.|'''')*'')$'];
+    if ~isempty(regexp(d, oneString, 'once')) ...
+            || ~isempty(regexpi(d, '^current_timestamp(\s*\(\s*\d*\s*\))?$', 'once'))
         tail = ['NOT NULL DEFAULT ' d];
+    elseif any(d(1) == '"''')
+        % anything after the closing quote would become SQL of its own
+        error('DataJoint:declare:syntax', 'The default %s must be one quoted string (%s)', d, where);
     else
         tail = ['NOT NULL DEFAULT ' dj.internal.quoteString(d)];
     end
 end
-sql = sprintf('`%s` %s %s', a.name, type, tail);
+sql = sprintf('%s %s %s', dj.internal.quoteId(a.name), type, tail);
 if ~isempty(comment)
     sql = sprintf('%s COMMENT %s', sql, dj.internal.quoteString(comment));
 end
