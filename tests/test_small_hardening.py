@@ -138,3 +138,15 @@ def test_cap_setting_is_validated(bad):
     config = Config()
     with pytest.raises(DataJointError, match="blob.max_decompressed_size"):
         config["blob.max_decompressed_size"] = bad
+
+
+def test_cap_setting_is_read_from_config_files(tmp_path):
+    """The same key MATLAB's dj.conn applies (dj.config('blobMaxDecompressedSize'))."""
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps({"blob": {"max_decompressed_size": 5 * 2**20}}))
+    bad.write_text(json.dumps({"blob.max_decompressed_size": -4}))
+    config = Config()
+    config.load(str(good))
+    assert config["blob.max_decompressed_size"] == 5 * 2**20
+    with pytest.raises(DataJointError, match="positive whole number of bytes"):
+        config.load(str(bad))

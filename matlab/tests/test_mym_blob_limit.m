@@ -3,6 +3,7 @@ function t = test_mym_blob_limit()
 % and dj.config('blobMaxDecompressedSize') (Python: config['blob.max_decompressed_size']),
 % default 1 GiB; a blob over it fails with mym:blobLimit naming the setting, both in
 % mym('deserialize') and when a fetched row is decoded.
+  t.file_setting_until_set_in_code = @file_setting_until_set_in_code;   % first: nothing set in code yet
   t.default_and_validation = @default_and_validation;
   t.deserialize_respects_cap = @deserialize_respects_cap;
   t.fetch_respects_cap = @fetch_respects_cap;
@@ -10,6 +11,34 @@ end
 
 function restore()
   mym('max_decompressed_size', 2^30);
+end
+
+function file_setting_until_set_in_code()
+  % the key Python reads from dj_local_conf.json applies when dj.conn connects
+  cleaner = onCleanup(@restore);
+  here = pwd();
+  work = tempname();
+  mkdir(work);
+  back = onCleanup(@() leave(here, work));
+  cd(work);
+  f = fopen('dj_local_conf.json', 'w');
+  fprintf(f, '{"blob.max_decompressed_size": 2097152}');
+  fclose(f);
+  dj.conn([], [], [], true);
+  assert(mym('max_decompressed_size') == 2097152, 'the file value applies on connect');
+  dj.config('blobMaxDecompressedSize', 3 * 2^20);
+  dj.conn([], [], [], true);
+  assert(mym('max_decompressed_size') == 3 * 2^20, 'a value set in code wins over the file');
+  f = fopen('dj_local_conf.json', 'w');
+  fprintf(f, '{"blob": {"max_decompressed_size": -4}}');
+  fclose(f);
+  assert(dj.config('blobMaxDecompressedSize') == 3 * 2^20, 'the file is not read once set in code');
+end
+
+function leave(here, work)
+  cd(here);
+  remove_tree(work);
+  dj.conn([], [], [], true);
 end
 
 function default_and_validation()
