@@ -3,7 +3,8 @@
 Everything that reaches the server as a SELECT (fetch, len, bool, delete's restriction, INSERT ...
 SELECT) is produced here, so there is one place where quoting and parameter binding happen.
 Values only ever appear as ``%s`` placeholders with the value in ``params``; user SQL strings are
-kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a format string. Subquery aliases are numbered in the order they are emitted
+kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a format string.
+Subquery aliases are numbered in the order they are emitted
 (`$1`, `$2`, ...), so the same expression always compiles to the same text.
 """
 from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql

@@ -312,7 +312,8 @@ class ExternalTable(Table):
         location, _ = self._root()
         _copy_file(local, location / relative, overwrite=True)
         self.connection.query(
-            f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `filepath`, `contents_hash`) VALUES (%s, %s, %s, %s)",
+            f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `filepath`, `contents_hash`) "
+            "VALUES (%s, %s, %s, %s)",
             (hash_.bytes, size, relative, contents.bytes if contents else None))
         return hash_
 
@@ -433,7 +434,8 @@ class ExternalMapping:
 
     def __contains__(self, store):
         try:
-            execute(self.connection, f"SELECT 1 FROM {sql_table(full_table_name(self.database, TABLE_PREFIX + store))} LIMIT 0")
+            name = sql_table(full_table_name(self.database, TABLE_PREFIX + store))
+            execute(self.connection, f"SELECT 1 FROM {name} LIMIT 0")
         except (MissingTableError, DataJointError):
             return False
         return True

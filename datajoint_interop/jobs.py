@@ -323,7 +323,8 @@ class JobQueue:
             logger.warning(
                 "Reclaimed %d reservation(s) of %s made before the database server last restarted "
                 "(%d s ago); their connection ids may since belong to other connections: %s",
-                len(restarted), self.table_name, uptime, ", ".join(restarted[:5]) + (" ..." if len(restarted) > 5 else ""))
+                len(restarted), self.table_name, uptime,
+                ", ".join(restarted[:5]) + (" ..." if len(restarted) > 5 else ""))
         return reclaimed
 
 
