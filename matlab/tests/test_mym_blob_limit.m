@@ -84,6 +84,10 @@ function fetch_respects_cap()
   mym('max_decompressed_size', 2^20);
   err = assert_error(@() mym(id, ['SELECT b FROM `' db '`.`t`']), 'mym:blobLimit');
   assert(~isempty(strfind(err.message, 'max_decompressed_size')), err.message);
+  % through the toolbox the id is DataJoint:blobLimit
+  c = dj.conn();
+  err = assert_error(@() c.query(['SELECT b FROM `' db '`.`t`']), 'DataJoint:blobLimit');
+  assert(~isempty(strfind(err.message, 'blobMaxDecompressedSize')), err.message);
   mym('max_decompressed_size', 2^22);
   r = mym(id, ['SELECT b FROM `' db '`.`t`']);
   assert(numel(r.b{1}) == 3e6);
