@@ -21,6 +21,7 @@ cdef extern from "mym_codec.h" nogil:
         MYM_DIMS_AUTO, MYM_DIMS_64, MYM_DIMS_32
     int MYM_NF_CHAR8, MYM_NF_STRAYZERO, MYM_NF_SMALLINT
     int MYM_E_NOMEM
+    int MYM_E_INFLATE_LIMIT
     ctypedef struct mym_error:
         int code
         int64_t offset

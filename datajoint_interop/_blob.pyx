@@ -398,7 +398,8 @@ cdef object _decode(mym_node *n, bint squeeze, int depth):
     raise BlobError("unsupported node kind %d" % k)
 
 
-cdef int _decode_tree(data, mym_tree **tree, int dims_mode, bint lenient) except -1:
+cdef int _decode_tree(data, mym_tree **tree, int dims_mode, bint lenient, uint64_t max_inflated=0,
+                      str limit_hint="") except -1:
     cdef Py_buffer view
     cdef mym_error err
     cdef mym_decode_opts opts
@@ -411,6 +412,8 @@ cdef int _decode_tree(data, mym_tree **tree, int dims_mode, bint lenient) except
     opts.dims_mode = <mym_dims_mode>dims_mode
     if lenient:
         opts.flags |= 0x04
+    if max_inflated:
+        opts.max_inflated = max_inflated
     # the tree may point into the caller's buffer: copy bulk data unless the object is
     # immutable bytes (kept alive by the caller for the whole unpack call)
     if type(data) is not bytes:
@@ -423,14 +426,20 @@ cdef int _decode_tree(data, mym_tree **tree, int dims_mode, bint lenient) except
     if rc:
         if rc == MYM_E_NOMEM:
             raise MemoryError(err.message.decode("utf-8", "replace"))
+        if rc == MYM_E_INFLATE_LIMIT and limit_hint:
+            raise BlobError(err.message.decode("utf-8", "replace") + limit_hint, err.offset)
         raise _err(&err)
     return 0
 
 
-def unpack(data, bint squeeze=False, int dims_mode=0, bint lenient=False):
-    """Decode one blob (bytes-like). Raises BlobError for anything that is not a valid blob."""
+def unpack(data, bint squeeze=False, int dims_mode=0, bint lenient=False, uint64_t max_inflated=0,
+           str limit_hint=""):
+    """Decode one blob (bytes-like). Raises BlobError for anything that is not a valid blob.
+
+    `max_inflated` caps the decompressed size of a ZL123 blob (0: the codec's default); a blob
+    over it raises BlobError whose message ends with `limit_hint` (which names the setting)."""
     cdef mym_tree *tree = NULL
-    _decode_tree(data, &tree, dims_mode, lenient)
+    _decode_tree(data, &tree, dims_mode, lenient, max_inflated, limit_hint)
     try:
         return _decode(tree.root, squeeze, 0)
     except (ValueError, OverflowError) as e:

@@ -604,10 +604,10 @@ def _exists(target, key):
     if not names:
         return False
     from .jobs import _sql_value
-    from .sql import quote_identifier
-    where = " AND ".join(f"{quote_identifier(n)}=%s" for n in names)
+    from .sql import sql_name, sql_table
+    where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
     row = target.connection.query(
-        f"SELECT EXISTS(SELECT 1 FROM {target.full_table_name} WHERE {where})",
+        f"SELECT EXISTS(SELECT 1 FROM {sql_table(target.full_table_name)} WHERE {where})",
         tuple(_sql_value(key[n]) for n in names)).fetchone()
     return bool(row[0])
 

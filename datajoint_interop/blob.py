@@ -10,6 +10,8 @@ Python-side semantics (see docs/blobs.md):
   written back as MATLAB char, not as a dj0 string, so MATLAB can read what Python re-saves.
 * Python values that MATLAB cannot represent use the dj0 protocol of DataJoint 0.14.
 """
+import functools
+
 import numpy as np
 
 from .errors import BlobError, DataJointError
@@ -93,7 +95,17 @@ def pack(obj, compress=None):
     return out
 
 
+@functools.lru_cache(maxsize=8)
+def _limit_hint(limit):
+    """The end of the error for a blob over the decompressed-size cap (built once per limit)."""
+    return (f" (config['blob.max_decompressed_size'] = {limit} bytes; a compressed blob declaring more is "
+            "refused so that a small hostile blob cannot exhaust memory: raise the setting to read it)")
+
+
 def unpack(blob, squeeze=False):
     """Deserialize blob bytes. Raises BlobError (with the byte offset) for anything that is not a
-    valid blob, including empty input. SQL NULL is the caller's business (fetch returns None)."""
-    return _blob.unpack(blob, squeeze)
+    valid blob, including empty input. SQL NULL is the caller's business (fetch returns None).
+
+    A compressed blob may decompress to at most config['blob.max_decompressed_size'] bytes."""
+    limit = _setting("blob.max_decompressed_size", 0)  # 0: the codec's default (the same 1 GiB)
+    return _blob.unpack(blob, squeeze, 0, False, limit, _limit_hint(limit) if limit else "")

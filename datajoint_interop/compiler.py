@@ -3,12 +3,13 @@
 Everything that reaches the server as a SELECT (fetch, len, bool, delete's restriction, INSERT ...
 SELECT) is produced here, so there is one place where quoting and parameter binding happen.
 Values only ever appear as ``%s`` placeholders with the value in ``params``; user SQL strings are
-kept as given with ``%`` doubled. Subquery aliases are numbered in the order they are emitted
+kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a format string.
+Subquery aliases are numbered in the order they are emitted
 (`$1`, `$2`, ...), so the same expression always compiles to the same text.
 """
 from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql
 from .errors import DataJointError
-from .sql import escape_percent, quote_identifier
+from .sql import escape_percent, sql_name, sql_table
 
 
 class _Context:
@@ -20,22 +21,22 @@ class _Context:
 
     def alias(self):
         self.aliases += 1
-        return quote_identifier(f"${self.aliases}")
+        return sql_name(f"${self.aliases}")
 
 
 def _field(attr):
-    q = quote_identifier(attr.name)
+    q = sql_name(attr.name)
     if attr.sql_expression is not None:
         return f"({escape_percent(attr.sql_expression)}) AS {q}"
     if attr.original_name != attr.name:
-        return f"{quote_identifier(attr.original_name)} AS {q}"
+        return f"{sql_name(attr.original_name)} AS {q}"
     return q
 
 
 def _source(src, ctx):
     from .expression import _UnionNode
     if isinstance(src, str):
-        return src
+        return sql_table(src)
     if isinstance(src, _UnionNode):
         parts = ["(" + _select(op, ctx, fields=src.names) + ")" for op in src.operands]
         return "(" + " UNION ".join(parts) + ") AS " + ctx.alias()
@@ -57,9 +58,9 @@ def compile_condition(cond, ctx):
         return "(" + escape_percent(cond.text) + ")"
     if isinstance(cond, Eq):
         if cond.value is None:
-            return f"({quote_identifier(cond.name)} IS NULL)"
+            return f"({sql_name(cond.name)} IS NULL)"
         ctx.params.append(cond.value)
-        return f"({quote_identifier(cond.name)}=%s)"
+        return f"({sql_name(cond.name)}=%s)"
     if isinstance(cond, And):
         return "(" + " AND ".join(compile_condition(c, ctx) for c in cond.items) + ")"
     if isinstance(cond, Or):
@@ -67,7 +68,7 @@ def compile_condition(cond, ctx):
     if isinstance(cond, Negate):
         return "(NOT " + compile_condition(cond.item, ctx) + ")"
     if isinstance(cond, InQuery):
-        cols = ",".join(quote_identifier(n) for n in cond.names)
+        cols = ",".join(sql_name(n) for n in cond.names)
         query = cond.query
         if query._top is not None:  # MariaDB refuses LIMIT directly inside IN (...)
             query = query.make_subquery()
@@ -90,7 +91,7 @@ def _order(order_by, expr):
         up = o.upper()
         if up in ("KEY", "KEY ASC", "KEY DESC"):
             suffix = " DESC" if up.endswith("DESC") else ""
-            items += [quote_identifier(k) + suffix for k in expr.primary_key]
+            items += [sql_name(k) + suffix for k in expr.primary_key]
         else:
             items.append(escape_percent(o))
     return " ORDER BY " + ", ".join(items) if items else ""
@@ -116,7 +117,7 @@ def _select(expr, ctx, fields=None, distinct=None, top=None):
     sql = "SELECT " + ("DISTINCT " if distinct else "") + (", ".join(cols) if cols else "1")
     sql += " FROM " + _from(expr, ctx) + _where(expr, ctx)
     if expr._group_by is not None and expr._group_by:
-        sql += " GROUP BY " + ", ".join(quote_identifier(n) for n in expr._group_by)
+        sql += " GROUP BY " + ", ".join(sql_name(n) for n in expr._group_by)
     t = expr._top
     if t is not None:
         sql += _order(t.order_by, expr) + _limit(t.limit, t.offset, ctx)
@@ -154,5 +155,5 @@ def compile_exists(expr):
 def compile_delete(expr, full_table_name):
     """DELETE restricted by the expression's restriction (expression must be the table itself)."""
     ctx = _Context()
-    sql = "DELETE FROM " + full_table_name + _where(expr, ctx)
+    sql = "DELETE FROM " + sql_table(full_table_name) + _where(expr, ctx)
     return sql, ctx.params

@@ -6,6 +6,7 @@ parameters. That is what makes dict/list restrictions immune to injection, whate
 import collections.abc
 import datetime
 import decimal
+import math
 import uuid
 
 import re
@@ -32,14 +33,28 @@ class Not:
         self.restriction = restriction
 
 
+#: the largest row count MySQL accepts in LIMIT/OFFSET (an unsigned 64-bit integer)
+MAX_ROW_COUNT = 2**64 - 1
+
+
+def check_row_count(value, what):
+    """Raise DataJointError unless `value` is an integer MySQL accepts in LIMIT/OFFSET.
+
+    Checked here so a huge or negative count gets a message naming the argument instead of the
+    server's syntax error about the bound value."""
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) \
+            or not 0 <= value <= MAX_ROW_COUNT:
+        raise DataJointError(f"{what} must be an integer from 0 to {MAX_ROW_COUNT} (2**64-1), got {value!r}")
+    return int(value)
+
+
 class Top:
     """Keep the first `limit` rows in `order_by` order after skipping `offset` ("KEY" = primary key)."""
 
     def __init__(self, limit=1, order_by="KEY", offset=0):
-        if limit is not None and (not isinstance(limit, (int, np.integer)) or isinstance(limit, bool) or limit < 0):
-            raise DataJointError(f"Top limit must be a non-negative integer or None, got {limit!r}")
-        if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool) or offset < 0:
-            raise DataJointError(f"Top offset must be a non-negative integer, got {offset!r}")
+        if limit is not None:
+            check_row_count(limit, "Top limit (or None)")
+        check_row_count(offset, "Top offset")
         if isinstance(order_by, str):
             order_by = [order_by]
         if order_by is None:
@@ -171,12 +186,22 @@ def bind_value(attr, value):
             raise DataJointError(f"Attribute `{attr.name}` of type {attr.type} cannot be used in a restriction")
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, (float, decimal.Decimal)) and not _finite(value):
+        raise DataJointError(
+            f"Value {value!r} cannot restrict attribute `{attr.name if attr is not None else '?'}`: NaN and "
+            f"infinity are never equal to a stored value; restrict with a SQL condition instead "
+            f"(e.g. \"{attr.name if attr is not None else 'attr'} IS NULL\")")
     if isinstance(value, (int, float, str, bytes, decimal.Decimal, datetime.date, datetime.time,
                           datetime.timedelta, uuid.UUID)):
         return value.bytes if isinstance(value, uuid.UUID) else value
     raise DataJointError(
         f"Value {value!r} of type {type(value).__name__} cannot be used for attribute "
         f"`{attr.name if attr is not None else '?'}`")
+
+
+def _finite(number):
+    """False for NaN and +-infinity (float or Decimal), which SQL cannot compare with."""
+    return number.is_finite() if isinstance(number, decimal.Decimal) else math.isfinite(number)
 
 
 def _mapping_condition(heading, mapping):

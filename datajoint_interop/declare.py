@@ -15,7 +15,8 @@ from typing import List
 
 from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
 from .errors import DefinitionError
-from .sql import full_table_name as full_name, quote_identifier as q, split_full_table_name
+from .sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
+                  sql_table)
 
 _Q1 = r"'(?:[^'\\]|\\.|'')*'"
 _Q2 = r'"(?:[^"\\]|\\.|"")*"'
@@ -58,11 +59,6 @@ def type_category(type_text):
     raise DefinitionError(f"Unsupported attribute type {type_text!r}")
 
 
-def escape(text):
-    """Escape text for a double-quoted SQL string literal (comments, defaults)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
 @dataclass
 class Column:
     """A column of an existing table as needed to copy it through a foreign key."""
@@ -73,7 +69,7 @@ class Column:
 
     def sql(self, name=None, nullable=False):
         null = "" if nullable else " NOT NULL"
-        return f'{q(name or self.name)} {self.sql_type}{null} COMMENT "{escape(self.comment)}"'
+        return f'{q(name or self.name)} {self.sql_type}{null} COMMENT {quote_string(self.comment)}'
 
 
 @dataclass
@@ -285,7 +281,7 @@ def compile_model(full_table_name, model, resolve):
     index_sql = [sql for _, sql in sorted(fk_indexes, key=lambda pair: pair[0])]
     clauses = attribute_sql + [f"PRIMARY KEY ({','.join(q(k) for k in primary_key)})"] + fk_sql + index_sql
     sql = (f"CREATE TABLE IF NOT EXISTS {table} (\n" + ",\n".join(clauses)
-           + f'\n) ENGINE=InnoDB, COMMENT "{escape(model.comment)}"')
+           + f'\n) ENGINE=InnoDB, COMMENT {quote_string(model.comment)}')
     return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
                        columns=columns, parents=parents, comment=model.comment, foreign_keys=foreign_keys,
                        indexes=indexes)
@@ -314,7 +310,7 @@ def _compile_attribute(attr: AttributeDef, table, database):
         default = " NOT NULL DEFAULT " + _default_literal(attr.default, where)
     sql = f"{q(attr.name)} {sql_type}{default}"
     if comment:
-        sql += f' COMMENT "{escape(comment)}"'
+        sql += f' COMMENT {quote_string(comment)}'
     return sql, store, (sql_type, attr.nullable, comment, attr.default)
 
 
@@ -325,7 +321,7 @@ def _default_literal(text, where):
         if not re.fullmatch(_Q1 if text[0] == "'" else _Q2, text):
             raise DefinitionError(f"{where}: the default {text} must be one quoted string")
         return text
-    return f'"{escape(text)}"'
+    return quote_string(text)
 
 
 # --- the reverse: a live table as a TableModel --------------------------------------------------
@@ -366,7 +362,7 @@ def model_from_database(connection, database, table):
     external = [[c for c, _ in fk["pairs"]] for fk in fks if split_full_name(fk["parent"])[1].startswith("~external_")]
     fks = [fk for fk in fks if not split_full_name(fk["parent"])[1].startswith("~external_")]
     indexes = {}
-    for row in connection.query(f"SHOW INDEX FROM {full_name(database, table)}", as_dict=True).fetchall():
+    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_name(database, table))}", as_dict=True).fetchall():
         if row["Key_name"] != "PRIMARY":
             indexes.setdefault(row["Key_name"], (not row["Non_unique"], []))[1].append(row["Column_name"])
     for name, (unique, cols) in list(indexes.items()):
@@ -425,5 +421,5 @@ def _attribute_from_column(name, column_type, nullable, default, comment, extra,
     elif default.startswith("'") or re.fullmatch(r"[-+]?\d*\.?\d+([eE][-+]?\d+)?", default):
         text = default
     else:
-        text = '"' + escape(default) + '"'
+        text = quote_string(default)
     return AttributeDef(name=name, type=sql_type, default=text, comment=comment, in_key=in_key)

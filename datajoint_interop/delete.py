@@ -12,7 +12,7 @@ import re
 from .condition import InQuery, _or, make_condition
 from .errors import AccessError, DataJointError, IntegrityError
 from .settings import config
-from .sql import execute, split_full_table_name
+from .sql import execute, split_full_table_name, sql_table
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -115,7 +115,7 @@ def _probe_privileges(conn, names):
     denied = []
     for name in names:
         try:
-            execute(conn, f"DELETE FROM {name} WHERE FALSE")
+            execute(conn, f"DELETE FROM {sql_table(name)} WHERE FALSE")
         except AccessError as e:
             denied.append(f"{name}: {e}")
     if denied:
@@ -204,7 +204,7 @@ def drop_quick(table):
     from .table import forget_heading
     conn = table.connection
     if table.is_declared:
-        execute(conn, f"DROP TABLE {table.full_table_name}")
+        execute(conn, f"DROP TABLE {sql_table(table.full_table_name)}")
         _log(conn, table.full_table_name, f"DROP TABLE {table.full_table_name}")
         logger.info("Dropped table %s", table.full_table_name)
     forget_heading(table.full_table_name)

@@ -9,7 +9,7 @@ import networkx as nx
 
 from . import naming
 from .errors import DataJointError
-from .sql import split_full_table_name
+from .sql import quote_identifier, split_full_table_name
 
 __all__ = ["Diagram", "ERD", "Di"]
 
@@ -74,7 +74,7 @@ class Diagram(nx.DiGraph):
         self.connection = connection
         self.context = context
         if tables is None:
-            prefixes = tuple(f"`{db}`." for db in databases)
+            prefixes = tuple(quote_identifier(db) + "." for db in databases)
             tables = {n for n in self.nodes if not _is_alias(n) and n.startswith(prefixes)}
         missing = [t for t in tables if t not in self]
         if missing:

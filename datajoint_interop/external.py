@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .errors import DataJointError, IntegrityError, MissingExternalFile, MissingTableError
 from .settings import config
-from .sql import full_table_name, quote_identifier
+from .sql import escape_percent, execute, full_table_name, quote_identifier, sql_table
 from .table import Table
 
 __all__ = ["ExternalTable", "ExternalMapping", "MissingExternalFile", "store_spec", "subfold"]
@@ -135,7 +135,7 @@ def _declare(connection, database, store):
 
     name = full_table_name(database, TABLE_PREFIX + store)
     declaration = compile_model(name, parse_definition(_EXTERNAL_DEFINITION), lambda fk: None)
-    connection.query(declaration.sql)  # CREATE TABLE IF NOT EXISTS: racing declarers are harmless
+    execute(connection, escape_percent(declaration.sql))  # IF NOT EXISTS: racing declarers are harmless
 
 
 _TABLES = {}
@@ -195,7 +195,7 @@ class ExternalTable(Table):
         return location.joinpath(self.database, *subfold(hex_, folds), name)
 
     def _track(self, hash_, size, attachment_name=None):
-        sql = (f"INSERT INTO {self.full_table_name} (`hash`, `size`, `attachment_name`) VALUES (%s, %s, %s) "
+        sql = (f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `attachment_name`) VALUES (%s, %s, %s) "
                "ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP")
         try:
             self.connection.query(sql, (hash_.bytes, size, attachment_name))
@@ -234,7 +234,7 @@ class ExternalTable(Table):
 
     def _read_migrated(self, hash_, path):
         """Blobs migrated from DataJoint 0.11 live at the relative path kept in `filepath`."""
-        row = self.connection.query(f"SELECT `filepath` FROM {self.full_table_name} WHERE `hash`=%s",
+        row = self.connection.query(f"SELECT `filepath` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                     (hash_.bytes,)).fetchone()
         if row is None:
             raise MissingExternalFile(f"Blob {hash_} is not tracked in {self.full_table_name}")
@@ -264,7 +264,7 @@ class ExternalTable(Table):
 
     def get_attachment_name(self, hash_):
         hash_ = _as_uuid(hash_)
-        row = self.connection.query(f"SELECT `attachment_name` FROM {self.full_table_name} WHERE `hash`=%s",
+        row = self.connection.query(f"SELECT `attachment_name` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                     (hash_.bytes,)).fetchone()
         if row is None or not row[0]:
             raise MissingExternalFile(f"Attachment {hash_} is not tracked in {self.full_table_name}")
@@ -302,7 +302,7 @@ class ExternalTable(Table):
         size = local.stat().st_size
         limit = config.get("filepath_checksum_size_limit_insert")
         contents = None if limit is not None and size > limit else _md5_uuid_of_file(local)
-        row = self.connection.query(f"SELECT `contents_hash` FROM {self.full_table_name} WHERE `hash`=%s",
+        row = self.connection.query(f"SELECT `contents_hash` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                     (hash_.bytes,)).fetchone()
         if row is not None:
             if contents is not None and row[0] is not None and uuid.UUID(bytes=bytes(row[0])) != contents:
@@ -312,7 +312,8 @@ class ExternalTable(Table):
         location, _ = self._root()
         _copy_file(local, location / relative, overwrite=True)
         self.connection.query(
-            f"INSERT INTO {self.full_table_name} (`hash`, `size`, `filepath`, `contents_hash`) VALUES (%s, %s, %s, %s)",
+            f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `filepath`, `contents_hash`) "
+            "VALUES (%s, %s, %s, %s)",
             (hash_.bytes, size, relative, contents.bytes if contents else None))
         return hash_
 
@@ -321,7 +322,7 @@ class ExternalTable(Table):
         absent or different); returns (local path, contents hash)."""
         hash_ = _as_uuid(hash_)
         row = self.connection.query(
-            f"SELECT `filepath`, `contents_hash`, `size` FROM {self.full_table_name} WHERE `hash`=%s",
+            f"SELECT `filepath`, `contents_hash`, `size` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
             (hash_.bytes,)).fetchone()
         if row is None or not row[0]:
             raise MissingExternalFile(f"Filepath {hash_} is not tracked in {self.full_table_name}")
@@ -399,7 +400,7 @@ class ExternalTable(Table):
         for row in unused.fetch(*names, as_dict=True, limit=limit):
             path = self._path_of(row)
             try:
-                deleted = self.connection.query(f"DELETE FROM {self.full_table_name} WHERE `hash`=%s",
+                deleted = self.connection.query(f"DELETE FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                                 (row["hash"].bytes,)).rowcount
             except IntegrityError:
                 continue
@@ -409,7 +410,7 @@ class ExternalTable(Table):
                 path.unlink(missing_ok=True)
             except OSError as error:
                 self.connection.query(
-                    f"INSERT IGNORE INTO {self.full_table_name} "
+                    f"INSERT IGNORE INTO {sql_table(self.full_table_name)} "
                     "(`hash`, `size`, `attachment_name`, `filepath`, `contents_hash`) VALUES (%s, %s, %s, %s, %s)",
                     (row["hash"].bytes, row["size"], row["attachment_name"], row["filepath"],
                      row["contents_hash"].bytes if row["contents_hash"] else None))
@@ -433,7 +434,8 @@ class ExternalMapping:
 
     def __contains__(self, store):
         try:
-            self.connection.query(f"SELECT 1 FROM {full_table_name(self.database, TABLE_PREFIX + store)} LIMIT 0")
+            name = sql_table(full_table_name(self.database, TABLE_PREFIX + store))
+            execute(self.connection, f"SELECT 1 FROM {name} LIMIT 0")
         except (MissingTableError, DataJointError):
             return False
         return True

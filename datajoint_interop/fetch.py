@@ -9,6 +9,7 @@ import uuid
 import numpy as np
 
 from . import compiler
+from .condition import check_row_count
 from .errors import DataJointError
 from .sql import execute
 
@@ -133,8 +134,8 @@ class Fetch:
         if offset and limit is None:
             raise DataJointError("fetch(offset=...) requires a limit")
         for what, value in (("limit", limit), ("offset", offset)):
-            if value is not None and (not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 0):
-                raise DataJointError(f"fetch {what} must be a non-negative integer, got {value!r}")
+            if value is not None:
+                check_row_count(value, f"fetch {what}")
         if isinstance(order_by, str):
             order_by = [order_by]
         if as_dict is None:

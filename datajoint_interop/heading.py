@@ -10,7 +10,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .errors import DataJointError, MissingTableError
-from .sql import full_table_name, quote_identifier
+from .sql import execute, full_table_name, sql_name, sql_table
 
 _MARKER = re.compile(r"^:([^:]+):(.*)$", re.S)
 _INT = re.compile(r"^(tiny|small|medium|big)?int(\(\d+\))?(\s+unsigned)?(\s+zerofill)?$", re.I)
@@ -165,14 +165,13 @@ class Heading:
     @classmethod
     def from_database(cls, connection, database, table_name):
         """Read SHOW FULL COLUMNS and SHOW TABLE STATUS; raise MissingTableError if absent."""
-        cur = connection.query(
-            "SHOW TABLE STATUS FROM " + quote_identifier(database) + " WHERE `Name` = %s",
-            (table_name,), as_dict=True)
+        cur = execute(connection, "SHOW TABLE STATUS FROM " + sql_name(database) + " WHERE `Name` = %s",
+                      (table_name,), as_dict=True)
         status = cur.fetchone()
         if status is None:
             raise MissingTableError(f"Table {full_table_name(database, table_name)} is not declared")
-        cur = connection.query("SHOW FULL COLUMNS FROM " + full_table_name(database, table_name),
-                               None, as_dict=True)
+        cur = execute(connection, "SHOW FULL COLUMNS FROM " + sql_table(full_table_name(database, table_name)),
+                      as_dict=True)
         attrs = []
         for col in cur.fetchall():
             default = col["Default"]

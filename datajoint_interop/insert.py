@@ -21,7 +21,7 @@ from .condition import bind_value
 from .errors import (DataJointError, DuplicateError, MissingAttributeError, QueryError,
                      UnknownAttributeError)
 from .expression import QueryExpression
-from .sql import execute, quote_identifier
+from .sql import execute, sql_name, sql_table
 
 _PACKET = {}
 _DEFAULT = object()  # marker: let the server use the column default
@@ -153,7 +153,7 @@ def _duplicate_clause(table, names, skip_duplicates, replace):
     if not skip_duplicates or replace:
         return ""
     pk = table.heading.primary_key or names[:1]
-    k = quote_identifier(pk[0])
+    k = sql_name(pk[0])
     return f" ON DUPLICATE KEY UPDATE {k}={k}"
 
 
@@ -227,8 +227,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
                 f"Attribute(s) {extra} of the query are not in {table.full_table_name}; "
                 f"use ignore_extra_fields=True to leave them out")
         select, params = compiler.compile_query(rows, fields=names)
-        cols = ",".join(quote_identifier(n) for n in names)
-        sql = (f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) {select}"
+        cols = ",".join(sql_name(n) for n in names)
+        sql = (f"{_verb(replace, skip_duplicates)} INTO {sql_table(table.full_table_name)} ({cols}) {select}"
                + _duplicate_clause(table, names, skip_duplicates, replace))
         try:
             execute(conn, sql, params)
@@ -255,8 +255,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         raise MissingAttributeError(
             f"Missing value(s) for attribute(s) {missing} of {table.full_table_name}")
     columns = [_encode_column(table, heading[n], col) for n, col in zip(names, columns)]
-    cols = ",".join(quote_identifier(n) for n in names)
-    head = f"{_verb(replace, skip_duplicates)} INTO {table.full_table_name} ({cols}) VALUES "
+    cols = ",".join(sql_name(n) for n in names)
+    head = f"{_verb(replace, skip_duplicates)} INTO {sql_table(table.full_table_name)} ({cols}) VALUES "
     tail = _duplicate_clause(table, names, skip_duplicates, replace)
     batches = _batches(columns, _max_statement(conn) - len(head) - len(tail))
     _check_packet(table, conn, names, columns, batches, len(head) + len(tail))
@@ -388,13 +388,13 @@ def update1(table, row):
         if v is _DEFAULT:
             if not heading[k].nullable:
                 raise DataJointError(f"update1: attribute `{k}` of {table.full_table_name} is not nullable")
-            sets.append(f"{quote_identifier(k)}=NULL")
+            sets.append(f"{sql_name(k)}=NULL")
         else:
-            sets.append(f"{quote_identifier(k)}=%s")
+            sets.append(f"{sql_name(k)}=%s")
             params.append(v)
     where, wparams = compiler.compile_delete(restricted, table.full_table_name)
-    where = where[len("DELETE FROM " + table.full_table_name):]
-    sql = f"UPDATE {table.full_table_name} SET {', '.join(sets)}{where}"
+    where = where[len("DELETE FROM " + sql_table(table.full_table_name)):]
+    sql = f"UPDATE {sql_table(table.full_table_name)} SET {', '.join(sets)}{where}"
     try:
         execute(table.connection, sql, params + wparams)
     except QueryError as e:

@@ -6,15 +6,18 @@ as single SQL statements (populate calls them in its hot loop, so each is one ro
 ``JobTable`` is the queryable table users see as ``schema.jobs``.
 """
 import datetime
+import logging
 import os
 import platform
 import uuid
 
 from .errors import DataJointError, DuplicateError
 from .hash import key_hash
-from .sql import full_table_name, quote_identifier
+from .sql import escape_percent, execute, full_table_name, quote_string, sql_name, sql_table
 
 __all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH", "decode_key"]
+
+logger = logging.getLogger(__name__.split(".")[0])
 
 JOBS_TABLE_NAME = "~jobs"
 ERROR_MESSAGE_LENGTH = 2047
@@ -33,14 +36,13 @@ _DDL = """CREATE TABLE IF NOT EXISTS {name} (
 `connection_id` bigint unsigned NOT NULL DEFAULT "0" COMMENT "connection_id()",
 `timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
 PRIMARY KEY (`table_name`,`key_hash`)
-) ENGINE=InnoDB, COMMENT "job reservation table for `{database}`\""""
+) ENGINE=InnoDB, COMMENT {comment}"""
 
 
 def jobs_table_sql(database):
-    """The CREATE TABLE statement of ``~jobs``, identical to DataJoint 0.14's."""
-    if "`" in database or '"' in database:
-        raise DataJointError(f"Unsupported schema name {database!r} for a jobs table")
-    return _DDL.format(name=full_table_name(database, JOBS_TABLE_NAME), database=database)
+    """The CREATE TABLE statement of ``~jobs``, identical to DataJoint 0.14's (plain text, no %-escaping)."""
+    return _DDL.format(name=full_table_name(database, JOBS_TABLE_NAME),
+                       comment=quote_string(f"job reservation table for `{database}`"))
 
 
 def truncate_message(message, limit=ERROR_MESSAGE_LENGTH):
@@ -116,7 +118,7 @@ def declare_jobs_table(connection, database):
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s",
         (database, JOBS_TABLE_NAME)).fetchone()[0]
     if not exists:
-        connection.query(jobs_table_sql(database))
+        execute(connection, escape_percent(jobs_table_sql(database)))
 
 
 class JobQueue:
@@ -130,7 +132,7 @@ class JobQueue:
         self.connection = connection
         self.database = database
         self.table_name = table_name
-        self.name = full_table_name(database, JOBS_TABLE_NAME)
+        self.name = sql_table(full_table_name(database, JOBS_TABLE_NAME))  # for %-formatted statements
         self.attempts = 0
         self.refused = 0
         declare_jobs_table(connection, database)
@@ -139,7 +141,8 @@ class JobQueue:
         self.pid = os.getpid()
         self._message_limit = self._read_message_limit()
         self._reserve_sql = {}
-        self._target = target  # full table name whose rows make a reservation pointless
+        # full table name whose rows make a reservation pointless, escaped for statement text
+        self._target = None if target is None else sql_table(target)
         self._key_names = tuple(key_names) if key_names else None
 
     def _read_message_limit(self):
@@ -158,7 +161,7 @@ class JobQueue:
             if names is None:
                 sql = f"INSERT INTO {self.name} ({columns}) VALUES (%s,%s,'reserved',%s,%s,%s,%s,%s)"
             else:
-                where = " AND ".join(f"{quote_identifier(n)}=%s" for n in names)
+                where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
                 sql = (f"INSERT INTO {self.name} ({columns}) SELECT %s,%s,'reserved',%s,%s,%s,%s,%s "
                        f"FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {self._target} WHERE {where})")
             self._reserve_sql[names] = sql
@@ -199,7 +202,7 @@ class JobQueue:
         sql = self._reserve_sql.get((names, len(items)))
         if sql is None:
             row = "SELECT %s AS h, %s AS b" + "".join(f", %s AS k{i}" for i in range(len(names)))
-            where = " AND ".join(f"t.{quote_identifier(n)} = v.k{i}" for i, n in enumerate(names))
+            where = " AND ".join(f"t.{sql_name(n)} = v.k{i}" for i, n in enumerate(names))
             sql = (f"INSERT IGNORE INTO {self.name} "
                    "(`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`) "
                    "SELECT %s, v.h, 'reserved', v.b, %s, %s, %s, %s FROM ("
@@ -224,9 +227,13 @@ class JobQueue:
         return mine
 
     def adopt(self, hash_, old_connection_id):
-        """Move our reservation to the current connection id after a reconnect; False if it is gone."""
+        """Move our reservation to the current connection id after a reconnect; False if it is gone.
+
+        The timestamp is renewed too: the reconnect may have been to a restarted server, and a
+        reservation older than the server is judged dead by everyone (``reclaim_stale``)."""
         return self.connection.query(
-            f"UPDATE {self.name} SET `connection_id`=%s WHERE `table_name`=%s AND `key_hash`=%s "
+            f"UPDATE {self.name} SET `connection_id`=%s, `timestamp`=CURRENT_TIMESTAMP "
+            "WHERE `table_name`=%s AND `key_hash`=%s "
             "AND `status`='reserved' AND `connection_id`=%s",
             (self.connection.connection_id, self.table_name, hash_, old_connection_id)).rowcount == 1
 
@@ -307,25 +314,37 @@ class JobQueue:
             "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\")").fetchone()
         return bool(row and row[0])
 
+    def server_uptime(self):
+        """Seconds since the server started (readable without any privilege)."""
+        row = self.connection.query("SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()
+        return int(row[1])
+
     def reclaim_stale(self, timeout=None):
         """Delete reservations whose owner is provably gone (or older than ``timeout`` seconds).
 
-        A reservation is dead when its ``connection_id`` is absent from PROCESSLIST and we could
-        have seen it there: always with the PROCESS privilege, otherwise only for rows written by
-        our own database account. Returns the list of reclaimed key hashes.
+        A reservation is dead when it is older than the server itself (made before a restart: its
+        connection id may since have been given to an unrelated live connection, so PROCESSLIST
+        cannot tell), or when its ``connection_id`` is absent from PROCESSLIST and we could have
+        seen it there: always with the PROCESS privilege, otherwise only for rows written by our
+        own database account. Returns the list of reclaimed key hashes.
         """
         rows = self.connection.query(
             f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
             f"FROM {self.name} WHERE `table_name`=%s AND `status`='reserved'", (self.table_name,)).fetchall()
         if not rows:
             return []
+        uptime = self.server_uptime()
         live = {row[0] for row in self.connection.query(
             "SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
         see_all = None
         me = self.user.split("@", 1)[0]
-        reclaimed = []
+        reclaimed, before_restart = [], []
         for hash_, connection_id, user, age in rows:
             stale = timeout is not None and age is not None and age > timeout
+            # whole seconds on both sides: a row reserved after the start is at most uptime+1 old
+            if not stale and age is not None and age > uptime + 1:
+                stale = True
+                before_restart.append(hash_)
             if not stale and connection_id not in live and connection_id:
                 if (user or "").split("@", 1)[0] == me:
                     stale = True
@@ -338,6 +357,13 @@ class JobQueue:
                     "`status`='reserved' AND `connection_id`=%s",
                     (self.table_name, hash_, connection_id)).rowcount:
                 reclaimed.append(hash_)
+        restarted = [h for h in before_restart if h in reclaimed]
+        if restarted:
+            logger.warning(
+                "Reclaimed %d reservation(s) of %s made before the database server last restarted "
+                "(%d s ago); their connection ids may since belong to other connections: %s",
+                len(restarted), self.table_name, uptime,
+                ", ".join(restarted[:5]) + (" ..." if len(restarted) > 5 else ""))
         return reclaimed
 
 

@@ -13,7 +13,8 @@ import warnings
 from . import naming
 from .declare import compile_definition, compile_model, foreign_key_columns
 from .errors import DataJointError, DefinitionError
-from .sql import full_table_name, quote_identifier
+from .sql import (check_identifier, escape_percent, execute, full_table_name, quote_identifier, quote_string,
+                  sql_name, sql_table)
 from .version import __version__
 
 __all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_schemas",
@@ -29,7 +30,7 @@ _LOG_SQL = """CREATE TABLE IF NOT EXISTS {name} (
 `host` varchar(255) NOT NULL DEFAULT "" COMMENT "system hostname",
 `event` varchar(255) NOT NULL DEFAULT "" COMMENT "event message",
 PRIMARY KEY (`id`)
-) ENGINE=InnoDB, COMMENT "event logging table for {quoted}\""""
+) ENGINE=InnoDB, COMMENT {comment}"""
 _EXTERNAL_DEFINITION = """
 # external storage tracking
 hash : uuid    #  hash of contents (blob), of filename + contents (attach), or relative filepath (filepath)
@@ -111,8 +112,9 @@ class Schema:
             if schema_name == self.database:
                 return
             raise DataJointError(f"The schema is already activated as {self.database!r}")
-        if not isinstance(schema_name, str) or not schema_name or len(schema_name) > 64 or "`" in schema_name:
-            raise DataJointError(f"Invalid schema name {schema_name!r}")
+        check_identifier(schema_name, "schema name")
+        if "`" in schema_name:
+            raise DataJointError(f"Invalid schema name {schema_name!r}: backquotes are not allowed in schema names")
         if create_schema is not None:
             self.create_schema = create_schema
         if create_tables is not None:
@@ -124,7 +126,7 @@ class Schema:
             if not self.create_schema:
                 raise DataJointError(f"Schema `{schema_name}` does not exist; pass create_schema=True to "
                                      "create it")
-            self.connection.query(f"CREATE DATABASE {quote_identifier(schema_name)}")
+            execute(self.connection, f"CREATE DATABASE {sql_name(schema_name)}")
             self.database = schema_name
             self.log("created")
         self.database = schema_name
@@ -161,9 +163,11 @@ class Schema:
     def log(self, event):
         """Append an event to ``~log`` (created on first use), as DataJoint 0.14 does."""
         name = full_table_name(self.database, LOG_TABLE)
-        self.connection.query(_LOG_SQL.format(name=name, quoted=quote_identifier(self.database).replace('"', '\\"')))
-        self.connection.query(
-            f"INSERT INTO {name} (`version`, `user`, `host`, `event`) VALUES (%s, USER(), %s, %s)",
+        comment = quote_string(f"event logging table for `{self.database}`")
+        execute(self.connection, escape_percent(_LOG_SQL.format(name=name, comment=comment)))
+        execute(
+            self.connection,
+            f"INSERT INTO {sql_table(name)} (`version`, `user`, `host`, `event`) VALUES (%s, USER(), %s, %s)",
             (f"{__version__}py"[:12], platform.node()[:255], event[:255]))
 
     # --- the decorator ---------------------------------------------------------------------------
@@ -221,7 +225,7 @@ class Schema:
                                      "transaction implicitly on CREATE TABLE. Declare tables before starting it.")
             for store in declaration.external_stores:
                 self._declare_external(store)
-            self.connection.query(declaration.sql)
+            execute(self.connection, escape_percent(declaration.sql))
             self.log(f"Declared {full_table_name(self.database, cls.table_name)}")
             self._forget_graph()
         else:
@@ -250,7 +254,7 @@ class Schema:
 
         model = parse_definition(_EXTERNAL_DEFINITION)
         declaration = compile_model(full_table_name(self.database, table), model, lambda fk: None)
-        self.connection.query(declaration.sql)
+        execute(self.connection, escape_percent(declaration.sql))
 
     def _compare(self, cls, declaration):
         differences = definition_differences(self.connection, self.database, cls.table_name, declaration)
@@ -311,7 +315,7 @@ class Schema:
                 answer = ""
             if answer.strip().lower() != "yes":
                 return
-        self.connection.query(f"DROP DATABASE {quote_identifier(self.database)}")
+        execute(self.connection, f"DROP DATABASE {sql_name(self.database)}")
         self.connection.schemas.pop(self.database, None)
         self._forget_graph()
 
@@ -495,7 +499,8 @@ def _key_differences(connection, database, table, declaration):
         if fk not in declared_fks:
             out.append(f"foreign key ({', '.join(fk[1])}) -> {fk[0]} is in the table but not in the definition")
     indexes = {}
-    for row in connection.query(f"SHOW INDEX FROM {full_table_name(database, table)}", as_dict=True).fetchall():
+    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_table_name(database, table))}",
+                       as_dict=True).fetchall():
         if row["Key_name"] != "PRIMARY":
             indexes.setdefault(row["Key_name"], [not row["Non_unique"], []])[1].append(row["Column_name"])
     fk_columns = {fk[1] for fk in live_fks} | {fk[1] for fk in declared_fks}

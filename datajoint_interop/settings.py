@@ -8,6 +8,7 @@ the environment (`DJ_HOST`, `DJ_USER`, `DJ_PASS`, `DJ_PORT`). Values set in code
 import collections.abc
 import json
 import logging
+import numbers
 import os
 import pprint
 
@@ -38,6 +39,7 @@ DEFAULTS = {
     "display.show_tuple_count": True,
     "enable_python_native_blobs": True,
     "blob.compress": True,
+    "blob.max_decompressed_size": 1 << 30,  # bytes a compressed blob may inflate to (1 GiB)
     "database_prefix": "",
     "stores": {},
     "cache": None,
@@ -60,7 +62,11 @@ _TYPES = {
     "safemode": bool,
     "database.reconnect": bool,
     "enable_python_native_blobs": bool,
+    "blob.max_decompressed_size": int,
 }
+
+#: settings that must be positive integers (a zero or negative limit would refuse everything)
+_POSITIVE = frozenset({"blob.max_decompressed_size"})
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -79,6 +85,8 @@ class Config(collections.abc.MutableMapping):
         return self._values[key]
 
     def __setitem__(self, key, value):
+        if key in _POSITIVE and (isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0):
+            raise DataJointError(f"config[{key!r}] must be a positive whole number of bytes, got {value!r}")
         expected = _TYPES.get(key)
         if expected is not None and value is not None and not isinstance(value, expected):
             try:
@@ -139,9 +147,18 @@ class Config(collections.abc.MutableMapping):
                 self[key] = ""
 
     def save(self, filename, verbose=False):
-        with open(filename, "w") as f:
+        """Write the settings as JSON to a file only its owner can read (it may hold a password).
+
+        The file is created with mode 0600 (and an existing file is narrowed to 0600 before anything
+        is written), so the password is never readable by others, not even for an instant."""
+        fd = os.open(filename, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.fchmod(fd, 0o600)
+        except BaseException:
+            os.close(fd)
+            raise
+        with os.fdopen(fd, "w") as f:
             json.dump(self._values, f, indent=4, sort_keys=True, default=str)
-        os.chmod(filename, 0o600)  # the file may hold a password
         if verbose:
             logger.info("Saved settings in %s", filename)
 

@@ -136,6 +136,19 @@ int main(void) {
         CHECK(b.len < 100 && memcmp(b.data, "ZL123", 6) == 0);
         CHECK(mym_decode(b.data, b.len, NULL, &d, &e) == 0 && d->compressed && d->root->numel == 200);
         mym_tree_free(d);
+        /* the decompressed-size cap: its own error code, nothing allocated, 0 means the default */
+        {
+            mym_decode_opts o;
+            mym_decode_opts_init(&o);
+            CHECK(o.max_inflated == MYM_DEFAULT_MAX_INFLATED && MYM_DEFAULT_MAX_INFLATED == ((uint64_t)1 << 30));
+            o.max_inflated = 1000;   /* the plain blob is 1600 + header bytes */
+            d = NULL;
+            CHECK(mym_decode(b.data, b.len, &o, &d, &e) == MYM_E_INFLATE_LIMIT && d == NULL);
+            CHECK(strstr(e.message, "over the limit of 1000") != NULL);
+            o.max_inflated = 0;
+            CHECK(mym_decode(b.data, b.len, &o, &d, &e) == 0);
+            mym_tree_free(d);
+        }
         mym_buffer_free(&b);
     }
     mym_tree_free(t);

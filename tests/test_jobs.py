@@ -11,6 +11,7 @@ from datajoint.hash import key_hash as oracle_key_hash
 import datajoint_interop as dj
 from datajoint_interop.autopopulate import last_populate_stats
 from datajoint_interop.connection import Connection
+from datajoint_interop.hash import key_hash
 from datajoint_interop.jobs import JobQueue, jobs_table_sql
 
 from .server_env import point_at_test_server
@@ -146,6 +147,20 @@ def _other_connection():
     return Connection(f"{c.host}:{c.port}", c.user, c._password)
 
 
+def _uptime(connection):
+    return int(connection.query("SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()[1])
+
+
+def _backdate_within_uptime(connection, database):
+    """Make every ~jobs row look as old as possible (at most an hour) while still younger than the
+    server; returns the age in seconds."""
+    while _uptime(connection) < 8:
+        time.sleep(1)
+    back = min(3600, _uptime(connection) - 3)
+    connection.query(f"UPDATE `{database}`.`~jobs` SET `timestamp` = NOW() - INTERVAL %s SECOND", (back,))
+    return back
+
+
 def test_dead_reservation_is_reclaimed(connection, pipe):
     other = _other_connection()
     JobQueue(other, pipe.schema.database, "__comp").reserve({"sid": 6})
@@ -156,11 +171,41 @@ def test_dead_reservation_is_reclaimed(connection, pipe):
     assert result["success_count"] == 9  # 6 reclaimed; 7 is held by a live connection
     assert [(r["status"], r["connection_id"]) for r in _rows(connection, pipe.schema.database)] == [
         ("reserved", live_other.connection_id)]
-    # an old reservation of a live connection is reclaimed only with a timeout
-    connection.query(f"UPDATE `{pipe.schema.database}`.`~jobs` SET `timestamp` = NOW() - INTERVAL 1 HOUR")
-    assert pipe.Comp.populate(reserve_jobs=True, reservation_timeout=7200)["success_count"] == 0
-    assert pipe.Comp.populate(reserve_jobs=True, reservation_timeout=60)["success_count"] == 1
+    # an old reservation of a live connection is reclaimed only with a timeout (backdated less than
+    # the server's uptime: a reservation older than the server is dead whatever its connection id)
+    back = _backdate_within_uptime(connection, pipe.schema.database)
+    assert pipe.Comp.populate(reserve_jobs=True, reservation_timeout=back + 7200)["success_count"] == 0
+    assert pipe.Comp.populate(reserve_jobs=True, reservation_timeout=back - 2)["success_count"] == 1
     live_other.close()
+
+
+def test_reservation_older_than_the_server_is_reclaimed_despite_a_reused_id(connection, pipe, caplog):
+    """After a restart a reservation's connection id may belong to a new, unrelated connection:
+    a row reserved before the server started is dead anyway (see test_jobs_restart.py for the real
+    restart; here the row is backdated to before the server's start)."""
+    live_other = _other_connection()
+    JobQueue(live_other, pipe.schema.database, "__comp").reserve({"sid": 4})
+    connection.query(f"UPDATE `{pipe.schema.database}`.`~jobs` SET `timestamp` = NOW() - INTERVAL %s SECOND",
+                     (_uptime(connection) + 5,))
+    with caplog.at_level("WARNING", logger="datajoint_interop"):
+        result = pipe.Comp.populate(reserve_jobs=True)
+    assert result["success_count"] == 10 and not result["error_list"]
+    assert len(_rows(connection, pipe.schema.database)) == 0
+    assert "made before the database server last restarted" in caplog.text
+    live_other.close()
+
+
+def test_adopting_a_reservation_renews_its_timestamp(connection, pipe):
+    queue = JobQueue(connection, pipe.schema.database, "__comp")
+    assert queue.reserve({"sid": 2})
+    connection.query(f"UPDATE `{pipe.schema.database}`.`~jobs` SET `timestamp` = NOW() - INTERVAL 1 DAY, "
+                     "`connection_id` = 12345")
+    assert queue.adopt(key_hash({"sid": 2}), 12345)
+    age = connection.query(f"SELECT TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) FROM `{pipe.schema.database}`.`~jobs`"
+                           ).fetchone()[0]
+    assert age <= 2
+    assert queue.reclaim_stale() == []  # ours, live, and younger than the server
+    queue.complete({"sid": 2})
 
 
 def test_matlab_layout_table_truncates_to_its_width(connection, pipe):

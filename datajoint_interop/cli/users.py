@@ -54,7 +54,7 @@ def register(sub):
 
     grant = sub.add_parser("grant", help="give a user a role on schemas matching a pattern",
                            description="Give NAME exactly ROLE on the schemas matching PATTERN (a MySQL LIKE "
-                                       "pattern: % any text, _ any character, \_ a literal underscore). "
+                                       "pattern: % any text, _ any character, \\_ a literal underscore). "
                                        "A previous role on the same pattern is replaced. A pattern that could "
                                        "match a system schema (mysql, information_schema, performance_schema, "
                                        "sys) is refused, and so is one outside the patterns you may grant on. "

@@ -302,6 +302,9 @@ end
 if strncmp(err.identifier, 'mym:placeholder', 15) || strncmp(err.identifier, 'mym:args', 8)
     id = 'DataJoint:query';
 end
+if strcmp(err.identifier, 'mym:blobLimit')
+    id = 'DataJoint:blobLimit';   % the message names the setting to raise
+end
 s = sql;
 if numel(s) > 300
     s = [s(1:300) '...'];

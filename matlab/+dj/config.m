@@ -4,9 +4,30 @@ function out = config(name, value)
 % 'stores' (unset): external stores, a struct of structs (docs/external.md);
 % while unset, the 'stores' key of ~/.datajoint_config.json and
 % ./dj_local_conf.json is used, as in the Python package.
-persistent settings
+% 'blobMaxDecompressedSize' (1 GiB): bytes a compressed blob may inflate to when
+% fetched; a blob declaring more is refused (error mym:blobLimit) so that a small
+% hostile blob cannot exhaust memory. Python's config['blob.max_decompressed_size'];
+% until set here, that key of the config files applies (read when dj.conn connects).
+persistent settings blobLimitSetInCode
 if isempty(settings)
     settings = struct('safemode', true, 'populateRetries', 3, 'stores', []);
+end
+if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
+    % kept by the connector itself, which decodes blobs while reading results
+    if nargin == 1
+        if isempty(blobLimitSetInCode)
+            files = dj.internal.fileConfig();
+            if isfield(files, 'blobMaxDecompressedSize')
+                mym('max_decompressed_size', checkBytes(files.blobMaxDecompressedSize, ...
+                    'blob.max_decompressed_size in the config file'));
+            end
+        end
+        out = mym('max_decompressed_size');
+    else
+        out = mym('max_decompressed_size', checkBytes(value, 'dj.config(''blobMaxDecompressedSize'', bytes)'));
+        blobLimitSetInCode = true;
+    end
+    return
 end
 if nargin == 0
     out = settings;
@@ -28,4 +49,13 @@ else
     settings.(name) = value;
     out = value;
 end
+end
+
+
+function v = checkBytes(v, what)
+% a positive whole number of bytes, as a double for mym
+if ~isnumeric(v) || ~isscalar(v) || ~isreal(v) || ~(v >= 1) || ~isfinite(v) || v ~= floor(v)
+    error('DataJoint:config:badValue', '%s needs a positive whole number of bytes', what);
+end
+v = double(v);
 end

@@ -33,6 +33,7 @@ if ~isempty(connection) && strcmp(connection.host, host) && strcmp(connection.us
 end
 connection = dj.Connection(host, user, pass);
 c = connection;
+dj.config('blobMaxDecompressedSize');   % applies the config files' blob.max_decompressed_size
 end
 
 

@@ -6,6 +6,7 @@
  *   mym(id, 'close'); mym('closeall'); s = mym(id, 'status'); mym(id, 'use', db)
  *   r = mym(id, 'SELECT ... WHERE a="{S}" AND b={Si}', v1, v2 [, 'bigint_to_double'])
  *   c = mym('serialize {M}', v);  v = mym('deserialize', bytes);  ver = mym('version')
+ *   n = mym('max_decompressed_size' [, bytes])   cap on what a compressed blob may inflate to
  *
  * The modules report errors through a mym_err; this file is the only place that raises them,
  * after everything the call opened has been released.
@@ -123,6 +124,23 @@ static int dispatch(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[], 
                       MYM_VERSION_MAJOR, MYM_VERSION_MINOR, MYM_VERSION_BUGFIX,
                       mysql_get_client_info());
         }
+        return 0;
+    }
+    if (!strcasecmp(cmd, "max_decompressed_size")) {
+        /* mym('max_decompressed_size' [, bytes]): read (and set) the cap on compressed blobs */
+        if (nrhs > j + 2) return mymx_fail(e, "mym:args", "usage: mym('max_decompressed_size' [, bytes])");
+        if (nrhs == j + 2) {
+            const mxArray *a = prhs[j + 1];
+            double v;
+            if (!mxIsNumeric(a) || mxIsComplex(a) || mxGetNumberOfElements(a) != 1)
+                return mymx_fail(e, "mym:args", "max_decompressed_size needs one positive number of bytes");
+            v = mxGetScalar(a);
+            if (!(v >= 1 && v <= 9007199254740992.0) || v != (double)(uint64_t)v)
+                return mymx_fail(e, "mym:args", "max_decompressed_size must be a whole number of bytes "
+                                "from 1 to 2^53, got %g", v);
+            mym_blob_set_max_inflated((uint64_t)v);
+        }
+        if (nlhs >= 1 || nrhs == j + 1) plhs[0] = mxCreateDoubleScalar((double)mym_blob_max_inflated());
         return 0;
     }
     if (!strcasecmp(cmd, "deserialize")) {

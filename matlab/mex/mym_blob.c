@@ -433,6 +433,14 @@ static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where)
     return NULL;
 }
 
+/* Cap on what a compressed blob may inflate to: mym('max_decompressed_size', bytes) sets it,
+ * dj.config('blobMaxDecompressedSize') forwards to that; 0 means the codec's default. */
+static uint64_t max_inflated = 0;
+
+void mym_blob_set_max_inflated(uint64_t bytes) { max_inflated = bytes; }
+
+uint64_t mym_blob_max_inflated(void) { return max_inflated ? max_inflated : MYM_DEFAULT_MAX_INFLATED; }
+
 static mxArray *raw_bytes(const uint8_t *p, size_t n)
 {
     mxArray *a = mxCreateNumericMatrix((mwSize)n, 1, mxUINT8_CLASS, mxREAL);
@@ -449,7 +457,7 @@ static int inflate_raw(const uint8_t *p, size_t n, mxArray **out)
     mxArray *a;
     if (n < 14) return -1;
     memcpy(&want, p + 6, 8);
-    if (want > ((uint64_t)1 << 34) || want / 1032 > n) return -1; /* deflate ratio bound */
+    if (want > mym_blob_max_inflated() || want / 1032 > n) return -1; /* limit, deflate ratio */
     a = mxCreateNumericMatrix((mwSize)want, 1, mxUINT8_CLASS, mxREAL);
     got = (uLongf)want;
     if (uncompress((Bytef *)mxGetData(a), &got, p + 14, (uLong)(n - 14)) != Z_OK
@@ -481,8 +489,13 @@ int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *
         const char *env = getenv("MYM_USE_32BIT_DIMS");
         o.dims_mode = (env && !strcasecmp(env, "true")) ? MYM_DIMS_32 : MYM_DIMS_64;
     }
+    o.max_inflated = mym_blob_max_inflated();
     memset(&ce, 0, sizeof ce);
     rc = mym_decode(data, len, &o, &t, &ce);
+    if (rc == MYM_E_INFLATE_LIMIT)
+        return mymx_fail(e, "mym:blobLimit", "%s: %s; set a larger limit with "
+                        "dj.config('blobMaxDecompressedSize', bytes) (mym('max_decompressed_size', "
+                        "bytes)) to read it", where, ce.message);
     if (rc == MYM_E_HEADER) {
         if (len >= 14 && memcmp(data, "ZL123\0", 6) == 0) {
             if (inflate_raw(data, len, out) == 0) return 0;

@@ -22,6 +22,10 @@ int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out,
 
 /* Decode a stored blob into a MATLAB value. NULL data gives '' (0x0 char). Bytes that are not
  * a blob come back as an Nx1 uint8 column. `where` names the source for error messages. */
+/* The cap on a compressed blob's decompressed size (bytes; 0 restores the codec default). */
+void mym_blob_set_max_inflated(uint64_t bytes);
+uint64_t mym_blob_max_inflated(void);
+
 int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *where,
                       mxArray **out, mym_err *e);
 

@@ -251,16 +251,29 @@ parpopulate(st);
 assert(count(st) == 3);
 assert(fetch1(st & 'animal_id=2', 'score') == 21);
 % a reservation held by a live connection is skipped, unless older than reservationTimeout
+% (backdated by less than the server's uptime: a row older than the server is always dead)
 jt = sprintf('`%s`.`~jobs`', schema.dbname);
+back = min(7200, serverUptime(c) - 3);
+assert(back > 4, 'the test server must have been up for a few seconds');
 c.query(sprintf(['UPDATE %s SET status=''reserved'', connection_id=CONNECTION_ID(), ' ...
-    '`timestamp`=NOW() - INTERVAL 2 HOUR'], jt));
+    '`timestamp`=NOW() - INTERVAL %d SECOND'], jt, back));
 failed = parpopulate(st);
 assert(isempty(failed) && count(st) == 3, 'a live reservation is left alone');
-failed = parpopulate(st, 'reservationTimeout', 3 * 3600);
+failed = parpopulate(st, 'reservationTimeout', back + 3600);
 assert(isempty(failed), 'a reservation younger than the timeout is left alone');
 r = c.query(sprintf('SELECT status AS s FROM %s', jt));
 assert(numel(r.s) == 1 && strcmp(r.s{1}, 'reserved'));
-failed = parpopulate(st, 'reservationTimeout', 3600);
+% made before the server started, the same row is dead although its connection id is live
+% (after a restart ids are handed out again): reclaimed without any timeout, with a warning
+c.query(sprintf('UPDATE %s SET `timestamp`=NOW() - INTERVAL %d SECOND', jt, serverUptime(c) + 5));
+lastwarn('');
+failed = parpopulate(st);
+[~, warnId] = lastwarn();
+assert(numel(failed) == 1 && failed.animal_id == 3, 'the pre-restart reservation was reclaimed and run');
+assert(strcmp(warnId, 'DataJoint:jobs:reservedBeforeRestart'), warnId);
+c.query(sprintf(['UPDATE %s SET status=''reserved'', connection_id=CONNECTION_ID(), ' ...
+    '`timestamp`=NOW() - INTERVAL %d SECOND'], jt, back));
+failed = parpopulate(st, 'reservationTimeout', back - 2);
 assert(numel(failed) == 1 && failed.animal_id == 3, 'the old reservation was reclaimed and the key run again');
 r = c.query(sprintf('SELECT status AS s FROM %s', jt));
 assert(numel(r.s) == 1 && strcmp(r.s{1}, 'error'));
@@ -319,4 +332,15 @@ end
 
 function cleanup(work, db)
 drop_test_package(work, db);
+end
+
+
+function n = serverUptime(c)
+% seconds since the test server started
+r = c.query('SHOW GLOBAL STATUS LIKE ''Uptime''');
+v = r.Value;
+if iscell(v)
+    v = v{1};
+end
+n = str2double(char(v(:)'));
 end

@@ -35,8 +35,9 @@ int mym_inflate_envelope(const uint8_t *buf, size_t len, unsigned size_width, ui
         return mym_fail(err, MYM_E_CORRUPT, 6, "compressed blob declares only %llu bytes",
                         (unsigned long long)size);
     if (size > max)
-        return mym_fail(err, MYM_E_LIMIT, 6, "compressed blob declares %llu bytes, over the "
-                        "limit of %llu", (unsigned long long)size, (unsigned long long)max);
+        return mym_fail(err, MYM_E_INFLATE_LIMIT, 6, "compressed blob declares %llu decompressed "
+                        "bytes, over the limit of %llu", (unsigned long long)size,
+                        (unsigned long long)max);
     if (size / MAX_DEFLATE_RATIO > clen + 64 || size > (uint64_t)SIZE_MAX)
         return mym_fail(err, MYM_E_ZLIB, 6, "compressed blob declares %llu bytes, more than %llu "
                         "compressed bytes can hold", (unsigned long long)size,

@@ -66,6 +66,7 @@ extern "C" {
 #define MYM_E_HEADER      (-6)  /* not a blob: neither "mYm\0", "dj0\0" nor "ZL123\0"          */
 #define MYM_E_ARG         (-7)  /* caller error while building/encoding a tree                 */
 #define MYM_E_UTF         (-8)  /* invalid UTF-8 or UTF-16 in a conversion                     */
+#define MYM_E_INFLATE_LIMIT (-9) /* a ZL123 blob declares more bytes than opts->max_inflated   */
 
 typedef struct mym_error {
     int code;            /* one of MYM_E_*, 0 when no error                                    */
@@ -218,11 +219,15 @@ typedef struct mym_decode_opts {
     uint32_t flags;          /* MYM_DEC_*                                                      */
     mym_dims_mode dims_mode;
     uint32_t max_depth;      /* nesting limit; 0 means default MYM_DEFAULT_MAX_DEPTH           */
-    uint64_t max_inflated;   /* cap on the ZL123 size field; 0 means MYM_DEFAULT_MAX_INFLATED */
+    uint64_t max_inflated;   /* cap on the ZL123 size field; 0 means MYM_DEFAULT_MAX_INFLATED;
+                                over it: MYM_E_INFLATE_LIMIT (callers name their setting)       */
 } mym_decode_opts;
 
 #define MYM_DEFAULT_MAX_DEPTH     256u
-#define MYM_DEFAULT_MAX_INFLATED  ((uint64_t)1 << 34)   /* 16 GiB */
+/* 1 GiB: a 1 MiB compressed blob may declare ~1 GB, so a hostile row costs at most this much
+   memory unless the user raises the limit (Python: config['blob.max_decompressed_size'],
+   MATLAB: dj.config('blobMaxDecompressedSize'), mym('max_decompressed_size', bytes)) */
+#define MYM_DEFAULT_MAX_INFLATED  ((uint64_t)1 << 30)
 
 /* Fill *opts with the defaults (strict, auto dims, char8 detection on). */
 void mym_decode_opts_init(mym_decode_opts *opts);

@@ -82,7 +82,8 @@ classdef Jobs < handle
                 '`connection_id` bigint unsigned NOT NULL DEFAULT "0" COMMENT "connection_id()",\n' ...
                 '`timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",\n' ...
                 'PRIMARY KEY (`table_name`,`key_hash`)\n' ...
-                ') ENGINE=InnoDB, COMMENT "job reservation table for `%s`"'], self.jobsTable, strrep(self.db, '%', '%%')));
+                ') ENGINE=InnoDB, COMMENT %s'], self.jobsTable, ...
+                dj.internal.quoteString(['job reservation table for `' self.db '`'])));
         end
 
         function hashes = takenHashes(self)
@@ -178,6 +179,8 @@ classdef Jobs < handle
             if isempty(r.h)
                 return
             end
+            up = self.conn.query('SHOW GLOBAL STATUS LIKE ''Uptime''');
+            uptime = str2double(cellValue(up.Value));
             live = self.conn.query('SELECT `ID` AS id FROM information_schema.PROCESSLIST');
             liveIds = double(live.id);
             p = self.conn.query(['SELECT COUNT(*) AS n FROM information_schema.USER_PRIVILEGES ' ...
@@ -189,8 +192,15 @@ classdef Jobs < handle
             us = cellstr(r.u);
             cids = double(r.cid);
             ages = double(r.age);
+            beforeRestart = 0;
             for i = 1:numel(hs)
                 stale = ~isempty(timeout) && ages(i) > timeout;
+                if ~stale && ages(i) > uptime + 1
+                    % reserved before the server last started: its connection is gone even
+                    % if a new connection now has the same id (whole seconds on both sides)
+                    stale = true;
+                    beforeRestart = beforeRestart + 1;
+                end
                 if ~stale && cids(i) ~= 0 && ~any(liveIds == cids(i))
                     % dead only if we could have seen that connection
                     stale = allVisible || strcmp(strtok(us{i}, '@'), me);
@@ -203,6 +213,11 @@ classdef Jobs < handle
                     self.tableName, hs{i}, sprintf('%d', cids(i)));
                 n = n + double(k);
             end
+            if beforeRestart > 0
+                warning('DataJoint:jobs:reservedBeforeRestart', ['Reclaimed reservation(s) of %s made ' ...
+                    'before the database server last restarted (%d s ago); their connection ids may ' ...
+                    'since belong to other connections'], self.tableName, round(uptime));
+            end
         end
     end
 end
@@ -210,6 +225,17 @@ end
 
 function p = ph()
 p = dj.internal.placeholder('string');
+end
+
+
+function v = cellValue(v)
+% a one-row text column as mym returns it (cell of char, or char)
+if iscell(v)
+    v = v{1};
+end
+if ~ischar(v)
+    v = char(v(:)');
+end
 end
 
 

@@ -63,8 +63,8 @@ for i = 1:numel(def.items)
                 else
                     nullText = 'NOT NULL ';
                 end
-                columns{end+1} = sprintf('%s %s %sCOMMENT "%s"', q(cname), pa.sqlType, ...
-                    nullText, escapeText(pa.comment)); %#ok<AGROW>
+                columns{end+1} = sprintf('%s %s %sCOMMENT %s', q(cname), pa.sqlType, ...
+                    nullText, dj.internal.quoteString(pa.comment)); %#ok<AGROW>
                 names{end+1} = cname; %#ok<AGROW>
                 if item.inKey
                     primary{end+1} = cname; %#ok<AGROW>
@@ -95,19 +95,13 @@ if isempty(primary)
     error('DataJoint:declare:noPrimaryKey', 'Table %s has no primary key: declare attributes above "---"', tableName);
 end
 clauses = [columns, {sprintf('PRIMARY KEY (%s)', quoteList(primary))}, fks, indexes];
-sql = sprintf('CREATE TABLE IF NOT EXISTS %s.%s (\n%s\n) ENGINE=InnoDB, COMMENT "%s"', ...
-    q(db), q(tableName), strjoin(clauses, sprintf(',\n')), escapeText(def.comment));
+sql = sprintf('CREATE TABLE IF NOT EXISTS %s.%s (\n%s\n) ENGINE=InnoDB, COMMENT %s', ...
+    q(db), q(tableName), strjoin(clauses, sprintf(',\n')), dj.internal.quoteString(def.comment));
 end
 
 
 function s = quoteList(names)
 s = strjoin(cellfun(@dj.internal.quoteId, names, 'UniformOutput', false), ',');
-end
-
-
-function s = escapeText(s)
-s = strrep(s, '\', '\\');
-s = strrep(s, '"', '\"');
 end
 
 
@@ -189,16 +183,20 @@ else
         error('DataJoint:declare:syntax', 'A blob attribute can only default to null (%s)', where);
     end
     d = a.default;
-    word = regexp(d, '^[A-Za-z_]+', 'match', 'once');
-    if any(d(1) == '"''') || strcmpi(word, 'CURRENT_TIMESTAMP')
+    oneString = ['^("([^"\\]|\\.|"")*"|''([^''\\]|\\.|'''')*'')$'];
+    if ~isempty(regexp(d, oneString, 'once')) ...
+            || ~isempty(regexpi(d, '^current_timestamp(\s*\(\s*\d*\s*\))?$', 'once'))
         tail = ['NOT NULL DEFAULT ' d];
+    elseif any(d(1) == '"''')
+        % anything after the closing quote would become SQL of its own
+        error('DataJoint:declare:syntax', 'The default %s must be one quoted string (%s)', d, where);
     else
-        tail = ['NOT NULL DEFAULT "' escapeText(d) '"'];
+        tail = ['NOT NULL DEFAULT ' dj.internal.quoteString(d)];
     end
 end
-sql = sprintf('`%s` %s %s', a.name, type, tail);
+sql = sprintf('%s %s %s', dj.internal.quoteId(a.name), type, tail);
 if ~isempty(comment)
-    sql = sprintf('%s COMMENT "%s"', sql, escapeText(comment));
+    sql = sprintf('%s COMMENT %s', sql, dj.internal.quoteString(comment));
 end
 end
 

@@ -2,7 +2,8 @@ function s = fileConfig()
 % Settings shared with the Python package: ~/.datajoint_config.json, then
 % ./dj_local_conf.json on top (Python's order, so `dji server start`, which
 % writes the user file, also points Octave at its server). Returns a struct with
-% the fields found: host, port, user, password (text; port as text) and stores.
+% the fields found: host, port, user, password (text; port as text), stores and
+% blobMaxDecompressedSize (from blob.max_decompressed_size).
 % Keys may be flat ('database.host') or nested ({"database": {"host": ...}}).
 s = struct();
 home = getenv('HOME');
@@ -51,6 +52,12 @@ if isfield(data, 'stores')
 end
 if isfield(data, 'cache')
     s.cache = data.cache;
+end
+% jsondecode turns 'blob.max_decompressed_size' into blob_max_decompressed_size
+if isfield(data, 'blob_max_decompressed_size')
+    s.blobMaxDecompressedSize = data.blob_max_decompressed_size;
+elseif isfield(data, 'blob') && isstruct(data.blob) && isscalar(data.blob) && isfield(data.blob, 'max_decompressed_size')
+    s.blobMaxDecompressedSize = data.blob.max_decompressed_size;
 end
 end
 
