@@ -3,8 +3,10 @@
 Both work in constant memory: rows stream from an unbuffered cursor into the file batch by batch,
 and back from the file into batched INSERTs. Blobs travel as their stored bytes and every other
 value as the server's own text, so nothing is reinterpreted on the way (see archive_format for the
-layout and the checksums). Tables are exported from one consistent snapshot, in dependency order,
-and imported one transaction per table, committed only after the table's checksum was verified.
+layout and the checksums). Tables are exported from one consistent snapshot, in dependency order.
+Import reads the archive twice: the first pass checks all of it and creates nothing, the second
+creates the tables and fills each in one transaction, committed only after the table's checksum
+was verified; if the server refuses something, what this import created is dropped again.
 An interrupted import is resumed by running it again: complete tables are recognized by their
 row count and checksum and skipped, the interrupted one was rolled back and is imported anew.
 
@@ -277,12 +279,12 @@ class _ArchiveFile:
         self.owned = not hasattr(path, "read")
         self.file = _open(path, "rb") if self.owned else path
         self.name = str(path) if self.owned else str(getattr(path, "name", "the archive stream"))
-        self.spool = None
+        self.spool, self.start = None, 0
         try:
-            seekable = self.file.seekable()
+            self.start = self.file.tell() if self.file.seekable() else None
         except (AttributeError, OSError, ValueError):
-            seekable = False
-        if not seekable:
+            self.start = None
+        if self.start is None:
             self.spool = tempfile.TemporaryFile(prefix="dji-import-")
 
     def __enter__(self):
@@ -306,9 +308,11 @@ class _ArchiveFile:
         return self.file if self.spool is None else _Tee(self.file, self.spool)
 
     def second_pass(self):
-        stream = self.file if self.spool is None else self.spool
-        stream.seek(0)
-        return stream
+        if self.spool is not None:
+            self.spool.seek(0)
+            return self.spool
+        self.file.seek(self.start)  # a file object may hold the archive after other data
+        return self.file
 
 
 class _Tee:

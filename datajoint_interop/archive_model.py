@@ -145,7 +145,7 @@ class _Checker:
 
     def fail(self, what):
         raise ArchiveError(f"Refusing the table model {self.where}: {what}. The archive is corrupt or was "
-                           "crafted; nothing of this table was created")
+                           "crafted; nothing of it is imported")
 
     def fields(self, value, label, required, optional=()):
         if not isinstance(value, dict):

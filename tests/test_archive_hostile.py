@@ -580,6 +580,9 @@ class _ChangingFile:
     def seekable(self):
         return True
 
+    def tell(self):
+        return self.current.tell()
+
     def seek(self, offset, whence=0):
         import io
         if self.current is self.first:
@@ -606,3 +609,13 @@ def test_progress_bars_for_check_and_both_passes_of_import(connection, schema_na
     archive.import_archive(path, rename={"src": schema_name("bar")}, progress=True)
     err = capsys.readouterr().err
     assert "checking" in err and "import:" in err and "/5 " in err
+
+
+def test_a_file_object_is_read_from_where_it_stands(connection, schema_name, tmp_path):
+    """Both passes start at the archive, not at the start of the file that holds it."""
+    import io
+    data = three_tables(tmp_path / "inner.djx", last_rows=[["3"]]).read_bytes()
+    stream = io.BytesIO(b"preamble" + data)
+    stream.read(8)
+    fresh = schema_name("inner")
+    assert archive.import_archive(stream, rename={"src": fresh}, progress=False)["rows"] == 5
