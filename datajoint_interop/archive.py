@@ -395,6 +395,8 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
             note = created.undo()
             if isinstance(error, DataJointError):
                 raise ArchiveError(f"{error} {note}") from error
+            if isinstance(error, OSError):
+                raise ArchiveError(f"Cannot read {source.name}: {error.strerror or error}. {note}") from error
             logger.error("import of %s failed: %s", source.name, note)
             raise
 

@@ -619,3 +619,46 @@ def test_a_file_object_is_read_from_where_it_stands(connection, schema_name, tmp
     stream.read(8)
     fresh = schema_name("inner")
     assert archive.import_archive(stream, rename={"src": fresh}, progress=False)["rows"] == 5
+
+
+def test_the_undo_leaves_what_others_created_meanwhile(connection, schema_name, tmp_path):
+    """A schema this import created is dropped only if nothing else is in it: another client's
+    table, created there during the import, survives the undo (and so does the schema)."""
+    import pymysql
+    path = _not_null_in_second_table(tmp_path)
+    fresh, other = schema_name("shared"), schema_name("sharedtwo")
+    s = connection_settings()
+    bystander = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
+                                autocommit=True)
+
+    def meanwhile(table, rows):
+        if table.endswith("`parent`"):
+            bystander.cursor().execute(f"CREATE TABLE IF NOT EXISTS `{fresh}`.`theirs` (k int PRIMARY KEY)")
+
+    try:
+        with pytest.raises(ArchiveError, match="cannot be null") as failure:
+            archive.import_archive(path, rename={"src": fresh, "two": other}, progress=False, on_batch=meanwhile)
+    finally:
+        bystander.close()
+    message = str(failure.value)
+    assert f"`{fresh}`.`parent`" in message and f"`{other}`" in message \
+        and f"`{fresh}`," not in message and f"`{fresh}`)" not in message
+    assert tables_in(connection, fresh) == ["theirs"]
+    assert not schema_exists(connection, other)
+
+
+class _FailingFile(_ChangingFile):
+    """Reads once; the second pass meets a read error (a network file system went away)."""
+
+    def read(self, size=-1):
+        if self.current is not self.first:
+            raise OSError(5, "Input/output error")
+        return super().read(size)
+
+
+def test_a_read_error_in_the_second_pass_is_undone(connection, schema_name, tmp_path):
+    data = three_tables(tmp_path / "a.djx", last_rows=[["3"]]).read_bytes()
+    fresh = schema_name("eio")
+    with pytest.raises(ArchiveError, match="Cannot read changing.djx: Input/output error.*created nothing"):
+        archive.import_archive(_FailingFile(data, data), rename={"src": fresh}, progress=False)
+    assert not schema_exists(connection, fresh)
