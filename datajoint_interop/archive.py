@@ -513,28 +513,36 @@ class _Created:
     def undo(self):
         """Drop what was created (children first; a schema only if nothing else is in it) and
         return a sentence saying what was done, for the error message."""
-        dropped, failed = [], None
+        dropped, kept, failed = [], [], None
         try:
-            for schema, name in reversed(self.tables):
-                self.connection.query(f"DROP TABLE {catalog.full_name(schema, name)}")
-                dropped.append(catalog.full_name(schema, name))
-            self.tables = []
-            for schema in reversed(self.schemas):
+            if self.connection.in_transaction:
+                self.connection.cancel_transaction()  # a DROP would commit it
+            while self.tables:
+                name = catalog.full_name(*self.tables[-1])
+                self.connection.query(f"DROP TABLE {name}")
+                dropped.append(name)
+                self.tables.pop()
+            while self.schemas:
+                schema = self.schemas[-1]
                 left = self.connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s",
                                              (schema,)).fetchone()[0]
-                if left:
-                    continue  # someone else put tables there meanwhile: not ours to drop
-                self.connection.query(f"DROP DATABASE {quote_identifier(schema)}")
-                dropped.append(quote_identifier(schema))
+                if left:  # someone else put tables there meanwhile: not ours to drop
+                    kept.append(quote_identifier(schema))
+                else:
+                    self.connection.query(f"DROP DATABASE {quote_identifier(schema)}")
+                    dropped.append(quote_identifier(schema))
+                self.schemas.pop()
         except DataJointError as error:
             failed = error
         if failed is not None:
             left = [catalog.full_name(*t) for t in self.tables] + [quote_identifier(s) for s in self.schemas]
-            note = (f"Undoing the import failed ({failed}): drop by hand what it created: {self._names(left)}.")
+            note = f"Undoing the import failed ({failed}): drop by hand what it created: {self._names(left)}."
         elif dropped:
             note = f"Nothing of this import was kept: dropped what it had created ({self._names(dropped)})."
         else:
             note = "It had created nothing."
+        if kept:
+            note += f" Kept the schema(s) it created but others wrote into meanwhile: {self._names(kept)}."
         if self.filled:
             names = self._names([catalog.full_name(*t) for t in self.filled])
             note += (f" Rows committed into tables that existed before were kept ({names}): run the import "

@@ -642,9 +642,42 @@ def test_the_undo_leaves_what_others_created_meanwhile(connection, schema_name, 
         bystander.close()
     message = str(failure.value)
     assert f"`{fresh}`.`parent`" in message and f"`{other}`" in message \
-        and f"`{fresh}`," not in message and f"`{fresh}`)" not in message
+        and f"`{fresh}`," not in message and f"others wrote into meanwhile: `{fresh}`." in message
     assert tables_in(connection, fresh) == ["theirs"]
     assert not schema_exists(connection, other)
+
+
+def test_an_undo_that_the_server_refuses_names_what_is_left(connection, schema_name, tmp_path):
+    """Another client's table references one this import created: the server refuses to drop it,
+    and the error names what is left for the user to drop by hand."""
+    import pymysql
+    fresh, theirs = schema_name("pinned"), schema_name("theirs")
+    connection.query(f"CREATE DATABASE `{theirs}`")
+    s = connection_settings()
+    bystander = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
+                                autocommit=True)
+
+    def meanwhile(table, rows):
+        if table.endswith("`child`"):  # parent is committed by now
+            bystander.cursor().execute(f"CREATE TABLE IF NOT EXISTS `{theirs}`.`ref` (p int PRIMARY KEY, "
+                                       f"FOREIGN KEY (p) REFERENCES `{fresh}`.`parent` (p))")
+
+    def child(fk):
+        return model(column("p"), column("c", "varchar(20)"), primary_key=["p"],
+                     foreign_keys=[dict(name=fk, columns=["p"], schema="src", table="parent", referenced=["p"])])
+
+    path = build(tmp_path / "pinned.djx", [("src", "parent", model(column("p")), [["1"], ["2"]]),
+                                           ("src", "child", child("c_fk"), [["1", "x"]]),
+                                           ("src", "more", child("m_fk"), [["1", "x"], ["2", None]])])
+    try:
+        with pytest.raises(ArchiveError, match="cannot be null") as failure:
+            archive.import_archive(path, rename={"src": fresh}, progress=False, on_batch=meanwhile)
+    finally:
+        bystander.close()
+    message = str(failure.value)
+    assert "Undoing the import failed" in message and f"drop by hand what it created: `{fresh}`.`parent`, " \
+        f"`{fresh}`." in message, message
+    assert tables_in(connection, fresh) == ["parent"]  # `more` and `child` were dropped
 
 
 class _FailingFile(_ChangingFile):
@@ -662,3 +695,16 @@ def test_a_read_error_in_the_second_pass_is_undone(connection, schema_name, tmp_
     with pytest.raises(ArchiveError, match="Cannot read changing.djx: Input/output error.*created nothing"):
         archive.import_archive(_FailingFile(data, data), rename={"src": fresh}, progress=False)
     assert not schema_exists(connection, fresh)
+
+
+def test_foreign_key_names_are_unique_in_a_schema(tmp_path):
+    """The server would refuse the second CREATE TABLE after the first was created; the check
+    pass refuses the archive instead."""
+    def child(fk):
+        return model(column("p"), foreign_keys=[dict(name=fk, columns=["p"], schema="src", table="parent",
+                                                      referenced=["p"])])
+    tables = [("src", "parent", model(column("p")), []), ("src", "a", child("fk"), []), ("src", "b", child("fk"), [])]
+    with pytest.raises(ArchiveError, match=r"src\.b .*foreign key 'fk' like an earlier table of schema 'src'"):
+        archive.verify_archive(build(tmp_path / "fk.djx", tables))
+    tables[2] = ("src", "b", child("fk2"), [])
+    assert archive.verify_archive(build(tmp_path / "fk2.djx", tables))["tables"] == 3
