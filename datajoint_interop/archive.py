@@ -25,7 +25,7 @@ import tempfile
 from . import archive_catalog as catalog
 from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum, row_value_size
 from .archive_model import check_target_schema, create_statement, model_from_server
-from .errors import ArchiveError, DataJointError
+from .errors import ArchiveError, DataJointError, LostConnectionError
 from .sql import escape_percent, execute, quote_identifier
 from .version import __version__
 
@@ -510,6 +510,14 @@ class _Created:
         shown = ", ".join(items[:self.LISTED])
         return shown + (f" and {len(items) - self.LISTED} more" if len(items) > self.LISTED else "")
 
+    def _run(self, statement):
+        """Undo statements are idempotent, so one that met a lost connection (the usual reason
+        for the failure being undone) is sent once more on the reconnected connection."""
+        try:
+            self.connection.query(statement)
+        except LostConnectionError:
+            self.connection.query(statement)
+
     def undo(self):
         """Drop what was created (children first; a schema only if nothing else is in it) and
         return a sentence saying what was done, for the error message."""
@@ -519,7 +527,7 @@ class _Created:
                 self.connection.cancel_transaction()  # a DROP would commit it
             while self.tables:
                 name = catalog.full_name(*self.tables[-1])
-                self.connection.query(f"DROP TABLE {name}")
+                self._run(f"DROP TABLE IF EXISTS {name}")
                 dropped.append(name)
                 self.tables.pop()
             while self.schemas:
@@ -529,7 +537,7 @@ class _Created:
                 if left:  # someone else put tables there meanwhile: not ours to drop
                     kept.append(quote_identifier(schema))
                 else:
-                    self.connection.query(f"DROP DATABASE {quote_identifier(schema)}")
+                    self._run(f"DROP DATABASE IF EXISTS {quote_identifier(schema)}")
                     dropped.append(quote_identifier(schema))
                 self.schemas.pop()
         except DataJointError as error:

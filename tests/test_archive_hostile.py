@@ -708,3 +708,26 @@ def test_foreign_key_names_are_unique_in_a_schema(tmp_path):
         archive.verify_archive(build(tmp_path / "fk.djx", tables))
     tables[2] = ("src", "b", child("fk2"), [])
     assert archive.verify_archive(build(tmp_path / "fk2.djx", tables))["tables"] == 3
+
+
+def test_a_killed_connection_is_reported_with_what_is_left(connection, schema_name, tmp_path):
+    """The server kills the importer's connection in the middle of a table: the undo runs on the
+    reconnected connection, and the error says so."""
+    from datajoint_interop.connection import Connection
+    s = connection_settings()
+    importer = Connection(s["host"], s["user"], s["password"], port=s["port"])
+    victim = importer.query("SELECT CONNECTION_ID()").fetchone()[0]
+    path = _not_null_in_second_table(tmp_path)
+    fresh, other = schema_name("killed"), schema_name("killedtwo")
+
+    def kill(table, rows):
+        if table.endswith("`parent`"):
+            connection.query(f"KILL {int(victim)}")
+
+    with pytest.raises(ArchiveError) as failure:
+        archive.import_archive(path, rename={"src": fresh, "two": other}, progress=False, on_batch=kill,
+                               connection=importer)
+    message = str(failure.value)
+    assert "connection to the server was lost" in message and "Nothing of this import was kept" in message, message
+    assert not schema_exists(connection, fresh) and not schema_exists(connection, other)
+    importer.close()
