@@ -2,18 +2,22 @@
 `dji import` against the real server. An archive is data from elsewhere, so a correct seal proves
 only that nobody changed it after it was written, never that its writer meant well."""
 import hashlib
+import io
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 import uuid
 
 import msgpack
+import pymysql
 import pytest
 
 from datajoint_interop import archive
 from datajoint_interop.archive_format import seal
 from datajoint_interop.cli import main
+from datajoint_interop.connection import Connection
 from datajoint_interop.errors import ArchiveError, DataJointError
 
 from .conftest import connection_settings
@@ -531,10 +535,9 @@ def test_rows_in_tables_that_existed_before_are_kept_and_named(connection, schem
     assert not schema_exists(connection, fresh)
 
 
-def test_an_archive_from_a_pipe_is_spooled_for_the_second_pass(connection, schema_name, tmp_path, capsys):
+def test_an_archive_from_a_pipe_is_spooled_for_the_second_pass(connection, schema_name, tmp_path):
     """A FIFO cannot be read twice: its bytes are spooled to a temporary file while they are
     validated, then imported from there. A flaw at its end still leaves nothing behind."""
-    import threading
     good = three_tables(tmp_path / "good.djx", last_rows=[["3"]]).read_bytes()
     bad = _hostile_last_table(tmp_path, "model").read_bytes()
     for data, fresh in ((good, schema_name("fifo")), (bad, schema_name("fifobad"))):
@@ -569,8 +572,7 @@ class _ChangingFile:
     the validating pass and the importing pass (another process rewrote the file)."""
 
     def __init__(self, first, second):
-        import io
-        self.first, self.second = io.BytesIO(first), second
+            self.first, self.second = io.BytesIO(first), second
         self.current = self.first
         self.name = "changing.djx"
 
@@ -584,8 +586,7 @@ class _ChangingFile:
         return self.current.tell()
 
     def seek(self, offset, whence=0):
-        import io
-        if self.current is self.first:
+            if self.current is self.first:
             self.current = io.BytesIO(self.second)
         return self.current.seek(offset, whence)
 
@@ -613,7 +614,6 @@ def test_progress_bars_for_check_and_both_passes_of_import(connection, schema_na
 
 def test_a_file_object_is_read_from_where_it_stands(connection, schema_name, tmp_path):
     """Both passes start at the archive, not at the start of the file that holds it."""
-    import io
     data = three_tables(tmp_path / "inner.djx", last_rows=[["3"]]).read_bytes()
     stream = io.BytesIO(b"preamble" + data)
     stream.read(8)
@@ -624,7 +624,6 @@ def test_a_file_object_is_read_from_where_it_stands(connection, schema_name, tmp
 def test_the_undo_leaves_what_others_created_meanwhile(connection, schema_name, tmp_path):
     """A schema this import created is dropped only if nothing else is in it: another client's
     table, created there during the import, survives the undo (and so does the schema)."""
-    import pymysql
     path = _not_null_in_second_table(tmp_path)
     fresh, other = schema_name("shared"), schema_name("sharedtwo")
     s = connection_settings()
@@ -650,7 +649,6 @@ def test_the_undo_leaves_what_others_created_meanwhile(connection, schema_name, 
 def test_an_undo_that_the_server_refuses_names_what_is_left(connection, schema_name, tmp_path):
     """Another client's table references one this import created: the server refuses to drop it,
     and the error names what is left for the user to drop by hand."""
-    import pymysql
     fresh, theirs = schema_name("pinned"), schema_name("theirs")
     connection.query(f"CREATE DATABASE `{theirs}`")
     s = connection_settings()
@@ -713,7 +711,6 @@ def test_foreign_key_names_are_unique_in_a_schema(tmp_path):
 def test_a_killed_connection_is_reported_with_what_is_left(connection, schema_name, tmp_path):
     """The server kills the importer's connection in the middle of a table: the undo runs on the
     reconnected connection, and the error says so."""
-    from datajoint_interop.connection import Connection
     s = connection_settings()
     importer = Connection(s["host"], s["user"], s["password"], port=s["port"])
     victim = importer.query("SELECT CONNECTION_ID()").fetchone()[0]
