@@ -572,7 +572,7 @@ class _ChangingFile:
     the validating pass and the importing pass (another process rewrote the file)."""
 
     def __init__(self, first, second):
-            self.first, self.second = io.BytesIO(first), second
+        self.first, self.second = io.BytesIO(first), second
         self.current = self.first
         self.name = "changing.djx"
 
@@ -586,7 +586,7 @@ class _ChangingFile:
         return self.current.tell()
 
     def seek(self, offset, whence=0):
-            if self.current is self.first:
+        if self.current is self.first:
             self.current = io.BytesIO(self.second)
         return self.current.seek(offset, whence)
 
