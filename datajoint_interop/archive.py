@@ -3,8 +3,10 @@
 Both work in constant memory: rows stream from an unbuffered cursor into the file batch by batch,
 and back from the file into batched INSERTs. Blobs travel as their stored bytes and every other
 value as the server's own text, so nothing is reinterpreted on the way (see archive_format for the
-layout and the checksums). Tables are exported from one consistent snapshot, in dependency order,
-and imported one transaction per table, committed only after the table's checksum was verified.
+layout and the checksums). Tables are exported from one consistent snapshot, in dependency order.
+Import reads the archive twice: the first pass checks all of it and creates nothing, the second
+creates the tables and fills each in one transaction, committed only after the table's checksum
+was verified; if the server refuses something, what this import created is dropped again.
 An interrupted import is resumed by running it again: complete tables are recognized by their
 row count and checksum and skipped, the interrupted one was rolled back and is imported anew.
 
@@ -16,12 +18,14 @@ the externally stored files themselves are not.
 import datetime
 import logging
 import os
+import stat
 import sys
+import tempfile
 
 from . import archive_catalog as catalog
 from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum, row_value_size
 from .archive_model import check_target_schema, create_statement, model_from_server
-from .errors import ArchiveError, DataJointError
+from .errors import ArchiveError, DataJointError, LostConnectionError
 from .sql import escape_percent, execute, quote_identifier
 from .version import __version__
 
@@ -46,11 +50,12 @@ def _open(path, mode):
         raise ArchiveError(f"Cannot {verb} archive {path}: {error.strerror or error}") from None
 
 
-def _bar(total, desc, progress):
+def _bar(total, desc, progress, unit="row"):
+    """A tqdm bar on stderr; by default only when stderr is a terminal."""
     from tqdm import tqdm
     if progress is None:
         progress = sys.stderr.isatty()
-    return tqdm(total=total, desc=desc, unit="row", disable=not progress, leave=False)
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=unit == "B", disable=not progress, leave=False)
 
 
 def _schema_names(schemas):
@@ -247,19 +252,101 @@ def _parse_rename(rename):
 
 def archive_info(path):
     """The header of an archive (format, version, schemas, tables, row counts) without reading rows."""
-    with _open(path, "rb") as stream:
-        for kind, record in ArchiveReader(stream, name=str(path)):
+    with _ArchiveFile(path) as source:
+        for kind, record in ArchiveReader(source.first_pass(), name=source.name):
             return record
 
 
 def verify_archive(path, progress=None):
     """Read a whole archive and check every table model, seal and checksum, without a server;
     returns the trailer. Raises ArchiveError naming the record that is wrong."""
-    with _open(path, "rb") as stream:
-        for kind, record in ArchiveReader(stream, name=str(path)):
+    return check_archive(path, progress)[1]
+
+
+def check_archive(path, progress=None):
+    """(header, trailer) of an archive after checking all of it, as `dji import --check` does."""
+    with _ArchiveFile(path) as source:
+        return _validate(source, progress)
+
+
+class _ArchiveFile:
+    """An archive (a path, or a binary file object such as standard input) opened for reading in
+    two passes: validation, then import. A pipe cannot be read twice, so while the first pass
+    reads one, its bytes are spooled to an anonymous temporary file that the second pass reads:
+    memory stays bounded, the disk holds one copy of the archive until the import ends."""
+
+    def __init__(self, path):
+        self.owned = not hasattr(path, "read")
+        self.file = _open(path, "rb") if self.owned else path
+        self.name = str(path) if self.owned else str(getattr(path, "name", "the archive stream"))
+        self.spool, self.start = None, 0
+        try:
+            self.start = self.file.tell() if self.file.seekable() else None
+        except (AttributeError, OSError, ValueError):
+            self.start = None
+        if self.start is None:
+            self.spool = tempfile.TemporaryFile(prefix="dji-import-")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.spool is not None:
+            self.spool.close()
+        if self.owned:
+            self.file.close()
+
+    def size(self):
+        """Bytes to read, for the progress bar; None for a pipe."""
+        try:
+            info = os.fstat(self.file.fileno())
+        except (AttributeError, OSError, ValueError):
+            return None
+        return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+    def first_pass(self):
+        return self.file if self.spool is None else _Tee(self.file, self.spool)
+
+    def second_pass(self):
+        if self.spool is not None:
+            self.spool.seek(0)
+            return self.spool
+        self.file.seek(self.start)  # a file object may hold the archive after other data
+        return self.file
+
+
+class _Tee:
+    """Reads from a pipe and copies every byte read into the spool file."""
+
+    def __init__(self, stream, spool):
+        self.stream, self.spool = stream, spool
+
+    def read(self, size=-1):
+        data = self.stream.read(size)
+        try:
+            self.spool.write(data)
+        except OSError as error:
+            raise ArchiveError(f"Cannot spool the archive to a temporary file for its second pass: "
+                               f"{error.strerror or error} (set TMPDIR to a directory with room for it)") from None
+        return data
+
+
+def _validate(source, progress, on_record=None, **limits):
+    """First pass: read the whole archive through the checking reader (structure, seals, table
+    models, row framing and checksums) with a byte progress bar; `on_record(kind, item)` sees
+    every header, table model and table end. Returns (header, trailer)."""
+    reader = ArchiveReader(source.first_pass(), name=source.name, **limits)
+    header = None
+    with _bar(source.size(), "checking", progress, unit="B") as bar:
+        for kind, item in reader:
+            bar.update(reader.source.offset - bar.n)
+            if kind == "header":
+                header = item
+            if on_record is not None and kind != "rows":
+                on_record(kind, item)
             if kind == "end":
-                return record
-    raise ArchiveError(f"{path} is truncated")
+                return header, item
+    raise ArchiveError(f"{source.name} is truncated (no trailer)")  # the reader says so first
 
 
 def _targets(header, rename):
@@ -281,10 +368,15 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
     and insert its rows, one verified transaction per table. Running it again after an
     interruption resumes: tables that already hold exactly the archived rows are skipped.
 
-    The archive is untrusted: tables are built from its validated models (never from SQL text),
-    system schemas are refused as targets, and rows stream in bounded memory.
-    `on_batch(table, rows_inserted)` is called after each inserted batch (before the commit).
-    Returns a summary dict with the imported and skipped tables.
+    The archive is untrusted: it is read twice. The first pass checks all of it (every model,
+    record, row and checksum, plus the character sets and existing tables it names on this
+    server) and creates nothing; only then does the second pass create and fill the tables. If
+    the server refuses something in the second pass, the schemas and tables this import created
+    are dropped again (never ones that existed before) and the error says what was dropped.
+    An interruption (Ctrl-C, a killed process) keeps the committed tables, for resumption.
+    `path` may also be a binary file object (e.g. ``sys.stdin.buffer``); a pipe is spooled to a
+    temporary file for the second pass. `on_batch(table, rows_inserted)` is called after each
+    inserted batch (before the commit). Returns a summary dict with the imported and skipped tables.
     """
     connection = _conn(connection)
     rename = _parse_rename(rename)
@@ -292,32 +384,178 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
         raise DataJointError("import_archive commits one transaction per table: call it outside a transaction")
     max_packet = connection.query("SELECT @@max_allowed_packet").fetchone()[0]
     batch_bytes = max(1, min(batch_bytes, max_packet // 4))
-    summary = dict(path=str(path), imported=[], skipped=[], rows=0)
-    with _open(path, "rb") as stream, _SessionTimeZone(connection):
-        reader = iter(ArchiveReader(stream, name=str(path), max_row=max_packet,
-                                    chunk_bytes=min(batch_bytes, 4 << 20)))
-        _, header = next(reader)
-        targets = _targets(header, rename)
-        collations = _Collations(connection)
-        for info in header["schemas"]:
-            _create_schema(connection, targets[info["name"]], info, collations)
-        with _bar(sum(header["row_counts"]), "import", progress) as bar:
-            state = None
-            try:
-                for kind, item in reader:
-                    if kind == "table":
-                        state = _TableImport(connection, item, targets, batch_bytes, on_batch, bar, collations)
-                    elif kind == "rows":
-                        state.add(item)
-                    elif kind == "table_end":
-                        done = state.finish(item)
-                        summary["imported" if done else "skipped"].append(state.target)
-                        summary["rows"] += item["rows"] if done else 0
-                        state = None
-            finally:
-                if state is not None:
-                    state.abort()
+    limits = dict(max_row=max_packet, chunk_bytes=min(batch_bytes, 4 << 20))
+    with _ArchiveFile(path) as source, _SessionTimeZone(connection):
+        plan = _Plan(connection, rename)
+        _validate(source, progress, plan.check, **limits)
+        created = _Created(connection)
+        try:
+            return _load(connection, source, plan, created, batch_bytes, on_batch, progress, limits)
+        except Exception as error:
+            note = created.undo()
+            if isinstance(error, DataJointError):
+                raise ArchiveError(f"{error} {note}") from error
+            if isinstance(error, OSError):
+                raise ArchiveError(f"Cannot read {source.name}: {error.strerror or error}. {note}") from error
+            logger.error("import of %s failed: %s", source.name, note)
+            raise
+
+
+class _Plan:
+    """What the first pass learned: the target of each archived schema, and the header, models
+    and table ends the second pass must find again (so an archive rewritten between the passes
+    cannot slip in anything unchecked). Checks against this server are read-only."""
+
+    def __init__(self, connection, rename):
+        self.connection, self.rename = connection, rename
+        self.collations = _Collations(connection)
+        self.records = []
+
+    def check(self, kind, item):
+        self.records.append((kind, item))
+        if kind == "header":
+            self.targets = _targets(item, self.rename)
+            for info in item["schemas"]:
+                self.collations.check(info.get("charset"), info.get("collation"),
+                                      f"Schema {info['name']!r} of the archive")
+        elif kind == "table":
+            _check_table(self.connection, item, self.targets[item.schema], self.collations)
+
+    def same(self, index, kind, item, name):
+        """The second pass's record `index` must be the one the first pass checked."""
+        expected = self.records[index] if index < len(self.records) else (None, None)
+        if expected != (kind, item):
+            what = item.label if kind == "table" else f"{kind} record" + (
+                f" of {item.get('schema')}.{item.get('table')}" if kind == "table_end" else "")
+            raise ArchiveError(f"{name} changed while it was imported (its {what} differs from the one checked "
+                               "before the import): another process is writing it. Import a copy that nobody "
+                               "writes.")
+
+
+def _check_table(connection, model, schema, collations):
+    """Before creating anything: the model's character sets exist here, and a table that exists
+    already has the archived columns. Returns whether it exists."""
+    exists = connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
+                              "AND TABLE_NAME=%s", (schema, model.table)).fetchone()[0]
+    if exists:
+        present = [c["name"] for c in catalog.columns(connection, schema, model.table)]
+        if present != model.column_names:
+            raise ArchiveError(f"Table {catalog.full_name(schema, model.table)} already exists with different "
+                               f"columns ({', '.join(present)}) than the archive ({', '.join(model.column_names)})")
+    else:
+        collations.check(model.charset, model.collation, f"Table {model.label}")
+        for column in model.columns:
+            collations.check(column.charset, column.collation, f"Column {column.name!r} of {model.label}")
+    return bool(exists)
+
+
+def _load(connection, source, plan, created, batch_bytes, on_batch, progress, limits):
+    """Second pass: create the schemas and tables and insert the rows, table by table."""
+    summary = dict(path=source.name, imported=[], skipped=[], rows=0)
+    reader = ArchiveReader(source.second_pass(), name=source.name, **limits)
+    bar, state, index = None, None, 0
+    try:
+        for kind, item in reader:
+            if kind != "rows":
+                plan.same(index, kind, item, source.name)
+                index += 1
+            if kind == "header":
+                bar = _bar(sum(item["row_counts"]), "import", progress)
+                for info in item["schemas"]:
+                    created.schema(plan.targets[info["name"]], info)
+            elif kind == "table":
+                state = _TableImport(connection, item, plan, created, batch_bytes, on_batch, bar)
+            elif kind == "rows":
+                state.add(item)
+            elif kind == "table_end":
+                done = state.finish(item)
+                summary["imported" if done else "skipped"].append(state.target)
+                summary["rows"] += item["rows"] if done else 0
+                state = None
+    finally:
+        if state is not None:
+            state.abort()
+        if bar is not None:
+            bar.close()
     return summary
+
+
+class _Created:
+    """The schemas and tables this import created itself, so that a failure can take them back
+    without touching anything that existed before."""
+
+    LISTED = 10
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.schemas, self.tables, self.filled = [], [], []
+
+    def schema(self, name, info):
+        exists = self.connection.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s",
+                                       (name,)).fetchone()[0]
+        if exists:
+            return
+        charset, collation = info.get("charset"), info.get("collation")
+        options = (f" CHARACTER SET {charset}" if charset else "") + (f" COLLATE {collation}" if collation else "")
+        self.connection.query(f"CREATE DATABASE {quote_identifier(name)}{options}")  # fails if it appeared
+        self.schemas.append(name)
+
+    def table(self, schema, name):
+        self.tables.append((schema, name))
+
+    def filled_existing(self, schema, name):
+        self.filled.append((schema, name))
+
+    def _names(self, items):
+        shown = ", ".join(items[:self.LISTED])
+        return shown + (f" and {len(items) - self.LISTED} more" if len(items) > self.LISTED else "")
+
+    def _run(self, statement):
+        """Undo statements are idempotent, so one that met a lost connection (the usual reason
+        for the failure being undone) is sent once more on the reconnected connection."""
+        try:
+            self.connection.query(statement)
+        except LostConnectionError:
+            self.connection.query(statement)
+
+    def undo(self):
+        """Drop what was created (children first; a schema only if nothing else is in it) and
+        return a sentence saying what was done, for the error message."""
+        dropped, kept, failed = [], [], None
+        try:
+            if self.connection.in_transaction:
+                self.connection.cancel_transaction()  # a DROP would commit it
+            while self.tables:
+                name = catalog.full_name(*self.tables[-1])
+                self._run(f"DROP TABLE IF EXISTS {name}")
+                dropped.append(name)
+                self.tables.pop()
+            while self.schemas:
+                schema = self.schemas[-1]
+                left = self.connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s",
+                                             (schema,)).fetchone()[0]
+                if left:  # someone else put tables there meanwhile: not ours to drop
+                    kept.append(quote_identifier(schema))
+                else:
+                    self._run(f"DROP DATABASE IF EXISTS {quote_identifier(schema)}")
+                    dropped.append(quote_identifier(schema))
+                self.schemas.pop()
+        except DataJointError as error:
+            failed = error
+        if failed is not None:
+            left = [catalog.full_name(*t) for t in self.tables] + [quote_identifier(s) for s in self.schemas]
+            note = f"Undoing the import failed ({failed}): drop by hand what it created: {self._names(left)}."
+        elif dropped:
+            note = f"Nothing of this import was kept: dropped what it had created ({self._names(dropped)})."
+        else:
+            note = "It had created nothing."
+        if kept:
+            note += f" Kept the schema(s) it created but others wrote into meanwhile: {self._names(kept)}."
+        if self.filled:
+            names = self._names([catalog.full_name(*t) for t in self.filled])
+            note += (f" Rows committed into tables that existed before were kept ({names}): run the import "
+                     "again to resume, or empty them.")
+        return note
 
 
 class _Collations:
@@ -340,43 +578,29 @@ class _Collations:
                                "server does not have")
 
 
-def _create_schema(connection, name, info, collations):
-    charset, collation = info.get("charset"), info.get("collation")
-    collations.check(charset, collation, f"Schema {info['name']!r} of the archive")
-    options = (f" CHARACTER SET {charset}" if charset else "") + (f" COLLATE {collation}" if collation else "")
-    connection.query(f"CREATE DATABASE IF NOT EXISTS {quote_identifier(name)}{options}")
-
-
 class _TableImport:
     """Import of one table section: create from the validated model, insert in batches, verify,
     commit (or verify a table that an earlier, interrupted run completed)."""
 
-    def __init__(self, connection, model, targets, batch_bytes, on_batch, bar, collations):
+    def __init__(self, connection, model, plan, created, batch_bytes, on_batch, bar):
         self.connection, self.model, self.bar = connection, model, bar
         self.batch_bytes, self.on_batch = batch_bytes, on_batch
-        self.targets = targets
-        self.schema = targets[model.schema]
+        self.targets, self.created = plan.targets, created
+        self.schema = self.targets[model.schema]
         self.name = model.table
         self.target = catalog.full_name(self.schema, self.name)
         self.columns = model.column_names
         self.inserted = 0
         self.relaxed = False
-        exists = connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
-                                  "AND TABLE_NAME=%s", (self.schema, self.name)).fetchone()[0]
+        # checked in the first pass already; again here, as the server may have changed since
+        exists = _check_table(connection, model, self.schema, plan.collations)
         if not exists:
-            collations.check(model.charset, model.collation, f"Table {model.label}")
-            for column in model.columns:
-                collations.check(column.charset, column.collation, f"Column {column.name!r} of {model.label}")
             try:
-                execute(connection, *create_statement(model, self.schema, targets))
+                execute(connection, *create_statement(model, self.schema, self.targets))
             except DataJointError as error:
                 raise ArchiveError(f"Cannot create table {model.label} of the archive as {self.target}: "
-                                   f"the server refused its model ({error})") from error
-        else:
-            present = [c["name"] for c in catalog.columns(connection, self.schema, self.name)]
-            if present != list(self.columns):
-                raise ArchiveError(f"Table {self.target} already exists with different columns "
-                                   f"({', '.join(present)}) than the archive ({', '.join(self.columns)})")
+                                   f"the server refused its model ({error}).") from error
+            created.table(self.schema, self.name)
         self.resuming = exists and connection.query(f"SELECT EXISTS(SELECT 1 FROM {self.target})").fetchone()[0]
         if not self.resuming:
             connection.start_transaction()
@@ -460,6 +684,8 @@ class _TableImport:
                 "the archive encode its rows differently from the server's text?")
         self._restore_checks()
         self.connection.commit_transaction()
+        if (self.schema, self.name) not in self.created.tables:
+            self.created.filled_existing(self.schema, self.name)
         logger.info("imported %s (%d rows)", self.target, self.inserted)
         return True
 

@@ -429,7 +429,7 @@ class ArchiveReader:
                         f"Archive checksum error for table {model.label}: the archive holds {checksum.count} rows "
                         f"with checksum {checksum.hexdigest()[:16]}..., but its end record says "
                         f"{record.get('rows')} rows with {str(record.get('checksum'))[:16]}...: "
-                        "the archive is corrupt; this table was not imported")
+                        "the archive is corrupt; nothing of it is imported")
                 catalog.check_count(model, checksum.count, where)
                 tables += 1
                 total += checksum.count

@@ -145,7 +145,7 @@ class _Checker:
 
     def fail(self, what):
         raise ArchiveError(f"Refusing the table model {self.where}: {what}. The archive is corrupt or was "
-                           "crafted; nothing of this table was created")
+                           "crafted; nothing of it is imported")
 
     def fields(self, value, label, required, optional=()):
         if not isinstance(value, dict):
@@ -359,6 +359,7 @@ class ArchiveCatalog:
         self.announced = list(tables)
         self.counts = list(counts)
         self.models = {}
+        self.constraints = {}  # schema -> foreign-key names used so far
 
     def add(self, record, where):
         model = validate_table(record, self.schemas, self.models, where)
@@ -366,6 +367,13 @@ class ArchiveCatalog:
         if position >= len(self.announced) or self.announced[position] != model.label:
             raise ArchiveError(f"Table {model.label} {where} is not the table the header announces at position "
                                f"{position + 1}: the archive is corrupt")
+        used = self.constraints.setdefault(model.schema, set())
+        for key in model.foreign_keys:
+            if key.name in used:
+                raise ArchiveError(f"Table {model.label} {where} names its foreign key {key.name!r} like an earlier "
+                                   f"table of schema {model.schema!r}; the server needs constraint names unique in a "
+                                   "schema: the archive is corrupt or was crafted")
+            used.add(key.name)
         self.models[(model.schema, model.table)] = model
         return model
 

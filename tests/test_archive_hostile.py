@@ -2,18 +2,22 @@
 `dji import` against the real server. An archive is data from elsewhere, so a correct seal proves
 only that nobody changed it after it was written, never that its writer meant well."""
 import hashlib
+import io
 import os
 import subprocess
 import sys
 import textwrap
+import threading
 import uuid
 
 import msgpack
+import pymysql
 import pytest
 
 from datajoint_interop import archive
 from datajoint_interop.archive_format import seal
 from datajoint_interop.cli import main
+from datajoint_interop.connection import Connection
 from datajoint_interop.errors import ArchiveError, DataJointError
 
 from .conftest import connection_settings
@@ -73,9 +77,14 @@ def tables_in(connection, schema):
                                            (schema,)).fetchall()]
 
 
-def refused_everywhere(connection, capsys, path, target, match, rows_only=False):
-    """Both the Python API and `dji import` (with and without --check) refuse, creating no table
-    (`rows_only`: the model was fine, so the table exists but its rows were rolled back)."""
+def schema_exists(connection, name):
+    return connection.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s",
+                            (name,)).fetchone()[0] == 1
+
+
+def refused_everywhere(connection, capsys, path, target, match):
+    """Both the Python API and `dji import` (with and without --check) refuse, leaving no schema:
+    the whole archive is checked before anything is created."""
     with pytest.raises(ArchiveError, match=match):
         archive.verify_archive(path)
     with pytest.raises(DataJointError, match=match):
@@ -84,11 +93,7 @@ def refused_everywhere(connection, capsys, path, target, match, rows_only=False)
     assert code == 1 and "dji: error:" in err, (out, err)
     code, out, err = dji(capsys, "import", path, "--check")
     assert code == 1 and "verified" not in out, (out, err)
-    if rows_only:
-        assert all(connection.query(f"SELECT COUNT(*) FROM `{target}`.`{t}`").fetchone()[0] == 0
-                   for t in tables_in(connection, target))
-    else:
-        assert tables_in(connection, target) == []
+    assert not schema_exists(connection, target)
     return err
 
 
@@ -239,9 +244,9 @@ def test_orphans_in_a_self_referencing_table_are_refused(connection, schema_name
     for rows, fk in ([["1", "9", "1"]], "up_fk"), ([["1", None, "5"]], "p_fk"):
         bad = build(tmp_path / "bad.djx", [("src", "parent", parent, [["1"]]), ("src", "node", node, rows)])
         target = schema_name("selfbad")
-        with pytest.raises(ArchiveError, match=f"do not exist .*{fk}.*rolled back"):
+        with pytest.raises(ArchiveError, match=f"do not exist .*{fk}.*rolled back.*dropped"):
             archive.import_archive(bad, rename={"src": target}, progress=False)
-        assert connection.query(f"SELECT COUNT(*) FROM `{target}`.`node`").fetchone()[0] == 0
+        assert not schema_exists(connection, target)  # the parent table committed before is gone too
         assert connection.query("SELECT @@foreign_key_checks").fetchone()[0] == 1
         code, _, err = dji(capsys, "import", bad, "--rename", f"src={schema_name('selfcli')}", "--no-progress")
         assert code == 1 and fk in err
@@ -256,7 +261,7 @@ def test_rows_violating_a_foreign_key_name_the_rows(connection, schema_name, tmp
     target = schema_name("orphan")
     with pytest.raises(ArchiveError, match=r"rows 1-2 of table src\.child .*foreign key constraint"):
         archive.import_archive(path, rename={"src": target}, progress=False)
-    assert connection.query(f"SELECT COUNT(*) FROM `{target}`.`child`").fetchone()[0] == 0
+    assert not schema_exists(connection, target)
 
 
 # ------------------------------------------------------------------------------ malformed streams
@@ -278,7 +283,7 @@ def test_deep_nesting_gets_a_clear_message(connection, schema_name, tmp_path, ca
     rows = packb(dict(kind="rows", rows=[["1"], [deep]]))
     path = build(tmp_path / "deeprow.djx", [("src", "t", model(column("a")), [["1"], ["2"]])], raw_rows={0: rows})
     err = refused_everywhere(connection, capsys, path, schema_name("deeprow"),
-                             r"row 2 of table src\.t .*column 'a': a value must be NULL, text or bytes", rows_only=True)
+                             r"row 2 of table src\.t .*column 'a': a value must be NULL, text or bytes")
 
 
 @pytest.mark.parametrize("rows, match", [
@@ -289,7 +294,7 @@ def test_deep_nesting_gets_a_clear_message(connection, schema_name, tmp_path, ca
 def test_malformed_rows_name_the_row(connection, schema_name, tmp_path, capsys, rows, match):
     raw = packb(dict(kind="rows", rows=rows))
     path = build(tmp_path / "rows.djx", [("src", "t", model(column("a")), [])], raw_rows={0: raw})
-    refused_everywhere(connection, capsys, path, schema_name("mrow"), match, rows_only=True)
+    refused_everywhere(connection, capsys, path, schema_name("mrow"), match)
 
 
 def test_malformed_headers_are_refused(tmp_path):
@@ -415,10 +420,311 @@ def test_tiny_null_rows_are_checked_in_bounded_memory(tmp_path):
 
 
 def test_tiny_null_rows_import_streams_and_fails_early(connection, schema_name, tmp_path):
-    """Import inserts chunk by chunk: the first chunk already meets NOT NULL and the import stops
-    there (rolled back, naming the rows) instead of decoding 40 MB into gigabytes first."""
+    """Import checks the whole archive first (streaming), then inserts chunk by chunk: the first
+    chunk already meets NOT NULL and the import stops there (undone, naming the rows) instead of
+    decoding 40 MB into gigabytes."""
     target = schema_name("nulls")
     growth, outcome = _measure("import", _null_archive(tmp_path / "nulls.djx", nullable=False), target)
     assert "Cannot insert rows 1-" in outcome and "src.t" in outcome and "cannot be null" in outcome, outcome
     assert growth < 48, f"import grew by {growth} MB"
-    assert connection.query(f"SELECT COUNT(*) FROM `{target}`.`t`").fetchone()[0] == 0
+    assert not schema_exists(connection, target)
+
+
+# ------------------------------------------------------------------------------ all or nothing
+def three_tables(path, last_model=None, last_rows=(), raw_rows=None):
+    """parent -> child -> last: two valid tables with rows, then `last` (a hostile model or rows)."""
+    parent = model(column("p"))
+    child = model(column("p"), column("c", "varchar(20)"), primary_key=["p", "c"],
+                  foreign_keys=[dict(name="c_fk", columns=["p"], schema="src", table="parent", referenced=["p"])])
+    return build(path, [("src", "parent", parent, [["1"], ["2"]]),
+                        ("src", "child", child, [["1", "x"], ["2", "y"]]),
+                        ("src", "last", last_model or model(column("z")), list(last_rows))], raw_rows=raw_rows)
+
+
+def _hostile_last_table(tmp_path, flaw):
+    """Archives that are fine up to their last table (or their very end)."""
+    if flaw == "model":
+        return three_tables(tmp_path / "m.djx", model(column("z", "int) SELECT 1 -- ")))
+    if flaw == "row":
+        raw = packb(dict(kind="rows", rows=[["1"], ["2", "3"]]))
+        return three_tables(tmp_path / "r.djx", last_rows=[["1"], ["2"]], raw_rows={2: raw})
+    if flaw == "checksum":
+        path = three_tables(tmp_path / "c.djx", last_rows=[["41"]])
+        data = path.read_bytes()
+        path.write_bytes(data.replace(b"\xa241", b"\xa242"))  # the row, not its end record, was changed
+        return path
+    path = three_tables(tmp_path / "t.djx", last_rows=[["1"]])
+    path.write_bytes(path.read_bytes()[:-30])  # no trailer
+    return path
+
+
+FLAWS = {"model": "column 'z' type", "row": r"row 2 of table src\.last .* has 2 values",
+         "checksum": r"checksum error for table src\.last", "truncated": "truncated"}
+
+
+@pytest.mark.parametrize("flaw", ["model", "row", "checksum", "truncated"])
+def test_a_flaw_at_the_end_leaves_nothing_behind(connection, schema_name, tmp_path, capsys, flaw):
+    """The whole archive is validated before anything is created: a hostile archive whose third
+    table (or trailer) is bad leaves no schema and no table, through the API and `dji import`."""
+    path = _hostile_last_table(tmp_path, flaw)
+    fresh = schema_name("flaw")
+    with pytest.raises(ArchiveError, match=FLAWS[flaw]):
+        archive.import_archive(path, rename={"src": fresh}, progress=False)
+    assert not schema_exists(connection, fresh)
+    fresh = schema_name("flawcli")
+    code, out, err = dji(capsys, "import", path, "--rename", f"src={fresh}", "--no-progress")
+    assert code == 1 and "dji: error:" in err and "Imported" not in out, (out, err)
+    assert not schema_exists(connection, fresh)
+    existing = schema_name("flawold")  # a schema that existed keeps existing, and gets no table
+    connection.query(f"CREATE DATABASE `{existing}`")
+    code, _, err = dji(capsys, "import", path, "--rename", f"src={existing}", "--no-progress")
+    assert code == 1 and schema_exists(connection, existing) and tables_in(connection, existing) == []
+
+
+def _not_null_in_second_table(tmp_path):
+    """Valid as an archive; the server refuses the NULL in the NOT NULL column of `child`."""
+    parent = model(column("p"))
+    child = model(column("p"), column("c", "varchar(20)"), primary_key=["p"],
+                  foreign_keys=[dict(name="c_fk", columns=["p"], schema="src", table="parent", referenced=["p"])])
+    other = model(column("o"))
+    return build(tmp_path / "notnull.djx", [("src", "parent", parent, [["1"], ["2"]]),
+                                            ("src", "child", child, [["1", "x"], ["2", None]]),
+                                            ("two", "other", other, [["5"]])], schemas=("src", "two"))
+
+
+def test_a_server_failure_in_the_second_table_undoes_what_the_import_created(connection, schema_name,
+                                                                                tmp_path, capsys):
+    """The first table was committed when the second fails on the server: the import drops the
+    tables and schemas it created itself, keeps everything that existed before, and says so."""
+    path = _not_null_in_second_table(tmp_path)
+    for use_cli in (False, True):
+        existing, fresh = schema_name("keep"), schema_name("new")
+        connection.query(f"CREATE DATABASE `{existing}`")
+        connection.query(f"CREATE TABLE `{existing}`.`mine` (k int PRIMARY KEY)")
+        connection.query(f"INSERT INTO `{existing}`.`mine` VALUES (7)")
+        rename = {"src": existing, "two": fresh}
+        if use_cli:
+            code, out, message = dji(capsys, "import", path, "--rename", f"src={existing}",
+                                     "--rename", f"two={fresh}", "--no-progress")
+            assert code == 1 and "Imported" not in out, (out, message)
+        else:
+            with pytest.raises(ArchiveError) as failure:
+                archive.import_archive(path, rename=rename, progress=False)
+            message = str(failure.value)
+        assert "Cannot insert" in message and "src.child" in message and "cannot be null" in message, message
+        assert "dropped" in message and f"`{existing}`.`parent`" in message and f"`{fresh}`" in message, message
+        assert not schema_exists(connection, fresh)
+        assert tables_in(connection, existing) == ["mine"]
+        assert connection.query(f"SELECT k FROM `{existing}`.`mine`").fetchall() == ((7,),)
+        assert connection.query("SELECT @@foreign_key_checks").fetchone()[0] == 1
+
+
+def test_rows_in_tables_that_existed_before_are_kept_and_named(connection, schema_name, tmp_path):
+    """An empty table that existed before is filled and committed like any other; the undo does
+    not delete from tables it did not create, and the error says which ones hold imported rows."""
+    path = _not_null_in_second_table(tmp_path)
+    existing, fresh = schema_name("pre"), schema_name("prenew")
+    connection.query(f"CREATE DATABASE `{existing}`")
+    connection.query(f"CREATE TABLE `{existing}`.`parent` (p int NOT NULL, PRIMARY KEY (p)) "
+                     "ENGINE=InnoDB COMMENT=''")
+    with pytest.raises(ArchiveError, match=rf"kept.*`{existing}`\.`parent`") as failure:
+        archive.import_archive(path, rename={"src": existing, "two": fresh}, progress=False)
+    assert "resume" in str(failure.value)
+    assert tables_in(connection, existing) == ["parent"]
+    assert connection.query(f"SELECT COUNT(*) FROM `{existing}`.`parent`").fetchone()[0] == 2
+    assert not schema_exists(connection, fresh)
+
+
+def test_an_archive_from_a_pipe_is_spooled_for_the_second_pass(connection, schema_name, tmp_path):
+    """A FIFO cannot be read twice: its bytes are spooled to a temporary file while they are
+    validated, then imported from there. A flaw at its end still leaves nothing behind."""
+    good = three_tables(tmp_path / "good.djx", last_rows=[["3"]]).read_bytes()
+    bad = _hostile_last_table(tmp_path, "model").read_bytes()
+    for data, fresh in ((good, schema_name("fifo")), (bad, schema_name("fifobad"))):
+        fifo = tmp_path / f"{fresh}.fifo"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda: fifo.write_bytes(data), daemon=True)
+        writer.start()
+        try:
+            if data is good:
+                summary = archive.import_archive(fifo, rename={"src": fresh}, progress=False)
+                assert summary["rows"] == 5
+                assert connection.query(f"SELECT c FROM `{fresh}`.`child` ORDER BY p").fetchall() == (("x",), ("y",))
+            else:
+                with pytest.raises(ArchiveError, match="column 'z' type"):
+                    archive.import_archive(fifo, rename={"src": fresh}, progress=False)
+                assert not schema_exists(connection, fresh)
+        finally:
+            writer.join(timeout=10)
+    fresh = schema_name("stdin")  # `dji import -` reads standard input, which may be a pipe
+    s = connection_settings()
+    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               DJ_HOST=s["host"], DJ_PORT=str(s["port"]), DJ_USER=s["user"], DJ_PASS=s["password"])
+    done = subprocess.run([sys.executable, "-m", "datajoint_interop", "import", "-", "--rename", f"src={fresh}"],
+                          input=good, capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert b"Imported 3 tables (5 rows)" in done.stdout
+    assert connection.query(f"SELECT COUNT(*) FROM `{fresh}`.`parent`").fetchone()[0] == 2
+
+
+class _ChangingFile:
+    """A file object whose content is replaced when it is rewound: an archive changed between
+    the validating pass and the importing pass (another process rewrote the file)."""
+
+    def __init__(self, first, second):
+        self.first, self.second = io.BytesIO(first), second
+        self.current = self.first
+        self.name = "changing.djx"
+
+    def read(self, size=-1):
+        return self.current.read(size)
+
+    def seekable(self):
+        return True
+
+    def tell(self):
+        return self.current.tell()
+
+    def seek(self, offset, whence=0):
+        if self.current is self.first:
+            self.current = io.BytesIO(self.second)
+        return self.current.seek(offset, whence)
+
+
+def test_an_archive_changed_between_the_passes_is_undone(connection, schema_name, tmp_path):
+    first = three_tables(tmp_path / "a.djx", last_rows=[["3"]]).read_bytes()
+    other = build(tmp_path / "b.djx", [("src", "parent", model(column("p")), [["1"], ["2"]]),
+                                       ("src", "child", model(column("q")), [["8"], ["9"]]),
+                                       ("src", "last", model(column("z")), [["3"]])]).read_bytes()
+    fresh = schema_name("changed")
+    with pytest.raises(ArchiveError, match=r"changed while it was imported.*src\.child") as failure:
+        archive.import_archive(_ChangingFile(first, other), rename={"src": fresh}, progress=False)
+    assert "dropped" in str(failure.value)
+    assert not schema_exists(connection, fresh)
+
+
+def test_progress_bars_for_check_and_both_passes_of_import(connection, schema_name, tmp_path, capsys):
+    path = three_tables(tmp_path / "bar.djx", last_rows=[["3"]])
+    archive.verify_archive(path, progress=True)
+    assert "checking" in capsys.readouterr().err
+    archive.import_archive(path, rename={"src": schema_name("bar")}, progress=True)
+    err = capsys.readouterr().err
+    assert "checking" in err and "import:" in err and "/5 " in err
+
+
+def test_a_file_object_is_read_from_where_it_stands(connection, schema_name, tmp_path):
+    """Both passes start at the archive, not at the start of the file that holds it."""
+    data = three_tables(tmp_path / "inner.djx", last_rows=[["3"]]).read_bytes()
+    stream = io.BytesIO(b"preamble" + data)
+    stream.read(8)
+    fresh = schema_name("inner")
+    assert archive.import_archive(stream, rename={"src": fresh}, progress=False)["rows"] == 5
+
+
+def test_the_undo_leaves_what_others_created_meanwhile(connection, schema_name, tmp_path):
+    """A schema this import created is dropped only if nothing else is in it: another client's
+    table, created there during the import, survives the undo (and so does the schema)."""
+    path = _not_null_in_second_table(tmp_path)
+    fresh, other = schema_name("shared"), schema_name("sharedtwo")
+    s = connection_settings()
+    bystander = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
+                                autocommit=True)
+
+    def meanwhile(table, rows):
+        if table.endswith("`parent`"):
+            bystander.cursor().execute(f"CREATE TABLE IF NOT EXISTS `{fresh}`.`theirs` (k int PRIMARY KEY)")
+
+    try:
+        with pytest.raises(ArchiveError, match="cannot be null") as failure:
+            archive.import_archive(path, rename={"src": fresh, "two": other}, progress=False, on_batch=meanwhile)
+    finally:
+        bystander.close()
+    message = str(failure.value)
+    assert f"`{fresh}`.`parent`" in message and f"`{other}`" in message \
+        and f"`{fresh}`," not in message and f"others wrote into meanwhile: `{fresh}`." in message
+    assert tables_in(connection, fresh) == ["theirs"]
+    assert not schema_exists(connection, other)
+
+
+def test_an_undo_that_the_server_refuses_names_what_is_left(connection, schema_name, tmp_path):
+    """Another client's table references one this import created: the server refuses to drop it,
+    and the error names what is left for the user to drop by hand."""
+    fresh, theirs = schema_name("pinned"), schema_name("theirs")
+    connection.query(f"CREATE DATABASE `{theirs}`")
+    s = connection_settings()
+    bystander = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
+                                autocommit=True)
+
+    def meanwhile(table, rows):
+        if table.endswith("`child`"):  # parent is committed by now
+            bystander.cursor().execute(f"CREATE TABLE IF NOT EXISTS `{theirs}`.`ref` (p int PRIMARY KEY, "
+                                       f"FOREIGN KEY (p) REFERENCES `{fresh}`.`parent` (p))")
+
+    def child(fk):
+        return model(column("p"), column("c", "varchar(20)"), primary_key=["p"],
+                     foreign_keys=[dict(name=fk, columns=["p"], schema="src", table="parent", referenced=["p"])])
+
+    path = build(tmp_path / "pinned.djx", [("src", "parent", model(column("p")), [["1"], ["2"]]),
+                                           ("src", "child", child("c_fk"), [["1", "x"]]),
+                                           ("src", "more", child("m_fk"), [["1", "x"], ["2", None]])])
+    try:
+        with pytest.raises(ArchiveError, match="cannot be null") as failure:
+            archive.import_archive(path, rename={"src": fresh}, progress=False, on_batch=meanwhile)
+    finally:
+        bystander.close()
+    message = str(failure.value)
+    assert "Undoing the import failed" in message and f"drop by hand what it created: `{fresh}`.`parent`, " \
+        f"`{fresh}`." in message, message
+    assert tables_in(connection, fresh) == ["parent"]  # `more` and `child` were dropped
+
+
+class _FailingFile(_ChangingFile):
+    """Reads once; the second pass meets a read error (a network file system went away)."""
+
+    def read(self, size=-1):
+        if self.current is not self.first:
+            raise OSError(5, "Input/output error")
+        return super().read(size)
+
+
+def test_a_read_error_in_the_second_pass_is_undone(connection, schema_name, tmp_path):
+    data = three_tables(tmp_path / "a.djx", last_rows=[["3"]]).read_bytes()
+    fresh = schema_name("eio")
+    with pytest.raises(ArchiveError, match="Cannot read changing.djx: Input/output error.*created nothing"):
+        archive.import_archive(_FailingFile(data, data), rename={"src": fresh}, progress=False)
+    assert not schema_exists(connection, fresh)
+
+
+def test_foreign_key_names_are_unique_in_a_schema(tmp_path):
+    """The server would refuse the second CREATE TABLE after the first was created; the check
+    pass refuses the archive instead."""
+    def child(fk):
+        return model(column("p"), foreign_keys=[dict(name=fk, columns=["p"], schema="src", table="parent",
+                                                      referenced=["p"])])
+    tables = [("src", "parent", model(column("p")), []), ("src", "a", child("fk"), []), ("src", "b", child("fk"), [])]
+    with pytest.raises(ArchiveError, match=r"src\.b .*foreign key 'fk' like an earlier table of schema 'src'"):
+        archive.verify_archive(build(tmp_path / "fk.djx", tables))
+    tables[2] = ("src", "b", child("fk2"), [])
+    assert archive.verify_archive(build(tmp_path / "fk2.djx", tables))["tables"] == 3
+
+
+def test_a_killed_connection_is_reported_with_what_is_left(connection, schema_name, tmp_path):
+    """The server kills the importer's connection in the middle of a table: the undo runs on the
+    reconnected connection, and the error says so."""
+    s = connection_settings()
+    importer = Connection(s["host"], s["user"], s["password"], port=s["port"])
+    victim = importer.query("SELECT CONNECTION_ID()").fetchone()[0]
+    path = _not_null_in_second_table(tmp_path)
+    fresh, other = schema_name("killed"), schema_name("killedtwo")
+
+    def kill(table, rows):
+        if table.endswith("`parent`"):
+            connection.query(f"KILL {int(victim)}")
+
+    with pytest.raises(ArchiveError) as failure:
+        archive.import_archive(path, rename={"src": fresh, "two": other}, progress=False, on_batch=kill,
+                               connection=importer)
+    message = str(failure.value)
+    assert "connection to the server was lost" in message and "Nothing of this import was kept" in message, message
+    assert not schema_exists(connection, fresh) and not schema_exists(connection, other)
+    importer.close()

@@ -1,4 +1,6 @@
 """`dji export` and `dji import`: move schemas between servers as `.djx` archives."""
+import sys
+
 from ..errors import DataJointError
 
 
@@ -24,8 +26,10 @@ def register(sub):
                     "table. The archive is untrusted: tables are built from its validated table models (it "
                     "carries no SQL), system schemas are refused as targets and foreign keys must stay inside "
                     "the archive. Run it again after an interruption to resume: complete tables are recognized "
-                    "by their checksum and skipped.")
-    load.add_argument("archive", help="the .djx file")
+                    "by their checksum and skipped. The whole archive is checked before anything is created; if "
+                    "the server then refuses a row, the schemas and tables this import created are dropped "
+                    "again (existing ones are kept).")
+    load.add_argument("archive", help="the .djx file ('-': read it from standard input)")
     load.add_argument("--rename", action="append", default=[], metavar="OLD=NEW",
                       help="import schema OLD under the name NEW (repeatable)")
     load.add_argument("--check", action="store_true", help="only validate the archive (table models, structure, checksums); import nothing")
@@ -47,17 +51,17 @@ def _export(args):
 
 
 def _import(args):
-    from ..archive import archive_info, import_archive, verify_archive
+    from ..archive import check_archive, import_archive
+    source = sys.stdin.buffer if args.archive == "-" else args.archive
     if args.check:
         if args.rename:
             raise DataJointError("--check verifies only; it takes no --rename")
-        trailer = verify_archive(args.archive)
-        header = archive_info(args.archive)
+        header, trailer = check_archive(source, progress=_progress(args))
         print(f"{args.archive}: djx version {header['version']}, schemas "
               f"{', '.join(s['name'] for s in header['schemas'])}, {trailer['tables']} tables, "
               f"{trailer['rows']} rows; table models valid, all checksums verified")
         return 0
-    summary = import_archive(args.archive, rename=args.rename or None, progress=_progress(args))
+    summary = import_archive(source, rename=args.rename or None, progress=_progress(args))
     print(f"Imported {len(summary['imported'])} tables ({summary['rows']} rows) from {summary['path']}"
           + (f"; {len(summary['skipped'])} already complete, skipped" if summary["skipped"] else ""))
     return 0
