@@ -5,8 +5,10 @@ def register(sub):
     parser = sub.add_parser(
         "server", help="run a private MariaDB server (for users without a database server)",
         description="Manage a private MariaDB server that runs as you, on a data directory under "
-                    "your data folder, a private socket and a free 127.0.0.1 port. `start` writes the "
-                    "connection settings to ~/.datajoint_config.json.")
+                    "your data folder, a private socket and a 127.0.0.1 port (kept across restarts "
+                    "while free), with utf8mb4 text. `start` writes the connection settings to "
+                    "~/.datajoint_config.json; only that account (and root@localhost with the same "
+                    "password) can log in. `status` says which server Python and Octave would use.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     start = actions.add_parser("start", help="initialize if needed and start the server (idempotent)")

@@ -41,6 +41,9 @@ end
 given = {host, user, pass};
 names = {'host', 'user', 'password'};
 for i = 1:numel(given)
+    if isstring(given{i}) && isscalar(given{i})
+        given{i} = char(given{i});   % MATLAB string arguments
+    end
     if ischar(given{i}) && (~isempty(given{i}) || strcmp(names{i}, 'password'))
         s.(names{i}) = given{i};
         sources.(names{i}) = 'the arguments';
