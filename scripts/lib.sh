@@ -121,6 +121,12 @@ ensure_server() {
     if [ -z "${DJI_DEMO_PRIVATE:-}" ] && resolved_server_reachable; then
         return 0
     fi
+    if [ -z "${DJI_DEMO_PRIVATE:-}" ] && [ -n "${DJ_HOST:-}${DJ_PORT:-}${DJ_USER:-}" ]; then
+        # the environment outranks any private server: starting one would not be used
+        echo "the server named by DJ_HOST/DJ_PORT/DJ_USER does not answer (see above): start it, fix" \
+             "the variables, or unset them to use (or start) another server" >&2
+        return 1
+    fi
     say "no reachable database server: starting a private one (dji server start)"
     dji server start ${DJI_DEMO_PRIVATE:+--force}
     resolved_server_reachable
