@@ -51,9 +51,7 @@ class PrivateServer:
         state = self.state()
         state.update(values)
         os.makedirs(self.home, exist_ok=True)
-        with open(self.state_file, "w") as f:
-            json.dump(state, f, indent=2)
-        os.chmod(self.state_file, 0o600)
+        _write_private(self.state_file, json.dumps(state, indent=2))
 
     @property
     def initialized(self):
@@ -209,9 +207,7 @@ class PrivateServer:
             values = {}
         values.update({"database.host": "127.0.0.1", "database.port": state["port"],
                        "database.user": PRIVATE_USER, "database.password": state["password"]})
-        with open(path, "w") as f:
-            json.dump(values, f, indent=4, sort_keys=True)
-        os.chmod(path, 0o600)
+        _write_private(path, json.dumps(values, indent=4, sort_keys=True))
         return path
 
 
@@ -257,6 +253,14 @@ def octave_server_choice(cwd=None, timeout=60):
     from .settings import ServerChoice
     return ServerChoice(host, int(port), user, "*" if has_password == "1" else "",
                         dict(zip(("host", "port", "user", "password"), origins)))
+
+
+def _write_private(path, text):
+    """Write a file that holds a password: created 0600, never readable by others even briefly."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: tighten it first
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
 
 
 def _drop_open_accounts(cursor):

@@ -188,3 +188,19 @@ def test_private_server_keeps_its_port_after_a_crash(running_private):
     config = json.loads((home / ".datajoint_config.json").read_text())
     assert config["database.port"] == port, restarted.stdout
     assert _login_error(host="127.0.0.1", port=port, user="dj", password=state["password"]) is None
+
+
+def test_files_with_the_private_password_are_never_world_readable(tmp_path, monkeypatch):
+    """server.json and ~/.datajoint_config.json are created 0600 (not chmod-ed after writing)."""
+    from datajoint_interop import server as server_module
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(os, "chmod", lambda *args, **kwargs: None)  # only the creation mode counts
+    old_umask = os.umask(0o022)
+    try:
+        private = server_module.PrivateServer(home=str(tmp_path / "srv"))
+        private._save_state(port=1, password="secret")
+        path = private.write_user_config()
+    finally:
+        os.umask(old_umask)
+    for written in (private.state_file, path):
+        assert os.stat(written).st_mode & 0o777 == 0o600, written
