@@ -15,7 +15,7 @@ import time
 import pymysql
 
 from . import errors
-from .settings import config
+from .settings import config, server_settings
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -359,15 +359,11 @@ def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use
     if _shared is None or reset:
         if _shared is not None:
             _shared.close()
-        host = host if host is not None else config["database.host"]
-        user = user if user is not None else config["database.user"]
-        password = password if password is not None else config["database.password"]
-        if user is None:
-            raise errors.DataJointError(
-                "No database user configured: set dj.config['database.user'] (or env DJ_USER), "
-                "or run `dji server start` to get a private server configured for you.")
+        # one rule for every language and tool (docs/settings.md): arguments > dj.config/DJ_*/files
+        # > root@127.0.0.1:3306 with no password
+        server = server_settings(config, host, user, password)
         use_tls = use_tls if use_tls is not None else config["database.use_tls"]
         init_fun = init_fun if init_fun is not None else config["connection.init_function"]
-        _shared = Connection(host, user, password, port=config["database.port"], init_fun=init_fun,
+        _shared = Connection(server.host, server.user, server.password, port=server.port, init_fun=init_fun,
                              use_tls=use_tls, unix_socket=config["database.unix_socket"])
     return _shared

@@ -51,9 +51,7 @@ class PrivateServer:
         state = self.state()
         state.update(values)
         os.makedirs(self.home, exist_ok=True)
-        with open(self.state_file, "w") as f:
-            json.dump(state, f, indent=2)
-        os.chmod(self.state_file, 0o600)
+        _write_private(self.state_file, json.dumps(state, indent=2))
 
     @property
     def initialized(self):
@@ -114,7 +112,9 @@ class PrivateServer:
         command = [daemon, "--no-defaults", f"--datadir={self.datadir}", f"--socket={self.socket}",
                    f"--port={port}", "--bind-address=127.0.0.1", f"--pid-file={self.pid_file}",
                    f"--log-error={self.log_file}", "--innodb-buffer-pool-size=128M",
-                   "--max-allowed-packet=1G"]
+                   "--max-allowed-packet=1G",
+                   # text in any language (and emoji) by default, as Python and MATLAB send it
+                   "--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"]
         if os.geteuid() == 0:
             command.append("--user=root")
         with open(os.devnull, "wb") as devnull:
@@ -134,6 +134,8 @@ class PrivateServer:
         self._save_state(port=port, socket=self.socket)
         if not self.state().get("bootstrapped"):
             self._bootstrap()
+        else:
+            self._harden()
         return self.state()
 
     def _socket_accepts(self):
@@ -152,7 +154,13 @@ class PrivateServer:
         return False
 
     def _bootstrap(self):
-        """Create the `dj` account with a random password, and lock root to that password too."""
+        """Create the `dj` account with a random password and leave no other usable login.
+
+        mariadb-install-db creates root for localhost, 127.0.0.1, ::1 and the host name with no
+        password (and possibly anonymous users); anyone on the machine could use those. root@localhost
+        gets the private password (it is how we administer the server); every other root and
+        anonymous account is dropped.
+        """
         password = secrets.token_urlsafe(18)
         root = pymysql.connect(unix_socket=self.socket, user="root", password="", autocommit=True)
         try:
@@ -161,9 +169,20 @@ class PrivateServer:
                     cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (PRIVATE_USER, host, password))
                     cursor.execute("GRANT ALL PRIVILEGES ON *.* TO %s@%s WITH GRANT OPTION", (PRIVATE_USER, host))
                 cursor.execute("ALTER USER 'root'@'localhost' IDENTIFIED BY %s", (password,))
+                _drop_open_accounts(cursor)
         finally:
             root.close()
         self._save_state(password=password, bootstrapped=True, user=PRIVATE_USER)
+
+    def _harden(self):
+        """Drop open root/anonymous accounts on a server bootstrapped before we did that ourselves."""
+        admin = pymysql.connect(unix_socket=self.socket, user=PRIVATE_USER, password=self.state()["password"],
+                                autocommit=True, connect_timeout=5)
+        try:
+            with admin.cursor() as cursor:
+                _drop_open_accounts(cursor)
+        finally:
+            admin.close()
 
     def stop(self, timeout=60):
         pid = self.pid()
@@ -188,27 +207,68 @@ class PrivateServer:
             values = {}
         values.update({"database.host": "127.0.0.1", "database.port": state["port"],
                        "database.user": PRIVATE_USER, "database.password": state["password"]})
-        with open(path, "w") as f:
-            json.dump(values, f, indent=4, sort_keys=True)
-        os.chmod(path, 0o600)
+        _write_private(path, json.dumps(values, indent=4, sort_keys=True))
         return path
 
 
 def configured_server_status(config):
-    """(reachable, description) of the server configured in dj.config (without the password)."""
+    """(reachable, description) of the server `dj.conn()` would use (never the password)."""
     from .connection import Connection
-    host, user = config["database.host"], config["database.user"]
-    if not user:
-        return False, "no database user configured"
+    from .settings import server_settings
+    choice = server_settings(config)
     try:
-        c = Connection(host, user, config["database.password"], port=config["database.port"],
+        c = Connection(choice.host, choice.user, choice.password, port=choice.port,
                        unix_socket=config["database.unix_socket"], connect_timeout=3,
                        use_tls=config["database.use_tls"])
     except Exception as error:  # any failure means "not reachable"; the message says why
-        return False, str(error)
+        return False, f"{choice.describe()}: {error}"
     version = c.query("SELECT version()").fetchone()[0]
     c.close()
-    return True, f"{user}@{host}:{config['database.port']} (server {version})"
+    return True, f"{choice.describe()} (server {version})"
+
+
+def octave_server_choice(cwd=None, timeout=60):
+    """What Octave's dj.conn() would use, asked from octave-cli itself, or None without Octave.
+
+    Asking Octave (rather than assuming it agrees) is what lets `dji server status` show a
+    disagreement, e.g. settings that only one of the languages can read.
+    """
+    octave = shutil.which("octave-cli")
+    matlab = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "matlab")
+    if not octave or not os.path.isdir(os.path.join(matlab, "+dj")):
+        return None
+    script = ("addpath(getenv('DJI_MATLAB_DIR')); s = dj.internal.serverSettings(); "
+              "fprintf('%s\\n%s\\n%s\\n%d\\n%s\\n%s\\n%s\\n%s\\n', s.host, s.port, s.user, "
+              "~isempty(s.password), s.sources.host, s.sources.port, s.sources.user, s.sources.password);")
+    try:
+        result = subprocess.run([octave, "--norc", "--no-history", "--no-gui", "--eval", script],
+                                capture_output=True, text=True, timeout=timeout, cwd=cwd,
+                                env=dict(os.environ, DJI_MATLAB_DIR=matlab))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return f"could not ask Octave: {error}"
+    lines = result.stdout.strip().splitlines()[-8:]
+    if result.returncode != 0 or len(lines) != 8:
+        return "could not ask Octave: " + (result.stderr.strip().splitlines() or ["no output"])[-1]
+    host, port, user, has_password, *origins = lines
+    from .settings import ServerChoice
+    return ServerChoice(host, int(port), user, "*" if has_password == "1" else "",
+                        dict(zip(("host", "port", "user", "password"), origins)))
+
+
+def _write_private(path, text):
+    """Write a file that holds a password: created 0600, never readable by others even briefly."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: tighten it first
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+
+
+def _drop_open_accounts(cursor):
+    """Drop every root account but root@localhost, and anonymous ones (see _bootstrap)."""
+    cursor.execute("SELECT user, host FROM mysql.user WHERE (user = 'root' AND host <> 'localhost') "
+                   "OR (user = '' AND is_role = 'N')")
+    for user, host in cursor.fetchall():
+        cursor.execute("DROP USER %s@%s", (user, host))
 
 
 def _binary(*names):
@@ -229,9 +289,16 @@ def _free_port():
 
 
 def _port_free(port):
+    """Whether mariadbd could listen on 127.0.0.1:port now.
+
+    SO_REUSEADDR as the server itself uses it: connections of a killed server left in TIME_WAIT
+    do not keep it from listening, so they must not make us move to a new port either.
+    """
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
+            sock.listen(1)
         except OSError:
             return False
     return True

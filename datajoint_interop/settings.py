@@ -4,6 +4,11 @@ Names follow DataJoint 0.14 (`database.host`, `safemode`, ...) so that an existi
 `dj_local_conf.json` works unchanged. Precedence, lowest to highest: built-in defaults, the user
 file `~/.datajoint_config.json`, the local file `dj_local_conf.json` in the working directory, and
 the environment (`DJ_HOST`, `DJ_USER`, `DJ_PASS`, `DJ_PORT`). Values set in code win over all.
+
+Which server `dj.conn()` reaches follows one rule shared with Octave's `dj.conn`, `dji` and the
+scripts (docs/settings.md): arguments > DJ_* environment > local file > user file > the default
+server 127.0.0.1:3306 as root with an empty password (`server_settings` below). `Config.sources`
+records where each value came from so that `dji server status` can say why.
 """
 import collections.abc
 import json
@@ -79,6 +84,10 @@ class Config(collections.abc.MutableMapping):
         self._values["stores"] = {}
         self._values.update(*args, **kwargs)
         self.source_files = []
+        #: key -> where its current value came from ("set in code", a file path, "DJ_HOST", ...);
+        #: keys never set keep their built-in default and have no entry
+        self.sources = {}
+        self._loading = None
 
     # -- mapping protocol ---------------------------------------------------------------------
     def __getitem__(self, key):
@@ -102,9 +111,11 @@ class Config(collections.abc.MutableMapping):
             logger.setLevel(level)
             value = level
         self._values[key] = value
+        self.sources[key] = self._loading or "set in code"
 
     def __delitem__(self, key):
         del self._values[key]
+        self.sources.pop(key, None)
 
     def __iter__(self):
         return iter(self._values)
@@ -131,20 +142,34 @@ class Config(collections.abc.MutableMapping):
             raise DataJointError(f"Config file {filename} is not valid JSON: {error}") from None
         if not isinstance(data, dict):
             raise DataJointError(f"Config file {filename} must hold a JSON object")
-        for key, value in _flatten(data).items():
-            self[key] = value
+        self._loading = os.path.abspath(filename)
+        try:
+            for key, value in _flatten(data).items():
+                self[key] = value
+        finally:
+            self._loading = None
         self.source_files.append(os.path.abspath(filename))
 
     def load_environment(self):
+        """Merge DJ_HOST/DJ_PORT/DJ_USER/DJ_PASS; empty variables count as unset, except DJ_PASS.
+
+        DJ_PASS is taken (even empty or unset, meaning no password) whenever DJ_USER is set, so the
+        environment names a whole account and never pairs its user with a file's password. Octave
+        cannot tell an empty variable from an unset one, and this rule lets both languages agree.
+        """
         for variable, (key, convert) in ENVIRONMENT.items():
-            value = os.environ.get(variable)
-            if value is not None and value != "":
-                try:
-                    self[key] = convert(value)
-                except ValueError:
-                    raise DataJointError(f"Environment variable {variable}={value!r} is invalid") from None
-            elif variable == "DJ_PASS" and value == "":
-                self[key] = ""
+            value = os.environ.get(variable, "")
+            if variable == "DJ_PASS" and os.environ.get("DJ_USER"):
+                pass  # part of the account named by DJ_USER, even when empty
+            elif value == "":
+                continue
+            self._loading = variable
+            try:
+                self[key] = convert(value)
+            except ValueError:
+                raise DataJointError(f"Environment variable {variable}={value!r} is invalid") from None
+            finally:
+                self._loading = None
 
     def save(self, filename, verbose=False):
         """Write the settings as JSON to a file only its owner can read (it may hold a password).
@@ -185,17 +210,21 @@ class _Override:
     def __enter__(self):
         missing = object()
         for key, value in self.overrides.items():
-            self.saved[key] = self.config._values.get(key, missing)
+            self.saved[key] = (self.config._values.get(key, missing), self.config.sources.get(key))
             self.config[key] = value
         self._missing = missing
         return self.config
 
     def __exit__(self, *exc):
-        for key, value in self.saved.items():
+        for key, (value, source) in self.saved.items():
             if value is self._missing:
                 self.config._values.pop(key, None)
             else:
                 self.config._values[key] = value
+            if source is None:
+                self.config.sources.pop(key, None)
+            else:
+                self.config.sources[key] = source
 
 
 def _flatten(data, prefix=""):
@@ -207,6 +236,63 @@ def _flatten(data, prefix=""):
         else:
             flat[full] = value
     return flat
+
+
+#: the server and account used when no source names one (field -> value)
+DEFAULT_SERVER = {"host": "127.0.0.1", "port": 3306, "user": "root", "password": ""}
+
+
+class ServerChoice(collections.namedtuple("ServerChoice", "host port user password sources")):
+    """The server and account `dj.conn()` would use; `sources` maps each field to its origin."""
+
+    def __repr__(self):
+        return f"ServerChoice({self.describe()})"  # never the password
+
+    @property
+    def address(self):
+        return f"{self.host}:{self.port}"
+
+    def describe(self):
+        """One line naming the account, the address and where each part came from (no password)."""
+        password = "empty password" if not self.password else "a password"
+        origins = ", ".join(f"{field} from {self.sources[field]}" for field in ("host", "port", "user", "password"))
+        return f"{self.user}@{self.address} with {password} ({origins})"
+
+
+def server_settings(cfg=None, host=None, user=None, password=None):
+    """Resolve the server and account by the one documented rule (docs/settings.md).
+
+    Each of host, port, user and password is taken from the first source that sets it: the
+    arguments, then `cfg` (code, DJ_* environment, local file, user file, as merged by `Config`),
+    then DEFAULT_SERVER. 0.14's built-in host "localhost" is not a choice of the user and yields
+    127.0.0.1 like the other languages. A password without a user from the same or a higher
+    source is not paired with the default root account: a configured user gets the configured
+    password, the default root gets an empty one unless a password was given explicitly.
+    """
+    cfg = config if cfg is None else cfg
+    values, sources = {}, {}
+    for field, argument in (("host", host), ("port", None), ("user", user), ("password", password)):
+        key = f"database.{field}"
+        if argument is not None:
+            values[field], sources[field] = argument, "the arguments"
+        elif key in cfg.sources and cfg[key] is not None:
+            values[field], sources[field] = cfg[key], _describe_source(cfg.sources[key])
+        elif field == "host" and cfg.get("database.unix_socket"):
+            values[field], sources[field] = "localhost", "the default (a unix socket is configured)"
+        else:
+            values[field], sources[field] = DEFAULT_SERVER[field], "the default"
+    if sources["user"] == "the default" and sources["password"] not in ("the default", "the arguments"):
+        values["password"], sources["password"] = "", "the default (no user configured)"
+    return ServerChoice(values["host"], int(values["port"]), values["user"], values["password"], sources)
+
+
+def _describe_source(source):
+    """Human name of a Config.sources entry: an environment variable, a file, or code."""
+    if source in ENVIRONMENT:
+        return f"environment {source}"
+    if source == "set in code":
+        return "dj.config (set in code)"
+    return source
 
 
 def user_config_path():

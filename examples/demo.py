@@ -1,7 +1,7 @@
 """The demo pipeline: a small lab (animals, sessions, scans, a computed power table).
 
-Run by `./scripts/setup-and-demo`. It uses whatever server `dj.config` points to (the setup script
-starts a private one with `dji server start` when none is configured), makes its own schema
+Run by `./scripts/setup-and-demo`. It uses the server `dj.conn()` chooses (docs/settings.md; the
+setup script starts a private one with `dji server start` when none answers), makes its own schema
 `dji_demo`, fills it, populates a computed table with the job queue, queries it, and, when Octave
 is available, reads the same rows from the MATLAB toolbox.
 """
@@ -108,15 +108,14 @@ def main():
     octave = shutil.which("octave-cli")
     if octave:
         print("\nThe same table read from Octave through the MATLAB toolbox:")
-        c = dj.conn()
+        # no arguments: Octave chooses the server by the same rule as Python (docs/settings.md)
         code = (f"addpath('{os.path.join(HERE, '..', 'matlab')}'); "
-                f"dj.conn('{c.host}:{c.port}', '{c.user}', getenv('DJI_DEMO_PASS'));"
+                "dj.conn();"
                 f"power = dj.FreeTable(dj.conn, '{SCHEMA}.__power');"
                 "[a, s, b, p] = fetchn(power, 'animal_id', 'session', 'band', 'power');"
                 "fprintf('%-10s %-8s %-6s %s\\n', 'animal_id', 'session', 'band', 'power');"
                 "for i = 1:numel(a), fprintf('%-10d %-8d %-6s %.1f\\n', a(i), s(i), b{i}, p(i)); end")
-        env = dict(os.environ, DJI_DEMO_PASS=dj.config["database.password"] or "")
-        result = subprocess.run([octave, "--norc", "--no-history", "--eval", code], env=env)
+        result = subprocess.run([octave, "--norc", "--no-history", "--eval", code])
         if result.returncode != 0:
             print("(Octave could not read the table; see the messages above)")
     return 0

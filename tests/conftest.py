@@ -12,6 +12,7 @@ import pytest
 import datajoint_interop as dj
 from .server_env import connection_settings, point_at_test_server
 
+connection_settings()  # choose the test server now and pin DJ_* for Octave and worker processes
 RUN_ID = uuid.uuid4().hex[:8]
 PREFIX = f"djtest_{RUN_ID}"
 

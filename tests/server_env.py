@@ -1,17 +1,29 @@
-"""Where the test server is (DJ_HOST, DJ_PORT, DJ_USER, DJ_PASS), for our package and for DataJoint 0.14.
+"""Where the test server is, for our package and for DataJoint 0.14.
+
+Chosen once per process by the rule every part of the project uses (docs/settings.md): DJ_HOST,
+DJ_PORT, DJ_USER, DJ_PASS > ./dj_local_conf.json > ~/.datajoint_config.json > root@127.0.0.1:3306
+with no password; `scripts/test` exports all four. The choice is then written back to all four
+DJ_* variables, so that Octave and worker processes started by the tests take the same account
+(Octave cannot tell an empty DJ_PASS from an unset one; with DJ_USER set both read it alike).
 
 Plain absolute imports only: worker scripts started by the tests and the bench/ scripts load it too.
 """
+import functools
 import os
 
 
+@functools.lru_cache(maxsize=None)
+def _resolved():
+    from datajoint_interop.settings import load_default_config, server_settings
+    choice = server_settings(load_default_config())
+    os.environ.update(DJ_HOST=choice.host, DJ_PORT=str(choice.port), DJ_USER=choice.user,
+                      DJ_PASS=choice.password)
+    return dict(host=choice.host, port=choice.port, user=choice.user, password=choice.password)
+
+
 def connection_settings():
-    return dict(
-        host=os.environ.get("DJ_HOST", "127.0.0.1"),
-        port=int(os.environ.get("DJ_PORT", "3306")),
-        user=os.environ.get("DJ_USER", "root"),
-        password=os.environ.get("DJ_PASS", ""),
-    )
+    """host, port, user, password of the test server (fixed at the first call in this process)."""
+    return dict(_resolved())
 
 
 def point_at_test_server(module):

@@ -56,7 +56,11 @@ def test_password_precedence_env_over_files(dirs):
                                      capture_output=True, text=True, check=True).stdout.strip()
     assert run(base) == "from-local"
     assert run(dict(base, DJ_PASS="from-env")) == "from-env"
-    assert run(dict(base, DJ_PASS="")) == ""  # an explicitly empty password is a password too
+    # DJ_PASS belongs to the account DJ_USER names: with DJ_USER set it is taken even when empty
+    # or unset; alone, an empty DJ_PASS counts as unset (Octave cannot tell the two apart)
+    assert run(dict(base, DJ_USER="u", DJ_PASS="")) == ""
+    assert run(dict(base, DJ_USER="u")) == ""
+    assert run(dict(base, DJ_PASS="")) == "from-local"
 
 
 def test_password_never_in_repr_and_save_local(tmp_path, monkeypatch):

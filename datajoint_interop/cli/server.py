@@ -5,8 +5,10 @@ def register(sub):
     parser = sub.add_parser(
         "server", help="run a private MariaDB server (for users without a database server)",
         description="Manage a private MariaDB server that runs as you, on a data directory under "
-                    "your data folder, a private socket and a free 127.0.0.1 port. `start` writes the "
-                    "connection settings to ~/.datajoint_config.json.")
+                    "your data folder, a private socket and a 127.0.0.1 port (kept across restarts "
+                    "while free), with utf8mb4 text. `start` writes the connection settings to "
+                    "~/.datajoint_config.json; only that account (and root@localhost with the same "
+                    "password) can log in. `status` says which server Python and Octave would use.")
     actions = parser.add_subparsers(dest="action", metavar="ACTION")
     actions.required = True
     start = actions.add_parser("start", help="initialize if needed and start the server (idempotent)")
@@ -14,7 +16,10 @@ def register(sub):
                        help="start a private server even if another configured server is reachable")
     start.set_defaults(func=_start)
     actions.add_parser("stop", help="stop the private server").set_defaults(func=_stop)
-    actions.add_parser("status", help="show the configured and the private server").set_defaults(func=_status)
+    status = actions.add_parser(
+        "status", help="say which server Python and Octave would use, and why; and the private server")
+    status.add_argument("--no-octave", action="store_true", help="do not start Octave to ask it")
+    status.set_defaults(func=_status)
     actions.add_parser("init", help="create the data directory only").set_defaults(func=_init)
 
 
@@ -24,16 +29,21 @@ def _server():
 
 
 def _start(args):
-    from ..settings import config
+    from ..settings import config, server_settings
     from ..server import configured_server_status
     server = _server()
     private_port = server.state().get("port")
+    choice = server_settings(config)
     reachable, description = configured_server_status(config)
-    is_ours = config["database.user"] == "dj" and config["database.port"] == private_port
-    if reachable and not is_ours and not args.force:
+    is_ours = choice.user == "dj" and choice.port == private_port
+    configured = choice.sources["user"] != "the default"
+    if reachable and configured and not is_ours and not args.force:
         print(f"A database server is already configured and reachable: {description}. "
               f"Not starting a private one (use --force to start it anyway).")
         return 0
+    if reachable and not configured:
+        print(f"Note: the default server {choice.address} accepts {choice.user} with no password; "
+              f"starting a private server anyway, which your user settings will now name instead.")
     was_running = bool(server.pid() and server.answers())
     state = server.start()
     path = server.write_user_config()
@@ -53,10 +63,19 @@ def _stop(args):
 
 
 def _status(args):
-    from ..settings import config
-    from ..server import configured_server_status
+    """Which server each language would use and which setting won, then the private server."""
+    from ..settings import config, server_settings
+    from ..server import configured_server_status, octave_server_choice
     reachable, description = configured_server_status(config)
-    print(f"configured server: {'reachable' if reachable else 'NOT reachable'}: {description}")
+    print(f"Python dj.conn(): {'reachable' if reachable else 'NOT reachable'}: {description}")
+    octave = octave_server_choice() if not args.no_octave else None
+    if octave is not None:
+        text = octave if isinstance(octave, str) else octave.describe()
+        print(f"Octave dj.conn(): {text}")
+        if not isinstance(octave, str) and _differ(octave, server_settings(config)):
+            print("WARNING: Python and Octave would use different servers or accounts")
+    print("  (rule: arguments > DJ_* environment > ./dj_local_conf.json > ~/.datajoint_config.json "
+          "> root@127.0.0.1:3306 with no password; see docs/settings.md)")
     server = _server()
     pid = server.pid()
     state = server.state()
@@ -67,6 +86,11 @@ def _status(args):
     else:
         print("private server: not initialized (run `dji server start`)")
     return 0 if reachable or pid else 1
+
+
+def _differ(a, b):
+    """Whether two ServerChoices name different servers or accounts (passwords only by presence)."""
+    return (a.host, a.port, a.user, bool(a.password)) != (b.host, b.port, b.user, bool(b.password))
 
 
 def _init(args):

@@ -1,11 +1,14 @@
-function s = fileConfig()
+function [s, sources] = fileConfig()
 % Settings shared with the Python package: ~/.datajoint_config.json, then
 % ./dj_local_conf.json on top (Python's order, so `dji server start`, which
 % writes the user file, also points Octave at its server). Returns a struct with
 % the fields found: host, port, user, password (text; port as text), stores and
 % blobMaxDecompressedSize (from blob.max_decompressed_size).
 % Keys may be flat ('database.host') or nested ({"database": {"host": ...}}).
+% sources has the same connection fields, each the path of the file that set it,
+% so that dj.internal.serverSettings can say why a server was chosen.
 s = struct();
+sources = struct();
 home = getenv('HOME');
 if isempty(home) && ispc()
     home = getenv('USERPROFILE');
@@ -27,12 +30,12 @@ for i = 1:numel(files)
     if ~isstruct(data) || ~isscalar(data)
         error('DataJoint:config:badFile', 'Config file %s must hold a JSON object', files{i});
     end
-    s = merge(s, data, files{i});
+    [s, sources] = merge(s, sources, data, files{i});
 end
 end
 
 
-function s = merge(s, data, file)
+function [s, sources] = merge(s, sources, data, file)
 keys = {'host', 'port', 'user', 'password'};
 nested = struct();
 if isfield(data, 'database') && isstruct(data.database) && isscalar(data.database)
@@ -43,8 +46,10 @@ for k = 1:numel(keys)
     flat = ['database_' keys{k}];
     if isfield(data, flat)
         s.(keys{k}) = asText(data.(flat), flat, file);
+        sources.(keys{k}) = file;
     elseif isfield(nested, keys{k})
         s.(keys{k}) = asText(nested.(keys{k}), ['database.' keys{k}], file);
+        sources.(keys{k}) = file;
     end
 end
 if isfield(data, 'stores')
