@@ -16,6 +16,7 @@ import time
 
 import pymysql
 
+from .admin import native_password_hash
 from .errors import ServerError
 from .settings import user_config_path
 
@@ -162,13 +163,15 @@ class PrivateServer:
         anonymous account is dropped.
         """
         password = secrets.token_urlsafe(18)
+        hashed = native_password_hash(password)  # the statement text never holds the password
         root = pymysql.connect(unix_socket=self.socket, user="root", password="", autocommit=True)
         try:
             with root.cursor() as cursor:
                 for host in ("localhost", "127.0.0.1"):
-                    cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY %s", (PRIVATE_USER, host, password))
+                    cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY PASSWORD %s",
+                                   (PRIVATE_USER, host, hashed))
                     cursor.execute("GRANT ALL PRIVILEGES ON *.* TO %s@%s WITH GRANT OPTION", (PRIVATE_USER, host))
-                cursor.execute("ALTER USER 'root'@'localhost' IDENTIFIED BY %s", (password,))
+                cursor.execute("ALTER USER 'root'@'localhost' IDENTIFIED BY PASSWORD %s", (hashed,))
                 _drop_open_accounts(cursor)
         finally:
             root.close()
