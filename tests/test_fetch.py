@@ -117,12 +117,15 @@ def test_streamed_chunks_give_the_same_result(item, monkeypatch):
 def test_one_statement_per_fetch(item, monkeypatch):
     item.heading  # the heading is read once and cached
     calls = []
-    original = item.connection.query
+    connection_class = type(item.connection)
+    original = connection_class.query
 
-    def counting(sql, *args, **kwargs):
-        calls.append(sql)
-        return original(sql, *args, **kwargs)
-    monkeypatch.setattr(item.connection, "query", counting)
+    def counting(self, sql, *args, **kwargs):
+        if self is item.connection:
+            calls.append(sql)
+        return original(self, sql, *args, **kwargs)
+    # patched on the class: undoing a patch of the instance would leave a bound method behind on it
+    monkeypatch.setattr(connection_class, "query", counting)
     item.fetch()
     item.fetch(as_dict=True)
     (item & {"id": 1}).fetch1()
