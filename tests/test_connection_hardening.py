@@ -10,6 +10,7 @@ import pytest
 import datajoint_interop as dj
 from datajoint_interop import connection as connection_module
 from datajoint_interop import errors
+from .test_crosslang_support import ROOT, run_octave
 from .tls_server import TlsServer
 
 
@@ -117,3 +118,31 @@ def test_tls_without_a_ca_is_encrypted_and_warns_once(server, caplog):
     assert caplog.text.count("encrypted but the server's certificate is not verified") == 1
     first.close()
     second.close()
+
+
+def test_mex_tls_defaults_agree(server, tmp_path):
+    """mym: a CA means chain and host name are verified; no CA means encrypted and one warning."""
+    out = run_octave(tmp_path, "mextls", f"""
+addpath('{ROOT}/matlab/tests/helpers');
+id = mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'ssl', struct('ca', '{server.ca}'));
+mym(id, 'close');
+disp('RIGHT-CA-OK');
+err = assert_error(@() mym(-1, 'open', 'localhost:{server.port}', 'root', '', 'ssl', struct('ca', '{server.ca}')), 'mym:connect');
+printf('WRONG-HOST %s\\n', err.message);
+err = assert_error(@() mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'ssl', struct('ca', '{server.wrong_ca}')), 'mym:connect');
+disp('WRONG-CA-REFUSED');
+lastwarn('');
+id = mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'true');
+[msg, wid] = lastwarn();
+printf('WARN1 %s | %s\\n', wid, msg);
+mym(id, 'close');
+lastwarn('');
+id = mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'true');
+[msg, wid] = lastwarn();
+printf('WARN2 [%s]\\n', wid);
+mym(id, 'close');
+""", timeout=120)
+    assert "RIGHT-CA-OK" in out and "WRONG-CA-REFUSED" in out, out
+    assert "WRONG-HOST " in out and "certificate" in out.split("WRONG-HOST ")[1].splitlines()[0], out
+    assert "WARN1 mym:tlsUnverified | " in out and "not verified" in out, out
+    assert "WARN2 []" in out, out

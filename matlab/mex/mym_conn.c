@@ -153,6 +153,19 @@ static int try_connect(MYSQL *db, const char *host, const char *user, const char
                               CLIENT_MULTI_RESULTS) != NULL;
 }
 
+/* Once per session, as the Python package does: an encrypted connection whose server certificate
+ * nobody checked (no CA given, or verify false) protects against eavesdropping only. */
+static void warn_unverified(const char *host, unsigned port)
+{
+    static int warned = 0;
+    if (warned) return;
+    warned = 1;
+    mexWarnMsgIdAndTxt("mym:tlsUnverified", "the TLS connection to %s:%u is encrypted but the "
+                       "server's certificate is not verified, so the server is not "
+                       "authenticated; give its CA to verify it: mym('open', ..., 'ssl', "
+                       "struct('ca', '/path/to/ca.pem'))", host, port);
+}
+
 int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
 {
     mym_conn *c = mym_conn_get(id);
@@ -246,6 +259,8 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
     snprintf(c->user, sizeof c->user, "%s", user ? user : "");
     c->port = port;
     c->tls = mysql_get_ssl_cipher(db) != NULL;
+    if (c->tls && !(t.verify > 0 || (t.verify < 0 && (t.ca || t.capath))))
+        warn_unverified(c->host, port ? port : 3306);
     c->read_timeout = t.read_timeout;
     c->write_timeout = t.write_timeout;
     c->max_packet = 16UL * 1024 * 1024;
