@@ -72,6 +72,9 @@ function stalled_server(srv)
   assert(~isempty(strfind(err.message, 'databaseRead_timeout')), 'message: %s', err.message);
   system(['kill -CONT ' pid]);
   mym(id, 'close');
+  reconnect(c);
+  r = c.query('SELECT 2 AS two');
+  assert(r.two == 2, 'reconnect after the stall');
   c.close();
   assert_error(@() mym(-1, 'open', srv.address, 'root', '', 'read_timeout', -1), 'mym:args');
 end
