@@ -3,6 +3,7 @@
 Both need a server of their own (tests/tls_server.py): one to SIGSTOP, one with a certificate.
 """
 import logging
+import socket
 import time
 
 import pytest
@@ -43,6 +44,10 @@ def test_stalled_server_gives_lost_connection_naming_the_setting(server, setting
     settings["database.read_timeout"] = 2
     conn = _connect(server)
     assert conn._conn._read_timeout == 2
+    sock = conn._conn._sock
+    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+    if hasattr(socket, "TCP_KEEPIDLE"):
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 60
     server.pause()
     try:
         start = time.monotonic()
