@@ -133,18 +133,18 @@ id = mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'ssl', struct('ca', 
 mym(id, 'close');
 disp('RIGHT-CA-OK');
 err = assert_error(@() mym(-1, 'open', 'localhost:{server.port}', 'root', '', 'ssl', struct('ca', '{server.ca}')), 'mym:connect');
-printf('WRONG-HOST %s\\n', err.message);
+fprintf('WRONG-HOST %s\\n', err.message);
 err = assert_error(@() mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'ssl', struct('ca', '{server.wrong_ca}')), 'mym:connect');
 disp('WRONG-CA-REFUSED');
 lastwarn('');
 id = mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'true');
 [msg, wid] = lastwarn();
-printf('WARN1 %s | %s\\n', wid, msg);
+fprintf('WARN1 %s | %s\\n', wid, msg);
 mym(id, 'close');
 lastwarn('');
 id = mym(-1, 'open', '127.0.0.1:{server.port}', 'root', '', 'true');
 [msg, wid] = lastwarn();
-printf('WARN2 [%s]\\n', wid);
+fprintf('WARN2 [%s]\\n', wid);
 mym(id, 'close');
 """, timeout=120)
     assert "RIGHT-CA-OK" in out and "WRONG-CA-REFUSED" in out, out

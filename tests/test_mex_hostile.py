@@ -46,7 +46,7 @@ def test_zero_field_struct_with_2p47_elements_decodes_at_once(tmp_path):
     out = _run(tmp_path, "nofields", f"""
 v = mym('deserialize', {_octave_bytes(blob)});
 assert(isstruct(v) && isempty(fieldnames(v)), 'expected a struct with no fields');
-printf('SIZE %d %d\\n', size(v, 1), size(v, 2));
+fprintf('SIZE %d %d\\n', size(v, 1), size(v, 2));
 """, timeout=60)
     assert "SIZE 1 140737488355329" in out
 
@@ -61,7 +61,7 @@ def test_zero_field_struct_row_is_fetched_at_once(tmp_path, connection, schema_n
 id = db_open();
 r = mym(id, 'SELECT v FROM `{db}`.t WHERE id = 1');
 mym(id, 'close');
-printf('SIZE %d %d\\n', size(r.v{{1}}, 1), size(r.v{{1}}, 2));
+fprintf('SIZE %d %d\\n', size(r.v{{1}}, 1), size(r.v{{1}}, 2));
 """, timeout=60)
     assert "SIZE 1 140737488355329" in out
 
@@ -78,9 +78,9 @@ def test_arrays_larger_than_matlab_allows_are_refused(tmp_path, label, blob):
     out = _run(tmp_path, "toolarge", f"""
 try
   v = mym('deserialize', {_octave_bytes(blob)});
-  printf('DECODED %s\\n', mat2str(size(v)));
+  fprintf('DECODED %s\\n', mat2str(size(v)));
 catch err
-  printf('ERROR %s | %s\\n', err.identifier, err.message);
+  fprintf('ERROR %s | %s\\n', err.identifier, err.message);
 end
 """, timeout=60)
     assert "ERROR mym:blob | " in out, f"{label}: {out}"
@@ -99,7 +99,7 @@ def test_fuzz_corpus_and_mutations_through_the_mex(tmp_path):
     cell = "{" + ", ".join("'%s'" % f for f in files) + "}"
     out = _run(tmp_path, "replay", f"""
 n = mym_fuzz_replay({cell}, 10, 7, '{tmp_path / "last.bin"}');
-printf('DECODED %d\\n', n);
+fprintf('DECODED %d\\n', n);
 """, timeout=150)
     n = int(out.split("DECODED ")[1].split()[0])
     assert n > len(files), out
