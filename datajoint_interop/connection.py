@@ -339,6 +339,37 @@ class Connection:
             self._last_used = time.monotonic()
         return cursor
 
+    def fetch_chunks(self, cursor, sql, size):
+        """Rows of an unbuffered cursor, `size` at a time. Streaming reads happen after query()
+        returned, so a server that stalls or vanishes mid-result is translated here: the same
+        LostConnectionError naming the timeout as in query(), never a raw driver error. The
+        cursor is closed at the end (quietly when the connection is already gone)."""
+        try:
+            while True:
+                try:
+                    rows = cursor.fetchmany(size)
+                except pymysql.err.Error as error:
+                    code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+                    # the rest of the result can never be read: stop pymysql's close/__del__
+                    # from trying to drain it over the dead socket
+                    result = getattr(cursor, "_result", None)
+                    if result is not None:
+                        result.unbuffered_active = False
+                    if isinstance(error, pymysql.err.InterfaceError) or code in _LOST:
+                        if _timed_out(error):
+                            raise self._timeout_error(error, sql) from error
+                        self._in_transaction = False
+                        raise errors.LostConnectionError(
+                            f"The connection to {self.host}:{self.port} was lost while reading the "
+                            f"result of: {_shorten(sql, 120)}") from error
+                    raise translate_error(error, sql) from error
+                if not rows:
+                    return
+                yield rows
+        finally:
+            with contextlib.suppress(Exception):
+                cursor.close()
+
     def _timeout_error(self, error, sql):
         """The read or write timeout ended the wait: name the setting (no silent retry, which
         would only wait as long again). The next query reconnects as after any lost connection."""

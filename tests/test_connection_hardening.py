@@ -63,6 +63,28 @@ def test_stalled_server_gives_lost_connection_naming_the_setting(server, setting
     conn.close()
 
 
+def test_server_stalling_mid_result_gives_lost_connection(server, settings):
+    """fetch streams rows after query() returned: a stall there is translated the same way."""
+    settings["database.read_timeout"] = 2
+    conn = _connect(server)
+    sql = "SELECT seq, REPEAT('x', 100) FROM mysql.seq_1_to_3000000"
+    cursor = conn.query(sql, unbuffered=True)
+    chunks = conn.fetch_chunks(cursor, sql, 1000)
+    assert len(next(chunks)) == 1000
+    server.pause()
+    try:
+        start = time.monotonic()
+        with pytest.raises(errors.LostConnectionError, match=r"database\.read_timeout = 2 s"):
+            for _rows in chunks:
+                pass
+        elapsed = time.monotonic() - start
+    finally:
+        server.resume()
+    assert elapsed < 15, elapsed
+    assert conn.query("SELECT 3").fetchone()[0] == 3
+    conn.close()
+
+
 def test_stalled_server_inside_a_transaction_says_the_transaction_is_lost(server, settings):
     settings["database.read_timeout"] = 2
     conn = _connect(server)

@@ -77,8 +77,23 @@ class TlsServer:
         return False
 
     def pause(self):
-        """SIGSTOP: the server keeps its sockets open but answers nothing."""
+        """SIGSTOP: the server keeps its sockets open but answers nothing. Returns once every
+        thread is stopped (the signal is asynchronous: a quick query could still be answered)."""
         os.kill(self.process.pid, signal.SIGSTOP)
+        task_dir = f"/proc/{self.process.pid}/task"
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            states = []
+            for tid in os.listdir(task_dir):
+                try:
+                    with open(f"{task_dir}/{tid}/stat") as f:
+                        states.append(f.read().rsplit(")", 1)[1].split()[0])
+                except OSError:
+                    pass
+            if states and all(state in "Tt" for state in states):
+                return
+            time.sleep(0.01)
+        raise RuntimeError("the private server did not stop on SIGSTOP")
 
     def resume(self):
         os.kill(self.process.pid, signal.SIGCONT)
