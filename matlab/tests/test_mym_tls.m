@@ -62,6 +62,7 @@ function stalled_server(srv)
   c = dj.Connection(srv.address, 'root', '');
   system(['kill -STOP ' pid]);
   resume = onCleanup(@() system(['kill -CONT ' pid]));
+  pause(0.3);   % SIGSTOP is asynchronous: let every server thread stop first
   t0 = tic;
   err = assert_error(@() mym(id, 'SELECT 1'), 'mym:query');
   assert(toc(t0) < 30, 'mym waited %.0f s for a stopped server', toc(t0));
