@@ -99,6 +99,12 @@ def _tune_keepalive(conn):
                 sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
 
 
+def _is_lost(error):
+    """True when a driver error means the connection itself is gone (not a failed statement)."""
+    code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+    return isinstance(error, pymysql.err.InterfaceError) or code in _LOST
+
+
 def _timed_out(error):
     """True when pymysql gave up on a socket read/write because its timeout expired."""
     return isinstance(error.__context__, (socket.timeout, TimeoutError))
@@ -310,8 +316,7 @@ class Connection:
         try:
             cursor.execute(sql, params)
         except pymysql.err.Error as error:
-            code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
-            lost = isinstance(error, pymysql.err.InterfaceError) or code in _LOST
+            lost = _is_lost(error)
             if lost and _timed_out(error):
                 raise self._timeout_error(error, sql) from error
             if lost:
@@ -349,13 +354,12 @@ class Connection:
                 try:
                     rows = cursor.fetchmany(size)
                 except pymysql.err.Error as error:
-                    code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
                     # the rest of the result can never be read: stop pymysql's close/__del__
                     # from trying to drain it over the dead socket
                     result = getattr(cursor, "_result", None)
                     if result is not None:
                         result.unbuffered_active = False
-                    if isinstance(error, pymysql.err.InterfaceError) or code in _LOST:
+                    if _is_lost(error):
                         if _timed_out(error):
                             raise self._timeout_error(error, sql) from error
                         self._in_transaction = False
