@@ -9,6 +9,7 @@ inspects driver error codes.
 import contextlib
 import logging
 import re
+import socket
 import ssl as ssl_module
 import time
 
@@ -45,6 +46,9 @@ _ERROR_CLASSES = {
     1927: errors.LostConnectionError,  # connection was killed (MariaDB)
 }
 _LOST = frozenset({2006, 2013, 2055, 1927})
+
+# set once the unverified-TLS warning was given (it is given once per process)
+_warned_unverified_tls = False
 # statements that change nothing, so re-running them after a reconnect is always safe
 _READ_ONLY = re.compile(r"\s*(\(\s*)*(SELECT|SHOW|DESCRIBE|DESC|EXPLAIN|WITH)\b", re.IGNORECASE)
 #: the session sql_mode, the same for Python and MATLAB sessions (matlab/+dj/Connection.m sets it
@@ -76,6 +80,40 @@ def translate_error(error, sql=None):
     new.errno = code
     new.server_message = message
     return new
+
+
+def _timeout_setting(key):
+    """dj.config[key] as pymysql wants it: seconds > 0, or None for no limit (None or 0)."""
+    value = config.get(key)
+    if value is None or value == 0 or value == float("inf"):
+        return None
+    if not value > 0:
+        raise errors.DataJointError(f"dj.config[{key!r}] must be a number of seconds > 0, or None "
+                                    f"(or 0) for no limit; got {value!r}")
+    return float(value)
+
+
+def _tune_keepalive(conn):
+    """Probe an idle TCP connection after 60 s (every 10 s, 6 tries) instead of the OS's 2 hours,
+    so that a server host that vanished is noticed even while a long query waits for its answer."""
+    sock = getattr(conn, "_sock", None)
+    if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 6)):
+        if hasattr(socket, name):
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+
+
+def _is_lost(error):
+    """True when a driver error means the connection itself is gone (not a failed statement)."""
+    code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
+    return isinstance(error, pymysql.err.InterfaceError) or code in _LOST
+
+
+def _timed_out(error):
+    """True when pymysql gave up on a socket read/write because its timeout expired."""
+    return isinstance(error.__context__, (socket.timeout, TimeoutError))
 
 
 def _shorten(sql, limit=300):
@@ -131,6 +169,12 @@ class Connection:
 
     # -- connecting -------------------------------------------------------------------------
     def _ssl_argument(self):
+        """pymysql's `ssl` argument for use_tls, or None for clear text.
+
+        As MySQL clients do: with a CA (use_tls={'ca': path} or 'capath'), pymysql verifies the
+        certificate chain and the host name; without one (use_tls=True, or None for a remote
+        host), the session is encrypted but the server is not authenticated (see _warn_unverified).
+        """
         tls = self.use_tls
         if tls is False:
             return None
@@ -142,6 +186,23 @@ class Connection:
         context.check_hostname = False
         context.verify_mode = ssl_module.CERT_NONE
         return context if tls is None or tls is True else None
+
+    def _tls_verified(self):
+        """True when the server's certificate is checked against a CA given in use_tls."""
+        tls = self.use_tls
+        return (isinstance(tls, dict) and bool(tls.get("ca") or tls.get("capath"))
+                and tls.get("verify_mode", ssl_module.CERT_REQUIRED) != ssl_module.CERT_NONE)
+
+    def _warn_unverified(self, where):
+        """Once per process: an encrypted session whose server nobody authenticated."""
+        global _warned_unverified_tls
+        if _warned_unverified_tls or self._tls_verified():
+            return
+        _warned_unverified_tls = True
+        logger.warning(
+            "The TLS connection to %s is encrypted but the server's certificate is not verified, "
+            "so the server is not authenticated (a man in the middle could pose as it). To verify "
+            "it, give its CA: dj.config['database.use_tls'] = {'ca': '/path/to/ca.pem'}.", where)
 
     def connect(self):
         """Open (or re-open) the server connection."""
@@ -192,14 +253,18 @@ class Connection:
         with self._conn.cursor() as cursor:
             cursor.execute("SELECT connection_id()")
             self.connection_id = cursor.fetchone()[0]
-        # queries may legitimately run for hours: only the handshake above is time-limited
-        self._conn._read_timeout = None
-        self._conn._write_timeout = None
+        # the handshake above used connect_timeout; queries get the (long) read/write timeouts
+        self._conn._read_timeout = _timeout_setting("database.read_timeout")
+        self._conn._write_timeout = _timeout_setting("database.write_timeout")
+        _tune_keepalive(self._conn)
         self._last_used = time.monotonic()
-        if self.use_tls is True and not self.tls_cipher():
+        cipher = self.tls_cipher() if "ssl" in kwargs else ""
+        if self.use_tls is True and not cipher:
             self.close()
             raise errors.ConnectionError_(
                 f"TLS was required (use_tls=True) but the server at {where} did not negotiate it")
+        if cipher:
+            self._warn_unverified(where)
 
     def tls_cipher(self):
         """The TLS cipher in use, or '' for an unencrypted connection."""
@@ -258,8 +323,9 @@ class Connection:
         try:
             cursor.execute(sql, params)
         except pymysql.err.Error as error:
-            code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
-            lost = isinstance(error, pymysql.err.InterfaceError) or code in _LOST
+            lost = _is_lost(error)
+            if lost and _timed_out(error):
+                raise self._timeout_error(error, sql) from error
             if lost:
                 if self._in_transaction:
                     self._in_transaction = False
@@ -284,6 +350,48 @@ class Connection:
         finally:
             self._last_used = time.monotonic()
         return cursor
+
+    def fetch_chunks(self, cursor, sql, size):
+        """Rows of an unbuffered cursor, `size` at a time. Streaming reads happen after query()
+        returned, so a server that stalls or vanishes mid-result is translated here: the same
+        LostConnectionError naming the timeout as in query(), never a raw driver error. The
+        cursor is closed at the end (quietly when the connection is already gone)."""
+        try:
+            while True:
+                try:
+                    rows = cursor.fetchmany(size)
+                except pymysql.err.Error as error:
+                    # the rest of the result can never be read: stop pymysql's close/__del__
+                    # from trying to drain it over the dead socket
+                    result = getattr(cursor, "_result", None)
+                    if result is not None:
+                        result.unbuffered_active = False
+                    if _is_lost(error):
+                        if _timed_out(error):
+                            raise self._timeout_error(error, sql) from error
+                        self._in_transaction = False
+                        raise errors.LostConnectionError(
+                            f"The connection to {self.host}:{self.port} was lost while reading the "
+                            f"result of: {_shorten(sql, 120)}") from error
+                    raise translate_error(error, sql) from error
+                if not rows:
+                    return
+                yield rows
+        finally:
+            with contextlib.suppress(Exception):
+                cursor.close()
+
+    def _timeout_error(self, error, sql):
+        """The read or write timeout ended the wait: name the setting (no silent retry, which
+        would only wait as long again). The next query reconnects as after any lost connection."""
+        key = "database.write_timeout" if error.args and error.args[0] == 2006 else "database.read_timeout"
+        was_in_transaction, self._in_transaction = self._in_transaction, False
+        return errors.LostConnectionError(
+            f"The server at {self.host}:{self.port} did not answer within {key} = {config.get(key)} s "
+            f"(the server may be stopped, overloaded or unreachable); the connection was closed"
+            + (" and the open transaction is lost (the server rolls it back)" if was_in_transaction else "")
+            + f". For statements that legitimately take longer, raise dj.config[{key!r}] (None: no "
+            f"limit). Statement: {_shorten(sql, 120)}")
 
     def _restore_idle_connection(self):
         """Reconnect if the server dropped the connection while it sat idle (nothing was sent)."""

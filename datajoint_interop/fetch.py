@@ -90,19 +90,13 @@ def _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
     sql, params = compiler.compile_query(expr, fields=names, order_by=order_by, limit=limit, offset=offset)
     cursor = execute(expr.connection, sql, params, unbuffered=True)
     parts = {name: [] for name in names}
-    try:
-        while True:
-            rows = cursor.fetchmany(_CHUNK)
-            if not rows:
-                break
-            columns = list(zip(*rows))
-            m = len(rows)
-            del rows
-            for i, name in enumerate(names):
-                parts[name].append(_column(columns[i], heading[name], m, squeeze, download_path, expr.connection))
-                columns[i] = None
-    finally:
-        cursor.close()
+    for rows in expr.connection.fetch_chunks(cursor, sql, _CHUNK):
+        columns = list(zip(*rows))
+        m = len(rows)
+        del rows
+        for i, name in enumerate(names):
+            parts[name].append(_column(columns[i], heading[name], m, squeeze, download_path, expr.connection))
+            columns[i] = None
     arrays = {}
     for name in names:
         chunks = parts.pop(name)

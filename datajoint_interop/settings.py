@@ -33,6 +33,10 @@ DEFAULTS = {
     "database.use_tls": None,
     "database.reconnect": True,
     "database.connect_timeout": 10,
+    # seconds a query may wait for the server to answer / accept data (None or 0: forever):
+    # long enough for long queries, short enough that a stalled server ends in an error
+    "database.read_timeout": 3600,
+    "database.write_timeout": 600,
     "database.unix_socket": None,
     "connection.init_function": None,
     "connection.charset": "",
@@ -62,6 +66,8 @@ ENVIRONMENT = {
 _TYPES = {
     "database.port": int,
     "database.connect_timeout": (int, float),
+    "database.read_timeout": (int, float),
+    "database.write_timeout": (int, float),
     "display.limit": int,
     "display.width": int,
     "safemode": bool,

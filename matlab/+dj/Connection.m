@@ -33,7 +33,9 @@ classdef Connection < handle
 
         function open(self)
             try
-                self.id = mym(-1, 'open', self.host, self.user, self.password);
+                self.id = mym(-1, 'open', self.host, self.user, self.password, ...
+                    'read_timeout', dj.config('databaseRead_timeout'), ...
+                    'write_timeout', dj.config('databaseWrite_timeout'));
             catch err
                 [id, msg] = connectFailure(self.host, self.user, err.message);
                 error(id, '%s', msg);
@@ -283,6 +285,7 @@ byText = {
     'gone away', 'DataJoint:lostConnection'
     'Lost connection', 'DataJoint:lostConnection'
     'connection killed', 'DataJoint:lostConnection'
+    'did not answer within read_timeout', 'DataJoint:lostConnection'
     };
 id = 'DataJoint:query';
 for i = 1:size(byNumber, 1)

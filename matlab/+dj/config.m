@@ -1,6 +1,10 @@
 function out = config(name, value)
 % Toolbox settings: config(name) reads, config(name, value) sets.
 % 'safemode' (true): del/drop ask for confirmation.
+% 'databaseRead_timeout' (3600), 'databaseWrite_timeout' (600): seconds a
+% query may wait for the server to answer / accept data before the connection
+% is given up (DataJoint:lostConnection); 0 or Inf: wait forever. Used when a
+% connection is opened; Python's database.read_timeout/write_timeout.
 % 'stores' (unset): external stores, a struct of structs (docs/external.md);
 % while unset, the 'stores' key of ~/.datajoint_config.json and
 % ./dj_local_conf.json is used, as in the Python package.
@@ -10,7 +14,8 @@ function out = config(name, value)
 % until set here, that key of the config files applies (read when dj.conn connects).
 persistent settings blobLimitSetInCode
 if isempty(settings)
-    settings = struct('safemode', true, 'populateRetries', 3, 'stores', []);
+    settings = struct('safemode', true, 'populateRetries', 3, 'stores', [], ...
+        'databaseRead_timeout', 3600, 'databaseWrite_timeout', 600);
 end
 if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
     % kept by the connector itself, which decodes blobs while reading results

@@ -1,8 +1,8 @@
 /*
  * mym.c -- MEX entry point of the MATLAB/Octave MariaDB connector, call-compatible with mym:
  *
- *   id = mym('open', host[:port], user, pass [, tls] [, 'ssl', opts])   (also mym(id, 'open', ...)
- *                                                                         and mym(-1, 'open', ...))
+ *   id = mym('open', host[:port], user, pass [, tls] [, 'ssl', opts] [, 'read_timeout', s]
+ *            [, 'write_timeout', s])          (also mym(id, 'open', ...) and mym(-1, 'open', ...))
  *   mym(id, 'close'); mym('closeall'); s = mym(id, 'status'); mym(id, 'use', db)
  *   r = mym(id, 'SELECT ... WHERE a="{S}" AND b={Si}', v1, v2 [, 'bigint_to_double'])
  *   c = mym('serialize {M}', v);  v = mym('deserialize', bytes);  ver = mym('version')

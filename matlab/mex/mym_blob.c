@@ -203,19 +203,32 @@ int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out,
 /* decoding                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
+/* MATLAB's largest array (computer's maxsize on 64-bit platforms): a blob claiming more
+ * elements, or a larger dimension, cannot be a MATLAB value, so it is refused before any
+ * mxCreate* call or loop sees the count. */
+#define MYM_MAX_NUMEL ((((uint64_t)1) << 48) - 1)
+
 static mwSize *mx_dims(const mym_node *n, mwSize *nd, mym_err *e, const char *where)
 {
     uint32_t k = n->ndims < 2 ? 2 : n->ndims, i;
-    mwSize *d = (mwSize *)mxMalloc(sizeof(mwSize) * k);
-    if (n->ndims == 0) { d[0] = 1; d[1] = 1; }
-    else if (n->ndims == 1) { d[0] = (mwSize)n->dims[0]; d[1] = 1; }
-    else for (i = 0; i < n->ndims; i++) {
-        if (n->dims[i] > (uint64_t)((~(uint64_t)0) >> 2)) {
-            mymx_fail(e, "mym:blob", "%s: dimension too large", where);
+    mwSize *d;
+    if (n->numel > MYM_MAX_NUMEL) {
+        mymx_fail(e, "mym:blob", "%s: the blob declares an array of %llu elements, more than "
+                  "the %llu a MATLAB array can hold", where, (unsigned long long)n->numel,
+                  (unsigned long long)MYM_MAX_NUMEL);
+        return NULL;
+    }
+    for (i = 0; i < n->ndims; i++)
+        if (n->dims[i] > MYM_MAX_NUMEL) {
+            mymx_fail(e, "mym:blob", "%s: dimension %u of the blob's array is %llu, more than "
+                      "the %llu a MATLAB array can have", where, (unsigned)(i + 1),
+                      (unsigned long long)n->dims[i], (unsigned long long)MYM_MAX_NUMEL);
             return NULL;
         }
-        d[i] = (mwSize)n->dims[i];
-    }
+    d = (mwSize *)mxMalloc(sizeof(mwSize) * k);
+    if (n->ndims == 0) { d[0] = 1; d[1] = 1; }
+    else if (n->ndims == 1) { d[0] = (mwSize)n->dims[0]; d[1] = 1; }
+    else for (i = 0; i < n->ndims; i++) d[i] = (mwSize)n->dims[i];
     *nd = k;
     return d;
 }
@@ -315,7 +328,15 @@ static mxArray *decode_sparse(const mym_node *n, mym_err *e, const char *where)
                  (unsigned)n->class_id);
         return NULL;
     }
-    /* validate the compressed-column structure before handing it to MATLAB/Octave */
+    if (rows > MYM_MAX_NUMEL || cols > MYM_MAX_NUMEL) {
+        mymx_fail(e, "mym:blob", "%s: the blob declares a %llu-by-%llu sparse matrix, larger "
+                  "than the %llu rows or columns a MATLAB array can have", where,
+                  (unsigned long long)rows, (unsigned long long)cols,
+                  (unsigned long long)MYM_MAX_NUMEL);
+        return NULL;
+    }
+    /* validate the compressed-column structure before handing it to MATLAB/Octave (both loops
+     * are bounded by index vectors the codec found present in the blob) */
     for (k = 0; k <= cols; k++) {
         memcpy(&v, (const uint8_t *)n->jc + 8 * k, 8);
         if ((k == 0 && v != 0) || v < prev || v > nz) {
@@ -402,21 +423,20 @@ static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where)
         d = mx_dims(n, &nd, e, where);
         if (!d) return NULL;
         a = mxCreateStructArray(nd, d, (int)n->nfields, names);
-        numel = (size_t)n->numel;
-        for (i = 0; i < numel; i++)
-            for (f = 0; f < n->nfields; f++) {
-                mxArray *v = decode_node(n->children[i * n->nfields + f], e, where);
-                if (!v) return NULL;
-                mxSetFieldByNumber(a, (mwIndex)i, (int)f, v);
-            }
+        /* one step per decoded child (numel * nfields of them, each present in the blob): a
+         * zero-field struct has no children however many elements its dims claim */
+        for (i = 0; i < (size_t)n->nchildren; i++) {
+            mxArray *v = decode_node(n->children[i], e, where);
+            if (!v) return NULL;
+            mxSetFieldByNumber(a, (mwIndex)(i / n->nfields), (int)(i % n->nfields), v);
+        }
         return a;
     }
     case MYM_CELL:
         d = mx_dims(n, &nd, e, where);
         if (!d) return NULL;
         a = mxCreateCellArray(nd, d);
-        numel = (size_t)n->numel;
-        for (i = 0; i < numel; i++) {
+        for (i = 0; i < (size_t)n->nchildren; i++) {
             mxArray *v = decode_node(n->children[i], e, where);
             if (!v) return NULL;
             mxSetCell(a, (mwIndex)i, v);

@@ -41,7 +41,20 @@ typedef struct tls_opts {
     int mode;                  /* 0 off, 1 preferred, 2 required */
     int verify;                /* -1: default (on when a CA is given) */
     char *ca, *capath, *cert, *key, *cipher;
+    unsigned read_timeout, write_timeout;   /* seconds, 0 = no limit */
 } tls_opts;
+
+/* A timeout option: whole seconds, 0 (or Inf) for none; Connector/C takes an unsigned int. */
+static int parse_timeout(const mxArray *a, const char *name, unsigned *out, mym_err *e)
+{
+    double d;
+    if (!mym_get_scalar(a, &d) || d != d || d < 0)
+        return mymx_fail(e, "mym:args", "option '%s' must be a number of seconds >= 0 (0 or Inf: "
+                        "no limit)", name);
+    if (d > 4294967.0) d = 0;                   /* Inf and absurdly long: no limit */
+    *out = d > 0 && d < 1 ? 1u : (unsigned)d;    /* Connector/C counts whole seconds */
+    return 0;
+}
 
 static int opt_string(const mxArray *s, const char *name, char **out, mym_err *e)
 {
@@ -117,6 +130,9 @@ static int try_connect(MYSQL *db, const char *host, const char *user, const char
     mysql_optionsv(db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
     mysql_optionsv(db, MYSQL_OPT_MAX_ALLOWED_PACKET, &maxp);
     mysql_optionsv(db, MYSQL_OPT_LOCAL_INFILE, &off);
+    /* a stalled server (stopped, overloaded, cut off) must end in an error, not a hang */
+    mysql_optionsv(db, MYSQL_OPT_READ_TIMEOUT, &t->read_timeout);
+    mysql_optionsv(db, MYSQL_OPT_WRITE_TIMEOUT, &t->write_timeout);
     if (port) {
         unsigned int proto = MYSQL_PROTOCOL_TCP;
         mysql_optionsv(db, MYSQL_OPT_PROTOCOL, &proto);
@@ -137,6 +153,19 @@ static int try_connect(MYSQL *db, const char *host, const char *user, const char
                               CLIENT_MULTI_RESULTS) != NULL;
 }
 
+/* Once per session, as the Python package does: an encrypted connection whose server certificate
+ * nobody checked (no CA given, or verify false) protects against eavesdropping only. */
+static void warn_unverified(const char *host, unsigned port)
+{
+    static int warned = 0;
+    if (warned) return;
+    warned = 1;
+    mexWarnMsgIdAndTxt("mym:tlsUnverified", "the TLS connection to %s:%u is encrypted but the "
+                       "server's certificate is not verified, so the server is not "
+                       "authenticated; give its CA to verify it: mym('open', ..., 'ssl', "
+                       "struct('ca', '/path/to/ca.pem'))", host, port);
+}
+
 int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
 {
     mym_conn *c = mym_conn_get(id);
@@ -149,6 +178,8 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
     memset(&t, 0, sizeof t);
     t.mode = 1;
     t.verify = -1;
+    t.read_timeout = MYM_DEFAULT_READ_TIMEOUT;
+    t.write_timeout = MYM_DEFAULT_WRITE_TIMEOUT;
     if (!c) return mymx_fail(e, "mym:args", "connection id %d is out of range 0..%d", id,
                             MYM_MAXCONN - 1);
     if (nargs >= 1 && mym_get_utf8(args[0], &host, &n, "host", e)) return -1;
@@ -160,7 +191,8 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
         if (mxIsChar(args[3])) {
             char *s;
             if (mym_get_utf8(args[3], &s, &n, "TLS mode", e)) return -1;
-            is_name = !strcasecmp(s, "ssl");
+            is_name = !strcasecmp(s, "ssl") || !strcasecmp(s, "read_timeout")
+                      || !strcasecmp(s, "write_timeout");
         }
         if (!is_name) {
             if (parse_tls_arg(args[3], &t, e)) return -1;
@@ -174,8 +206,13 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
             return mymx_fail(e, "mym:args", "option '%s' has no value", name);
         if (!strcasecmp(name, "ssl")) {
             if (parse_tls_arg(args[i + 1], &t, e)) return -1;
+        } else if (!strcasecmp(name, "read_timeout")) {
+            if (parse_timeout(args[i + 1], "read_timeout", &t.read_timeout, e)) return -1;
+        } else if (!strcasecmp(name, "write_timeout")) {
+            if (parse_timeout(args[i + 1], "write_timeout", &t.write_timeout, e)) return -1;
         } else {
-            return mymx_fail(e, "mym:args", "unknown open option '%s' (known: 'ssl')", name);
+            return mymx_fail(e, "mym:args", "unknown open option '%s' (known: 'ssl', "
+                            "'read_timeout', 'write_timeout')", name);
         }
     }
     /* host, host:port, [v6addr] or [v6addr]:port; a bare IPv6 address has no port */
@@ -222,6 +259,10 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e)
     snprintf(c->user, sizeof c->user, "%s", user ? user : "");
     c->port = port;
     c->tls = mysql_get_ssl_cipher(db) != NULL;
+    if (c->tls && !(t.verify > 0 || (t.verify < 0 && (t.ca || t.capath))))
+        warn_unverified(c->host, port ? port : 3306);
+    c->read_timeout = t.read_timeout;
+    c->write_timeout = t.write_timeout;
     c->max_packet = 16UL * 1024 * 1024;
     if (mysql_query(db, "SELECT @@max_allowed_packet") == 0) {
         MYSQL_RES *r = mysql_store_result(db);

@@ -19,6 +19,8 @@ typedef struct mym_conn {
     char user[128];
     unsigned port;
     int tls;                   /* 1 when the session is encrypted */
+    unsigned read_timeout;     /* seconds a read may wait for the server (0: forever) */
+    unsigned write_timeout;    /* seconds a write may wait for the server (0: forever) */
 } mym_conn;
 
 mym_conn *mym_conn_get(int id);          /* NULL for an out-of-range id */
@@ -33,5 +35,11 @@ int mym_conn_open(int id, int nargs, const mxArray **args, mym_err *e);
 
 /* 0 connected, 1 closed, 2 server unreachable (as mym). */
 int mym_conn_status(int id);
+
+/* Defaults of the 'read_timeout'/'write_timeout' open options, equal to the Python package's
+ * database.read_timeout/database.write_timeout: long enough for long queries, short enough that
+ * a stopped or unreachable server ends in an error instead of an endless wait. */
+#define MYM_DEFAULT_READ_TIMEOUT 3600u
+#define MYM_DEFAULT_WRITE_TIMEOUT 600u
 
 #endif

@@ -223,8 +223,36 @@ static int count_flags(int nargs, const mxArray **args, size_t nph, int *b2d)
     return nflags;
 }
 
+/* A lost connection is often a stalled server that the read/write timeout gave up on: name
+ * the settings, so the user knows what ended the wait and what to raise for long queries. */
+static int timeout_hint(const mym_conn *c, mym_err *e)
+{
+    size_t n = strlen(e->msg);
+    int tls_timeout = strstr(e->msg, "MariaDB error 2026,") && strstr(e->msg, "timed out");
+    if (!strstr(e->msg, "MariaDB error 2013,") && !strstr(e->msg, "MariaDB error 2006,")
+        && !tls_timeout)
+        return -1;
+    snprintf(e->msg + n, sizeof e->msg - n, "\nThe connection was lost or the server did not "
+             "answer within read_timeout = %u s / write_timeout = %u s (0: no limit; set with "
+             "mym open options 'read_timeout'/'write_timeout' or dj.config "
+             "'databaseRead_timeout'/'databaseWrite_timeout'); the server may be stopped, "
+             "overloaded or unreachable. Reconnect when it answers again.",
+             c->read_timeout, c->write_timeout);
+    return -1;
+}
+
+static int exec_any(mym_conn *c, char *q, size_t qlen, int nargs, const mxArray **args,
+                    int nlhs, mxArray **out, mym_err *e);
+
 int mym_exec(mym_conn *c, char *q, size_t qlen, int nargs, const mxArray **args, int nlhs,
              mxArray **out, mym_err *e)
+{
+    if (exec_any(c, q, qlen, nargs, args, nlhs, out, e)) return timeout_hint(c, e);
+    return 0;
+}
+
+static int exec_any(mym_conn *c, char *q, size_t qlen, int nargs, const mxArray **args,
+                    int nlhs, mxArray **out, mym_err *e)
 {
     size_t nph = mym_ph_scan(q, qlen, NULL, 0), i, k;
     int b2d = 0, nflags = count_flags(nargs, args, nph, &b2d), rc;

@@ -7,6 +7,7 @@ function t = test_mym_tls()
   t.verify = @() verify(srv);
   t.auth_plugins = @() auth_plugins(srv);
   t.packet_limit = @() packet_limit(srv);
+  t.stalled_server = @() stalled_server(srv);
   t.zz_shutdown = @() shutdown(srv);   % runs last (fields run in order): stops the server
 end
 
@@ -47,6 +48,36 @@ function verify(srv)
   assert(~isempty(cipher(id)));
   mym(id, 'close');
   assert_error(@() mym(-1, 'open', srv.address, 'root', '', struct('ca', '/nonexistent/ca.pem', 'verify', true)), 'mym:connect');
+end
+
+function stalled_server(srv)
+  % a SIGSTOPped server: the read timeout ends the wait with an error naming the setting, for
+  % mym (open option) and dj.Connection (dj.config), instead of an endless wait
+  pid = strtrim(fileread(fullfile(srv.dir, 'pid')));
+  assert(all(isstrprop(pid, 'digit')), 'no server pid');
+  id = mym(-1, 'open', srv.address, 'root', '', 'false', 'read_timeout', 2);
+  old = dj.config('databaseRead_timeout');
+  dj.config('databaseRead_timeout', 2);
+  restore = onCleanup(@() dj.config('databaseRead_timeout', old));
+  c = dj.Connection(srv.address, 'root', '');
+  system(['kill -STOP ' pid]);
+  resume = onCleanup(@() system(['kill -CONT ' pid]));
+  pause(0.3);   % SIGSTOP is asynchronous: let every server thread stop first
+  t0 = tic;
+  err = assert_error(@() mym(id, 'SELECT 1'), 'mym:query');
+  assert(toc(t0) < 30, 'mym waited %.0f s for a stopped server', toc(t0));
+  assert(~isempty(strfind(err.message, 'read_timeout = 2 s')), 'message: %s', err.message);
+  t0 = tic;
+  err = assert_error(@() c.query('SELECT 1'), 'DataJoint:lostConnection');
+  assert(toc(t0) < 60, 'dj.Connection waited %.0f s for a stopped server', toc(t0));
+  assert(~isempty(strfind(err.message, 'databaseRead_timeout')), 'message: %s', err.message);
+  system(['kill -CONT ' pid]);
+  mym(id, 'close');
+  reconnect(c);
+  r = c.query('SELECT 2 AS two');
+  assert(r.two == 2, 'reconnect after the stall');
+  c.close();
+  assert_error(@() mym(-1, 'open', srv.address, 'root', '', 'read_timeout', -1), 'mym:args');
 end
 
 function auth_plugins(srv)
