@@ -250,7 +250,10 @@ function msg = serverText(mymMessage)
 % the statement (the caller shows the statement once, with its placeholders),
 % the error number written as in Python ("(server error N)").
 msg = regexprep(mymMessage, '^(mym:\s*)+', '');
-msg = regexprep(msg, '\s+in query: .*$', '');
+% mym appends its timeout hint after its copy of the statement: keep the hint
+hint = regexp(msg, '\nThe connection was lost or the server did not answer.*$', 'match', 'once');
+msg = regexprep(msg, '\nThe connection was lost or the server did not answer.*$', '');
+msg = [regexprep(msg, '\s+in query: .*$', '') hint];
 msg = regexprep(msg, '\((MariaDB|MySQL) error (\d+)(, SQLSTATE \w+)?\)', '(server error $2)');
 end
 
