@@ -144,6 +144,15 @@ classdef GeneralRelvar < handle
             for i = 1:max(1, nargout)
                 a = h(strcmp({h.name}, names{i}));
                 vals = {s.(names{i})};
+                if isempty(vals)
+                    % no rows: [] or {} as in DataJoint for MATLAB 3.x, not 0x1
+                    if a.isNumeric && ~a.isBlob
+                        varargout{i} = []; %#ok<AGROW>
+                    else
+                        varargout{i} = {}; %#ok<AGROW>
+                    end
+                    continue
+                end
                 % computed attributes have no declared type: text results stay text
                 if a.isNumeric && ~a.isBlob && all(cellfun(@(x) (isnumeric(x) || islogical(x)) && isscalar(x), vals))
                     v = cellfun(@(x) double(x), vals);
@@ -255,6 +264,7 @@ classdef GeneralRelvar < handle
             sql = [selectSql(q, names) suffix];
             res = self.conn().query(sql, q.args{:});
             s = dj.internal.resultToStruct(res, names);
+            s = nullUuids(s, q.header, names);
             s = loadExternal(s, q.header, names);
             if ~keepAll
                 s = s(:);
@@ -288,6 +298,23 @@ for j = 1:numel(names)
     end
 end
 end
+
+function s = nullUuids(s, header, names)
+% a NULL uuid is an empty uint8 row (1x0), as mym gives a NULL binary(16);
+% other uuids stay hyphenated text
+for j = 1:numel(names)
+    a = header(strcmp({header.name}, names{j}));
+    if isempty(a) || ~a.isUuid
+        continue
+    end
+    for i = 1:numel(s)
+        if isempty(s(i).(names{j}))
+            s(i).(names{j}) = zeros(1, 0, 'uint8');
+        end
+    end
+end
+end
+
 
 function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
