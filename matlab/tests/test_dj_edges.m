@@ -16,6 +16,7 @@ tests.null_uuid_and_empty_string = @() t_uuid_string();
 tests.column_names = @() t_names(db);
 tests.proj_one_to_two = @() t_proj();
 tests.multi_statement = @() t_multi(db);
+tests.no_stacked_statements_in_queries = @() t_stacked(db);
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
 
@@ -123,5 +124,27 @@ assert(c.query('SELECT 3 AS z').z == 3);
 % statements with values are prepared: one statement only
 assert_error(@() c.query(sprintf('SELECT {S} AS a; SELECT 2 AS b', t), 'x'), 'DataJoint:querySyntax');
 assert(c.query('SELECT 4 AS z').z == 4);
+delQuick(djedge.Row);
+end
+
+
+function t_stacked(db)
+% with multi-statement strings allowed, SQL pieces of a query (restriction
+% strings, projected expressions, aggregates) cannot end the statement
+delQuick(djedge.Row);
+insert(djedge.Row, struct('id', {1, 2}, 's', {'a;b', 'c'}, 'nb', {1, 2}));
+assert(count(djedge.Row & 's="a;b"') == 1, 'a ";" inside quotes is text');
+attacks = {sprintf('id=1); DROP DATABASE `%s`; SELECT (1', db), ...
+    sprintf('id=1 #''\n); DROP DATABASE `%s`; SELECT (1 #''', db), ...
+    ['s=''\''); DROP DATABASE `' db '`; -- ''']};
+for i = 1:numel(attacks)
+    assert_error(@() count(djedge.Row & attacks{i}), 'DataJoint:restrict:badCondition');
+    assert_error(@() fetch(djedge.Row - attacks{i}), 'DataJoint:restrict:badCondition');
+end
+assert_error(@() fetch(proj(djedge.Row, sprintf('1); DROP DATABASE `%s`; SELECT (1->z', db))), ...
+    'DataJoint:restrict:badCondition');
+assert_error(@() fetch(aggr(djedge.Row, djedge.Row, sprintf('count(*)); DROP DATABASE `%s`; SELECT (1->n', db))), ...
+    'DataJoint:restrict:badCondition');
+assert(count(djedge.Row) == 2, 'the database is still there');
 delQuick(djedge.Row);
 end

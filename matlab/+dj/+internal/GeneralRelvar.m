@@ -77,6 +77,7 @@ classdef GeneralRelvar < handle
                 if ~ischar(varargin{i})
                     error('DataJoint:proj:badArgument', 'proj arguments must be strings like ''attr'', ''old->new'' or ''expr->name''');
                 end
+                dj.internal.checkSqlFragment(varargin{i}, 'The projection');
             end
             r = dj.internal.GeneralRelvar('proj', {self}, varargin);
         end
@@ -92,6 +93,9 @@ classdef GeneralRelvar < handle
             checkRelvar(other, 'aggr');
             if isempty(varargin)
                 error('DataJoint:aggr:badArgument', 'aggr needs at least one ''expr->name'' argument');
+            end
+            for i = 1:numel(varargin)
+                dj.internal.checkSqlFragment(varargin{i}, 'The aggregate');
             end
             r = dj.internal.GeneralRelvar('aggr', {self, other}, varargin);
         end
