@@ -57,6 +57,11 @@ assert(isequal(dj.lib.DataHash(uint8('abc'), 'bin', 'uint8'), uint8(hex2dec({'90
     '4f', 'b0', 'd6', '96', '3f', '7d', '28', 'e1', '7f', '72'}))'));
 assert(strcmp(dj.lib.DataHash(writeFile(src, 'abc.txt', uint8('abc')), 'file'), '900150983cd24fb0d6963f7d28e17f72'));
 assert(~strcmp(dj.lib.DataHash(zeros(1, 0)), dj.lib.DataHash(zeros(0, 1))), 'array mode sees the shape');
+% old-style options struct, as 3.x's dj.lib.HMAC passes them
+opt = struct('Method', 'SHA-256', 'Format', 'HEX', 'Input', 'bin');
+assert(strcmp(dj.lib.DataHash(uint8('abc'), opt), upper(dj.lib.DataHash('abc', 'SHA-256', 'ascii'))));
+b64 = dj.lib.DataHash(int32(1:10), 'base64', 'MD5');
+assert(strcmp(b64, '+tJN9yeF89h3jOFNN55XLg=='), b64);
 assert_error(@() dj.lib.DataHash(1, 'nosuch'), 'JSimon:DataHash:BadInput2');
 assert_error(@() dj.lib.DataHash({1}, 'bin'), 'JSimon:DataHash:BadDataType');
 assert_error(@() dj.lib.DataHash(@sin), 'JSimon:DataHash:BadDataType');
