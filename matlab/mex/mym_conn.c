@@ -149,8 +149,10 @@ static int try_connect(MYSQL *db, const char *host, const char *user, const char
         mysql_optionsv(db, MYSQL_OPT_SSL_ENFORCE, &off);
         mysql_optionsv(db, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &off);
     }
+    /* multi-statement strings are allowed as mym allows them (text statements only: a
+       statement with placeholders is prepared, and prepared statements are single) */
     return mysql_real_connect(db, host, user, pass, NULL, port, NULL,
-                              CLIENT_MULTI_RESULTS) != NULL;
+                              CLIENT_MULTI_RESULTS | CLIENT_MULTI_STATEMENTS) != NULL;
 }
 
 /* Once per session, as the Python package does: an encrypted connection whose server certificate

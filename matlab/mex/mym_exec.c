@@ -17,12 +17,23 @@ static int query_error(mym_err *e, unsigned err, const char *msg, const char *st
                     err, state ? state : "?", show, sql, len > 300 ? " ..." : "");
 }
 
-static void drain_text(MYSQL *db)
+/* Read and discard the results after the first one (the further statements of a
+   multi-statement string, or a procedure's further result sets), as mym returns only the
+   first; the connection is then ready for the next statement. Returns -1 when one of the
+   further statements failed (the server stops there), so that failure is not silent. */
+static int drain_text(MYSQL *db)
 {
-    while (mysql_more_results(db) && mysql_next_result(db) == 0) {
-        MYSQL_RES *r = mysql_store_result(db);
+    int rc;
+    while (mysql_more_results(db)) {
+        MYSQL_RES *r;
+        rc = mysql_next_result(db);
+        if (rc > 0) return -1;
+        if (rc < 0) break;
+        r = mysql_store_result(db);
         if (r) mysql_free_result(r);
+        else if (mysql_field_count(db) != 0) return -1;
     }
+    return 0;
 }
 
 static void show(int nlhs, mxArray **out, mxArray *value)
@@ -51,7 +62,8 @@ static int exec_text(mym_conn *c, const char *q, size_t qlen, int b2d, int nlhs,
         if (mysql_field_count(db) != 0)
             return query_error(e, mysql_errno(db), mysql_error(db), mysql_sqlstate(db), q, qlen);
         v = mxCreateDoubleScalar((double)mysql_affected_rows(db));
-        drain_text(db);
+        if (drain_text(db))
+            return query_error(e, mysql_errno(db), mysql_error(db), mysql_sqlstate(db), q, qlen);
         if (nlhs >= 1) out[0] = v;
         return 0;
     }
@@ -61,7 +73,8 @@ static int exec_text(mym_conn *c, const char *q, size_t qlen, int b2d, int nlhs,
         return -1;
     }
     mysql_free_result(res);
-    drain_text(db);
+    if (drain_text(db))
+        return query_error(e, mysql_errno(db), mysql_error(db), mysql_sqlstate(db), q, qlen);
     show(nlhs, out, v);
     return 0;
 }

@@ -68,34 +68,55 @@ static int classify(const MYSQL_FIELD *f, int b2d)
     }
 }
 
-/* Column names become struct fields: make them valid, unique MATLAB identifiers. */
+/* Column names become struct fields exactly as the server names them, as mym does
+   (`COUNT(*)` stays `COUNT(*)`: read it as r.('COUNT(*)')). Only a name repeated in one
+   result is changed (the second `a` becomes `a_2`), since a struct cannot hold both, and an
+   empty name becomes `column_<n>`. */
 static void field_name(mym_col *cols, size_t j, const char *src)
 {
-    char *d = cols[j].name;
-    size_t k = 0, i;
+    size_t len = strlen(src), m;
     int dup = 1;
-    if (!((src[0] >= 'a' && src[0] <= 'z') || (src[0] >= 'A' && src[0] <= 'Z'))) d[k++] = 'x';
-    for (i = 0; src[i] && k < 63; i++) {
-        char c = src[i];
-        int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                 || c == '_';
-        d[k++] = ok ? c : '_';
+    if (!len) {
+        cols[j].name = (char *)mxMalloc(32);
+        snprintf(cols[j].name, 32, "column_%u", (unsigned)(j + 1));
+        return;
     }
-    d[k] = 0;
+    cols[j].name = (char *)mxMalloc(len + 1);
+    memcpy(cols[j].name, src, len + 1);
     for (;;) {
-        size_t m;
         int clash = 0;
-        for (m = 0; m < j; m++) if (!strcmp(cols[m].name, d)) { clash = 1; break; }
+        for (m = 0; m < j; m++) if (!strcmp(cols[m].name, cols[j].name)) { clash = 1; break; }
         if (!clash) return;
         dup++;
-        {
-            char base[51];
-            size_t bl = k > 50 ? 50 : k;
-            memcpy(base, cols[j].name, bl);
-            base[bl] = 0;
-            snprintf(d, 64, "%s_%d", base, dup % 100000);
-        }
+        mxFree(cols[j].name);
+        cols[j].name = (char *)mxMalloc(len + 16);
+        snprintf(cols[j].name, len + 16, "%s_%d", src, dup);
     }
+}
+
+/* How the text protocol prints a FLOAT column: with its declared decimals (FLOAT(M,D)),
+   else with FLT_DIG (6) significant digits; NOT_FIXED_DEC (31) marks "no declared
+   decimals". -2 for other columns. */
+static int float_decimals(const MYSQL_FIELD *f)
+{
+    if (f->type != MYSQL_TYPE_FLOAT) return -2;
+    return f->decimals < 31 ? (int)f->decimals : -1;
+}
+
+/* A binary-protocol FLOAT as the text protocol would have given it: the server prints the
+   float32 (6 significant digits, or its declared decimals) and the client parses that text.
+   Without this a bound query returned 1.0099999904632568 where the same query as text
+   returned 1.01 (mym sends every query as text). */
+static double float_as_text(double v, int dec)
+{
+    char buf[80];
+    double f = (double)(float)v;   /* the column's value: exact, it came from a float32 */
+    int n;
+    if (!isfinite(f)) return f;
+    if (dec >= 0) n = snprintf(buf, sizeof buf, "%.*f", dec, f);
+    else n = snprintf(buf, sizeof buf, "%.6g", f);
+    if (n <= 0 || n >= (int)sizeof buf) return f;
+    return parse_double(buf, (unsigned long)n);
 }
 
 void mym_result_init(mym_result *r, const MYSQL_FIELD *f, size_t nfields, size_t nrows,
@@ -110,6 +131,7 @@ void mym_result_init(mym_result *r, const MYSQL_FIELD *f, size_t nfields, size_t
     for (j = 0; j < nfields; j++) {
         mym_col *c = &r->cols[j];
         c->kind = classify(&f[j], b2d);
+        c->float_dec = float_decimals(&f[j]);
         field_name(r->cols, j, f[j].name ? f[j].name : "column");
         names[j] = c->name;
         switch (c->kind) {
@@ -133,7 +155,10 @@ void mym_result_init(mym_result *r, const MYSQL_FIELD *f, size_t nfields, size_t
 
 int mym_result_put_double(mym_result *r, size_t row, size_t col, double v, int is_null)
 {
-    r->cols[col].pd[row] = is_null ? mxGetNaN() : v;
+    const mym_col *c = &r->cols[col];
+    if (is_null) v = mxGetNaN();
+    else if (c->float_dec != -2) v = float_as_text(v, c->float_dec);
+    c->pd[row] = v;
     return 0;
 }
 

@@ -15,7 +15,8 @@ typedef struct mym_col {
     mxArray *arr;
     double *pd;
     int64_t *pi;
-    char name[64];
+    int float_dec;      /* FLOAT columns: text-protocol decimals (-1: %g form); -2: not FLOAT */
+    char *name;         /* the column's name as the server gives it (see field_name) */
 } mym_col;
 
 typedef struct mym_result {

@@ -51,6 +51,11 @@ mxArray *mym_utf8_to_mx(const char *s, size_t n)
     mwSize dims[2];
     mxArray *a;
     dims[0] = 1;
+    if (n == 0) {
+        dims[0] = 0;   /* '' is 0x0, as mxCreateString("") gives it to mym */
+        dims[1] = 0;
+        return mxCreateCharArray(2, dims);
+    }
 #ifdef HAVE_OCTAVE
     dims[1] = (mwSize)n;
     a = mxCreateCharArray(2, dims);

@@ -1,8 +1,14 @@
 classdef External
-    % blob@store values: objects in a 'file' store laid out as DataJoint for
-    % Python 0.14 lays them out, tracked in `db`.`~external_<store>`
-    % (docs/external.md). An object is the packed blob, named by the MD5 of its
-    % bytes: <location>/<db>/<subfolds of hex>/<hex>.
+    % External values in a 'file' store laid out as DataJoint for Python 0.14
+    % lays them out, tracked in `db`.`~external_<store>` (docs/external.md):
+    %   blob@store      the packed blob, named by the MD5 of its bytes:
+    %                   <location>/<db>/<subfolds of hex>/<hex>
+    %   attach@store    the file, named by the MD5 of name + NUL + contents:
+    %                   <location>/<db>/<subfolds of hex>/<hex>.<name>
+    %   filepath@store  a file under the store's stage, copied to
+    %                   <location>/<relative path>, row keyed by the MD5 of the
+    %                   relative path, with the MD5 of its contents
+    % and attachments kept inside the database (attach: name + NUL + contents).
 
     properties (Constant)
         % the same definition as the Python package's (schema-conventions 11.3)
@@ -49,25 +55,12 @@ classdef External
                     class(value), label, err.message);
             end
             bytes = compressAs014(conn, packed{1});
-            hex = dj.internal.bytesMd5(bytes);
+            hex = dj.lib.DataHash(bytes, 'bin', 'hex', 'MD5');   % as 3.x names objects
             path = objectPath(spec, db, hex);
             if exist(path, 'file') ~= 2
                 writeObject(path, bytes);
             end
-            sql = sprintf(['INSERT INTO %s (`hash`,`size`) VALUES (UNHEX(%s),%s) ' ...
-                'ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP'], ...
-                dj.internal.External.tableName(db, store), dj.internal.placeholder('string'), ...
-                dj.internal.placeholder('string'));
-            try
-                conn.query(sql, hex, sprintf('%d', numel(bytes)));
-            catch err
-                if ~strcmp(err.identifier, 'DataJoint:missingTable') || conn.inTransaction
-                    rethrow(err);
-                end
-                % dropped since (a schema dropped and re-created): declare again
-                dj.internal.External.declare(conn, db, store);
-                conn.query(sql, hex, sprintf('%d', numel(bytes)));
-            end
+            track(conn, db, store, {'hash', 'size'}, {hex, numel(bytes)});
         end
 
         function value = get(db, store, hex, label, spec)
@@ -89,6 +82,98 @@ classdef External
             catch err
                 error('DataJoint:external:corrupt', 'The object %s of %s (%s) is not a valid blob: %s', ...
                     hex, label, path, err.message);
+            end
+        end
+
+        function hex = putAttachment(conn, db, store, path, label)
+            % attach@store: the file goes into the store once; returns the hash
+            % of name + NUL + contents for the binary(16) column
+            spec = dj.internal.storeSpec(store);
+            [name, contents] = readAttachment(path, label);
+            hex = dj.lib.DataHash([utf8(name); 0; contents], 'bin', 'hex', 'MD5');
+            target = [objectPath(spec, db, hex) '.' name];
+            if exist(target, 'file') ~= 2 || fileSize(target) ~= numel(contents)
+                writeObject(target, contents);
+            end
+            track(conn, db, store, {'hash', 'size', 'attachment_name'}, {hex, numel(contents), name});
+        end
+
+        function local = getAttachment(conn, db, store, hex, label, folder, spec)
+            % attach@store: save the attachment in folder; returns its local path
+            name = trackedValue(conn, db, store, hex, 'attachment_name', label);
+            checkName(name, label);
+            source = [objectPath(spec, db, lower(hex)) '.' name];
+            contents = readBytes(source, 'DataJoint:external:missingFile', ...
+                sprintf('The attachment %s of %s (store "%s") is tracked but its file is missing', hex, label, store));
+            local = saveAttachment(name, contents, folder, lower(hex));
+        end
+
+        function bytes = attachBytes(path, label)
+            % attach (in the database): the column holds name + NUL + contents
+            [name, contents] = readAttachment(path, label);
+            bytes = [utf8(name); 0; contents];
+        end
+
+        function local = attachFile(bytes, label, folder)
+            % attach (in the database): save the stored file in folder
+            bytes = bytes(:);
+            k = find(bytes == 0, 1);
+            if isempty(k)
+                error('DataJoint:external:corrupt', 'The attachment in %s is malformed (no file name)', label);
+            end
+            name = fromUtf8(bytes(1:k-1));
+            checkName(name, label);
+            local = saveAttachment(name, bytes(k+1:end), folder, dj.lib.DataHash(bytes, 'bin', 'hex', 'MD5'));
+        end
+
+        function hex = putFilepath(conn, db, store, path, label)
+            % filepath@store: a file under the store's stage is copied to
+            % <location>/<relative path> unless that path is tracked already;
+            % returns the MD5 of the relative path for the binary(16) column
+            checkFilepathEnabled(label);
+            spec = dj.internal.storeSpec(store);
+            relative = stageRelative(spec, path, label);
+            contents = readBytes(path, 'DataJoint:insert:wrongType', ...
+                sprintf('Filepath %s for %s is not a readable file', path, label));
+            hex = dj.lib.DataHash(utf8(relative), 'bin', 'hex', 'MD5');
+            contentsHash = dj.lib.DataHash(contents, 'bin', 'hex', 'MD5');
+            old = trackedRow(conn, db, store, hex, 'LOWER(HEX(`contents_hash`))');
+            if ~isempty(old)
+                if ~isempty(old{1}) && ~strcmp(old{1}, contentsHash)
+                    error('DataJoint:external:filepathConflict', ['A different version of "%s" has already ' ...
+                        'been placed in store "%s" (%s)'], relative, store, label);
+                end
+                return
+            end
+            writeObject(fullfile(storeRoot(spec), relative), contents);
+            track(conn, db, store, {'hash', 'size', 'filepath', 'contents_hash'}, ...
+                {hex, numel(contents), relative, contentsHash});
+        end
+
+        function local = getFilepath(conn, db, store, hex, label, spec)
+            % filepath@store: the file at <stage>/<relative path>, copied from the
+            % store when missing or different; checked after copying
+            checkFilepathEnabled(label);
+            row = trackedRow(conn, db, store, hex, '`filepath`', 'LOWER(HEX(`contents_hash`))', '`size`');
+            if isempty(row) || isempty(row{1})
+                error('DataJoint:external:missingFile', 'Filepath %s of %s is not tracked in %s', hex, label, ...
+                    dj.internal.External.tableName(db, store));
+            end
+            relative = row{1};
+            checkRelative(relative, label);
+            if isempty(spec.stage)
+                error('DataJoint:external:badConfig', 'dj.config(''stores'').%s needs a ''stage'' folder for filepath attributes', store);
+            end
+            local = fullfile(absolutePath(spec.stage), relative);
+            if ~intact(local, row{3}, row{2})
+                source = fullfile(storeRoot(spec), relative);
+                contents = readBytes(source, 'DataJoint:external:missingFile', ...
+                    sprintf('Missing external file %s (store "%s", %s)', source, store, label));
+                writeObject(local, contents);
+                if ~intact(local, row{3}, row{2})
+                    error('DataJoint:external:checksum', ['%s was copied from store "%s" but does not match ' ...
+                        'its recorded size or checksum'], local, store);
+                end
             end
         end
     end
@@ -187,4 +272,265 @@ for first = 1:m:numel(x)
     a = mod(a + sum(c), 65521);
 end
 d = uint8([floor(b / 256); mod(b, 256); floor(a / 256); mod(a, 256)]);
+end
+
+
+function track(conn, db, store, names, values)
+% one row of ~external_<store> for an object (hash and contents_hash given as
+% hex, sizes as numbers); an object stored again only refreshes its timestamp
+ph = dj.internal.placeholder('string');
+cols = strjoin(cellfun(@dj.internal.quoteId, names, 'UniformOutput', false), ',');
+texts = cell(1, numel(names));
+args = cell(1, numel(names));
+for i = 1:numel(names)
+    v = values{i};
+    if any(strcmp(names{i}, {'hash', 'contents_hash'}))
+        texts{i} = ['UNHEX(' ph ')'];
+    else
+        texts{i} = ph;
+    end
+    if isnumeric(v)
+        v = sprintf('%d', v);
+    end
+    args{i} = v;
+end
+sql = sprintf('INSERT INTO %s (%s) VALUES (%s) ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP', ...
+    dj.internal.External.tableName(db, store), cols, strjoin(texts, ','));
+try
+    conn.query(sql, args{:});
+catch err
+    if ~strcmp(err.identifier, 'DataJoint:missingTable') || conn.inTransaction
+        rethrow(err);
+    end
+    % dropped since (a schema dropped and re-created): declare again
+    dj.internal.External.declare(conn, db, store);
+    conn.query(sql, args{:});
+end
+end
+
+
+function row = trackedRow(conn, db, store, hex, varargin)
+% the given columns (SQL expressions) of the object's row as a cell, {} when untracked
+cols = cell(1, numel(varargin));
+for i = 1:numel(varargin)
+    cols{i} = sprintf('%s AS c%d', varargin{i}, i);
+end
+r = conn.query(sprintf('SELECT %s FROM %s WHERE `hash`=UNHEX(%s)', strjoin(cols, ','), ...
+    dj.internal.External.tableName(db, store), dj.internal.placeholder('string')), hex);
+row = {};
+if isempty(r.c1)
+    return
+end
+row = cell(1, numel(varargin));
+for i = 1:numel(varargin)
+    v = r.(sprintf('c%d', i));
+    if iscell(v)
+        v = v{1};
+    else
+        v = double(v(1));
+    end
+    row{i} = v;
+end
+end
+
+
+function v = trackedValue(conn, db, store, hex, column, label)
+row = trackedRow(conn, db, store, hex, dj.internal.quoteId(column));
+if isempty(row) || isempty(row{1})
+    error('DataJoint:external:missingFile', 'Object %s of %s is not tracked in %s', hex, label, ...
+        dj.internal.External.tableName(db, store));
+end
+v = row{1};
+end
+
+
+function [name, contents] = readAttachment(path, label)
+% an attachment is given as the path of a readable file; its name is stored
+if ~ischar(path) || isempty(path) || ~isrow(path)
+    error('DataJoint:insert:wrongType', 'Attachment for %s must be the path of a file (text), got %s', ...
+        label, class(path));
+end
+[~, stem, ext] = fileparts(path);
+name = [stem ext];
+checkName(name, label);
+contents = readBytes(path, 'DataJoint:insert:wrongType', ...
+    sprintf('Attachment for %s is not a readable file: %s', label, path));
+end
+
+
+function checkName(name, label)
+% a stored name is a plain file name, so a fetch never writes outside its folder
+if ~ischar(name) || isempty(name) || any(name == '/' | name == '\' | name == 0) || ...
+        any(strcmp(name, {'.', '..'})) || numel(name) > 255
+    error('DataJoint:external:badName', 'Attachment name "%s" of %s is not a plain file name (at most 255 characters)', ...
+        anyText(name), label);
+end
+end
+
+
+function checkRelative(relative, label)
+% a relative path inside the store: no absolute path, no '.' or '..' parts
+parts = strsplit(strrep(relative, '\', '/'), '/');
+if isempty(relative) || relative(1) == '/' || any(relative == 0) || any(cellfun(@isempty, parts)) || ...
+        any(strcmp(parts, '.')) || any(strcmp(parts, '..')) || ~isempty(regexp(relative, '^[A-Za-z]:', 'once'))
+    error('DataJoint:external:badPath', 'The filepath "%s" of %s is not a plain relative path', anyText(relative), label);
+end
+end
+
+
+function relative = stageRelative(spec, path, label)
+if ~ischar(path) || isempty(path) || ~isrow(path)
+    error('DataJoint:insert:wrongType', 'Filepath for %s must be the path of a file (text), got %s', label, class(path));
+end
+if isempty(spec.stage)
+    error('DataJoint:external:badConfig', 'dj.config(''stores'').%s needs a ''stage'' folder for filepath attributes', spec.store);
+end
+stage = strrep(absolutePath(spec.stage), '\', '/');
+local = strrep(absolutePath(path), '\', '/');
+stage = regexprep(stage, '/+$', '');
+if numel(local) <= numel(stage) + 1 || ~strcmp(local(1:numel(stage) + 1), [stage '/'])
+    error('DataJoint:external:badPath', 'The path %s is not in the stage %s of store "%s" (%s)', ...
+        path, spec.stage, spec.store, label);
+end
+relative = local(numel(stage) + 2:end);
+checkRelative(relative, label);
+if numel(relative) > 1000
+    error('DataJoint:external:badPath', 'Relative filepath "%s" is longer than 1000 characters', relative);
+end
+end
+
+
+function p = absolutePath(p)
+% absolute form of p, as Python's Path.absolute (no symbolic links resolved)
+if ~(numel(p) >= 1 && (p(1) == '/' || p(1) == '\')) && isempty(regexp(p, '^[A-Za-z]:', 'once'))
+    p = fullfile(pwd, p);
+end
+end
+
+
+function root = storeRoot(spec)
+if exist(spec.location, 'dir') ~= 7
+    error('DataJoint:external:location', 'Store "%s": inaccessible local directory "%s"', spec.store, spec.location);
+end
+root = spec.location;
+end
+
+
+function tf = intact(local, size, contentsHash)
+% the local copy of a filepath value: present, same size and (when recorded) same MD5
+tf = false;
+if exist(local, 'file') ~= 2
+    return
+end
+if fileSize(local) ~= size
+    return
+end
+if ~isempty(contentsHash)
+    fid = fopen(local, 'r');
+    if fid < 0
+        return
+    end
+    b = fread(fid, Inf, '*uint8');
+    fclose(fid);
+    tf = strcmp(dj.lib.DataHash(b, 'bin', 'hex', 'MD5'), contentsHash);
+else
+    tf = true;
+end
+end
+
+
+function n = fileSize(path)
+info = dir(path);
+n = -1;
+if numel(info) == 1 && ~info.isdir
+    n = info.bytes;
+end
+end
+
+
+function checkFilepathEnabled(label)
+% filepath values are opt-in, as in DataJoint 0.14 (the same environment variable)
+if ~strcmpi(getenv('DJ_SUPPORT_FILEPATH_MANAGEMENT'), 'TRUE')
+    error('DataJoint:external:filepathDisabled', ['Attribute %s: the filepath data type is disabled; set the ' ...
+        'environment variable DJ_SUPPORT_FILEPATH_MANAGEMENT=TRUE to use it (experimental, as in DataJoint 0.14)'], label);
+end
+end
+
+
+function bytes = readBytes(path, id, message)
+fid = -1;
+if exist(path, 'file') == 2
+    fid = fopen(path, 'r');
+end
+if fid < 0
+    error(id, '%s', message);
+end
+bytes = fread(fid, Inf, '*uint8');
+fclose(fid);
+bytes = bytes(:);
+end
+
+
+function local = saveAttachment(name, contents, folder, hex)
+% save as folder/name unless an identical file is there; a different file of
+% that name is kept and the attachment becomes name_0000.ext, name_0001.ext, ...
+% (as DataJoint 0.14); hex: MD5 of name + NUL + contents
+if exist(folder, 'dir') ~= 7
+    [ok, msg] = mkdir(folder);
+    if ~ok
+        error('DataJoint:external:write', 'Cannot create folder %s: %s', folder, msg);
+    end
+end
+[~, stem, ext] = fileparts(name);
+if isempty(stem)
+    stem = ext;
+    ext = '';
+end
+local = fullfile(folder, name);
+prefix = [utf8(name); 0];
+for n = 0:65536
+    if exist(local, 'file') ~= 2
+        writeObject(local, contents);
+        return
+    end
+    fid = fopen(local, 'r');
+    if fid >= 0
+        existing = fread(fid, Inf, '*uint8');
+        fclose(fid);
+        if strcmp(dj.lib.DataHash([prefix; existing(:)], 'bin', 'hex', 'MD5'), hex)
+            return
+        end
+    end
+    local = fullfile(folder, sprintf('%s_%04x%s', stem, n, ext));
+end
+error('DataJoint:external:write', 'Too many files named like %s in %s', name, folder);
+end
+
+
+function b = utf8(s)
+% UTF-8 bytes of text (Octave keeps text as UTF-8 bytes already), as a column
+if dj.internal.isOctave()
+    b = uint8(s(:));
+else
+    b = unicode2native(s, 'UTF-8');
+    b = b(:);
+end
+end
+
+
+function s = fromUtf8(b)
+if dj.internal.isOctave()
+    s = char(b(:)');
+else
+    s = native2unicode(b(:)', 'UTF-8');
+end
+end
+
+
+function s = anyText(v)
+if ischar(v)
+    s = v;
+else
+    s = sprintf('<%s>', class(v));
+end
 end

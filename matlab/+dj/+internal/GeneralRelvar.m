@@ -77,6 +77,7 @@ classdef GeneralRelvar < handle
                 if ~ischar(varargin{i})
                     error('DataJoint:proj:badArgument', 'proj arguments must be strings like ''attr'', ''old->new'' or ''expr->name''');
                 end
+                dj.internal.checkSqlFragment(varargin{i}, 'The projection');
             end
             r = dj.internal.GeneralRelvar('proj', {self}, varargin);
         end
@@ -92,6 +93,9 @@ classdef GeneralRelvar < handle
             checkRelvar(other, 'aggr');
             if isempty(varargin)
                 error('DataJoint:aggr:badArgument', 'aggr needs at least one ''expr->name'' argument');
+            end
+            for i = 1:numel(varargin)
+                dj.internal.checkSqlFragment(varargin{i}, 'The aggregate');
             end
             r = dj.internal.GeneralRelvar('aggr', {self, other}, varargin);
         end
@@ -121,8 +125,8 @@ classdef GeneralRelvar < handle
                 [varargout{:}] = fetch(rel, '*', clauses{:});
                 return
             end
-            [names, suffix] = parseFetchArgs(self, varargin, true);
-            s = self.fetchStruct(names, suffix);
+            [names, suffix, folder] = parseFetchArgs(self, varargin, true);
+            s = self.fetchStruct(names, suffix, false, folder);
             varargout{1} = s;
             if nargout > 1
                 for i = 2:nargout
@@ -144,6 +148,15 @@ classdef GeneralRelvar < handle
             for i = 1:max(1, nargout)
                 a = h(strcmp({h.name}, names{i}));
                 vals = {s.(names{i})};
+                if isempty(vals)
+                    % no rows: [] or {} as in DataJoint for MATLAB 3.x, not 0x1
+                    if a.isNumeric && ~a.isBlob
+                        varargout{i} = []; %#ok<AGROW>
+                    else
+                        varargout{i} = {}; %#ok<AGROW>
+                    end
+                    continue
+                end
                 % computed attributes have no declared type: text results stay text
                 if a.isNumeric && ~a.isBlob && all(cellfun(@(x) (isnumeric(x) || islogical(x)) && isscalar(x), vals))
                     v = cellfun(@(x) double(x), vals);
@@ -244,9 +257,13 @@ classdef GeneralRelvar < handle
             args = q.args;
         end
 
-        function s = fetchStruct(self, names, suffix, keepAll)
+        function s = fetchStruct(self, names, suffix, keepAll, folder)
+            % folder: where fetched attachments are saved (default: the current folder)
             if nargin < 4
                 keepAll = false;
+            end
+            if nargin < 5 || isempty(folder)
+                folder = pwd;
             end
             q = self.compile();
             if isempty(names)
@@ -255,7 +272,8 @@ classdef GeneralRelvar < handle
             sql = [selectSql(q, names) suffix];
             res = self.conn().query(sql, q.args{:});
             s = dj.internal.resultToStruct(res, names);
-            s = loadExternal(s, q.header, names);
+            s = nullUuids(s, q.header, names);
+            s = loadExternal(s, q.header, names, self.conn(), folder);
             if ~keepAll
                 s = s(:);
             end
@@ -266,28 +284,62 @@ end
 
 % ---------------- local functions ----------------
 
-function s = loadExternal(s, header, names)
-% external blobs come as hashes (hex): replace each by the stored value; NULL stays []
+function s = loadExternal(s, header, names, conn, folder)
+% external values come as hashes (hex), attachments as bytes: replace each by
+% the stored value (blob@store) or by the path of the local file (attach,
+% attach@store: saved in folder; filepath@store: under the store's stage).
+% NULL stays [] for blobs and is '' for attachments and filepaths.
 for j = 1:numel(names)
     a = header(strcmp({header.name}, names{j}));
-    if isempty(a) || ~a.isExternal
+    if isempty(a) || ~(a.isExternal || a.isAttachment || a.isFilepath)
         continue
     end
     label = sprintf('`%s`.%s', a.database, a.name);
     spec = [];
     for i = 1:numel(s)
-        hex = s(i).(names{j});
-        if isempty(hex)
-            s(i).(names{j}) = [];
-        else
-            if isempty(spec)
-                spec = dj.internal.storeSpec(a.store);   % once per attribute and fetch
+        v = s(i).(names{j});
+        if isempty(v)
+            if a.isExternal
+                s(i).(names{j}) = [];
+            else
+                s(i).(names{j}) = '';
             end
-            s(i).(names{j}) = dj.internal.External.get(a.database, a.store, hex, label, spec);
+            continue
+        end
+        if isempty(spec) && ~isempty(a.store)
+            spec = dj.internal.storeSpec(a.store);   % once per attribute and fetch
+        end
+        if a.isExternal
+            v = dj.internal.External.get(a.database, a.store, v, label, spec);
+        elseif a.isFilepath
+            v = dj.internal.External.getFilepath(conn, a.database, a.store, v, label, spec);
+        elseif ~isempty(a.store)
+            v = dj.internal.External.getAttachment(conn, a.database, a.store, v, label, folder, spec);
+        else
+            v = dj.internal.External.attachFile(v(2:end), label, folder);   % after the leading 0 byte
+        end
+        s(i).(names{j}) = v;
+    end
+end
+end
+
+
+function s = nullUuids(s, header, names)
+% a NULL uuid is an empty uint8 row (1x0), as mym gives a NULL binary(16);
+% other uuids stay hyphenated text
+for j = 1:numel(names)
+    a = header(strcmp({header.name}, names{j}));
+    if isempty(a) || ~a.isUuid
+        continue
+    end
+    for i = 1:numel(s)
+        if isempty(s(i).(names{j}))
+            s(i).(names{j}) = zeros(1, 0, 'uint8');
         end
     end
 end
 end
+
 
 function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
@@ -315,22 +367,27 @@ end
 
 function [names, s] = fetchColumns(rel, args, nout, caller)
 % the rows fetchn and fetch1 read: one named attribute per output (nout), every row kept
-[names, suffix] = parseFetchArgs(rel, args, false);
+[names, suffix, folder] = parseFetchArgs(rel, args, false);
 if numel(names) < max(1, nout)
     error('DataJoint:fetch:badArgument', '%s needs one attribute name per output', caller);
 end
-s = rel.fetchStruct(names, suffix, true);
+s = rel.fetchStruct(names, suffix, true, folder);
 end
 
 
-function [names, suffix] = parseFetchArgs(rel, args, allowStar)
+function [names, suffix, folder] = parseFetchArgs(rel, args, allowStar)
+% attribute names, ORDER BY/LIMIT clauses, and the folder attachments are saved
+% in: 'download_path', folder (the name of Python's fetch argument; default pwd)
 h = rel.header();
 all = {h.name};
 names = {};
 order = '';
 limit = '';
 star = false;
-for i = 1:numel(args)
+folder = '';
+i = 0;
+while i < numel(args)
+    i = i + 1;
     a = args{i};
     if ~ischar(a)
         error('DataJoint:fetch:badArgument', 'fetch arguments must be attribute names or SQL clauses');
@@ -338,6 +395,12 @@ for i = 1:numel(args)
     t = strtrim(a);
     if strcmp(t, '*')
         star = true;
+    elseif strcmp(t, 'download_path') && ~any(strcmp(t, all))
+        if i == numel(args) || ~ischar(args{i + 1}) || isempty(args{i + 1})
+            error('DataJoint:fetch:badArgument', '''download_path'' must be followed by a folder name');
+        end
+        folder = args{i + 1};
+        i = i + 1;
     elseif ~isempty(regexp(t, '^(ORDER\s+BY|LIMIT)\s', 'once', 'ignorecase'))
         if ~isempty(regexp(t, '[;]', 'once'))
             error('DataJoint:fetch:badArgument', 'Invalid clause "%s"', t);
@@ -391,9 +454,13 @@ if isempty(a.expr)
 else
     src = a.expr;
 end
-if forOutput && a.isExternal
+if forOutput && ~isempty(a.store)
     % the object's hash as 32 hex digits; fetchStruct loads the object
     src = sprintf('LOWER(HEX(%s))', src);
+elseif forOutput && a.isAttachment
+    % a leading 0 byte keeps the connector from reading name + NUL + contents
+    % as a serialized blob: it returns the bytes as they are
+    src = sprintf('CONCAT(X''00'',%s)', src);
 elseif forOutput && a.isUuid
     % uuids travel as hyphenated text so MATLAB sees the same values as Python
     src = sprintf(['LOWER(CONCAT_WS(''-'',SUBSTR(HEX(%s),1,8),SUBSTR(HEX(%s),9,4),' ...

@@ -445,9 +445,14 @@ end
 
 function tf = isNull(v, a)
 % [] (and NaN in nullable columns) is NULL; so is '' for a uuid, which is how
-% a NULL uuid is fetched (no uuid is empty, unlike an empty string)
-% ([] in a blob, internal or external, is the empty matrix, not NULL)
+% a NULL uuid is fetched (no uuid is empty, unlike an empty string). In a
+% nullable blob (internal or external) any empty value but '' is NULL, as in
+% DataJoint for MATLAB 3.x; a blob that cannot be NULL stores the empty matrix.
 blob = a.isBlob || a.isExternal;
-tf = (isnumeric(v) && isempty(v) && ~blob) || (a.isUuid && ischar(v) && isempty(v)) || ...
-    (isnumeric(v) && isscalar(v) && isnan(v) && ~blob && a.nullable);
+if blob
+    tf = a.nullable && isempty(v) && ~ischar(v);
+    return
+end
+tf = (isnumeric(v) && isempty(v)) || (a.isUuid && (ischar(v) || isa(v, 'uint8')) && isempty(v)) || ...
+    (isnumeric(v) && isscalar(v) && isnan(v) && a.nullable);
 end

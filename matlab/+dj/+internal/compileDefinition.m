@@ -5,7 +5,7 @@ function [sql, parents, stores] = compileDefinition(def, db, tableName, resolver
 %
 % resolver(ref) returns the parent table: struct with fullName ('`db`.`t`'),
 % primaryKey (cellstr) and attrs (struct array: name, sqlType, comment).
-% stores: the external stores the table's blob@store attributes use, whose
+% stores: the external stores the table's blob@, attach@ and filepath@ attributes use, whose
 % ~external_<store> tables must exist before the statement runs.
 if nargin < 5
     source = 'definition';
@@ -154,10 +154,10 @@ elseif strcmp(ltype, 'attach')
     type = 'LONGBLOB';
     comment = [':attach:' comment];
     isBlob = true;
-elseif strncmp(ltype, 'blob@', 5)
-    store = ltype(6:end);
+elseif ~isempty(regexp(ltype, '^(blob|attach|filepath)@', 'once'))
+    store = ltype(find(ltype == '@', 1) + 1:end);
     if isempty(regexp(store, '^[a-z][-\w]*$', 'once'))
-        error('DataJoint:declare:syntax', 'Invalid store name "%s" in %s', type(6:end), where);
+        error('DataJoint:declare:syntax', 'Invalid store name "%s" in %s', store, where);
     end
     if inKey
         error('DataJoint:declare:syntax', 'An external attribute cannot be in the primary key (%s)', where);
@@ -165,9 +165,6 @@ elseif strncmp(ltype, 'blob@', 5)
     type = 'binary(16)';
     comment = [':' ltype ':' comment];
     isBlob = true;   % defaults only to null
-elseif ~isempty(regexp(ltype, '^(attach|filepath)@', 'once'))
-    error('DataJoint:declare:unsupported', ...
-        'External storage type "%s" is not supported by the MATLAB toolbox (only blob@store is) (%s)', type, where);
 elseif ~isKnownType(ltype)
     error('DataJoint:declare:unknownType', 'Unsupported data type "%s" in %s', type, where);
 end

@@ -13,16 +13,21 @@ a.autoIncrement = false;
 a.comment = comment;
 a.rawComment = rawComment;
 a.isUuid = strcmp(type, 'uuid');
-% blob@store: binary(16) holding the MD5 of the object in the store (docs/external.md)
-a.isExternal = strncmp(type, 'blob@', 5);
+% blob@store, attach@store, filepath@store: binary(16) holding the hash of the
+% object's row in ~external_<store> (docs/external.md); store is the name after '@'.
+% isExternal marks external blobs only (their values are packed MATLAB arrays);
+% isAttachment marks attach and attach@store, isFilepath filepath@store.
 a.store = '';
-if a.isExternal
-    a.store = type(6:end);
+at = regexp(type, '^(blob|attach|filepath)@(.+)$', 'tokens', 'once');
+if ~isempty(at)
+    a.store = at{2};
 end
+a.isExternal = strncmp(type, 'blob@', 5);
 a.database = '';   % the schema the attribute is stored in (loadHeading): where its objects live
-a.isAttachment = ~isempty(regexp(type, '^(attach|filepath)', 'once'));
+a.isAttachment = strcmp(type, 'attach') || strncmp(type, 'attach@', 7);
+a.isFilepath = strncmp(type, 'filepath@', 9);
 a.isBlob = ~isempty(regexp(lt, '^(tiny|medium|long)?blob', 'once')) && ~a.isAttachment;
 a.isNumeric = ~isempty(regexp(lt, '^((tiny|small|medium|big)?int|decimal|numeric|double|float|real|bool|year)', 'once'));
-a.isString = ~a.isNumeric && ~a.isBlob && ~a.isUuid && ~a.isAttachment && ~a.isExternal;
+a.isString = ~a.isNumeric && ~a.isBlob && ~a.isUuid && ~a.isAttachment && ~a.isFilepath && ~a.isExternal;
 a.expr = '';
 end

@@ -7,6 +7,7 @@ if ischar(cond)
     if isempty(strtrim(cond))
         sql = 'TRUE';
     else
+        dj.internal.checkSqlFragment(cond, 'The restriction');
         sql = ['(' cond ')'];
     end
 elseif iscell(cond)

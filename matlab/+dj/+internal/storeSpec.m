@@ -3,7 +3,7 @@ function spec = storeSpec(store)
 % struct with one field per store, or a containers.Map for names with '-'),
 % which falls back to the 'stores' key of the JSON config files. Same rules as
 % the Python package (docs/external.md): protocol 'file' only, a location,
-% subfolding (default [2 2]; [] means flat), no other keys but 'stage'.
+% subfolding (default [2 2]; [] means flat), stage (filepath@store), no other keys.
 if ~ischar(store) || isempty(regexp(store, '^[a-z][-\w]*$', 'once'))
     error('DataJoint:external:badStore', ...
         'Invalid store name "%s": expected a lowercase letter, then letters, digits, ''_'' or ''-''', anyText(store));
@@ -31,7 +31,7 @@ if ~isstruct(raw) || ~isscalar(raw)
     error('DataJoint:external:badConfig', 'dj.config(''stores'').%s must be a struct, got a %s', store, class(raw));
 end
 names = fieldnames(raw);
-spec = struct('protocol', '', 'location', '', 'subfolding', [2 2], 'store', store);
+spec = struct('protocol', '', 'location', '', 'subfolding', [2 2], 'store', store, 'stage', '');
 for i = 1:numel(names)
     key = lower(names{i});
     v = raw.(names{i});
@@ -43,8 +43,12 @@ for i = 1:numel(names)
         case 'subfolding'
             spec.subfolding = v;
         case 'stage'
-            % filepath@store only (not supported here): accepted so that the
-            % Python configuration can be shared
+            % filepath@store only: the local folder its files are inserted from
+            % and fetched to
+            if ~ischar(v)
+                error('DataJoint:external:badConfig', 'dj.config(''stores'').%s.stage must be text', store);
+            end
+            spec.stage = v;
         otherwise
             error('DataJoint:external:badConfig', ...
                 'Invalid key "%s" in dj.config(''stores'').%s; allowed: location, protocol, stage, subfolding', ...

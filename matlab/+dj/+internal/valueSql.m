@@ -1,26 +1,36 @@
 function [text, args] = valueSql(v, attr, context, conn)
 % Placeholder text and argument for one value of an attribute, checking that
 % the value fits the attribute so that errors name the attribute, not the SQL.
-% An external blob (insert/update, given conn) is stored first; the column
-% gets its hash.
+% An external value (blob@, attach@, filepath@; insert/update, given conn) is
+% stored first and the column gets its hash; an attach value is the file's
+% name and contents.
 ph = @dj.internal.placeholder;
-if attr.isExternal
+if attr.isExternal || attr.isAttachment || attr.isFilepath
     if nargin < 4 || ~any(strcmp(context, {'insert', 'update'}))
         error(['DataJoint:' context ':externalAttribute'], ...
-            'Attribute "%s" (%s) is stored externally: it cannot be compared with a value', attr.name, attr.type);
+            'Attribute "%s" (%s) is stored as an object: it cannot be compared with a value', attr.name, attr.type);
     end
     label = sprintf('`%s`.%s', attr.database, attr.name);
+    if attr.isExternal
+        hex = dj.internal.External.put(conn, attr.database, attr.store, v, label);
+    elseif attr.isFilepath
+        hex = dj.internal.External.putFilepath(conn, attr.database, attr.store, v, label);
+    elseif ~isempty(attr.store)
+        hex = dj.internal.External.putAttachment(conn, attr.database, attr.store, v, label);
+    else
+        % attach: name + NUL + contents in the column itself
+        text = ph('rawbytes');
+        args = {dj.internal.External.attachBytes(v, label)};
+        return
+    end
     text = ['UNHEX(' ph('string') ')'];
-    args = {dj.internal.External.put(conn, attr.database, attr.store, v, label)};
+    args = {hex};
     return
 end
 if attr.isBlob
     text = ph('blob');
     args = {v};
     return
-end
-if attr.isAttachment
-    error('DataJoint:insert:unsupported', 'Attribute "%s" of type %s cannot be written from MATLAB', attr.name, attr.type);
 end
 if attr.isUuid
     if ~ischar(v) || isempty(regexp(v, '^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$', 'once'))
