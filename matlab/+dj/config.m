@@ -1,6 +1,9 @@
 function out = config(name, value)
 % Toolbox settings: config(name) reads, config(name, value) sets.
 % 'safemode' (true): del/drop ask for confirmation.
+% 'displayLimit' (12), 'displayCount' (true): rows shown by disp of a query,
+% and whether their total follows. 'displayDiagram_hierarchy_radius' ([2 1]),
+% 'displayDiagram_font_size' (12): table.erd levels up/down, diagram font.
 % 'stores' (unset): external stores, a struct of structs (docs/external.md);
 % while unset, the 'stores' key of ~/.datajoint_config.json and
 % ./dj_local_conf.json is used, as in the Python package.
@@ -10,7 +13,9 @@ function out = config(name, value)
 % until set here, that key of the config files applies (read when dj.conn connects).
 persistent settings blobLimitSetInCode
 if isempty(settings)
-    settings = struct('safemode', true, 'populateRetries', 3, 'stores', []);
+    settings = struct('safemode', true, 'populateRetries', 3, 'stores', [], ...
+        'displayLimit', 12, 'displayCount', true, 'displayDiagram_hierarchy_radius', [2 1], ...
+        'displayDiagram_font_size', 12);
 end
 if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
     % kept by the connector itself, which decodes blobs while reading results
