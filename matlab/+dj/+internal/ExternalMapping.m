@@ -19,6 +19,10 @@ classdef ExternalMapping < handle
             if ~ischar(store) || isempty(regexp(store, '^[A-Za-z0-9][A-Za-z0-9_-]*$', 'once'))
                 error('DataJoint:external:badStore', 'Invalid store name "%s"', char(store));
             end
+            if ~self.conn.tableExists(self.dbname, ['~external_' store])
+                error('DataJoint:external:unconfigured', ['Database %s has no tracking table for store "%s" ' ...
+                    '(no table with a %s@%s attribute was declared)'], self.dbname, store, 'blob', store);
+            end
             t = dj.FreeTable(self.conn, self.dbname, ['~external_' store]);
         end
 
