@@ -14,10 +14,10 @@ classdef Jobs < dj.internal.UserTable
     end
 
     methods (Static)
-        function file = writeClass(folder, package)
-            % write <folder>/Jobs.m for package unless it exists; the
-            % definition is docs/jobs.md's, so declaring from it gives the
-            % table Python and parpopulate use
+        function file = writeClass(folder, dbname)
+            % write <folder>/Jobs.m unless it exists; the definition is
+            % docs/jobs.md's (comment included), so declaring from it gives
+            % the table Python and parpopulate create for database dbname
             file = fullfile(folder, 'Jobs.m');
             if exist(file, 'file')
                 return
@@ -26,17 +26,17 @@ classdef Jobs < dj.internal.UserTable
             if f < 0
                 error('DataJoint:schema:write', 'Cannot write %s', file);
             end
-            fprintf(f, '%s', jobsClassText(package));
+            fprintf(f, '%s', jobsClassText(dbname));
             fclose(f);
         end
     end
 end
 
 
-function text = jobsClassText(package)
+function text = jobsClassText(dbname)
 lines = {
     '%{'
-    ['# job reservation table for ' package]
+    ['# job reservation table for `' dbname '`']
     'table_name : varchar(255)            # className of the table'
     'key_hash : char(32)                  # key hash'
     '---'

@@ -43,7 +43,7 @@ if ~exist(folder, 'dir')
     mkdir(folder);
 end
 writeGetSchema(folder, package, dbname);
-dj.Jobs.writeClass(folder, package);
+dj.Jobs.writeClass(folder, dbname);
 if isempty(which([package '.getSchema']))
     warning('DataJoint:schema:notOnPath', 'Could not find %s.getSchema: add %s to the path', package, parent);
 end

@@ -181,8 +181,13 @@ j = djs.Jobs;
 assert(count(j) == 0);
 assert(strcmp(j.fullName, sprintf('`%s`.`~jobs`', db)), j.fullName);
 h = j.header;
+assert(strcmp(h.info.comment, sprintf('job reservation table for `%s`', db)), 'the comment Python gives ~jobs');
 assert(isequal(h.primaryKey, {'table_name', 'key_hash'}) && any(strcmp(h.names, 'connection_id')), strjoin(h.names, ','));
+jobsFile = which('djs.Jobs');
+delete(jobsFile);
+rehash();
 populateResult = evalc('parpopulate(djs.Trial)'); %#ok<NASGU>
+assert(exist(jobsFile, 'file') == 2, 'parpopulate writes +pkg/Jobs.m when it is missing, as 3.x');
 assert(count(djs.Jobs) == 0, 'parpopulate works on the table declared from Jobs.m');
 end
 
