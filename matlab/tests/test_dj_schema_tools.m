@@ -91,6 +91,15 @@ rehash();
 assert(count(djs.SubjectCopy) == 0);
 assert(isequal(columns(db, 'subject'), columns(db, 'subject_copy')), 'same columns');
 assert(isequal(foreignKeys(db, 'subject'), foreignKeys(db, 'subject_copy')), 'same foreign keys');
+% text from the server never leaves the definition block of a written class file
+c = dj.conn;
+c.query(sprintf(['CREATE TABLE `%s`.`evil` (`x` int NOT NULL COMMENT "a\n%%}\nerror(''injected'')\n%%{", ' ...
+    'PRIMARY KEY (`x`)) COMMENT "t\r\n%%}\nerror(''injected'')"'], db));
+de = describe(dj.FreeTable(c, db, 'evil'));
+assert(numel(regexp(de, '\n', 'split')) == 5, de);   % %{, comment, x, %}, and the final ''
+dj.new('djs.Evil');
+rehash();
+assert(count(djs.Evil) == 0, 'the written class parses and uses the table');
 d2 = describe(djs.Person);
 assert(~isempty(regexp(d2, 'name=""\s+: varchar\(32\)\s+# full name', 'once')), d2);
 % a table declared elsewhere (no class file): describe through schema.v

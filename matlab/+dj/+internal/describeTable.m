@@ -3,7 +3,8 @@ function str = describeTable(conn, db, tbl)
 % it: '%{', '# comment', the attributes with foreign keys written as
 % '-> pkg.Parent' once all their attributes have appeared, '---' before the
 % first secondary attribute, '%}'. Reads the server, not any class file, so it
-% also describes tables declared from Python.
+% also describes tables declared from Python. Whatever the server holds, the
+% text is one block: no line break inside an item (see oneLine).
 h = conn.heading(db, tbl);
 fks = conn.parents(db, tbl);
 fks = fks(cellfun(@(f) ~strncmp(f.table, '~external', 9), fks));
@@ -27,8 +28,18 @@ for i = 1:numel(h.attrs)
         lines{end+1} = attributeLine(a); %#ok<AGROW>
     end
 end
+lines = cellfun(@oneLine, lines, 'UniformOutput', false);
 lines{end+1} = '%}';
 str = sprintf('%s\n', lines{:});
+end
+
+
+function s = oneLine(s)
+% Names, types, defaults and comments come from the server: a line break in
+% any of them would end the %{ block early and put text into code where the
+% definition is written into a class file (dj.new, syncDef). Control
+% characters become spaces, so each item stays on its own comment line.
+s(s < 32 | s == 127) = ' ';
 end
 
 
