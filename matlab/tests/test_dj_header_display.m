@@ -87,6 +87,11 @@ assert(~isempty(strfind(out, '''note 12''')), 'the first 12 rows are shown');
 assert(isempty(strfind(out, '''note 13''')), 'not more than displayLimit rows');
 assert(~isempty(strfind(out, '...')), 'more rows are marked');
 assert(~isempty(regexp(out, '15 tuples \(', 'once')), out);
+% stored control characters (a terminal escape, a line break) are not printed
+insert(djh.Animal, struct('animal_id', 99, 'notes', sprintf('a\033[2Jb\nc')));
+out = evalc('disp(djh.Animal & ''animal_id=99'')');
+assert(isempty(find(out == 27, 1)) && ~isempty(strfind(out, '''a [2Jb c''')), out);
+del(djh.Animal & 'animal_id=99', false);
 % no semicolon at the prompt shows the same preview
 rel = djh.Session & 'rig > 3';
 out = evalc('rel');

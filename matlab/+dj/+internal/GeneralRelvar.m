@@ -204,7 +204,7 @@ classdef GeneralRelvar < handle
             fprintf('\nObject %s\n\n', class(self));
             info = self.headerInfo();
             if ~isempty(info)
-                fprintf(' :: %s ::\n\n', info.comment);
+                fprintf(' :: %s ::\n\n', printable(info.comment));
             end
             fprintf('%s', previewText(self, limit));
             if dj.internal.setting('displayCount', true)
@@ -325,7 +325,7 @@ if isempty(rows)
 end
 cols = cell(1, numel(names));
 for j = 1:numel(names)
-    title = names{j};
+    title = printable(names{j});
     if h(j).inKey
         title = upper(title);
     end
@@ -384,7 +384,7 @@ end
 function s = previewValue(v)
 % one value as short text: numbers in short form, text quoted and cut at 40 characters
 if ischar(v)
-    v = strrep(strrep(v, sprintf('\n'), ' '), sprintf('\r'), ' ');
+    v = printable(v);
     if numel(v) > 40
         v = [v(1:37) '...'];
     end
@@ -396,6 +396,13 @@ elseif isempty(v)
 else
     s = sprintf('[%s %s]', strjoin(arrayfun(@num2str, size(v), 'UniformOutput', false), 'x'), class(v));
 end
+end
+
+
+function s = printable(s)
+% text shown in the preview: control characters (line breaks, terminal escape
+% sequences in stored values or names) are shown as spaces
+s(s < 32 | s == 127) = ' ';
 end
 
 
