@@ -3,7 +3,7 @@ classdef ERD < handle
     % neighbours (3.x's dj.ERD). d = dj.ERD(schema) or dj.ERD(table);
     % d + n / d - n add n levels of children / parents; d1 + d2 joins two;
     % draw(d [, file]) writes the diagram with graphviz's dot (file.svg or
-    % file.png; default <tempdir>/<database>_erd.svg) and returns its path.
+    % file.png; default <new temporary folder>/<database>_erd.svg) and returns its path.
     % DataJoint for MATLAB plots in a figure instead; this toolbox always
     % writes the file, which works the same under Octave and MATLAB.
 
@@ -91,8 +91,12 @@ classdef ERD < handle
         function file = draw(self, file)
             % write the diagram (svg or png by the file's extension) with dot
             if nargin < 2 || isempty(file)
+                % a new private folder: a fixed name in the shared temporary
+                % folder could be a planted link to another file
                 [db, ~] = splitName(self.nodes{1});
-                file = fullfile(tempdir, [regexprep(db, '[^\w-]', '_') '_erd.svg']);
+                folder = tempname();
+                mkdir(folder);
+                file = fullfile(folder, [regexprep(db, '[^\w-]', '_') '_erd.svg']);
             end
             [~, ~, ext] = fileparts(file);
             format = lower(ext(2:end));

@@ -54,7 +54,9 @@ classdef TableAccessor < handle
                 'WHERE table_schema=%s ORDER BY table_name'], dj.internal.placeholder('string')), self.dbname);
             names = {};
             if ~isempty(r.t)
-                names = unique(cellfun(@dj.internal.toCamelCase, cellstr(r.t), 'UniformOutput', false));
+                tables = cellstr(r.t);
+                tables = tables(~strncmp(tables, '~', 1));   % job and external tables have no class name
+                names = unique(cellfun(@dj.internal.toCamelCase, tables, 'UniformOutput', false));
             end
             if nargout == 0
                 fprintf('Tables of schema %s (database %s):\n', s, self.dbname);
