@@ -9,6 +9,10 @@ write_class(work, 'djs', 'Kind', {'# kinds', 'kind : varchar(8)'}, 'dj.Lookup', 
 write_class(work, 'djs', 'Subject', {'# subjects', 'subject_id : int', '---', '-> djs.Kind', ...
     '(owner) -> djs.Person(person_id)', '-> [nullable] djs.Person', 'weight = 1.5 : double  # grams', ...
     'born = CURRENT_TIMESTAMP : timestamp', 'img = null : longblob'}, 'dj.Manual', '');
+write_class(work, 'djs', 'Typed', {'# many types', 'typed_id : bigint unsigned', '---', ...
+    'mood = "b c" : enum(''a'',''b c'')  # an enum', 'price = 1.50 : decimal(5,2)', 'seen = null : datetime', ...
+    'word = "it''s" : varchar(16)  # text with an apostrophe', 'tag = null : uuid', 'flag = 0 : tinyint', ...
+    'data : mediumblob'}, 'dj.Manual', '');
 write_class(work, 'djs', 'Trial', {'# trials', '-> djs.Subject', 'trial : smallint', '---', 'ok : tinyint'}, ...
     'dj.Imported', sprintf('    methods (Access = protected)\n        function makeTuples(self, key)\n        end\n    end\n'));
 rehash();
@@ -93,6 +97,13 @@ rehash();
 assert(count(djs.SubjectCopy) == 0);
 assert(isequal(columns(db, 'subject'), columns(db, 'subject_copy')), 'same columns');
 assert(isequal(foreignKeys(db, 'subject'), foreignKeys(db, 'subject_copy')), 'same foreign keys');
+dt = describe(djs.Typed);
+f = fopen(fullfile(fileparts(which('djs.getSchema')), 'TypedCopy.m'), 'w');
+fprintf(f, '%s\nclassdef TypedCopy < dj.Manual\nend\n', dt);
+fclose(f);
+rehash();
+assert(count(djs.TypedCopy) == 0);
+assert(isequal(columns(db, 'typed'), columns(db, 'typed_copy')), ['same columns from ' dt]);
 % text from the server never leaves the definition block of a written class file
 c = dj.conn;
 c.query(sprintf(['CREATE TABLE `%s`.`evil` (`x` int NOT NULL COMMENT "a\n%%}\nerror(''injected'')\n%%{", ' ...
