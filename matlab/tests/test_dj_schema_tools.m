@@ -55,6 +55,11 @@ assert(count(s.v.Person) == 2);
 assert(isequal(fetchn(s.v('Person'), 'name', 'ORDER BY person_id')', {'Ann', 'Bo'}));   % the old form
 assert(strcmp(s.v.Kind.fullName, sprintf('`%s`.`#kind`', db)));
 assert(strcmp(s.v.Trial.fullName, sprintf('`%s`.`_trial`', db)));
+c = dj.conn;
+c.query(sprintf(['CREATE TABLE `%s`.`_trial__spike` (`subject_id` int NOT NULL, `trial` smallint NOT NULL, ' ...
+    '`spike` int NOT NULL, PRIMARY KEY (`subject_id`,`trial`,`spike`), FOREIGN KEY (`subject_id`,`trial`) ' ...
+    'REFERENCES `%s`.`_trial` (`subject_id`,`trial`))'], db, db));
+assert(strcmp(s.v.TrialSpike.fullName, sprintf('`%s`.`_trial__spike`', db)), 'a part table by its class name');
 n = s.v.Person.count();                % a chained method call
 assert(n == 2);
 assert_error(@() s.v.Nothing, 'DataJoint:missingTable');

@@ -31,7 +31,7 @@ classdef TableAccessor < handle
                 error('DataJoint:schema:badArgument', ['schema.v.%s: a class name starts with an uppercase ' ...
                     'letter and has only letters and digits'], name);
             end
-            t = dj.FreeTable(self.conn, self.dbname, name);
+            t = self.table(name);
             if numel(s) == 1
                 varargout = {t};
             elseif nargout == 0
@@ -39,6 +39,40 @@ classdef TableAccessor < handle
             else
                 varargout = cell(1, nargout);
                 [varargout{:}] = subsref(t, s(2:end));
+            end
+        end
+
+        function t = table(self, className)
+            % the table of a class name: tier prefixes as dj.FreeTable finds
+            % them, then part tables (<master>__<part> is class MasterPart)
+            try
+                t = dj.FreeTable(self.conn, self.dbname, className);
+            catch err
+                if ~strcmp(err.identifier, 'DataJoint:missingTable')
+                    rethrow(err);
+                end
+                part = self.partTable(className);
+                if isempty(part)
+                    rethrow(err);
+                end
+                t = dj.FreeTable(self.conn, self.dbname, part);
+            end
+        end
+
+        function name = partTable(self, className)
+            % the part table whose class name is className, '' when none
+            name = '';
+            r = self.conn.query(sprintf(['SELECT table_name AS t FROM information_schema.tables ' ...
+                'WHERE table_schema=%s AND table_name LIKE ''%%\\_\\_%%'' ORDER BY table_name'], ...
+                dj.internal.placeholder('string')), self.dbname);
+            if isempty(r.t)
+                return
+            end
+            tables = cellstr(r.t);
+            k = find(strcmp(cellfun(@dj.internal.toCamelCase, tables, 'UniformOutput', false), className) & ...
+                cellfun(@(t) strcmp(dj.internal.tierOf(t), 'part'), tables), 1);
+            if ~isempty(k)
+                name = tables{k};
             end
         end
 
