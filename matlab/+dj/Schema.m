@@ -5,6 +5,8 @@ classdef Schema < handle
         conn
         package = ''
         dbname = ''
+        v            % schema.v.ClassName: tables without class files (3.x's virtual classes)
+        external     % schema.external.table('store'): the store's tracking table
     end
 
     methods
@@ -22,6 +24,9 @@ classdef Schema < handle
             self.package = package;
             self.dbname = dbname;
             ensureDatabase(conn, dbname);
+            self.v = dj.internal.TableAccessor(conn, dbname);
+            self.external = dj.internal.ExternalMapping(conn, dbname);
+            dj.internal.schemaRegistry('set', dbname, package);
             conn.register(self);
         end
 
@@ -35,9 +40,43 @@ classdef Schema < handle
             end
         end
 
-        function t = v(self, className)
-            % a table of this schema by class name, without a class file
-            t = dj.FreeTable(self.conn, self.dbname, className);
+        function names = classNames(self)
+            % 'pkg.ClassName' of every table of the database
+            names = cellfun(@(t) [self.package '.' dj.internal.toCamelCase(t)], self.tableNames(), ...
+                'UniformOutput', false);
+        end
+
+        function makeClass(self, className, tier)
+            % write +pkg/ClassName.m: for an existing table its definition read
+            % back from the server, else a template of the tier ('L'ookup,
+            % 'M'anual, 'I'mported, 'C'omputed, 'P'art; asked when omitted)
+            if nargin < 3
+                tier = '';
+            end
+            dj.internal.writeClass(self, className, tier);
+        end
+
+        function disp(self)
+            fprintf('\nDataJoint schema %s, stored in MySQL database %s\n\n', self.package, self.dbname);
+            fprintf('%-25s%-16s%s\n%s\n', 'Table name', 'Tier', 'Comment', repmat('#', 1, 80));
+            names = self.tableNames();
+            for i = 1:numel(names)
+                if strncmp(names{i}, '~', 1)
+                    continue
+                end
+                h = self.conn.heading(self.dbname, names{i});
+                fprintf('%20s %10s  %s\n', dj.internal.toCamelCase(names{i}), dj.internal.tierOf(names{i}), h.comment);
+            end
+            fprintf('\n');
+        end
+
+        function d = erd(self)
+            % the schema's diagram, written to a file by graphviz (see dj.ERD)
+            d = dj.ERD(self);
+            d.draw();
+            if nargout == 0
+                clear d
+            end
         end
 
         function dropQuick(self)

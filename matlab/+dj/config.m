@@ -5,6 +5,9 @@ function out = config(name, value)
 % query may wait for the server to answer / accept data before the connection
 % is given up (DataJoint:lostConnection); 0 or Inf: wait forever. Used when a
 % connection is opened; Python's database.read_timeout/write_timeout.
+% 'displayLimit' (12), 'displayCount' (true): rows shown by disp of a query,
+% and whether their total follows. 'displayDiagram_hierarchy_radius' ([2 1]),
+% 'displayDiagram_font_size' (12): table.erd levels up/down, diagram font.
 % 'stores' (unset): external stores, a struct of structs (docs/external.md);
 % while unset, the 'stores' key of ~/.datajoint_config.json and
 % ./dj_local_conf.json is used, as in the Python package.
@@ -15,7 +18,9 @@ function out = config(name, value)
 persistent settings blobLimitSetInCode
 if isempty(settings)
     settings = struct('safemode', true, 'populateRetries', 3, 'stores', [], ...
-        'databaseRead_timeout', 3600, 'databaseWrite_timeout', 600);
+        'databaseRead_timeout', 3600, 'databaseWrite_timeout', 600, ...
+        'displayLimit', 12, 'displayCount', true, 'displayDiagram_hierarchy_radius', [2 1], ...
+        'displayDiagram_font_size', 12);
 end
 if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
     % kept by the connector itself, which decodes blobs while reading results

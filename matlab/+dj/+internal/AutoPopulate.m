@@ -47,6 +47,7 @@ classdef AutoPopulate < dj.internal.UserTable
 
         function [failedKeys, errors] = parpopulate(self, varargin)
             % populate with job reservations, so that workers share the work
+            writeJobsClass(class(self));
             [failedKeys, errors] = dj.internal.populateLoop(self, true, varargin{:});
         end
 
@@ -143,6 +144,24 @@ classdef AutoPopulate < dj.internal.UserTable
             error('DataJoint:notImplemented', '%s must define makeTuples(self, key) or make(self, key)', class(self));
         end
     end
+end
+
+
+function writeJobsClass(cls)
+% +pkg/Jobs.m, so that pkg.Jobs shows the queue, as 3.x writes it on first
+% parpopulate; a package folder that cannot be written only gets a warning
+k = find(cls == '.', 1, 'last');
+folder = fileparts(which([cls(1:k-1) '.getSchema']));
+if isempty(folder) || exist(fullfile(folder, 'Jobs.m'), 'file')
+    return
+end
+try
+    schema = feval([cls(1:k-1) '.getSchema']);
+    dj.Jobs.writeClass(folder, schema.dbname);
+    rehash();
+catch err
+    warning('DataJoint:populate:jobsClass', 'Could not write %s: %s', fullfile(folder, 'Jobs.m'), err.message);
+end
 end
 
 

@@ -284,6 +284,64 @@ classdef Table < dj.internal.GeneralRelvar
         end
     end
 
+    methods
+        function str = describe(self)
+            % the table's definition read back from the server, as 3.x prints it
+            self.ensureIdentity();
+            str = dj.internal.describeTable(self.connection, self.dbName, self.tableName);
+            if nargout == 0
+                fprintf('%s', str);
+                clear str
+            end
+        end
+
+        function s = info(self)
+            % table information as 3.x's table.info: name, comment, tier
+            h = self.heading();
+            s = struct('name', self.tableName, 'comment', h.comment, 'tier', dj.internal.tierOf(self.tableName));
+        end
+
+        function h = tableHeader(self)
+            % the table's Header (3.x's tableHeader); rel.header for queries
+            h = dj.internal.Header.fromHeading(self.heading().attrs, self.info());
+        end
+
+        function syncDef(self)
+            % Replace the definition block of the class file with the table's
+            % definition from the server (after it was altered elsewhere).
+            % Asks first when dj.config('safemode') is true.
+            file = which(class(self));
+            if isempty(file) || ~isa(self, 'dj.internal.UserTable')
+                fprintf('File %s.m is not found\n', class(self));
+                return
+            end
+            if dj.config('safemode')
+                answer = input(sprintf('Update the table definition in %s? yes/no > ', file), 's');
+                if ~strcmpi(strtrim(answer), 'yes')
+                    disp('No? Table definition left untouched.');
+                    return
+                end
+            end
+            dj.internal.replaceDefinition(file, self.describe());
+            disp('updated table definition');
+        end
+
+        function erd(self, up, down)
+            % diagram of this table and its neighbours (3.x's table.erd):
+            % up levels of parents and down levels of children
+            radius = dj.internal.setting('displayDiagram_hierarchy_radius', [2 1]);
+            if nargin < 2
+                up = radius(1);
+            end
+            if nargin < 3
+                down = radius(end);
+            end
+            d = dj.ERD(self);
+            d.expand(up, down);
+            d.draw();
+        end
+    end
+
     methods (Hidden)
         function setIdentity(self, connection, dbName, tableName)
             self.connection = connection;
@@ -304,6 +362,11 @@ classdef Table < dj.internal.GeneralRelvar
 
         function r = emptyCopy(self)
             r = dj.internal.Table(self.conn(), self.dbName, self.tableName);
+        end
+
+        function s = headerInfo(self)
+            % rel.header.info of a table, restricted or not
+            s = self.info();
         end
 
         function q = compileBase(self)

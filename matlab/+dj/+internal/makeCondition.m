@@ -85,7 +85,7 @@ end
 
 
 function [sql, args] = relationCondition(rel, header)
-other = rel.header();
+other = rel.attrs();
 names = {header.name};
 onames = {other.name};
 common = names(ismember(names, onames));

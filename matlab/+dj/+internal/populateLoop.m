@@ -16,7 +16,7 @@ src = self.getKeySource();
 for i = 1:numel(restrictions)
     src = src & restrictions{i};
 end
-srcHeader = src.header();
+srcHeader = src.attrs();
 targetHeading = target.heading();
 failedKeys = struct([]);
 errors = {};

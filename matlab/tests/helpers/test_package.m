@@ -4,6 +4,6 @@ function [work, db] = test_package(pkg, tag)
   work = tempname();
   mkdir(fullfile(work, ['+' pkg]));
   db = sprintf('djtest_oct_%s_%s', dec2hex(randi(2^31), 8), tag);
-  dj.createSchema(pkg, work, db);
   addpath(work);
+  dj.createSchema(pkg, work, db);
 end
