@@ -13,7 +13,7 @@
 #include "mym_blob.h"
 
 /* Numbers always use '.' whatever LC_NUMERIC the host application set. */
-static double parse_double(const char *s, unsigned long len)
+double mym_parse_double(const char *s, unsigned long len)
 {
     char buf[128];
     const char *p = s;
@@ -154,7 +154,7 @@ int mym_result_put(mym_result *r, size_t row, size_t col, const char *s, unsigne
     mym_col *c = &r->cols[col];
     switch (c->kind) {
     case MYM_K_DBL:
-        c->pd[row] = is_null ? mxGetNaN() : parse_double(s, len);
+        c->pd[row] = is_null ? mxGetNaN() : mym_parse_double(s, len);
         return 0;
     case MYM_K_I64: case MYM_K_U64: {
         char buf[32];
