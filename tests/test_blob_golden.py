@@ -201,7 +201,8 @@ def test_legacy_vectors_are_detected_as_32_bit(name):
 def from_matlab(v):
     """The reading rule for what MATLAB re-saves (docs/blobs.md, "dj0 values in MATLAB"): a 1x1
     struct is a dict, a struct array a list of dicts, a cell a list (column-major), a char a str,
-    a 0x0 double None, a uint8 row bytes, a 1x1 numeric array its Python scalar."""
+    a 0x0 double None, a uint8 row bytes, a 1x1 numeric array its Python scalar; the values of a
+    dict (a saved containers.Map) follow the same rule."""
     if isinstance(v, MatStruct):
         names = v.dtype.names or ()
         cols = {f: np.asarray(v[f]).ravel(order="F") for f in names}
@@ -209,6 +210,8 @@ def from_matlab(v):
         return recs[0] if v.size == 1 else recs
     if isinstance(v, MatCell):
         return [from_matlab(x) for x in v.ravel(order="F")]
+    if isinstance(v, dict):   # a containers.Map, saved as a dict
+        return {k: from_matlab(x) for k, x in v.items()}
     if isinstance(v, str):
         return str(v)
     if isinstance(v, np.ndarray):
@@ -229,7 +232,7 @@ def test_dj0_vectors_say_what_matlab_makes_of_them():
     dj0 = [v for v in VECTORS.values() if v["value"]["class"] == "python"]
     assert len(dj0) >= 35
     assert all(("matlab_value" in v) != ("matlab_error" in v) for v in dj0)
-    assert len(DJ0_RESAVED) >= 28
+    assert len(DJ0_RESAVED) >= 30
 
 
 @pytest.mark.parametrize("name", DJ0_RESAVED)
@@ -238,8 +241,16 @@ def test_dj0_matlab_value_is_what_matlab_writes(name):
     the independent writer, the same bytes the Octave test gets from the MEX) back to it."""
     v = VECTORS[name]
     raw = bytes.fromhex(v["matlab_hex"])
-    assert raw[:4] == b"mYm\0"
-    check_value(blob.unpack(raw), v["matlab_value"])
+    if v["matlab_value"]["class"] == "containers.Map":   # saved as a dict of MATLAB values
+        assert raw[:4] == b"dj0\0"
+        got = blob.unpack(raw)
+        m = v["matlab_value"]
+        assert isinstance(got, dict) and len(got) == len(m["keys"])
+        for x, want in zip(got.values(), m["values"]):
+            check_value(x, want)
+    else:
+        assert raw[:4] == b"mYm\0"
+        check_value(blob.unpack(raw), v["matlab_value"])
     assert blob.pack(blob.unpack(raw), compress=False) == raw
 
 

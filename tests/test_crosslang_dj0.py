@@ -20,6 +20,8 @@ ROWS = {
     6: ({"k": {"nested": True}}, {"k": {"nested": True}}),
     7: (2**70, None),          # no MATLAB form: a marker in Octave, not re-inserted
     8: (b"\x00\x01", b"\x00\x01"),
+    10: ({"a b": 1.5, "c": "x"}, {"a b": 1.5, "c": "x"}),   # containers.Map, re-saved as a dict
+    11: ({1: "one", 2.5: [1]}, {1: "one", 2.5: [1]}),
 }
 ORACLE_ROWS = {  # written by datajoint 0.14 itself
     101: ({"x": [1.0, 2.0], "s": "txt"}, {"x": [1.0, 2.0], "s": "txt"}),
@@ -111,7 +113,9 @@ write_json('bad.json', bad);
         except ValueError:
             pass
     # 1, 2: cells mixing kinds; 5: a cell of one empty; 4: non-ASCII char (0.14's ValueError)
-    assert readable == {3, 6, 8, 9, 101, 102}, sorted(readable)
+    assert readable == {3, 6, 8, 9, 10, 11, 101, 102}, sorted(readable)
+    assert list((t14 & "item_id=10").fetch1("v")) == ["a b", "c"]
+    assert {type(k) for k in (t14 & "item_id=11").fetch1("v")} == {int, float}
 
 
 COMP_BODY = """    methods (Access = protected)

@@ -1,5 +1,6 @@
 /* mym_blob.c -- mxArray <-> codec tree conversion (see mym_blob.h for the rules). */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -80,6 +81,63 @@ static mym_node *char_node(mym_tree *t, const mxArray *a, mym_err *e, const char
 #endif
 
 static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
+                           const char *where);
+
+/* a dict key: char -> str; a number -> int when integral within 2^53 (Python's int keys come
+ * back as they were), else float */
+static mym_node *map_key(mym_tree *t, const mxArray *k, mym_err *e, const char *where)
+{
+    double v;
+    mym_node *node;
+    if (mxIsChar(k)) {
+        char *s;
+        size_t n;
+        if (mym_get_utf8(k, &s, &n, "containers.Map key", e)) return NULL;
+        return mym_new_text(t, MYM_STR, s, n);
+    }
+    if (!mym_get_scalar(k, &v)) {
+        mymx_fail(e, "mym:placeholder", "%s: containers.Map key of class %s cannot be saved",
+                  where, mxGetClassName(k));
+        return NULL;
+    }
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0) return mym_new_int64(t, (int64_t)v);
+    node = mym_new_scalar(t, MYM_FLOAT);
+    if (node) node->u.f[0] = v;
+    return node;
+}
+
+/* containers.Map has no MATLAB blob form: it is saved as a Python dict (dj0), the form it was
+ * read from, so Python (0.14 and ours) gets the dict back; everything else stays mYm. */
+static mym_node *map_node(mym_tree *t, const mxArray *a, int depth, mym_err *e, const char *where)
+{
+    mxArray *in[1], *ks = NULL, *vs = NULL;
+    mym_node *node;
+    size_t i, n;
+    static const uint64_t empty_dims[2] = {0, 0};
+    in[0] = (mxArray *)a;
+    if (mexCallMATLABWithTrap(1, &ks, 1, in, "keys") || mexCallMATLABWithTrap(1, &vs, 1, in, "values")
+        || !ks || !vs || !mxIsCell(ks) || !mxIsCell(vs)
+        || mxGetNumberOfElements(ks) != mxGetNumberOfElements(vs)) {
+        mymx_fail(e, "mym:placeholder", "%s: cannot read the keys and values of a containers.Map", where);
+        return NULL;
+    }
+    n = mxGetNumberOfElements(ks);
+    node = mym_new_seq(t, MYM_DICT, 2 * (uint64_t)n);
+    if (!node) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+    for (i = 0; i < n; i++) {
+        const mxArray *v = mxGetCell(vs, (mwIndex)i);
+        mym_node *k = map_key(t, mxGetCell(ks, (mwIndex)i), e, where), *c;
+        if (!k) { if (!e->id[0]) mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        c = v ? encode_mx(t, v, depth + 1, e, where)
+              : mym_new_array(t, MYM_CLASS_DOUBLE, 0, 2, empty_dims, NULL, NULL);
+        if (!c) { if (!e->id[0]) mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        node->children[2 * i] = k;
+        node->children[2 * i + 1] = c;
+    }
+    return node;
+}
+
+static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
                            const char *where)
 {
     mym_node *node;
@@ -158,8 +216,9 @@ static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
         }
         return node;
     }
+    if (mxIsClass(a, "containers.Map")) return map_node(t, a, depth, e, where);
     mymx_fail(e, "mym:placeholder", "%s: values of class '%s' cannot be serialized (only "
-             "numeric, logical, char, struct, cell and sparse arrays can)", where,
+             "numeric, logical, char, struct, cell and sparse arrays and containers.Map can)", where,
              mxGetClassName(a));
     return NULL;
 }
@@ -179,7 +238,7 @@ int mym_value_to_blob(const mxArray *a, int compress, mym_buffer *out, mym_err *
         return -1;
     }
     mym_encode_opts_init(&o);
-    o.header = MYM_HDR_MYM;
+    o.header = MYM_HDR_AUTO;   /* mYm, unless a containers.Map needs the dj0 dict */
     o.compress = compress ? MYM_COMPRESS_MYM : MYM_COMPRESS_NONE;
     memset(&ce, 0, sizeof ce);
     rc = mym_encode(t->root, &o, out, &ce);

@@ -116,11 +116,34 @@ def write(v, size=8):
         if "imag" in v:
             out += struct.pack("<%dd" % nnz, *v["imag"])
         return out
+    if c == "containers.Map":   # what MATLAB saves a Map as: a dj0 dict (spec §10), values mYm payloads
+        out = b"\x04" + struct.pack("<Q", len(v["keys"]))
+        for k, x in zip(v["keys"], v["values"]):
+            out += item(_map_key(k)) + item(write(x, size))
+        return out
     raise ValueError(c)
 
 
+def _map_key(k):
+    """dj0 payload of a Map key: str, or an int when integral within 2^53, else a float."""
+    if k["class"] == "char":
+        text = k["text"].encode("utf-8")
+        return b"\x05" + struct.pack("<Q", len(text)) + text
+    x = _unjson(k["real"][0], "double")
+    if x == int(x) and abs(x) <= 2**53:
+        n = abs(int(x)).bit_length() // 8 + 1
+        return b"\x0a" + struct.pack("<H", n) + int(x).to_bytes(n, "little", signed=True)
+    return b"\x0d" + struct.pack("<d", x)
+
+
+def _has_map(v):
+    if v["class"] == "containers.Map":
+        return True
+    return any(_has_map(x) for x in v.get("values", []) + v.get("elements", []))
+
+
 def blob(v, size=8):
-    return b"mYm\0" + write(v, size)
+    return (b"dj0\0" if _has_map(v) else b"mYm\0") + write(v, size)
 
 
 def envelope(plain, size=8, level=6):
@@ -398,9 +421,8 @@ def main():
             extra["matlab_error"] = m
         else:
             extra["matlab_value"] = m
-            if m["class"] != "containers.Map":
-                extra["matlab_hex"] = blob(m).hex()
-                extra["resaved"] = DJ0_RESAVED.get(name, expr)
+            extra["matlab_hex"] = blob(m).hex()
+            extra["resaved"] = DJ0_RESAVED.get(name, expr)
         save(name, djb.pack(value, compress=False).hex(), False, desc, **extra)
 
 
