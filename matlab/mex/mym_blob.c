@@ -263,7 +263,7 @@ int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out,
 /* decoding                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 
-static mwSize *mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc)
+mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc)
 {
     uint32_t k = n->ndims < 2 ? 2 : n->ndims, i;
     mwSize *d = (mwSize *)mxMalloc(sizeof(mwSize) * k);
@@ -280,20 +280,6 @@ static mwSize *mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc)
     return d;
 }
 
-static int is_field_name(const char *s)
-{
-    size_t i, n = strlen(s);
-    if (n == 0 || n > 63) return 0;
-    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) return 0;
-    for (i = 1; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '_'))
-            return 0;
-    }
-    return 1;
-}
-
 static uint16_t unit_at(const void *p, size_t i)
 {
     const uint8_t *b = (const uint8_t *)p + 2 * i;
@@ -302,7 +288,7 @@ static uint16_t unit_at(const void *p, size_t i)
 
 static mxArray *decode_char(const mym_node *n, mym_dec *dc)
 {
-    mwSize nd, *d = mx_dims(n, &nd, dc);
+    mwSize nd, *d = mym_mx_dims(n, &nd, dc);
     size_t numel = (size_t)n->numel, i;
     mxArray *a;
     if (!d) return NULL;
@@ -422,7 +408,7 @@ static mxArray *decode_array(const mym_node *n, mym_dec *dc)
         mymx_fail(dc->e, "mym:blob", "array of class id %u is not supported", n->class_id);
         return NULL;
     }
-    d = mx_dims(n, &nd, dc);
+    d = mym_mx_dims(n, &nd, dc);
     if (!d) return NULL;
     numel = (size_t)n->numel;
     if (n->class_id == MYM_CLASS_LOGICAL) {
@@ -457,14 +443,14 @@ static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
     size_t i, numel = (size_t)n->numel;
     uint32_t f;
     for (f = 0; f < n->nfields; f++) {
-        if (!is_field_name(n->fields[f])) {
+        if (!mym_is_field_name((const uint8_t *)n->fields[f], strlen(n->fields[f]))) {
             mymx_fail(dc->e, "mym:blob", "struct field name '%.64s' is not a valid MATLAB "
                      "identifier", n->fields[f]);
             return NULL;
         }
         names[f] = n->fields[f];
     }
-    d = mx_dims(n, &nd, dc);
+    d = mym_mx_dims(n, &nd, dc);
     if (!d) return NULL;
     a = mxCreateStructArray(nd, d, (int)n->nfields, names);
     for (i = 0; i < numel; i++)
@@ -482,7 +468,7 @@ static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
 
 static mxArray *decode_cell(const mym_node *n, mym_dec *dc)
 {
-    mwSize nd, *d = mx_dims(n, &nd, dc);
+    mwSize nd, *d = mym_mx_dims(n, &nd, dc);
     mxArray *a;
     size_t i, numel = (size_t)n->numel;
     if (!d) return NULL;

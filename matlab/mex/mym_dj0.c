@@ -339,7 +339,7 @@ static mxArray *seq_mx(const mym_node *n, mym_dec *d)
 /* dict -> struct (all keys valid field names) or containers.Map (all str or all numbers)     */
 /* ---------------------------------------------------------------------------------------- */
 
-static int is_field_text(const uint8_t *p, size_t n)
+int mym_is_field_name(const uint8_t *p, size_t n)
 {
     size_t i;
     if (n == 0 || n > 63) return 0;
@@ -436,7 +436,7 @@ static mxArray *dict_mx(const mym_node *n, mym_dec *d)
     for (i = 0; i < pairs; i++) {
         const mym_node *k = n->children[2 * i];
         if (k->kind == MYM_STR) {
-            if (!is_field_text(k->u.bytes.ptr, k->u.bytes.len)) fields = 0;
+            if (!mym_is_field_name(k->u.bytes.ptr, k->u.bytes.len)) fields = 0;
         } else {
             fields = texts = 0;
         }
@@ -477,22 +477,13 @@ static mxArray *dict_mx(const mym_node *n, mym_dec *d)
 /* numpy arrays: object -> cell of the array's shape, datetime64 -> ISO text, records -> struct */
 /* ---------------------------------------------------------------------------------------- */
 
-static mwSize *shape(const mym_node *n, mwSize *nd)
-{
-    uint32_t k = n->ndims < 2 ? 2 : n->ndims, i;
-    mwSize *dd = (mwSize *)mxMalloc(sizeof(mwSize) * k);
-    if (n->ndims == 0) { dd[0] = 1; dd[1] = 1; }
-    else if (n->ndims == 1) { dd[0] = (mwSize)n->dims[0]; dd[1] = 1; }
-    else for (i = 0; i < n->ndims; i++) dd[i] = (mwSize)n->dims[i];
-    *nd = k;
-    return dd;
-}
-
 static mxArray *objarray_mx(const mym_node *n, mym_dec *d)
 {
-    mwSize nd, *dd = shape(n, &nd);
-    mxArray *a = mxCreateCellArray(nd, dd);
+    mwSize nd, *dd = mym_mx_dims(n, &nd, d);
+    mxArray *a;
     size_t i;
+    if (!dd) return NULL;
+    a = mxCreateCellArray(nd, dd);
     for (i = 0; i < (size_t)n->numel; i++) {
         mxArray *v = mym_decode_node(n->children[i], d);
         if (!v) {
@@ -510,7 +501,8 @@ static mxArray *datetime64_array_mx(const mym_node *n, mym_dec *d)
     mxArray *a;
     size_t i;
     if (n->ndims == 0) return datetime64_mx(n, 0, d);   /* numpy scalar: just the text */
-    dd = shape(n, &nd);
+    dd = mym_mx_dims(n, &nd, d);
+    if (!dd) return NULL;
     a = mxCreateCellArray(nd, dd);
     for (i = 0; i < (size_t)n->numel; i++) {
         mxArray *v = datetime64_mx(n, i, d);
@@ -571,7 +563,7 @@ static int record_check(const mym_node *n, uint64_t numel, mym_dec *d)
     for (f = 0; f < n->nfields; f++) {
         const mym_node *c = n->children[f];
         const mym_node *s = record_shape(c);
-        if (!is_field_text((const uint8_t *)n->fields[f], strlen(n->fields[f]))) {
+        if (!mym_is_field_name((const uint8_t *)n->fields[f], strlen(n->fields[f]))) {
             fail(d, MYM_ID_NOFORM, "numpy record field name '%.64s' is not a valid MATLAB "
                  "field name", n->fields[f]);
             return -1;
@@ -618,7 +610,8 @@ static mxArray *recarray_mx(const mym_node *n, mym_dec *d)
     uint32_t f;
     size_t i, numel = s ? (size_t)s->numel : 1;
     if (record_check(n, s ? s->numel : 1, d)) return NULL;
-    if (s) dd = shape(s, &nd); else { dd = one; nd = 2; }
+    if (s) dd = mym_mx_dims(s, &nd, d); else { dd = one; nd = 2; }
+    if (!dd) return NULL;
     a = mxCreateStructArray(nd, dd, (int)n->nfields, (const char **)n->fields);
     for (i = 0; i < numel && n->nfields; i++)
         for (f = 0; f < n->nfields; f++) {

@@ -23,6 +23,12 @@ typedef struct mym_dec {
 /* Any decoded node -> new mxArray; NULL with d->e (and d->path) filled on failure. */
 mxArray *mym_decode_node(const mym_node *n, mym_dec *d);
 
+/* n bytes form a valid MATLAB field name (letter, then letters/digits/_, at most 63) */
+int mym_is_field_name(const uint8_t *p, size_t n);
+
+/* MATLAB dims of an array-like node (0-d -> 1x1, 1-d of n -> n x 1); NULL + error if too large */
+mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *d);
+
 /* The dj0-only kinds (MYM_NONE .. MYM_UUID, MYM_OBJARRAY, MYM_RECARRAY, datetime64 arrays). */
 mxArray *mym_dj0_to_mx(const mym_node *n, mym_dec *d);
 
