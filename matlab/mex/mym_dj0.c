@@ -11,12 +11,14 @@
 void mym_dec_prefix(mym_dec *d, const char *fmt, ...)
 {
     char part[80];
-    size_t pl, cur = strlen(d->path);
+    size_t pl, i, cur = strlen(d->path);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(part, sizeof part, fmt, ap);
     va_end(ap);
     pl = strlen(part);
+    for (i = 0; i < pl; i++)        /* dict keys are untrusted bytes: keep the message plain ASCII */
+        if ((unsigned char)part[i] < 0x20 || (unsigned char)part[i] >= 0x7f) part[i] = '?';
     if (pl + cur >= sizeof d->path) {          /* keep the innermost part, mark the cut */
         if (pl >= sizeof d->path - 4) return;
         cur = sizeof d->path - 1 - pl - 3;
@@ -105,7 +107,7 @@ static mxArray *decimal_mx(const mym_node *n, mym_dec *d)
     memcpy(buf, s, len);
     buf[len] = 0;
     if (buf[0] == '-' || buf[0] == '+') i = 1;
-    if (!strcasecmp(buf + i, "nan") || !strcasecmp(buf + i, "snan"))
+    if (!strncasecmp(buf + i, "nan", 3) || !strncasecmp(buf + i, "snan", 4))   /* NaN123 too */
         return mxCreateDoubleScalar(mxGetNaN());
     if (!strcasecmp(buf + i, "inf") || !strcasecmp(buf + i, "infinity"))
         return mxCreateDoubleScalar(buf[0] == '-' ? -mxGetInf() : mxGetInf());
@@ -126,7 +128,8 @@ static mxArray *decimal_mx(const mym_node *n, mym_dec *d)
         char *end;
         if (buf[i] != 'e' && buf[i] != 'E') goto bad;
         exp10 = strtol(buf + i + 1, &end, 10);
-        if (*end || end == buf + i + 1 || labs(exp10) > 100000) goto bad;
+        if (*end || end == buf + i + 1) goto bad;
+        if (exp10 > 100000 || exp10 < -100000) goto as_text;   /* far outside double's range */
     }
     if (lead < 0) return mxCreateDoubleScalar(buf[0] == '-' ? -0.0 : 0.0);
     {
@@ -182,6 +185,9 @@ static int datetime64_text(int64_t v, unsigned k, char *out, size_t cap)
     int w;
     if (v == INT64_MIN) return snprintf(out, cap, "NaT"), 0;
     if (k > 12) return -1;
+    if (v > 1000000000000000LL || v < -1000000000000000LL) {   /* beyond any calendar year */
+        if (k <= 3) return -1;
+    }
     if (k == 0) return put_year(out, cap, 1970 + v), 0;
     if (k == 1) {
         y = 1970 + floordiv(v, 12, &rem);

@@ -8,6 +8,7 @@ function t = test_mym_dj0()
   t.datetime64_units = @datetime64_units;
   t.records = @records;
   t.formless_values_named = @formless_values_named;
+  t.long_paths = @long_paths;
   t.markers = @markers;
   t.map_saved_as_dict = @map_saved_as_dict;
   t.hostile_bytes = @hostile_bytes;
@@ -40,6 +41,30 @@ function decimals()
   assert(isequal(v{6}, 1), 'trailing zeros are not precision');
   assert(v{7} == -Inf);
   assert(isequal(v{8}, 123456789012345));
+  % [NaN123, 0E-1000000, -sNaN]: NaN payloads; an exponent far outside double keeps the text
+  v = mym('deserialize', hex2bytes(['646a30000203000000000000000f000000000000006406000000000000004e61' ...
+      '4e3132331300000000000000640a0000000000000030452d313030303030300e00000000000000640500000000' ...
+      '0000002d734e614e']));
+  assert(isnan(v{1}) && strcmp(v{2}, '0E-1000000') && isnan(v{3}));
+end
+
+function long_paths()
+  % {'a<newline>b"': [[[...[2**70]...]]]} (120 lists): the position keeps its outermost and
+  % innermost parts around '...'; the untrusted key is shown without control characters
+  inner = hex2bytes('0a0900000000000000000040');
+  for k = 1:120
+    inner = [uint8(2); u64(1); u64(numel(inner)); inner];
+  end
+  key = [uint8(5); u64(4); uint8('a'); uint8(10); uint8('b"')'];
+  bytes = [uint8('dj0')'; uint8(0); uint8(4); u64(1); u64(numel(key)); key; u64(numel(inner)); inner];
+  msg = error_message(bytes, 'mYm:CrossPlatform:Compatibility');
+  assert(~isempty(strfind(msg, 'value(''a?b"'')...')) && ~isempty(strfind(msg, '{1}{1}: a Python int')), msg);
+  assert(~any(msg == char(10)), 'newline of the key reached the message');
+end
+
+function b = u64(n)
+  b = typecast(uint64(n), 'uint8')';
+  b = b(:);
 end
 
 function datetime64_units()
