@@ -19,7 +19,7 @@ void mym_dec_prefix(mym_dec *d, const char *fmt, ...)
     pl = strlen(part);
     for (i = 0; i < pl; i++)        /* dict keys are untrusted bytes: keep the message plain ASCII */
         if ((unsigned char)part[i] < 0x20 || (unsigned char)part[i] >= 0x7f) part[i] = '?';
-    if (pl + cur >= sizeof d->path) {          /* keep the innermost part, mark the cut */
+    if (pl + cur >= sizeof d->path) {   /* full: keep this outer part + "..." + the innermost tail */
         if (pl >= sizeof d->path - 4) return;
         cur = sizeof d->path - 1 - pl - 3;
         memmove(d->path + 3, d->path + strlen(d->path) - cur, cur + 1);
