@@ -170,7 +170,7 @@ function hostile_bytes()
     for k = 1:40   % deterministic flips spread over the bytes after the header
       x = b;
       p = 5 + mod(k * 7919, numel(b) - 4);
-      x(p) = uint8(mod(x(p) + k * 131, 256));
+      x(p) = uint8(mod(double(x(p)) + k * 131, 256));
       check_decode(x, ids, g.name);
     end
   end
