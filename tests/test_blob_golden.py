@@ -123,7 +123,8 @@ def same_python(a, b):
                 all(same_python(x, y) for x, y in zip(a.ravel().tolist(), b.ravel().tolist()))
                 if b.dtype == object else
                 type(a) is type(b) and a.dtype == b.dtype and a.shape == b.shape and
-                np.array_equal(a, b))
+                (np.array_equal(a.view("i8"), b.view("i8")) if b.dtype.kind == "M"   # NaT != NaT
+                 else np.array_equal(a, b)))
     if isinstance(b, np.generic):
         return type(a) is type(b) and (a == b or (a != a and b != b))
     if isinstance(b, float):
@@ -195,3 +196,69 @@ def test_legacy_vectors_are_detected_as_32_bit(name):
     header, compressed, dims32, _ = _blob.blob_info(bytes.fromhex(VECTORS[name]["hex"]))
     assert header == "mYm" and dims32
     assert compressed == name.endswith("compressed")
+
+
+def from_matlab(v):
+    """The reading rule for what MATLAB re-saves (docs/blobs.md, "dj0 values in MATLAB"): a 1x1
+    struct is a dict, a struct array a list of dicts, a cell a list (column-major), a char a str,
+    a 0x0 double None, a uint8 row bytes, a 1x1 numeric array its Python scalar; the values of a
+    dict (a saved containers.Map) follow the same rule."""
+    if isinstance(v, MatStruct):
+        names = v.dtype.names or ()
+        cols = {f: np.asarray(v[f]).ravel(order="F") for f in names}
+        recs = [{f: from_matlab(cols[f][i]) for f in names} for i in range(v.size)]
+        return recs[0] if v.size == 1 else recs
+    if isinstance(v, MatCell):
+        return [from_matlab(x) for x in v.ravel(order="F")]
+    if isinstance(v, dict):   # a containers.Map, saved as a dict
+        return {k: from_matlab(x) for k, x in v.items()}
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, np.ndarray):
+        if v.size == 0 and v.dtype == np.float64:
+            return None
+        if v.dtype == np.uint8 and v.ndim == 2 and v.shape[0] == 1:
+            return v.tobytes()
+        if v.size == 1:
+            return v.item()
+    return v
+
+
+DJ0_RESAVED = sorted(n for n, v in VECTORS.items() if "matlab_hex" in v)
+
+
+def test_dj0_vectors_say_what_matlab_makes_of_them():
+    """Every dj0 vector names its MATLAB value (or the error of a value with no MATLAB form)."""
+    dj0 = [v for v in VECTORS.values() if v["value"]["class"] == "python"]
+    assert len(dj0) >= 35
+    assert all(("matlab_value" in v) != ("matlab_error" in v) for v in dj0)
+    assert len(DJ0_RESAVED) >= 30
+
+
+@pytest.mark.parametrize("name", DJ0_RESAVED)
+def test_dj0_matlab_value_is_what_matlab_writes(name):
+    """The MATLAB value of a dj0 vector is a MATLAB value: our codec reads its bytes (written by
+    the independent writer, the same bytes the Octave test gets from the MEX) back to it."""
+    v = VECTORS[name]
+    raw = bytes.fromhex(v["matlab_hex"])
+    if v["matlab_value"]["class"] == "containers.Map":   # saved as a dict of MATLAB values
+        assert raw[:4] == b"dj0\0"
+        got = blob.unpack(raw)
+        m = v["matlab_value"]
+        assert isinstance(got, dict) and len(got) == len(m["keys"])
+        for x, want in zip(got.values(), m["values"]):
+            check_value(x, want)
+    else:
+        assert raw[:4] == b"mYm\0"
+        check_value(blob.unpack(raw), v["matlab_value"])
+    assert blob.pack(blob.unpack(raw), compress=False) == raw
+
+
+@pytest.mark.parametrize("name", DJ0_RESAVED)
+def test_dj0_resaved_by_matlab_reads_back_equal(name):
+    """Python -> MATLAB -> Python: what MATLAB re-saves reads back (reading rule above) to the
+    original value, or to the documented form of types MATLAB has no twin for ("resaved")."""
+    v = VECTORS[name]
+    got = from_matlab(blob.unpack(bytes.fromhex(v["matlab_hex"])))
+    want = eval(v["resaved"])
+    assert got == want and type(got) is type(want), (got, want)

@@ -15,6 +15,11 @@ function out = config(name, value)
 % fetched; a blob declaring more is refused (error mym:blobLimit) so that a small
 % hostile blob cannot exhaust memory. Python's config['blob.max_decompressed_size'];
 % until set here, that key of the config files applies (read when dj.conn connects).
+% 'blobErrors' ('error'): what fetching a blob that cannot be decoded (corrupt, over
+% the size cap, or a Python value with no MATLAB form) does: 'error' fails the
+% fetch; 'marker' puts an error marker in its place (an MException under MATLAB, a
+% struct with fields identifier and message under Octave; rethrow(v) raises it),
+% so the other rows still arrive. docs/blobs.md, "dj0 values in MATLAB".
 persistent settings blobLimitSetInCode
 if isempty(settings)
     settings = struct('safemode', true, 'populateRetries', 3, 'stores', [], ...
@@ -36,6 +41,17 @@ if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
     else
         out = mym('max_decompressed_size', checkBytes(value, 'dj.config(''blobMaxDecompressedSize'', bytes)'));
         blobLimitSetInCode = true;
+    end
+    return
+end
+if nargin >= 1 && strcmp(name, 'blobErrors')
+    % kept by the connector, which decodes blobs while reading results
+    if nargin == 1
+        out = mym('blob_errors');
+    elseif ~ischar(value) || ~any(strcmp(value, {'error', 'marker'}))
+        error('DataJoint:config:badValue', 'dj.config(''blobErrors'', mode) needs ''error'' or ''marker''');
+    else
+        out = mym('blob_errors', value);
     end
     return
 end

@@ -7,6 +7,8 @@
  *   r = mym(id, 'SELECT ... WHERE a="{S}" AND b={Si}', v1, v2 [, 'bigint_to_double'])
  *   c = mym('serialize {M}', v);  v = mym('deserialize', bytes);  ver = mym('version')
  *   n = mym('max_decompressed_size' [, bytes])   cap on what a compressed blob may inflate to
+ *   m = mym('blob_errors' [, 'error'|'marker'])   a blob that cannot be decoded fails the call
+ *                                                 ('error') or gives an MException ('marker')
  *
  * The modules report errors through a mym_err; this file is the only place that raises them,
  * after everything the call opened has been released.
@@ -141,6 +143,20 @@ static int dispatch(int nlhs, mxArray *plhs[], int nrhs, const mxArray *prhs[], 
             mym_blob_set_max_inflated((uint64_t)v);
         }
         if (nlhs >= 1 || nrhs == j + 1) plhs[0] = mxCreateDoubleScalar((double)mym_blob_max_inflated());
+        return 0;
+    }
+    if (!strcasecmp(cmd, "blob_errors")) {
+        /* mym('blob_errors' [, 'error'|'marker']): read (and set) what an undecodable blob gives */
+        if (nrhs > j + 2) return mymx_fail(e, "mym:args", "usage: mym('blob_errors' [, 'error'|'marker'])");
+        if (nrhs == j + 2) {
+            char *mode;
+            size_t mlen;
+            if (mym_get_utf8(prhs[j + 1], &mode, &mlen, "blob_errors mode", e)) return -1;
+            if (!strcasecmp(mode, "marker")) mym_blob_set_markers(1);
+            else if (!strcasecmp(mode, "error")) mym_blob_set_markers(0);
+            else return mymx_fail(e, "mym:args", "blob_errors must be 'error' or 'marker', got '%.40s'", mode);
+        }
+        plhs[0] = mxCreateString(mym_blob_markers() ? "marker" : "error");
         return 0;
     }
     if (!strcasecmp(cmd, "deserialize")) {

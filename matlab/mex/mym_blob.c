@@ -1,10 +1,12 @@
 /* mym_blob.c -- mxArray <-> codec tree conversion (see mym_blob.h for the rules). */
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <zlib.h>
 #include "mym_blob.h"
+#include "mym_dj0.h"
 
 #define MAX_DEPTH 200
 
@@ -77,6 +79,63 @@ static mym_node *char_node(mym_tree *t, const mxArray *a, mym_err *e, const char
     }
 }
 #endif
+
+static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
+                           const char *where);
+
+/* a dict key: char -> str; a number -> int when integral within 2^53 (Python's int keys come
+ * back as they were), else float */
+static mym_node *map_key(mym_tree *t, const mxArray *k, mym_err *e, const char *where)
+{
+    double v;
+    mym_node *node;
+    if (mxIsChar(k)) {
+        char *s;
+        size_t n;
+        if (mym_get_utf8(k, &s, &n, "containers.Map key", e)) return NULL;
+        return mym_new_text(t, MYM_STR, s, n);
+    }
+    if (!mym_get_scalar(k, &v)) {
+        mymx_fail(e, "mym:placeholder", "%s: containers.Map key of class %s cannot be saved",
+                  where, mxGetClassName(k));
+        return NULL;
+    }
+    if (v == floor(v) && fabs(v) <= 9007199254740992.0) return mym_new_int64(t, (int64_t)v);
+    node = mym_new_scalar(t, MYM_FLOAT);
+    if (node) node->u.f[0] = v;
+    return node;
+}
+
+/* containers.Map has no MATLAB blob form: it is saved as a Python dict (dj0), the form it was
+ * read from, so Python (0.14 and ours) gets the dict back; everything else stays mYm. */
+static mym_node *map_node(mym_tree *t, const mxArray *a, int depth, mym_err *e, const char *where)
+{
+    mxArray *in[1], *ks = NULL, *vs = NULL;
+    mym_node *node;
+    size_t i, n;
+    static const uint64_t empty_dims[2] = {0, 0};
+    in[0] = (mxArray *)a;
+    if (mexCallMATLABWithTrap(1, &ks, 1, in, "keys") || mexCallMATLABWithTrap(1, &vs, 1, in, "values")
+        || !ks || !vs || !mxIsCell(ks) || !mxIsCell(vs)
+        || mxGetNumberOfElements(ks) != mxGetNumberOfElements(vs)) {
+        mymx_fail(e, "mym:placeholder", "%s: cannot read the keys and values of a containers.Map", where);
+        return NULL;
+    }
+    n = mxGetNumberOfElements(ks);
+    node = mym_new_seq(t, MYM_DICT, 2 * (uint64_t)n);
+    if (!node) { mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+    for (i = 0; i < n; i++) {
+        const mxArray *v = mxGetCell(vs, (mwIndex)i);
+        mym_node *k = map_key(t, mxGetCell(ks, (mwIndex)i), e, where), *c;
+        if (!k) { if (!e->id[0]) mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        c = v ? encode_mx(t, v, depth + 1, e, where)
+              : mym_new_array(t, MYM_CLASS_DOUBLE, 0, 2, empty_dims, NULL, NULL);
+        if (!c) { if (!e->id[0]) mymx_fail(e, "mym:memory", "out of memory"); return NULL; }
+        node->children[2 * i] = k;
+        node->children[2 * i + 1] = c;
+    }
+    return node;
+}
 
 static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
                            const char *where)
@@ -157,8 +216,9 @@ static mym_node *encode_mx(mym_tree *t, const mxArray *a, int depth, mym_err *e,
         }
         return node;
     }
+    if (mxIsClass(a, "containers.Map")) return map_node(t, a, depth, e, where);
     mymx_fail(e, "mym:placeholder", "%s: values of class '%s' cannot be serialized (only "
-             "numeric, logical, char, struct, cell and sparse arrays can)", where,
+             "numeric, logical, char, struct, cell and sparse arrays and containers.Map can)", where,
              mxGetClassName(a));
     return NULL;
 }
@@ -178,7 +238,7 @@ int mym_value_to_blob(const mxArray *a, int compress, mym_buffer *out, mym_err *
         return -1;
     }
     mym_encode_opts_init(&o);
-    o.header = MYM_HDR_MYM;
+    o.header = MYM_HDR_AUTO;   /* mYm, unless a containers.Map needs the dj0 dict */
     o.compress = compress ? MYM_COMPRESS_MYM : MYM_COMPRESS_NONE;
     memset(&ce, 0, sizeof ce);
     rc = mym_encode(t->root, &o, out, &ce);
@@ -208,20 +268,20 @@ int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out,
  * mxCreate* call or loop sees the count. */
 #define MYM_MAX_NUMEL ((((uint64_t)1) << 48) - 1)
 
-static mwSize *mx_dims(const mym_node *n, mwSize *nd, mym_err *e, const char *where)
+mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc)
 {
     uint32_t k = n->ndims < 2 ? 2 : n->ndims, i;
     mwSize *d;
     if (n->numel > MYM_MAX_NUMEL) {
-        mymx_fail(e, "mym:blob", "%s: the blob declares an array of %llu elements, more than "
-                  "the %llu a MATLAB array can hold", where, (unsigned long long)n->numel,
+        mymx_fail(dc->e, "mym:blob", "the blob declares an array of %llu elements, more than "
+                  "the %llu a MATLAB array can hold", (unsigned long long)n->numel,
                   (unsigned long long)MYM_MAX_NUMEL);
         return NULL;
     }
     for (i = 0; i < n->ndims; i++)
         if (n->dims[i] > MYM_MAX_NUMEL) {
-            mymx_fail(e, "mym:blob", "%s: dimension %u of the blob's array is %llu, more than "
-                      "the %llu a MATLAB array can have", where, (unsigned)(i + 1),
+            mymx_fail(dc->e, "mym:blob", "dimension %u of the blob's array is %llu, more than "
+                      "the %llu a MATLAB array can have", (unsigned)(i + 1),
                       (unsigned long long)n->dims[i], (unsigned long long)MYM_MAX_NUMEL);
             return NULL;
         }
@@ -233,29 +293,15 @@ static mwSize *mx_dims(const mym_node *n, mwSize *nd, mym_err *e, const char *wh
     return d;
 }
 
-static int is_field_name(const char *s)
-{
-    size_t i, n = strlen(s);
-    if (n == 0 || n > 63) return 0;
-    if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z'))) return 0;
-    for (i = 1; i < n; i++) {
-        char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-              || c == '_'))
-            return 0;
-    }
-    return 1;
-}
-
 static uint16_t unit_at(const void *p, size_t i)
 {
     const uint8_t *b = (const uint8_t *)p + 2 * i;
     return (uint16_t)(b[0] | (b[1] << 8));
 }
 
-static mxArray *decode_char(const mym_node *n, mym_err *e, const char *where)
+static mxArray *decode_char(const mym_node *n, mym_dec *dc)
 {
-    mwSize nd, *d = mx_dims(n, &nd, e, where);
+    mwSize nd, *d = mym_mx_dims(n, &nd, dc);
     size_t numel = (size_t)n->numel, i;
     mxArray *a;
     if (!d) return NULL;
@@ -315,22 +361,20 @@ static mxArray *decode_char(const mym_node *n, mym_err *e, const char *where)
 #endif
 }
 
-static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where);
-
-static mxArray *decode_sparse(const mym_node *n, mym_err *e, const char *where)
+static mxArray *decode_sparse(const mym_node *n, mym_dec *dc)
 {
     uint64_t k, cols = n->cols, rows = n->rows, nz = n->nzmax, used, prev = 0;
     mxArray *a;
     mwIndex *jc, *ir;
     uint64_t v;
     if (!((n->class_id == MYM_CLASS_DOUBLE) || (n->class_id == MYM_CLASS_LOGICAL && !n->is_complex))) {
-        mymx_fail(e, "mym:blob", "%s: sparse matrix of class id %u is not supported", where,
+        mymx_fail(dc->e, "mym:blob", "sparse matrix of class id %u is not supported",
                  (unsigned)n->class_id);
         return NULL;
     }
     if (rows > MYM_MAX_NUMEL || cols > MYM_MAX_NUMEL) {
-        mymx_fail(e, "mym:blob", "%s: the blob declares a %llu-by-%llu sparse matrix, larger "
-                  "than the %llu rows or columns a MATLAB array can have", where,
+        mymx_fail(dc->e, "mym:blob", "the blob declares a %llu-by-%llu sparse matrix, larger "
+                  "than the %llu rows or columns a MATLAB array can have",
                   (unsigned long long)rows, (unsigned long long)cols,
                   (unsigned long long)MYM_MAX_NUMEL);
         return NULL;
@@ -340,7 +384,7 @@ static mxArray *decode_sparse(const mym_node *n, mym_err *e, const char *where)
     for (k = 0; k <= cols; k++) {
         memcpy(&v, (const uint8_t *)n->jc + 8 * k, 8);
         if ((k == 0 && v != 0) || v < prev || v > nz) {
-            mymx_fail(e, "mym:blob", "%s: corrupt sparse matrix (column index %llu)", where,
+            mymx_fail(dc->e, "mym:blob", "corrupt sparse matrix (column index %llu)",
                      (unsigned long long)k);
             return NULL;
         }
@@ -350,8 +394,8 @@ static mxArray *decode_sparse(const mym_node *n, mym_err *e, const char *where)
     for (k = 0; k < used; k++) {
         memcpy(&v, (const uint8_t *)n->ir + 8 * k, 8);
         if (v >= rows) {
-            mymx_fail(e, "mym:blob", "%s: corrupt sparse matrix (row index %llu >= %llu)",
-                     where, (unsigned long long)v, (unsigned long long)rows);
+            mymx_fail(dc->e, "mym:blob", "corrupt sparse matrix (row index %llu >= %llu)",
+                     (unsigned long long)v, (unsigned long long)rows);
             return NULL;
         }
     }
@@ -373,84 +417,137 @@ static mxArray *decode_sparse(const mym_node *n, mym_err *e, const char *where)
     return a;
 }
 
-static mxArray *decode_node(const mym_node *n, mym_err *e, const char *where)
+static mxArray *decode_array(const mym_node *n, mym_dec *dc)
 {
     mwSize nd, *d;
     mxArray *a;
-    size_t i, numel;
-    switch (n->kind) {
-    case MYM_ARRAY:
-        if (n->class_id == MYM_CLASS_CHAR) return decode_char(n, e, where);
-        if (!(n->class_id == MYM_CLASS_LOGICAL
-              || (n->class_id >= MYM_CLASS_DOUBLE && n->class_id <= MYM_CLASS_UINT64)))
-            break;
-        d = mx_dims(n, &nd, e, where);
-        if (!d) return NULL;
-        numel = (size_t)n->numel;
-        if (n->class_id == MYM_CLASS_LOGICAL) {
-            if (n->is_complex) {
-                mymx_fail(e, "mym:blob", "%s: complex logical array", where);
-                return NULL;
-            }
-            a = mxCreateLogicalArray(nd, d);
-        } else {
+    size_t numel;
+    if (n->class_id == MYM_CLASS_CHAR) return decode_char(n, dc);
+    if (n->class_id >= MYM_CLASS_DATETIME64) return mym_dj0_to_mx(n, dc);
+    if (!(n->class_id == MYM_CLASS_LOGICAL
+          || (n->class_id >= MYM_CLASS_DOUBLE && n->class_id <= MYM_CLASS_UINT64))) {
+        mymx_fail(dc->e, "mym:blob", "array of class id %u is not supported", n->class_id);
+        return NULL;
+    }
+    d = mym_mx_dims(n, &nd, dc);
+    if (!d) return NULL;
+    numel = (size_t)n->numel;
+    if (n->class_id == MYM_CLASS_LOGICAL) {
+        if (n->is_complex) {
+            mymx_fail(dc->e, "mym:blob", "complex logical array");
+            return NULL;
+        }
+        a = mxCreateLogicalArray(nd, d);
+    } else {
 #ifdef HAVE_OCTAVE
-            if (n->is_complex && n->class_id >= MYM_CLASS_INT8) {
-                mymx_fail(e, "mym:blob", "%s: the blob holds a complex integer array, which "
-                          "Octave cannot represent (MATLAB can)", where);
-                return NULL;
-            }
+        if (n->is_complex && n->class_id >= MYM_CLASS_INT8) {
+            mymx_fail(dc->e, "mym:blob", "the blob holds a complex integer array, which "
+                      "Octave cannot represent (MATLAB can)");
+            return NULL;
+        }
 #endif
-            a = mxCreateNumericArray(nd, d, (mxClassID)n->class_id,
-                                     n->is_complex ? mxCOMPLEX : mxREAL);
-        }
-        if (numel) {
-            memcpy(mxGetData(a), n->re, numel * n->elem_size);
-            if (n->is_complex) memcpy(mxGetImagData(a), n->im, numel * n->elem_size);
-        }
-        return a;
-    case MYM_STRUCT: {
-        const char **names = (const char **)mxMalloc(sizeof(char *) * (n->nfields + 1));
-        uint32_t f;
-        for (f = 0; f < n->nfields; f++) {
-            if (!is_field_name(n->fields[f])) {
-                mymx_fail(e, "mym:blob", "%s: struct field name '%.64s' is not a valid MATLAB "
-                         "identifier", where, n->fields[f]);
-                return NULL;
-            }
-            names[f] = n->fields[f];
-        }
-        d = mx_dims(n, &nd, e, where);
-        if (!d) return NULL;
-        a = mxCreateStructArray(nd, d, (int)n->nfields, names);
-        /* one step per decoded child (numel * nfields of them, each present in the blob): a
-         * zero-field struct has no children however many elements its dims claim */
-        for (i = 0; i < (size_t)n->nchildren; i++) {
-            mxArray *v = decode_node(n->children[i], e, where);
-            if (!v) return NULL;
-            mxSetFieldByNumber(a, (mwIndex)(i / n->nfields), (int)(i % n->nfields), v);
-        }
-        return a;
+        a = mxCreateNumericArray(nd, d, (mxClassID)n->class_id,
+                                 n->is_complex ? mxCOMPLEX : mxREAL);
     }
-    case MYM_CELL:
-        d = mx_dims(n, &nd, e, where);
-        if (!d) return NULL;
-        a = mxCreateCellArray(nd, d);
-        for (i = 0; i < (size_t)n->nchildren; i++) {
-            mxArray *v = decode_node(n->children[i], e, where);
-            if (!v) return NULL;
-            mxSetCell(a, (mwIndex)i, v);
-        }
-        return a;
-    case MYM_SPARSE:
-        return decode_sparse(n, e, where);
-    default:
-        break;
+    if (numel) {
+        memcpy(mxGetData(a), n->re, numel * n->elem_size);
+        if (n->is_complex) memcpy(mxGetImagData(a), n->im, numel * n->elem_size);
     }
-    mymx_fail(e, "mYm:CrossPlatform:Compatibility", "%s: the blob contains a value that only "
-             "DataJoint for Python can represent (dj0 encoding); store MATLAB-compatible values "
-             "(numeric/logical/char arrays, structs, cells) to share them with MATLAB", where);
-    return NULL;
+    return a;
+}
+
+static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
+{
+    const char **names = (const char **)mxMalloc(sizeof(char *) * (n->nfields + 1));
+    mwSize nd, *d;
+    mxArray *a;
+    size_t i, c, numel = (size_t)n->numel;
+    uint32_t f;
+    for (f = 0; f < n->nfields; f++) {
+        if (!mym_is_field_name((const uint8_t *)n->fields[f], strlen(n->fields[f]))) {
+            mymx_fail(dc->e, "mym:blob", "struct field name '%.64s' is not a valid MATLAB "
+                     "identifier", n->fields[f]);
+            return NULL;
+        }
+        names[f] = n->fields[f];
+    }
+    d = mym_mx_dims(n, &nd, dc);
+    if (!d) return NULL;
+    a = mxCreateStructArray(nd, d, (int)n->nfields, names);
+    /* one step per decoded child (numel * nfields of them, each present in the blob): a
+     * zero-field struct has no children however many elements its dims claim */
+    for (c = 0; c < (size_t)n->nchildren; c++) {
+        mxArray *v;
+        i = c / n->nfields;
+        f = (uint32_t)(c % n->nfields);
+        v = mym_decode_node(n->children[c], dc);
+        if (!v) {
+            if (numel == 1) mym_dec_prefix(dc, ".%s", names[f]);
+            else mym_dec_prefix(dc, "(%llu).%s", (unsigned long long)i + 1, names[f]);
+            return NULL;
+        }
+        mxSetFieldByNumber(a, (mwIndex)i, (int)f, v);
+    }
+    return a;
+}
+
+static mxArray *decode_cell(const mym_node *n, mym_dec *dc)
+{
+    mwSize nd, *d = mym_mx_dims(n, &nd, dc);
+    mxArray *a;
+    size_t i;
+    if (!d) return NULL;
+    a = mxCreateCellArray(nd, d);
+    /* one step per decoded child: the count the blob's bytes actually held */
+    for (i = 0; i < (size_t)n->nchildren; i++) {
+        mxArray *v = mym_decode_node(n->children[i], dc);
+        if (!v) {
+            mym_dec_prefix(dc, "{%llu}", (unsigned long long)i + 1);
+            return NULL;
+        }
+        mxSetCell(a, (mwIndex)i, v);
+    }
+    return a;
+}
+
+mxArray *mym_decode_node(const mym_node *n, mym_dec *dc)
+{
+    switch (n->kind) {
+    case MYM_ARRAY: return decode_array(n, dc);
+    case MYM_STRUCT: return decode_struct(n, dc);
+    case MYM_CELL: return decode_cell(n, dc);
+    case MYM_SPARSE: return decode_sparse(n, dc);
+    default: return mym_dj0_to_mx(n, dc);   /* Python-native values (mym_dj0.c) */
+    }
+}
+
+/* What a blob that cannot be decoded gives in marker mode (mym('blob_errors', 'marker')):
+ * an MException (MATLAB) or a struct with fields identifier and message (Octave, which has no
+ * MException) carrying the error, so one bad value never stops a fetch; rethrow(v) raises it. */
+static int markers = 0;
+
+void mym_blob_set_markers(int on) { markers = on ? 1 : 0; }
+
+int mym_blob_markers(void) { return markers; }
+
+static mxArray *error_marker(const mym_err *e)
+{
+    static const char *fields[] = {"identifier", "message"};
+    mxArray *id = mxCreateString(e->id), *msg = mym_utf8_to_mx(e->msg, strlen(e->msg)), *m;
+#ifndef HAVE_OCTAVE
+    {
+        mxArray *args[3], *out[1] = {NULL};
+        args[0] = id;
+        args[1] = mxCreateString("%s");
+        args[2] = msg;
+        if (!mexCallMATLABWithTrap(1, out, 3, args, "MException") && out[0]) return out[0];
+    }
+#endif
+    /* Octave has no MException: a struct with its two fields (rethrow accepts it) */
+    m = mxCreateStructMatrix(1, 1, 2, fields);
+    mxSetFieldByNumber(m, 0, 0, id);
+    mxSetFieldByNumber(m, 0, 1, msg);
+    return m;
 }
 
 /* Cap on what a compressed blob may inflate to: mym('max_decompressed_size', bytes) sets it,
@@ -489,19 +586,15 @@ static int inflate_raw(const uint8_t *p, size_t n, mxArray **out)
     return 0;
 }
 
-int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *where,
-                      mxArray **out, mym_err *e)
+/* decode the blob; every failure fills e with a message naming `where` (and the position) */
+static int blob_to_value(const uint8_t *data, size_t len, const char *where, mxArray **out,
+                         mym_err *e)
 {
     mym_decode_opts o;
     mym_tree *t = NULL;
     mym_error ce;
+    mym_dec dc;
     int rc;
-    e->id[0] = 0;
-    if (is_null) {
-        mwSize d[2] = {0, 0};
-        *out = mxCreateCharArray(2, d);
-        return 0;
-    }
     mym_decode_opts_init(&o);
     /* Legacy 32-bit dims only on request, as mym does (env MYM_USE_32BIT_DIMS=true): guessing
        per blob would let a truncated 64-bit blob pass as a different, valid 32-bit one. */
@@ -533,13 +626,33 @@ int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *
                             ce.in_inflated ? " of the decompressed data" : "");
         return mymx_fail(e, "mym:blob", "%s: corrupt blob: %s", where, ce.message);
     }
-    if (t->header == MYM_HDR_DJ0) {
-        mym_tree_free(t);
-        return mymx_fail(e, "mYm:CrossPlatform:Compatibility", "%s: the blob was written by "
-                        "DataJoint for Python in its dj0 format, which MATLAB cannot represent; "
-                        "store MATLAB-compatible values to share them with MATLAB", where);
-    }
-    *out = decode_node(t->root, e, where);
+    dc.e = e;
+    dc.path[0] = 0;
+    *out = mym_decode_node(t->root, &dc);
     mym_tree_free(t);
-    return *out ? 0 : -1;
+    if (*out) return 0;
+    {
+        char msg[sizeof e->msg], id[sizeof e->id];
+        snprintf(msg, sizeof msg, "%s", e->msg);
+        snprintf(id, sizeof id, "%s", e->id[0] ? e->id : "mym:blob");
+        if (dc.path[0])
+            return mymx_fail(e, id, "%s: value%s: %s", where, dc.path, msg);
+        return mymx_fail(e, id, "%s: %s", where, msg);
+    }
+}
+
+int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *where,
+                      mxArray **out, mym_err *e)
+{
+    e->id[0] = 0;
+    if (is_null) {
+        mwSize d[2] = {0, 0};
+        *out = mxCreateCharArray(2, d);
+        return 0;
+    }
+    if (blob_to_value(data, len, where, out, e) == 0) return 0;
+    if (!markers) return -1;
+    *out = error_marker(e);
+    e->id[0] = 0;
+    return 0;
 }

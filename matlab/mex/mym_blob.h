@@ -3,8 +3,9 @@
  *
  * Chars are always written as UTF-16 units (what MATLAB writes), also under Octave where an
  * mxChar is one UTF-8 byte; on reading they are converted back. dj0 blobs (DataJoint for
- * Python's native format) are refused with mYm:CrossPlatform:Compatibility, the identifier the
- * original mym uses, so existing MATLAB code that catches it keeps working.
+ * Python's native format) decode to natural MATLAB values (mym_dj0.c); a value with no MATLAB
+ * form is refused with mYm:CrossPlatform:Compatibility, the identifier the original mym uses
+ * for Python-only blobs, so existing MATLAB code that catches it keeps working.
  */
 #ifndef MYM_BLOB_H
 #define MYM_BLOB_H
@@ -25,6 +26,11 @@ int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out,
 /* The cap on a compressed blob's decompressed size (bytes; 0 restores the codec default). */
 void mym_blob_set_max_inflated(uint64_t bytes);
 uint64_t mym_blob_max_inflated(void);
+
+/* Marker mode (mym('blob_errors', 'marker')): a blob that cannot be decoded gives an MException
+ * value (its id and message) instead of failing the whole call, so other rows still arrive. */
+void mym_blob_set_markers(int on);
+int mym_blob_markers(void);
 
 int mym_blob_to_value(const uint8_t *data, size_t len, int is_null, const char *where,
                       mxArray **out, mym_err *e);

@@ -13,7 +13,7 @@
 #include "mym_blob.h"
 
 /* Numbers always use '.' whatever LC_NUMERIC the host application set. */
-static double parse_double(const char *s, unsigned long len)
+double mym_parse_double(const char *s, unsigned long len)
 {
     char buf[128];
     const char *p = s;
@@ -116,7 +116,7 @@ static double float_as_text(double v, int dec)
     if (dec >= 0) n = snprintf(buf, sizeof buf, "%.*f", dec, f);
     else n = snprintf(buf, sizeof buf, "%.6g", f);
     if (n <= 0 || n >= (int)sizeof buf) return f;
-    return parse_double(buf, (unsigned long)n);
+    return mym_parse_double(buf, (unsigned long)n);
 }
 
 void mym_result_init(mym_result *r, const MYSQL_FIELD *f, size_t nfields, size_t nrows,
@@ -179,7 +179,7 @@ int mym_result_put(mym_result *r, size_t row, size_t col, const char *s, unsigne
     mym_col *c = &r->cols[col];
     switch (c->kind) {
     case MYM_K_DBL:
-        c->pd[row] = is_null ? mxGetNaN() : parse_double(s, len);
+        c->pd[row] = is_null ? mxGetNaN() : mym_parse_double(s, len);
         return 0;
     case MYM_K_I64: case MYM_K_U64: {
         char buf[32];

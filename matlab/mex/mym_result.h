@@ -35,6 +35,8 @@ int mym_result_put(mym_result *r, size_t row, size_t col, const char *s, unsigne
 int mym_result_put_double(mym_result *r, size_t row, size_t col, double v, int is_null);
 int mym_result_put_int(mym_result *r, size_t row, size_t col, int64_t v, int is_null,
                        mym_err *e);
+/* Text of a number -> double with '.' as the decimal point whatever the locale (len bytes). */
+double mym_parse_double(const char *s, unsigned long len);
 /* Full text-protocol result. */
 int mym_result_from_res(MYSQL_RES *res, int bigint_to_double, mxArray **out, mym_err *e);
 

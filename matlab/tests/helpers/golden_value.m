@@ -27,6 +27,11 @@ function v = golden_value(d)
       for k = 1:numel(els)
         v{k} = golden_value(els{k});
       end
+    case 'containers.Map'
+      % a Python dict whose keys are not all field names (docs/blobs.md)
+      ks = cellfun(@golden_value, as_cell(d.keys), 'UniformOutput', false);
+      vs = cellfun(@golden_value, as_cell(d.values), 'UniformOutput', false);
+      v = containers.Map(ks, vs, 'UniformValues', false);
     case 'sparse'
       re = numbers(d.real, 'double');
       if isfield(d, 'imag')

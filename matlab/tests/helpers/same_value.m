@@ -18,6 +18,13 @@ function [ok, why] = same_value(a, b, where)
     why = sprintf('%s: sparse vs full', where);
     return
   end
+  if isa(a, 'containers.Map')
+    [ok, why] = same_value(keys(a), keys(b), [where '.keys']);
+    if ok
+      [ok, why] = same_value(values(a), values(b), [where '.values']);
+    end
+    return
+  end
   if isstruct(a)
     fa = fieldnames(a); fb = fieldnames(b);
     if ~isequal(fa, fb)

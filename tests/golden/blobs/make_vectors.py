@@ -116,11 +116,34 @@ def write(v, size=8):
         if "imag" in v:
             out += struct.pack("<%dd" % nnz, *v["imag"])
         return out
+    if c == "containers.Map":   # what MATLAB saves a Map as: a dj0 dict (spec §10), values mYm payloads
+        out = b"\x04" + struct.pack("<Q", len(v["keys"]))
+        for k, x in zip(v["keys"], v["values"]):
+            out += item(_map_key(k)) + item(write(x, size))
+        return out
     raise ValueError(c)
 
 
+def _map_key(k):
+    """dj0 payload of a Map key: str, or an int when integral within 2^53, else a float."""
+    if k["class"] == "char":
+        text = k["text"].encode("utf-8")
+        return b"\x05" + struct.pack("<Q", len(text)) + text
+    x = _unjson(k["real"][0], "double")
+    if x == int(x) and abs(x) <= 2**53:
+        n = abs(int(x)).bit_length() // 8 + 1
+        return b"\x0a" + struct.pack("<H", n) + int(x).to_bytes(n, "little", signed=True)
+    return b"\x0d" + struct.pack("<d", x)
+
+
+def _has_map(v):
+    if v["class"] == "containers.Map":
+        return True
+    return any(_has_map(x) for x in v.get("values", []) + v.get("elements", []))
+
+
 def blob(v, size=8):
-    return b"mYm\0" + write(v, size)
+    return (b"dj0\0" if _has_map(v) else b"mYm\0") + write(v, size)
 
 
 def envelope(plain, size=8, level=6):
@@ -227,7 +250,96 @@ def dj0_vectors():
         "dj0_recarray": "np.array([(1.0, 2)], dtype=[('x', 'f8'), ('y', 'i8')])",
         "dj0_empty_list": "[]",
         "dj0_empty_str": "''",
+        "dj0_set_numbers": "{10, 3, -1}",
+        "dj0_dict_text_keys": "{'a b': 1.5, 'c': 'x'}",
+        "dj0_dict_number_keys": "{1: 'x', 2.5: None}",
+        "dj0_dict_mixed_keys": "{1: 2, 'b': 3}",
+        "dj0_int_uint64": "2**63",
+        "dj0_decimal_text": "decimal.Decimal('1234567890.123456789')",
+        "dj0_datetime64_ns": "np.array(['2024-01-02T03:04:05.123456789', 'NaT'], dtype='datetime64[ns]')",
+        "dj0_nested_error": "[1, {'k': [2**70]}]",
     }
+
+
+NOFORM = "mYm:CrossPlatform:Compatibility"
+
+
+def dj0_matlab():
+    """What MATLAB/Octave decode each dj0 vector to (docs/blobs.md, "dj0 in MATLAB"): a typed
+    description, a containers.Map description, or the error id of a value with no MATLAB form."""
+    i64 = lambda x: num("int64", [1, 1], [x])  # noqa: E731
+    dbl = lambda x: num("double", [1, 1], [x])  # noqa: E731
+    empty = num("double", [0, 0], [])
+    return {
+        "dj0_none": empty,
+        "dj0_true": num("logical", [1, 1], [True]),
+        "dj0_int_minus1": i64(-1),
+        "dj0_int_128": i64(128),
+        "dj0_int_minus129": i64(-129),
+        "dj0_int_big": NOFORM,
+        "dj0_int_negbig": NOFORM,
+        "dj0_float": dbl(1.5),
+        "dj0_float_negzero": dbl(-0.0),
+        "dj0_complex": num("double", [1, 1], [1.0], [-2.0]),
+        "dj0_str": char("é"),
+        "dj0_bytes": num("uint8", [1, 2], [0, 1]),
+        "dj0_tuple": cell([1, 2], [i64(1), i64(2)]),
+        "dj0_list": cell([1, 2], [i64(1), char("a")]),
+        "dj0_dict": struct_([1, 1], ["k"], [i64(1)]),
+        "dj0_nested": struct_([1, 1], ["a", "b"], [
+            cell([1, 2], [i64(1), cell([1, 2], [dbl(2.5), empty])]),
+            struct_([1, 1], ["c"], [num("uint8", [1, 1], [120])])]),
+        "dj0_decimal": dbl(1.5),
+        "dj0_date": char("2024-01-02"),
+        "dj0_datetime": char("2024-01-02T03:04:05.000006"),
+        "dj0_time": char("13:14:15.000016"),
+        "dj0_uuid": char("12345678-1234-5678-1234-567812345678"),
+        "dj0_np_float64_scalar": dbl(2.5),
+        "dj0_np_int32_scalar": num("int32", [1, 1], [7]),
+        "dj0_np_bool_scalar": num("logical", [1, 1], [True]),
+        "dj0_unicode_array": cell([2, 1], [char("ab"), char("c")]),
+        "dj0_object_array": cell([3, 1], [i64(1), char("x"), empty]),
+        "dj0_datetime64_scalar": char("2024-01-02"),
+        "dj0_datetime64_array": cell([2, 1], [char("2024-01-02T03:04:05"), char("1970-01-01T00:00:00")]),
+        "dj0_recarray": struct_([1, 1], ["x", "y"], [dbl(1.0), i64(2)]),
+        "dj0_empty_list": cell([0, 0], []),
+        "dj0_empty_str": char(""),
+        "dj0_set_numbers": cell([1, 3], [i64(-1), i64(3), i64(10)]),
+        "dj0_dict_text_keys": {"class": "containers.Map", "keys": [char("a b"), char("c")],
+                               "values": [dbl(1.5), char("x")]},
+        "dj0_dict_number_keys": {"class": "containers.Map", "keys": [dbl(1.0), dbl(2.5)],
+                                 "values": [char("x"), empty]},
+        "dj0_dict_mixed_keys": NOFORM,
+        "dj0_int_uint64": num("uint64", [1, 1], [2**63]),
+        "dj0_decimal_text": char("1234567890.123456789"),
+        "dj0_datetime64_ns": cell([2, 1], [char("2024-01-02T03:04:05.123456789"), char("NaT")]),
+        "dj0_nested_error": NOFORM,
+    }
+
+
+# What Python reads back (after dj.blob.unpack and the reading rule of docs/blobs.md, "MATLAB
+# re-saves") from the bytes MATLAB writes when it re-saves the decoded value; only where that
+# differs from the original Python value.
+DJ0_RESAVED = {
+    "dj0_tuple": "[1, 2]",
+    "dj0_nested": "{'a': [1, [2.5, None]], 'b': {'c': b'x'}}",
+    "dj0_date": "'2024-01-02'",
+    "dj0_datetime": "'2024-01-02T03:04:05.000006'",
+    "dj0_time": "'13:14:15.000016'",
+    "dj0_uuid": "'12345678-1234-5678-1234-567812345678'",
+    "dj0_decimal": "1.5",
+    "dj0_decimal_text": "'1234567890.123456789'",
+    "dj0_unicode_array": "['ab', 'c']",
+    "dj0_object_array": "[1, 'x', None]",
+    "dj0_datetime64_scalar": "'2024-01-02'",
+    "dj0_datetime64_array": "['2024-01-02T03:04:05', '1970-01-01T00:00:00']",
+    "dj0_datetime64_ns": "['2024-01-02T03:04:05.123456789', 'NaT']",
+    "dj0_recarray": "{'x': 1.0, 'y': 2}",
+    "dj0_set_numbers": "[-1, 3, 10]",
+    "dj0_np_float64_scalar": "2.5",
+    "dj0_np_int32_scalar": "7",
+    "dj0_np_bool_scalar": "True",
+}
 
 
 def main():
@@ -303,7 +415,15 @@ def main():
         desc = {"class": "python", "repr": expr}
         if name in decoded:
             desc["decoded"] = decoded[name]
-        save(name, djb.pack(value, compress=False).hex(), False, desc)
+        extra = {}
+        m = dj0_matlab()[name]
+        if isinstance(m, str):
+            extra["matlab_error"] = m
+        else:
+            extra["matlab_value"] = m
+            extra["matlab_hex"] = blob(m).hex()
+            extra["resaved"] = DJ0_RESAVED.get(name, expr)
+        save(name, djb.pack(value, compress=False).hex(), False, desc, **extra)
 
 
 if __name__ == "__main__":
