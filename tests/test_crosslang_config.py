@@ -104,7 +104,7 @@ def test_conn_reads_python_config_files(accounts, tmp_path, monkeypatch):
     assert r["env"]["ok"] and r["env"]["user"] == u0, r["env"]
     assert r["explicit"].split("@")[0] == u2, r["explicit"]
     lp = r["local_port"]
-    assert not lp["ok"] and lp["id"] == "DataJoint:connection" and f":{CLOSED_PORT}" in lp["message"], lp
+    assert not lp["ok"] and lp["id"] == "MySQL:Error" and f":{CLOSED_PORT}" in lp["message"], lp
     assert r["env_port"]["ok"] and r["env_port"]["user"] == u0, r["env_port"]
     bad = r["bad_json"]
     assert not bad["ok"] and bad["id"] == "DataJoint:config:badFile" and "dj_local_conf.json" in bad["message"], bad
