@@ -331,7 +331,8 @@ function msg = serverText(mymMessage)
 % the statement (the caller shows the statement once, with its placeholders),
 % the error number written as in Python ("(server error N)").
 msg = regexprep(mymMessage, '^(mym:\s*)+', '');
-msg = regexprep(msg, '\s+in query: .*$', '');
+% mym's copy of the statement (which may span lines), but not mym's timeout hint after it
+msg = regexprep(msg, '\s+in query: .*?(?=\nThe connection was lost|$)', '');
 msg = regexprep(msg, '\((MariaDB|MySQL) error (\d+)(, SQLSTATE \w+)?\)', '(server error $2)');
 end
 
