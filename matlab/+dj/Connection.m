@@ -32,6 +32,8 @@ classdef Connection < handle
         headings                % containers.Map fullName -> heading struct
         schemaByPackage         % containers.Map package -> dj.Schema
         knownTables             % containers.Map fullName -> true, tables seen to exist
+        bigintFlag = {}         % {'bigint_to_double'} when dj.config('queryBigint_to_double')
+        flagVersion = -1        % dj.internal.settingsState version bigintFlag was read at
     end
 
     methods
@@ -60,6 +62,7 @@ classdef Connection < handle
         end
 
         function open(self)
+            self.flagVersion = -1;   % a new session reads dj.config again
             try
                 self.connId = mym(-1, 'open', self.host, self.user, self.password, 'ssl', self.use_tls, ...
                     'read_timeout', dj.config('databaseRead_timeout'), ...
@@ -125,10 +128,23 @@ classdef Connection < handle
         end
 
         function varargout = query(self, sql, varargin)
-            % Run one statement; values only as arguments of mym placeholders.
+            % Run one statement; values only as arguments of mym placeholders. Results as mym
+            % gives them (3.x): a struct of columns for a SELECT; BIGINT columns as doubles
+            % when dj.config('queryBigint_to_double') (mym's 'bigint_to_double').
             if isempty(self.connId)
                 self.open();
             end
+            version = dj.internal.settingsState('version');
+            if version ~= self.flagVersion
+                % dj.config is read again only after it changed in this session (a query is
+                % much faster than reading the settings files)
+                self.bigintFlag = {};
+                if dj.config('queryBigint_to_double')
+                    self.bigintFlag = {'bigint_to_double'};
+                end
+                self.flagVersion = version;
+            end
+            varargin = [varargin self.bigintFlag];
             try
                 varargout = cell(1, nargout);
                 [varargout{:}] = mym(self.connId, sql, varargin{:});
@@ -136,7 +152,7 @@ classdef Connection < handle
                 if strcmp(err.identifier, 'mym:connect') && ~self.inTransaction
                     % the handle was closed under us (e.g. mym('closeall')): reopen once
                     self.connId = [];
-                    self.open();
+                    self.open();   % a new session: new serverId, initQuery run again
                     try
                         [varargout{:}] = mym(self.connId, sql, varargin{:});
                         return

@@ -144,6 +144,18 @@ function connection_object()
   assert(isstruct(r) && isequal(r.n, [1; 2]) && isequal(r.s, {'ab'; 'cde'}));
   [db, dropper] = temp_db(c.connId, 'conn17a');
   c.query(sprintf('CREATE TABLE `%s`.`#lookup_thing` (k int PRIMARY KEY)', db));
+  % BIGINT columns: integers, or doubles with dj.config('queryBigint_to_double') (3.x)
+  c.query(sprintf('CREATE TABLE `%s`.`big` (k int PRIMARY KEY, b bigint, n bigint)', db));
+  c.query(sprintf('INSERT INTO `%s`.`big` VALUES (1, 5, NULL)', db));
+  r = c.query(sprintf('SELECT b FROM `%s`.`big`', db));
+  assert(isa(r.b, 'int64') && r.b == 5);
+  restoreConfig = onCleanup(@() dj.internal.Settings.restore());
+  dj.config('queryBigint_to_double', true);
+  r = c.query(sprintf('SELECT b, n FROM `%s`.`big`', db));
+  assert(isa(r.b, 'double') && r.b == 5 && isnan(r.n), 'bigint_to_double once dj.config changed');
+  dj.config('queryBigint_to_double', false);
+  r = c.query(sprintf('SELECT b FROM `%s`.`big`', db));
+  assert(isa(r.b, 'int64'));
   c.startTransaction();
   assert(c.inTransaction);
   c.query(sprintf('INSERT INTO `%s`.`#lookup_thing` VALUES (1)', db));

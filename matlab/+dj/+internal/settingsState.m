@@ -8,12 +8,21 @@ function out = settingsState(op, varargin)
 %   settingsState('set', name, value, source)   a value set in code
 %   settingsState('load', values, file)         values read by dj.config.load
 %   settingsState('restore')                    forget both layers
-persistent state
+%   settingsState('version')                    a number that changes with every change above,
+%                                               so that callers may cache what they read
+persistent state version
 if isempty(state)
     state = fresh();
+    version = 0;
 end
+if strcmp(op, 'version')
+    out = version;
+    return
+end
+version = version + 1;
 switch op
     case 'get'
+        version = version - 1;
     case 'set'
         state.code.(varargin{1}) = varargin{2};
         state.codeSources.(varargin{1}) = varargin{3};
