@@ -26,8 +26,8 @@ if dj.internal.isOctave()
 else
     f = fopen(tmp, 'w');
     if f >= 0
-        fileattrib(tmp, '-r', 'go');
-        fileattrib(tmp, '-w', 'go');
+        fileattrib(tmp, '-r -w -x', 'g');
+        fileattrib(tmp, '-r -w -x', 'o');
     end
 end
 if f < 0
