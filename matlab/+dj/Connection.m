@@ -63,10 +63,14 @@ classdef Connection < handle
 
         function open(self)
             self.flagVersion = -1;   % a new session reads dj.config again
+            [values, sources] = dj.internal.configValues();
+            readTimeout = dj.internal.checkSetting('databaseRead_timeout', values.databaseRead_timeout, ...
+                sources.databaseRead_timeout);
+            writeTimeout = dj.internal.checkSetting('databaseWrite_timeout', values.databaseWrite_timeout, ...
+                sources.databaseWrite_timeout);
             try
                 self.connId = mym(-1, 'open', self.host, self.user, self.password, 'ssl', self.use_tls, ...
-                    'read_timeout', dj.config('databaseRead_timeout'), ...
-                    'write_timeout', dj.config('databaseWrite_timeout'));
+                    'read_timeout', readTimeout, 'write_timeout', writeTimeout);
             catch err
                 if strcmp(err.identifier, 'mYm:TLS:InvalidStruct')
                     rethrow(err);

@@ -40,7 +40,7 @@ if nargin >= 1
         return
     end
 end
-values = dj.internal.configValues();
+[values, sources] = dj.internal.configValues();
 if nargin == 0
     values.blobMaxDecompressedSize = blobLimit();
     out = values;
@@ -49,6 +49,10 @@ end
 path = parsePath(name);
 if nargin == 1
     out = readPath(values, path, name);
+    if isscalar(path) && ~strcmp(sources.(name), 'dj.config (set in code)')
+        % a value from a file or the environment is checked where it is used
+        out = dj.internal.checkSetting(name, out, sources.(name));
+    end
     return
 end
 top = path(1).subs;

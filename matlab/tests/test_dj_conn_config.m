@@ -304,6 +304,13 @@ function config_files_both_names()
   assert_error(@() dj.internal.Settings.load('bad.json'), 'DataJoint:config:badFile');
   put('badvalue.json', '{"display.limit": "many"}');
   assert_error(@() dj.internal.Settings.load('badvalue.json'), 'DataJoint:config:badValue');
+  % a bad value in the shared files fails where it is used, naming the file
+  put('dj_local_conf.json', '{"safemode": "no", "database.read_timeout": -5}');
+  err = assert_error(@() dj.config('safemode'), 'DataJoint:config:badValue');
+  assert(~isempty(strfind(err.message, 'dj_local_conf.json')), 'the message names the file: %s', err.message);
+  s = db_settings();
+  err = assert_error(@() dj.Connection(s.address, s.user, s.pass), 'DataJoint:config:badValue');
+  assert(~isempty(strfind(err.message, 'databaseRead_timeout')), 'the message names the setting: %s', err.message);
 end
 
 

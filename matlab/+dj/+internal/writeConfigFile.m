@@ -14,8 +14,12 @@ for i = 1:numel(names)
     if strncmp(sources.(names{i}), 'environment', 11)
         continue
     end
-    lines{end+1} = sprintf('    "%s": %s', dj.internal.configName(names{i}, true), ...
-        encode(values.(names{i}))); %#ok<AGROW>
+    try
+        text = encode(values.(names{i}));
+    catch err
+        error('DataJoint:config:badValue', 'dj.config(''%s'') cannot be written as JSON: %s', names{i}, err.message);
+    end
+    lines{end+1} = sprintf('    "%s": %s', dj.internal.configName(names{i}, true), text); %#ok<AGROW>
 end
 text = sprintf('{\n%s\n}\n', strjoin(lines, sprintf(',\n')));
 tmp = [file '.tmp' sprintf('%d', floor(rand() * 1e9))];
