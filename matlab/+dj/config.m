@@ -170,6 +170,9 @@ switch p.type
         if ~iscell(v)
             error('DataJoint:Config:InvalidKey', 'Cannot set `%s`: its parent is a %s, not a cell array', name, class(v));
         end
+        if p.subs > numel(v) + 1
+            error('DataJoint:Config:InvalidKey', 'Cannot set `%s`: index %d is past the end plus one', name, p.subs);
+        end
         inner = [];
         if p.subs <= numel(v)
             inner = v{p.subs};

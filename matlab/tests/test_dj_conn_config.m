@@ -238,6 +238,9 @@ function config_dotted_paths()
   dj.config('stores', {struct('protocol', 'file'), struct('protocol', 's3')});
   old = dj.config('stores{2}.protocol', 'http');
   assert(strcmp(old, 's3') && strcmp(dj.config('stores{2}.protocol'), 'http'));
+  dj.config('stores{3}', struct('protocol', 'file'));
+  assert(numel(dj.config('stores')) == 3, 'one past the end appends');
+  assert_error(@() dj.config('stores{99999999}', 1), 'DataJoint:Config:InvalidKey');
   dj.config('stores', containers.Map({'my-store'}, {struct('protocol', 'file', 'location', '/m')}));
   m = dj.config('stores');
   assert(strcmp(m('my-store').location, '/m'));
