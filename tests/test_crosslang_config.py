@@ -104,7 +104,7 @@ def test_conn_reads_python_config_files(accounts, tmp_path, monkeypatch):
     assert r["env"]["ok"] and r["env"]["user"] == u0, r["env"]
     assert r["explicit"].split("@")[0] == u2, r["explicit"]
     lp = r["local_port"]
-    assert not lp["ok"] and lp["id"] == "DataJoint:connection" and f":{CLOSED_PORT}" in lp["message"], lp
+    assert not lp["ok"] and lp["id"] == "MySQL:Error" and f":{CLOSED_PORT}" in lp["message"], lp
     assert r["env_port"]["ok"] and r["env_port"]["user"] == u0, r["env_port"]
     bad = r["bad_json"]
     assert not bad["ok"] and bad["id"] == "DataJoint:config:badFile" and "dj_local_conf.json" in bad["message"], bad
@@ -150,3 +150,46 @@ def test_octave_reaches_the_private_server_after_dji_server_start(tmp_path, monk
         assert r["user"].startswith("dj@") and str(home / "d") in r["datadir"], r
     finally:
         dji("server", "stop")
+
+
+def test_settings_files_written_by_either_language_read_by_the_other(tmp_path, monkeypatch):
+    """dj.config.save (Octave: dj.internal.Settings.save) writes the names Python 0.14 reads, and
+    Octave's dj.config reads a file Python's dj.config.save wrote, each setting under its 3.x name."""
+    home = tmp_path / "home"
+    home.mkdir()
+    _octave_env(monkeypatch, home)
+    python_file = tmp_path / "from_python.json"
+    cfg = Config()
+    cfg["database.host"], cfg["database.port"], cfg["display.limit"] = "py.example.org", 3344, 9
+    cfg["display.show_tuple_count"], cfg["safemode"] = False, False
+    cfg["stores"] = {"raw": {"protocol": "file", "location": "/data/raw"}}
+    cfg.save(str(python_file))
+    run_octave(tmp_path, "config_files", f"""
+dj.internal.Settings.restore();
+dj.internal.Settings.load('{python_file}');
+got = struct('host', dj.config('databaseHost'), 'port', dj.config('databasePort'), ...
+    'limit', dj.config('displayLimit'), 'count', dj.config('displayCount'), ...
+    'safemode', dj.config('safemode'), 'location', dj.config('stores.raw.location'));
+dj.internal.Settings.restore();
+dj.config('databaseHost', 'oct.example.org');
+dj.config('databasePort', 3355);
+dj.config('displayLimit', 21);
+dj.config('displayCount', false);
+dj.config('databaseUse_tls', true);
+dj.config('connectionInit_function', 'SET @x = 1');
+dj.config('stores.shared', struct('protocol', 'file', 'location', '/data/shared'));
+dj.config('blobMaxDecompressedSize', 4096);
+dj.internal.Settings.save('from_octave.json');
+write_json('result.json', got);
+""")
+    got = read_json(tmp_path / "result.json")
+    assert got == {"host": "py.example.org", "port": 3344, "limit": 9, "count": False, "safemode": False,
+                   "location": "/data/raw"}, got
+    loaded = Config()
+    loaded.load(str(tmp_path / "from_octave.json"))
+    assert loaded["database.host"] == "oct.example.org" and loaded["database.port"] == 3355
+    assert loaded["display.limit"] == 21 and loaded["display.show_tuple_count"] is False
+    assert loaded["database.use_tls"] is True and loaded["connection.init_function"] == "SET @x = 1"
+    assert loaded["stores"]["shared"] == {"protocol": "file", "location": "/data/shared"}
+    assert loaded["blob.max_decompressed_size"] == 4096
+    assert oct((tmp_path / "from_octave.json").stat().st_mode & 0o777) == "0o600"

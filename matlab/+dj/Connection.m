@@ -1,12 +1,26 @@
 classdef Connection < handle
     % One mym connection plus what the toolbox learns about the server:
     % headings, foreign keys and the schemas (packages) bound to it.
+    % The public part is DataJoint for MATLAB 3.x's: host, user, initQuery,
+    % use_tls, inTransaction, connId (mym handle), serverId (the server's
+    % CONNECTION_ID, uint64), isConnected, packages (containers.Map database ->
+    % package name), schemas (containers.Map database -> dj.Schema; 3.x keeps a
+    % struct, which cannot hold every database name), query, reload,
+    % tableToClass, start/commit/cancelTransaction.
 
     properties (SetAccess = private)
         host = ''
         user = ''
-        id = []                 % mym connection handle
+        initQuery = ''          % statement run on every new session (3.x)
+        use_tls = 'nan'         % mym's TLS argument: 'true', 'false', 'nan' or a struct
         inTransaction = false
+        connId = []             % mym connection handle
+        serverId = uint64([])   % CONNECTION_ID() of the current session
+        packages                % containers.Map database -> package name
+        schemas                 % containers.Map database -> dj.Schema
+    end
+    properties (Dependent)
+        isConnected
     end
     properties (Constant)
         % the session sql_mode, the same as Python's (datajoint_interop/connection.py SQL_MODE):
@@ -16,46 +30,87 @@ classdef Connection < handle
     properties (Access = private)
         password = ''
         headings                % containers.Map fullName -> heading struct
-        packages                % containers.Map package -> dj.Schema
+        schemaByPackage         % containers.Map package -> dj.Schema
         knownTables             % containers.Map fullName -> true, tables seen to exist
+        bigintFlag = {}         % {'bigint_to_double'} when dj.config('queryBigint_to_double')
+        flagVersion = -1        % dj.internal.settingsState version bigintFlag was read at
     end
 
     methods
-        function self = Connection(host, user, password)
+        function self = Connection(host, user, password, initQuery, use_tls)
+            % dj.Connection(host, user, password[, initQuery[, use_tls]]) opens the session
+            % (3.x opens on the first query; opening here reports a bad server at once)
             self.host = host;
             self.user = user;
             self.password = password;
+            if nargin >= 4 && ~isempty(initQuery)
+                if ~ischar(initQuery)
+                    error('DataJoint:config:badValue', 'initQuery must be an SQL statement (text), got a %s', ...
+                        class(initQuery));
+                end
+                self.initQuery = initQuery;
+            end
+            if nargin >= 5
+                self.use_tls = dj.internal.tlsOption(use_tls);
+            end
             self.headings = containers.Map();
             self.packages = containers.Map();
+            self.schemas = containers.Map();
+            self.schemaByPackage = containers.Map();
             self.knownTables = containers.Map();
             self.open();
         end
 
         function open(self)
+            self.flagVersion = -1;   % a new session reads dj.config again
+            [values, sources] = dj.internal.configValues();
+            readTimeout = dj.internal.checkSetting('databaseRead_timeout', values.databaseRead_timeout, ...
+                sources.databaseRead_timeout);
+            writeTimeout = dj.internal.checkSetting('databaseWrite_timeout', values.databaseWrite_timeout, ...
+                sources.databaseWrite_timeout);
             try
-                self.id = mym(-1, 'open', self.host, self.user, self.password, ...
-                    'read_timeout', dj.config('databaseRead_timeout'), ...
-                    'write_timeout', dj.config('databaseWrite_timeout'));
+                self.connId = mym(-1, 'open', self.host, self.user, self.password, 'ssl', self.use_tls, ...
+                    'read_timeout', readTimeout, 'write_timeout', writeTimeout);
             catch err
-                [id, msg] = connectFailure(self.host, self.user, err.message);
-                error(id, '%s', msg);
+                if strcmp(err.identifier, 'mYm:TLS:InvalidStruct')
+                    rethrow(err);
+                end
+                error('MySQL:Error', '%s', connectFailure(self.host, self.user, err.message));
             end
             try
-                mym(self.id, ['SET SESSION sql_mode=''' self.sqlMode '''']);
+                mym(self.connId, ['SET SESSION sql_mode=''' self.sqlMode '''']);
+                if ~isempty(self.initQuery)
+                    mym(self.connId, self.initQuery);
+                end
+                r = mym(self.connId, 'SELECT CONNECTION_ID() AS id');
+                self.serverId = uint64(r.id(1));
             catch err
                 self.close();
-                error('DataJoint:connection', 'Cannot set the session sql_mode on %s: %s', self.host, err.message);
+                error('MySQL:Error', 'Cannot start the session on %s (sql_mode or initQuery "%s"): %s', ...
+                    self.host, self.initQuery, serverText(err.message));
+            end
+        end
+
+        function tf = get.isConnected(self)
+            % the session is open and the server answers (mym's status 0)
+            tf = false;
+            if ~isempty(self.connId)
+                try
+                    tf = mym(self.connId, 'status') == 0;
+                catch
+                end
             end
         end
 
         function close(self)
-            if ~isempty(self.id)
+            if ~isempty(self.connId)
                 try
-                    mym(self.id, 'close');
+                    mym(self.connId, 'close');
                 catch
                 end
-                self.id = [];
+                self.connId = [];
             end
+            self.inTransaction = false;
         end
 
         function reconnect(self)
@@ -69,28 +124,41 @@ classdef Connection < handle
             % only release the server connection: Octave refuses property
             % assignments while an object is being destroyed
             try
-                if ~isempty(self.id)
-                    mym(self.id, 'close');
+                if ~isempty(self.connId)
+                    mym(self.connId, 'close');
                 end
             catch
             end
         end
 
         function varargout = query(self, sql, varargin)
-            % Run one statement; values only as arguments of mym placeholders.
-            if isempty(self.id)
+            % Run one statement; values only as arguments of mym placeholders. Results as mym
+            % gives them (3.x): a struct of columns for a SELECT; BIGINT columns as doubles
+            % when dj.config('queryBigint_to_double') (mym's 'bigint_to_double').
+            if isempty(self.connId)
                 self.open();
             end
+            version = dj.internal.settingsState('version');
+            if version ~= self.flagVersion
+                % dj.config is read again only after it changed in this session (a query is
+                % much faster than reading the settings files)
+                self.bigintFlag = {};
+                if dj.config('queryBigint_to_double')
+                    self.bigintFlag = {'bigint_to_double'};
+                end
+                self.flagVersion = version;
+            end
+            varargin = [varargin self.bigintFlag];
             try
                 varargout = cell(1, nargout);
-                [varargout{:}] = mym(self.id, sql, varargin{:});
+                [varargout{:}] = mym(self.connId, sql, varargin{:});
             catch err
                 if strcmp(err.identifier, 'mym:connect') && ~self.inTransaction
                     % the handle was closed under us (e.g. mym('closeall')): reopen once
-                    self.id = [];
-                    self.open();
+                    self.connId = [];
+                    self.open();   % a new session: new serverId, initQuery run again
                     try
-                        [varargout{:}] = mym(self.id, sql, varargin{:});
+                        [varargout{:}] = mym(self.connId, sql, varargin{:});
                         return
                     catch err2
                         err = err2;
@@ -178,15 +246,50 @@ classdef Connection < handle
             ps = groupConstraints(r);
         end
 
+        function reload(self)
+            % forget what was learnt about tables (headings, existence), as after changes made
+            % elsewhere, and reload every registered schema that can (3.x: reload all schemas)
+            self.headings = containers.Map();
+            self.knownTables = containers.Map();
+            bound = values(self.schemas);
+            for i = 1:numel(bound)
+                if ismethod(bound{i}, 'reload')
+                    reload(bound{i});
+                end
+            end
+        end
+
+        function className = tableToClass(self, fullTableName, strict)
+            % '`db`.`table_name`' -> 'package.ClassName' for a database bound to a package (3.x);
+            % otherwise the name unchanged, or with strict the error
+            % DataJoint:Connection:UnknownPackage
+            strict = nargin >= 3 && strict;
+            className = fullTableName;
+            s = regexp(fullTableName, '^`(?<db>[^`]+)`\.`(?<tbl>[#~\w]+)`$', 'names');
+            if ~isempty(s) && isKey(self.packages, s.db)
+                className = [self.packages(s.db) '.' dj.internal.toCamelCase(regexprep(s.tbl, '^[#_~]+', ''))];
+            elseif strict
+                error('DataJoint:Connection:UnknownPackage', ...
+                    'Unknown package for "%s": activate its schema (its package''s getSchema) first', fullTableName);
+            end
+        end
+
+        function addPackage(self, dbname, package)
+            % 3.x: bind a database name to a package name
+            self.packages(dbname) = package;
+        end
+
         function register(self, schema)
-            self.packages(schema.package) = schema;
+            self.schemaByPackage(schema.package) = schema;
+            self.packages(schema.dbname) = schema.package;
+            self.schemas(schema.dbname) = schema;
         end
 
         function s = schemaOf(self, package)
-            if ~isKey(self.packages, package)
+            if ~isKey(self.schemaByPackage, package)
                 s = feval([package '.getSchema']);
             else
-                s = self.packages(package);
+                s = self.schemaByPackage(package);
             end
         end
     end
@@ -212,10 +315,11 @@ end
 end
 
 
-function [id, msg] = connectFailure(host, user, mymMessage)
+function msg = connectFailure(host, user, mymMessage)
 % Why opening the connection failed and what to check, worded as Python's
-% Connection.connect: a refused login is accessDenied, anything else names
-% host:port and the settings to check.
+% Connection.connect: a refused login says so, anything else names host:port
+% and the settings to check. Raised as MySQL:Error, the identifier mym gives
+% every failure and 3.x code catches around dj.conn.
 where = host;
 if isempty(regexp(host, ':\d+$', 'once'))
     where = [host ':3306'];
@@ -229,15 +333,12 @@ if isempty(errno)
 end
 switch errno{1}
     case '1045'
-        id = 'DataJoint:accessDenied';
         msg = sprintf(['Access denied for user ''%s'' at %s: wrong password or no such user (server error 1045). ' ...
             'Check the user and password (dj.conn(host, user, password), DJ_USER/DJ_PASS or dj_local_conf.json)'], ...
             user, where);
     case {'1044', '1130'}
-        id = 'DataJoint:accessDenied';
         msg = sprintf('User ''%s'' may not connect to %s: %s (server error %s)', user, where, m, errno{1});
     otherwise
-        id = 'DataJoint:connection';
         msg = sprintf(['Cannot connect to the database server at %s as ''%s'': %s. Check the host and port ' ...
             '(dj.conn(host, user, password), DJ_HOST/DJ_PORT or dj_local_conf.json), that the server is ' ...
             'running, or start a private one with `dji server start`.'], where, user, m);
@@ -250,10 +351,8 @@ function msg = serverText(mymMessage)
 % the statement (the caller shows the statement once, with its placeholders),
 % the error number written as in Python ("(server error N)").
 msg = regexprep(mymMessage, '^(mym:\s*)+', '');
-% mym appends its timeout hint after its copy of the statement: keep the hint
-hint = regexp(msg, '\nThe connection was lost or the server did not answer.*$', 'match', 'once');
-msg = regexprep(msg, '\nThe connection was lost or the server did not answer.*$', '');
-msg = [regexprep(msg, '\s+in query: .*$', '') hint];
+% mym's copy of the statement (which may span lines), but not mym's timeout hint after it
+msg = regexprep(msg, '\s+in query: .*?(?=\nThe connection was lost|$)', '');
 msg = regexprep(msg, '\((MariaDB|MySQL) error (\d+)(, SQLSTATE \w+)?\)', '(server error $2)');
 end
 

@@ -1,87 +1,238 @@
 function out = config(name, value)
-% Toolbox settings: config(name) reads, config(name, value) sets.
-% 'safemode' (true): del/drop ask for confirmation.
-% 'databaseRead_timeout' (3600), 'databaseWrite_timeout' (600): seconds a
-% query may wait for the server to answer / accept data before the connection
-% is given up (DataJoint:lostConnection); 0 or Inf: wait forever. Used when a
-% connection is opened; Python's database.read_timeout/write_timeout.
-% 'displayLimit' (12), 'displayCount' (true): rows shown by disp of a query,
-% and whether their total follows. 'displayDiagram_hierarchy_radius' ([2 1]),
-% 'displayDiagram_font_size' (12): table.erd levels up/down, diagram font.
-% 'stores' (unset): external stores, a struct of structs (docs/external.md);
-% while unset, the 'stores' key of ~/.datajoint_config.json and
-% ./dj_local_conf.json is used, as in the Python package.
-% 'blobMaxDecompressedSize' (1 GiB): bytes a compressed blob may inflate to when
-% fetched; a blob declaring more is refused (error mym:blobLimit) so that a small
-% hostile blob cannot exhaust memory. Python's config['blob.max_decompressed_size'];
-% until set here, that key of the config files applies (read when dj.conn connects).
-% 'blobErrors' ('error'): what fetching a blob that cannot be decoded (corrupt, over
-% the size cap, or a Python value with no MATLAB form) does: 'error' fails the
-% fetch; 'marker' puts an error marker in its place (an MException under MATLAB, a
-% struct with fields identifier and message under Octave; rethrow(v) raises it),
-% so the other rows still arrive. docs/blobs.md, "dj0 values in MATLAB".
-persistent settings blobLimitSetInCode
-if isempty(settings)
-    settings = struct('safemode', true, 'populateRetries', 3, 'stores', [], ...
-        'databaseRead_timeout', 3600, 'databaseWrite_timeout', 600, ...
-        'displayLimit', 12, 'displayCount', true, 'displayDiagram_hierarchy_radius', [2 1], ...
-        'displayDiagram_font_size', 12);
-end
-if nargin >= 1 && strcmp(name, 'blobMaxDecompressedSize')
-    % kept by the connector itself, which decodes blobs while reading results
-    if nargin == 1
-        if isempty(blobLimitSetInCode)
-            files = dj.internal.fileConfig();
-            if isfield(files, 'blobMaxDecompressedSize')
-                mym('max_decompressed_size', checkBytes(files.blobMaxDecompressedSize, ...
-                    'blob.max_decompressed_size in the config file'));
-            end
+% DataJoint settings, as in DataJoint for MATLAB 3.x:
+%   dj.config                       all settings (a struct)
+%   dj.config('safemode')           one setting; dotted paths reach inside:
+%                                   dj.config('stores.raw.location'), dj.config('stores{2}.protocol')
+%   old = dj.config('safemode', false)   set in code (returns the previous value);
+%                                   a new name or path creates it, e.g. dj.config('stores.raw', struct(...))
+%   dj.config.load(file), dj.config.save(file), dj.config.saveLocal, dj.config.saveGlobal,
+%   dj.config.restore               (MATLAB; Octave cannot call a package function of the same
+%                                   name as a function: write dj.internal.Settings.load(file) etc.)
+% Values come, each from the first that sets it: code, the environment (DJ_HOST, DJ_PORT,
+% DJ_USER, DJ_PASS, DJ_INIT), a file given to dj.config.load, ./dj_local_conf.json,
+% ~/.datajoint_config.json (the files Python reads: 'database.host' there is databaseHost
+% here; see dj.internal.configKeys), defaults. Keys: databaseHost, databasePort,
+% databaseUser, databasePassword, databaseUse_tls ([], true, false or a struct with ca, capath,
+% cert, key, cipher), databaseReconnect_transaction, connectionInit_function, loglevel,
+% safemode (del/drop ask first), displayLimit, displayDiagram_hierarchy_radius,
+% displayDiagram_font_size, displayCount, queryPopulate_check, queryPopulate_ancestors,
+% queryBigint_to_double, queryIgnore_extra_insert_fields, use_32bit_dims, stores, blobCache,
+% and this toolbox's databaseRead_timeout (3600) / databaseWrite_timeout (600): seconds a query
+% may wait for the server (0 or Inf: forever), populateRetries, blobMaxDecompressedSize (1 GiB:
+% bytes a compressed blob may inflate to; kept by mym; until set in code the files'
+% blob.max_decompressed_size applies when dj.conn connects).
+% Errors: a name that is not text DataJoint:Config:InvalidType, reading a missing setting
+% DataJoint:Config:InvalidKey, a bad value of a known setting DataJoint:config:badValue.
+% blobErrors ('error' or 'marker', kept by mym): what fetching an undecodable blob does.
+addMatlabOnlyFiles();
+if nargin >= 1
+    if isstring(name) && isscalar(name)
+        name = char(name);
+    end
+    if ~ischar(name) || size(name, 1) > 1
+        error('DataJoint:Config:InvalidType', 'Setting name must be a string, got a %s', class(name));
+    end
+    if strcmp(name, 'blobMaxDecompressedSize')
+        if nargin == 1
+            out = blobLimit();
+        else
+            out = blobLimit(value);
         end
-        out = mym('max_decompressed_size');
-    else
-        out = mym('max_decompressed_size', checkBytes(value, 'dj.config(''blobMaxDecompressedSize'', bytes)'));
-        blobLimitSetInCode = true;
+        return
     end
-    return
-end
-if nargin >= 1 && strcmp(name, 'blobErrors')
-    % kept by the connector, which decodes blobs while reading results
-    if nargin == 1
-        out = mym('blob_errors');
-    elseif ~ischar(value) || ~any(strcmp(value, {'error', 'marker'}))
-        error('DataJoint:config:badValue', 'dj.config(''blobErrors'', mode) needs ''error'' or ''marker''');
-    else
-        out = mym('blob_errors', value);
+    if strcmp(name, 'blobErrors')
+        % kept by the connector, which decodes blobs while reading results: 'error' fails
+        % the fetch; 'marker' puts an error marker in the place of a blob that cannot be
+        % decoded (docs/blobs.md, "dj0 values in MATLAB"), so the other rows still arrive
+        if nargin == 1
+            out = mym('blob_errors');
+        elseif ~ischar(value) || ~any(strcmp(value, {'error', 'marker'}))
+            error('DataJoint:config:badValue', 'dj.config(''blobErrors'', mode) needs ''error'' or ''marker''');
+        else
+            out = mym('blob_errors', value);
+        end
+        return
     end
-    return
 end
+[values, sources] = dj.internal.configValues();
 if nargin == 0
-    out = settings;
-elseif nargin == 1
-    if ~isfield(settings, name)
-        error('DataJoint:config:unknownSetting', 'Unknown setting "%s"', name);
+    values.blobMaxDecompressedSize = blobLimit();
+    values.blobErrors = mym('blob_errors');
+    out = values;
+    return
+end
+path = parsePath(name);
+if nargin == 1
+    out = readPath(values, path, name);
+    if isscalar(path) && ~strcmp(sources.(name), 'dj.config (set in code)')
+        % a value from a file or the environment is checked where it is used
+        out = dj.internal.checkSetting(name, out, sources.(name));
     end
-    out = settings.(name);
-    if strcmp(name, 'stores') && isempty(out)
-        files = dj.internal.fileConfig();
-        if isfield(files, 'stores')
-            out = files.stores;
+    return
+end
+top = path(1).subs;
+if isfield(values, top)
+    old = values.(top);
+else
+    old = [];
+end
+try
+    out = readPath(values, path, name);
+catch
+    out = [];
+end
+newTop = assignPath(old, path(2:end), value, name);
+newTop = dj.internal.checkSetting(top, newTop, 'dj.config');
+dj.internal.settingsState('set', top, newTop, 'dj.config (set in code)');
+if strcmp(top, 'use_32bit_dims')
+    flags = {'false', 'true'};
+    setenv('MYM_USE_32BIT_DIMS', flags{1 + logical(newTop)});   % as 3.x tells mym
+end
+end
+
+
+function path = parsePath(name)
+% 'stores.raw.location' / 'stores{2}.protocol' -> steps (type '.', '{}' or '()', subs)
+if isempty(regexp(name, '^[A-Za-z]\w*((\.[A-Za-z]\w*)|(\{\d+\})|(\(\d+\)))*$', 'once'))
+    error('DataJoint:Config:InvalidKey', ['Setting `%s` does not exist: a setting is a name, optionally ' ...
+        'followed by .field, {index} or (index)'], name);
+end
+tokens = regexp(['.' name], '(\.|\{|\()(\w+)', 'tokens');
+path = struct('type', {}, 'subs', {});
+for i = 1:numel(tokens)
+    t = tokens{i};
+    if strcmp(t{1}, '.')
+        path(end+1) = struct('type', '.', 'subs', t{2}); %#ok<AGROW>
+    else
+        path(end+1) = struct('type', [t{1} ifelse(strcmp(t{1}, '{'), '}', ')')], 'subs', str2double(t{2})); %#ok<AGROW>
+    end
+end
+end
+
+
+function v = ifelse(c, a, b)
+if c
+    v = a;
+else
+    v = b;
+end
+end
+
+
+function v = readPath(v, path, name)
+for i = 1:numel(path)
+    p = path(i);
+    ok = false;
+    switch p.type
+        case '.'
+            if isstruct(v) && isscalar(v) && isfield(v, p.subs)
+                v = v.(p.subs);
+                ok = true;
+            elseif isa(v, 'containers.Map') && isKey(v, p.subs)
+                v = v(p.subs);
+                ok = true;
+            end
+        case '{}'
+            if iscell(v) && p.subs >= 1 && p.subs <= numel(v)
+                v = v{p.subs};
+                ok = true;
+            end
+        case '()'
+            if p.subs >= 1 && p.subs <= numel(v)
+                v = v(p.subs);
+                ok = true;
+            end
+    end
+    if ~ok
+        error('DataJoint:Config:InvalidKey', 'Setting `%s` does not exist', name);
+    end
+end
+end
+
+
+function v = assignPath(v, path, value, name)
+% v with the part named by path replaced by value (missing structs are created)
+if isempty(path)
+    v = value;
+    return
+end
+p = path(1);
+switch p.type
+    case '.'
+        if isa(v, 'containers.Map')
+            inner = [];
+            if isKey(v, p.subs)
+                inner = v(p.subs);
+            end
+            v(p.subs) = assignPath(inner, path(2:end), value, name);
+            return
+        end
+        if isempty(v) && ~isstruct(v)
+            v = struct();
+        end
+        if ~isstruct(v) || ~isscalar(v)
+            error('DataJoint:Config:InvalidKey', 'Cannot set `%s`: its parent is a %s, not a struct', name, class(v));
+        end
+        inner = [];
+        if isfield(v, p.subs)
+            inner = v.(p.subs);
+        end
+        v.(p.subs) = assignPath(inner, path(2:end), value, name);
+    case '{}'
+        if isempty(v)
+            v = {};
+        end
+        if ~iscell(v)
+            error('DataJoint:Config:InvalidKey', 'Cannot set `%s`: its parent is a %s, not a cell array', name, class(v));
+        end
+        if p.subs > numel(v) + 1
+            error('DataJoint:Config:InvalidKey', 'Cannot set `%s`: index %d is past the end plus one', name, p.subs);
+        end
+        inner = [];
+        if p.subs <= numel(v)
+            inner = v{p.subs};
+        end
+        v{p.subs} = assignPath(inner, path(2:end), value, name);
+    case '()'
+        if p.subs > numel(v)
+            error('DataJoint:Config:InvalidKey', 'Cannot set `%s`: index %d is past the end', name, p.subs);
+        end
+        v(p.subs) = assignPath(v(p.subs), path(2:end), value, name);
+end
+end
+
+
+function out = blobLimit(value)
+% The cap lives in the connector, which decodes blobs while reading results. Until a value
+% is set in code, the files' blob.max_decompressed_size applies (read here and on connect).
+state = dj.internal.settingsState('get');
+if nargin == 0
+    if ~isfield(state.code, 'blobMaxDecompressedSize')
+        [values, sources] = dj.internal.configValues();
+        if ~strcmp(sources.blobMaxDecompressedSize, 'the default')
+            mym('max_decompressed_size', dj.internal.checkSetting('blobMaxDecompressedSize', ...
+                values.blobMaxDecompressedSize, sources.blobMaxDecompressedSize));
         end
     end
+    out = mym('max_decompressed_size');
 else
-    if ~isfield(settings, name)
-        error('DataJoint:config:unknownSetting', 'Unknown setting "%s"', name);
+    out = mym('max_decompressed_size');
+    value = dj.internal.checkSetting('blobMaxDecompressedSize', value, 'dj.config');
+    mym('max_decompressed_size', value);
+    dj.internal.settingsState('set', 'blobMaxDecompressedSize', value, 'dj.config (set in code)');
+end
+end
+
+
+function addMatlabOnlyFiles()
+% MATLAB's dj.config.load/save live in matlab/matlab-only (Octave warns about them
+% on addpath, see its README); put them on MATLAB's path once, in case startup.m did not
+persistent done
+if isempty(done)
+    done = true;
+    folder = fullfile(fileparts(fileparts(mfilename('fullpath'))), 'matlab-only');
+    if ~dj.internal.isOctave() && exist(folder, 'dir') == 7
+        addpath(folder);
     end
-    settings.(name) = value;
-    out = value;
 end
-end
-
-
-function v = checkBytes(v, what)
-% a positive whole number of bytes, as a double for mym
-if ~isnumeric(v) || ~isscalar(v) || ~isreal(v) || ~(v >= 1) || ~isfinite(v) || v ~= floor(v)
-    error('DataJoint:config:badValue', '%s needs a positive whole number of bytes', what);
-end
-v = double(v);
 end

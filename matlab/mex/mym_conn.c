@@ -56,6 +56,9 @@ static int parse_timeout(const mxArray *a, const char *name, unsigned *out, mym_
     return 0;
 }
 
+/* A bad ssl struct gets mym's (DataJoint's) identifier for it, which 3.x code catches. */
+#define TLS_STRUCT "mYm:TLS:InvalidStruct"
+
 static int opt_string(const mxArray *s, const char *name, char **out, mym_err *e)
 {
     const mxArray *f = mxGetField(s, 0, name);
@@ -63,7 +66,11 @@ static int opt_string(const mxArray *s, const char *name, char **out, mym_err *e
     char what[64];
     if (!f || mxIsEmpty(f)) return 0;
     snprintf(what, sizeof what, "ssl option '%s'", name);
-    return mym_get_utf8(f, out, &n, what, e);
+    if (mym_get_utf8(f, out, &n, what, e)) {
+        snprintf(e->id, sizeof e->id, "%s", TLS_STRUCT);
+        return -1;
+    }
+    return 0;
 }
 
 static int parse_tls_struct(const mxArray *s, tls_opts *t, mym_err *e)
@@ -72,14 +79,14 @@ static int parse_tls_struct(const mxArray *s, tls_opts *t, mym_err *e)
     int i, nf;
     static const char *known[] = {"ca", "capath", "cert", "key", "cipher", "verify", NULL};
     if (mxGetNumberOfElements(s) != 1)
-        return mymx_fail(e, "mym:args", "ssl options must be a 1x1 struct");
+        return mymx_fail(e, TLS_STRUCT, "ssl options must be a 1x1 struct");
     nf = mxGetNumberOfFields(s);
     for (i = 0; i < nf; i++) {
         const char *fn = mxGetFieldNameByNumber(s, i);
         int k, ok = 0;
         for (k = 0; known[k]; k++) if (!strcmp(fn, known[k])) ok = 1;
         if (!ok)
-            return mymx_fail(e, "mym:args", "unknown ssl option '%s' (known: ca, capath, cert, "
+            return mymx_fail(e, TLS_STRUCT, "unknown ssl option '%s' (known: ca, capath, cert, "
                             "key, cipher, verify)", fn);
     }
     t->mode = 2;
@@ -91,7 +98,7 @@ static int parse_tls_struct(const mxArray *s, tls_opts *t, mym_err *e)
     if (v && !mxIsEmpty(v)) {
         double d;
         if (!mym_get_scalar(v, &d))
-            return mymx_fail(e, "mym:args", "ssl option 'verify' must be a logical scalar");
+            return mymx_fail(e, TLS_STRUCT, "ssl option 'verify' must be a logical scalar");
         t->verify = d != 0;
     }
     return 0;

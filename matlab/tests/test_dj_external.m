@@ -166,7 +166,7 @@ delete(fullfile(main, db, h(1:2), h(3:4), h));
 err = assert_error(@() fetch1(dje.Movie & 'movie_id=3', 'frames'), 'DataJoint:external:missingFile');
 assert(~isempty(strfind(err.message, h)), err.message);
 % values the codec cannot store name the attribute
-assert_error(@() insert(dje.Movie, struct('movie_id', 51, 'frames', @sin)), 'DataJoint:insert:wrongType');
+assert_error(@() insert(dje.Movie, struct('movie_id', 51, 'frames', @sin)), 'DataJoint:DataType:Mismatch');
 end
 
 

@@ -164,7 +164,7 @@ insert(djq.Session, struct('animal_id', 4, 'session', 9, 'rig', 'x', 'tag', ''))
 assert(count(djq.Session & 'animal_id=4 AND session=9 AND tag IS NULL') == 1, 'insert of '''' stores NULL');
 delQuick(djq.Session & 'animal_id=4 AND session=9');
 assert_error(@() insert(djq.Session, struct('animal_id', 4, 'session', 9, 'rig', 'x', 'tag', 'not-a-uuid')), ...
-    'DataJoint:insert:wrongType');
+    'DataJoint:DataType:Mismatch');
 assert_error(@() fetch1(a, 'species'), 'DataJoint:fetch1:notOneRow');
 assert_error(@() fetch(a, 'nosuch'), 'DataJoint:fetch:unknownAttribute');
 assert_error(@() fetch(a, 'LIMIT 1; DROP TABLE x'), 'DataJoint:fetch:badArgument');
@@ -183,8 +183,8 @@ row.species = 'mouse';
 insert(a, row, 'REPLACE');
 assert(strcmp(fetch1(a & 'animal_id=10', 'species'), 'mouse'));
 assert_error(@() insert(a, struct('animal_id', 11, 'species', 'rat', 'colour', 'red')), 'DataJoint:insert:unknownAttribute');
-assert_error(@() insert(a, struct('animal_id', 'eleven', 'species', 'rat')), 'DataJoint:insert:wrongType');
-assert_error(@() insert(a, struct('animal_id', 11, 'species', 7)), 'DataJoint:insert:wrongType');
+assert_error(@() insert(a, struct('animal_id', 'eleven', 'species', 'rat')), 'DataJoint:DataType:Mismatch');
+assert_error(@() insert(a, struct('animal_id', 11, 'species', 7)), 'DataJoint:DataType:Mismatch');
 assert_error(@() insert(a, struct('species', 'rat')), 'DataJoint:insert:missingAttribute');
 assert_error(@() insert(a, struct('animal_id', 11, 'species', 'cat')), 'DataJoint:query');
 assert_error(@() insert(djq.Session, struct('animal_id', 99, 'session', 1, 'rig', 'x')), 'DataJoint:integrity');

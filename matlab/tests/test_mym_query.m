@@ -38,7 +38,7 @@ function connections()
   assert_error(@() mym(-1, 'open', '127.0.0.1:1', s.user, s.pass), 'mym:connect');
   assert_error(@() mym(-1, 'open', '127.0.0.1:notaport', s.user, s.pass), 'mym:args');
   assert_error(@() mym(-1, 'open', s.address, s.user, s.pass, 'maybe'), 'mym:args');
-  assert_error(@() mym(-1, 'open', s.address, s.user, s.pass, 'ssl', struct('bogus', 1)), 'mym:args');
+  assert_error(@() mym(-1, 'open', s.address, s.user, s.pass, 'ssl', struct('bogus', 1)), 'mYm:TLS:InvalidStruct');
   % TLS 'nan' (preferred) falls back to clear text on a server without TLS; 'false' disables it
   c = mym(-1, 'open', s.address, s.user, s.pass, 'nan');
   mym(c, 'close');

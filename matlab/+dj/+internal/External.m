@@ -51,7 +51,7 @@ classdef External
             try
                 packed = mym('serialize {uM}', value);
             catch err
-                error('DataJoint:insert:wrongType', 'Cannot store a %s value in blob attribute %s: %s', ...
+                error('DataJoint:DataType:Mismatch', 'Cannot store a %s value in blob attribute %s: %s', ...
                     class(value), label, err.message);
             end
             bytes = compressAs014(conn, packed{1});

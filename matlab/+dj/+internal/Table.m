@@ -96,7 +96,7 @@ classdef Table < dj.internal.GeneralRelvar
                         v = rows(i).(a.name);
                         if isNull(v, a)
                             if a.inKey || (~a.nullable && ~a.isBlob && ~a.isExternal)
-                                error('DataJoint:insert:missingValue', 'Attribute "%s" of %s cannot be NULL', a.name, self.fullName);
+                                error('DataJoint:DataType:NotNullable', 'Attribute "%s" of %s cannot be NULL', a.name, self.fullName);
                             end
                             vals{j} = 'NULL';
                         else
@@ -141,7 +141,7 @@ classdef Table < dj.internal.GeneralRelvar
             q = self.compile();
             if nargin < 3 || isNull(value, a)
                 if ~a.nullable
-                    error('DataJoint:update:missingValue', 'Attribute "%s" of %s cannot be NULL', attrName, self.fullName);
+                    error('DataJoint:DataType:NotNullable', 'Attribute "%s" of %s cannot be NULL', attrName, self.fullName);
                 end
                 valSql = 'NULL';
                 vargs = {};

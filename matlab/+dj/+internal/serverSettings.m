@@ -1,13 +1,12 @@
 function s = serverSettings(host, user, pass)
 % The server and account dj.conn uses, by the rule Python's dj.conn and dji
 % share (docs/settings.md): each of host, port, user and password comes from
-% the first source that sets it: the arguments (non-empty), the environment
-% (DJ_HOST, DJ_PORT, DJ_USER, DJ_PASS), ./dj_local_conf.json,
-% ~/.datajoint_config.json, then the default 127.0.0.1:3306, root, no password.
-% getenv cannot tell an empty variable from an unset one, so DJ_PASS counts as
-% set when it is non-empty or when DJ_USER is set (the environment then names
-% a whole account; Python follows the same rule). A password is never paired
-% with the default root account unless given as an argument.
+% the first source that sets it: the arguments (non-empty; '' is a given empty
+% password), dj.config set in code, the environment (DJ_HOST, DJ_PORT, DJ_USER,
+% DJ_PASS), a file read by dj.config.load, ./dj_local_conf.json,
+% ~/.datajoint_config.json, then the default 127.0.0.1:3306, root, no password
+% (dj.internal.configValues). A password is never paired with the default root
+% account unless given as an argument (Python's rule).
 % Returns host, port (text), user, password and sources (field -> origin).
 if nargin < 1
     host = [];
@@ -18,24 +17,17 @@ end
 if nargin < 3
     pass = [];
 end
-s = struct('host', '127.0.0.1', 'port', '3306', 'user', 'root', 'password', '');
-sources = struct('host', 'the default', 'port', 'the default', 'user', 'the default', ...
-    'password', 'the default');
-[files, fileSources] = dj.internal.fileConfig();
-fields = {'host', 'port', 'user', 'password'};
-for i = 1:numel(fields)
-    f = fields{i};
-    if isfield(files, f) && ~isempty(files.(f))
-        s.(f) = files.(f);
-        sources.(f) = fileSources.(f);
-    end
-end
-env = {'DJ_HOST', 'host'; 'DJ_PORT', 'port'; 'DJ_USER', 'user'; 'DJ_PASS', 'password'};
-for i = 1:size(env, 1)
-    v = getenv(env{i, 1});
-    if ~isempty(v) || (strcmp(env{i, 1}, 'DJ_PASS') && ~isempty(getenv('DJ_USER')))
-        s.(env{i, 2}) = v;
-        sources.(env{i, 2}) = ['environment ' env{i, 1}];
+[values, origins] = dj.internal.configValues();
+keys = {'host', 'databaseHost'; 'port', 'databasePort'; 'user', 'databaseUser'; 'password', 'databasePassword'};
+fallback = struct('host', '127.0.0.1', 'port', '3306', 'user', 'root', 'password', '');
+s = struct();
+sources = struct();
+for i = 1:size(keys, 1)
+    [s.(keys{i, 1}), sources.(keys{i, 1})] = asText(values.(keys{i, 2}), origins.(keys{i, 2}), keys{i, 2});
+    if isempty(s.(keys{i, 1})) && ~strncmp(sources.(keys{i, 1}), 'environment', 11) ...
+            && ~strcmp(sources.(keys{i, 1}), 'dj.config (set in code)')
+        s.(keys{i, 1}) = fallback.(keys{i, 1});
+        sources.(keys{i, 1}) = 'the default';
     end
 end
 given = {host, user, pass};
@@ -49,7 +41,8 @@ for i = 1:numel(given)
         sources.(names{i}) = 'the arguments';
     end
 end
-if strcmp(sources.user, 'the default') && ~any(strcmp(sources.password, {'the default', 'the arguments'}))
+if strcmp(sources.user, 'the default') ...
+        && ~any(strcmp(sources.password, {'the default', 'the arguments'}))
     s.password = '';
     sources.password = 'the default (no user configured)';
 end
@@ -58,4 +51,19 @@ if isempty(regexp(s.port, '^\d+$', 'once'))
         s.port, sources.port);
 end
 s.sources = sources;
+end
+
+
+function [v, source] = asText(v, source, name)
+% settings may be numbers (a port) or null; dj.conn needs text
+if isempty(v)
+    v = '';
+elseif isnumeric(v) && isscalar(v) && isreal(v)
+    v = sprintf('%d', v);
+elseif isstring(v) && isscalar(v)
+    v = char(v);
+elseif ~ischar(v)
+    error('DataJoint:config:badValue', '%s must be text or a number, got a %s (from %s)', ...
+        name, class(v), source);
+end
 end

@@ -34,7 +34,7 @@ if attr.isBlob
 end
 if attr.isUuid
     if ~ischar(v) || isempty(regexp(v, '^[0-9a-fA-F]{8}-?([0-9a-fA-F]{4}-?){3}[0-9a-fA-F]{12}$', 'once'))
-        error(['DataJoint:' context ':wrongType'], ...
+        error(mismatchId(context), ...
             'Attribute "%s" is a uuid: expected text like "1b4e28ba-2fa1-11d2-883f-0016d3cca427"', attr.name);
     end
     text = ['UNHEX(REPLACE(' ph('string') ',''-'',''''))'];
@@ -47,7 +47,7 @@ if attr.isNumeric
     elseif (isnumeric(v) || islogical(v)) && isscalar(v) && isreal(v)
         s = numberText(v);
     else
-        error(['DataJoint:' context ':wrongType'], ...
+        error(mismatchId(context), ...
             'Attribute "%s" (%s) needs a numeric scalar, got %s', attr.name, attr.sqlType, describe(v));
     end
     text = ph('string');
@@ -59,7 +59,7 @@ if ischar(v) && (isrow(v) || isempty(v))
     text = ph('string');
     args = {v};
 else
-    error(['DataJoint:' context ':wrongType'], ...
+    error(mismatchId(context), ...
         'Attribute "%s" (%s) needs a character string, got %s', attr.name, attr.sqlType, describe(v));
 end
 end
@@ -72,7 +72,7 @@ end
 if isinteger(v)
     s = sprintf('%d', v);
 elseif isinf(v) || isnan(v)
-    error('DataJoint:insert:wrongType', 'Cannot store %g in a numeric column', v);
+    error('DataJoint:DataType:Mismatch', 'Cannot store %g in a numeric column', v);
 elseif v == round(v) && abs(v) < 2^53
     s = sprintf('%d', v);
 else
@@ -86,5 +86,16 @@ if ischar(v)
     s = sprintf('the text "%s"', v);
 else
     s = sprintf('a %s of size %s', class(v), mat2str(size(v)));
+end
+end
+
+
+function id = mismatchId(context)
+% a value that does not fit its attribute: 3.x's identifier where 3.x raises it
+% (insert, update), so that 3.x code catching it still does; ours elsewhere
+if any(strcmp(context, {'insert', 'update'}))
+    id = 'DataJoint:DataType:Mismatch';
+else
+    id = ['DataJoint:' context ':wrongType'];
 end
 end
