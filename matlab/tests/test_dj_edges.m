@@ -79,7 +79,7 @@ delQuick(djedge.Row);
 insert(djedge.Row, s);   % what was fetched inserts again
 assert(count(djedge.Row & 'u IS NULL') == 1);
 c = dj.conn();
-r = mym(c.id, 'SELECT '''' AS e, ''a'' AS f');
+r = mym(c.connId, 'SELECT '''' AS e, ''a'' AS f');
 assert(isequal(size(r.e{1}), [0 0]) && isequal(size(r.f{1}), [1 1]));
 delQuick(djedge.Row);
 end

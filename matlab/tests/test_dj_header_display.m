@@ -118,6 +118,7 @@ dj.config('displayCount', false);
 out = evalc('disp(djh.Animal)');
 dj.config('displayCount', true);
 assert(isempty(strfind(out, 'tuples')), out);
-dj.config('displayLimit', -1);
-assert_error(@() disp(djh.Animal), 'DataJoint:config:badValue');
+% a bad value is refused when it is set (the setting stays as it was)
+assert_error(@() dj.config('displayLimit', -1), 'DataJoint:config:badValue');
+assert(dj.config('displayLimit') == 2);
 end
