@@ -2,7 +2,7 @@
 
 Stores come from dj.config['stores'] (for example from dj_local_conf.json), as in Python code.
 """
-from ..errors import DataJointError, MissingTableError
+from ..core.errors import DataJointError, MissingTableError
 
 
 def register(sub):
@@ -25,9 +25,9 @@ def _summary(query):
 
 
 def _external(args):
-    from ..connection import conn
-    from ..external import TABLE_PREFIX, ExternalTable
-    from ..sql import full_table_name
+    from ..core.connection import conn
+    from ..storage.external import TABLE_PREFIX, ExternalTable
+    from ..core.sql import full_table_name
 
     connection = conn()
     exists = connection.query("SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",

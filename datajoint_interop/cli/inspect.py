@@ -1,7 +1,7 @@
 """`dji schemas`, `dji tables SCHEMA`, `dji jobs SCHEMA`: look at a server without writing code."""
 import re
 
-from ..errors import DataJointError, MissingTableError
+from ..core.errors import DataJointError, MissingTableError
 
 _TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
 
@@ -30,7 +30,7 @@ def register(sub):
 
 
 def _connection():
-    from ..connection import conn
+    from ..core.connection import conn
     return conn()
 
 
@@ -59,15 +59,15 @@ def tier_and_class(table_name):
 
 
 def _schemas(args):
-    from ..admin import list_schemas
+    from ..sharing.admin import list_schemas
     for name in list_schemas(_connection()):
         print(name)
     return 0
 
 
 def _tables(args):
-    from ..archive import _bar
-    from ..sql import quote_identifier
+    from ..sharing.archive import _bar
+    from ..core.sql import quote_identifier
     connection = _connection()
     _require_schema(connection, args.schema)
     rows = connection.query(
@@ -91,7 +91,7 @@ def _tables(args):
 
 
 def _jobs(args):
-    from ..sql import escape_percent, quote_identifier
+    from ..core.sql import escape_percent, quote_identifier
     if args.limit < 1:
         raise DataJointError("--limit must be positive")
     connection = _connection()
@@ -138,7 +138,7 @@ def _job_text(name, status, key_hash, user, host, pid, stamp, age, message, key)
 
 def _key_text(raw):
     """The job's key as ``{'attr': value, ...}``, whichever language reserved it."""
-    from ..jobs import decode_key
+    from ..compute.jobs import decode_key
     try:
         key = decode_key(raw)
     except DataJointError as error:  # BlobError included

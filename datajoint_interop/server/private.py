@@ -16,9 +16,9 @@ import time
 
 import pymysql
 
-from .admin import native_password_hash
-from .errors import ServerError
-from .settings import user_config_path
+from ..sharing.admin import native_password_hash
+from ..core.errors import ServerError
+from ..core.settings import user_config_path
 
 PRIVATE_USER = "dj"
 START_TIMEOUT = 90
@@ -216,8 +216,8 @@ class PrivateServer:
 
 def configured_server_status(config):
     """(reachable, description) of the server `dj.conn()` would use (never the password)."""
-    from .connection import Connection
-    from .settings import server_settings
+    from ..core.connection import Connection
+    from ..core.settings import server_settings
     choice = server_settings(config)
     try:
         c = Connection(choice.host, choice.user, choice.password, port=choice.port,
@@ -253,7 +253,7 @@ def octave_server_choice(cwd=None, timeout=60):
     if result.returncode != 0 or len(lines) != 8:
         return "could not ask Octave: " + (result.stderr.strip().splitlines() or ["no output"])[-1]
     host, port, user, has_password, *origins = lines
-    from .settings import ServerChoice
+    from ..core.settings import ServerChoice
     return ServerChoice(host, int(port), user, "*" if has_password == "1" else "",
                         dict(zip(("host", "port", "user", "password"), origins)))
 

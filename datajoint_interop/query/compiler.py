@@ -1,0 +1,159 @@
+"""The one SQL compiler: query expression tree -> (sql, params).
+
+Everything that reaches the server as a SELECT (fetch, len, bool, delete's restriction, INSERT ...
+SELECT) is produced here, so there is one place where quoting and parameter binding happen.
+Values only ever appear as ``%s`` placeholders with the value in ``params``; user SQL strings are
+kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a format string.
+Subquery aliases are numbered in the order they are emitted
+(`$1`, `$2`, ...), so the same expression always compiles to the same text.
+"""
+from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql
+from ..core.errors import DataJointError
+from ..core.sql import escape_percent, sql_name, sql_table
+
+
+class _Context:
+    __slots__ = ("aliases", "params")
+
+    def __init__(self):
+        self.aliases = 0
+        self.params = []
+
+    def alias(self):
+        self.aliases += 1
+        return sql_name(f"${self.aliases}")
+
+
+def _field(attr):
+    q = sql_name(attr.name)
+    if attr.sql_expression is not None:
+        return f"({escape_percent(attr.sql_expression)}) AS {q}"
+    if attr.original_name != attr.name:
+        return f"{sql_name(attr.original_name)} AS {q}"
+    return q
+
+
+def _source(src, ctx):
+    from .expression import _UnionNode
+    if isinstance(src, str):
+        return sql_table(src)
+    if isinstance(src, _UnionNode):
+        parts = ["(" + _select(op, ctx, fields=src.names) + ")" for op in src.operands]
+        return "(" + " UNION ".join(parts) + ") AS " + ctx.alias()
+    return "(" + _select(src, ctx) + ") AS " + ctx.alias()
+
+
+def _from(expr, ctx):
+    support = expr.support
+    clause = _source(support[0], ctx)
+    for src, left in zip(support[1:], expr._left):
+        clause += (" NATURAL LEFT JOIN " if left else " NATURAL JOIN ") + _source(src, ctx)
+    return clause
+
+
+def compile_condition(cond, ctx):
+    if isinstance(cond, Const):
+        return "TRUE" if cond.value else "FALSE"
+    if isinstance(cond, Sql):
+        return "(" + escape_percent(cond.text) + ")"
+    if isinstance(cond, Eq):
+        if cond.value is None:
+            return f"({sql_name(cond.name)} IS NULL)"
+        ctx.params.append(cond.value)
+        return f"({sql_name(cond.name)}=%s)"
+    if isinstance(cond, And):
+        return "(" + " AND ".join(compile_condition(c, ctx) for c in cond.items) + ")"
+    if isinstance(cond, Or):
+        return "(" + " OR ".join(compile_condition(c, ctx) for c in cond.items) + ")"
+    if isinstance(cond, Negate):
+        return "(NOT " + compile_condition(cond.item, ctx) + ")"
+    if isinstance(cond, InQuery):
+        cols = ",".join(sql_name(n) for n in cond.names)
+        query = cond.query
+        if query._top is not None:  # MariaDB refuses LIMIT directly inside IN (...)
+            query = query.make_subquery()
+        return f"(({cols}) IN ({_select(query, ctx, fields=cond.names, distinct=False)}))"
+    if isinstance(cond, Exists):
+        return f"(EXISTS ({_select(cond.query, ctx)}))"
+    raise DataJointError(f"Cannot compile condition {cond!r}")
+
+
+def _where(expr, ctx):
+    if not expr._restriction:
+        return ""
+    return " WHERE " + " AND ".join(compile_condition(c, ctx) for c in expr._restriction)
+
+
+def _order(order_by, expr):
+    items = []
+    for o in order_by:
+        o = o.strip()
+        up = o.upper()
+        if up in ("KEY", "KEY ASC", "KEY DESC"):
+            suffix = " DESC" if up.endswith("DESC") else ""
+            items += [sql_name(k) + suffix for k in expr.primary_key]
+        else:
+            items.append(escape_percent(o))
+    return " ORDER BY " + ", ".join(items) if items else ""
+
+
+def _limit(limit, offset, ctx):
+    if limit is None and not offset:
+        return ""
+    ctx.params.append(18446744073709551615 if limit is None else int(limit))
+    if offset:
+        ctx.params.append(int(offset))
+    return " LIMIT %s" + (" OFFSET %s" if offset else "")
+
+
+def _select(expr, ctx, fields=None, distinct=None, top=None):
+    heading = expr.heading
+    if fields is None:
+        cols = [_field(a) for a in heading.attributes.values()]
+    else:
+        cols = [_field(heading[n]) for n in fields]
+    if distinct is None:
+        distinct = expr._distinct
+    sql = "SELECT " + ("DISTINCT " if distinct else "") + (", ".join(cols) if cols else "1")
+    sql += " FROM " + _from(expr, ctx) + _where(expr, ctx)
+    if expr._group_by is not None and expr._group_by:
+        sql += " GROUP BY " + ", ".join(sql_name(n) for n in expr._group_by)
+    t = expr._top
+    if t is not None:
+        sql += _order(t.order_by, expr) + _limit(t.limit, t.offset, ctx)
+    return sql
+
+
+def compile_query(expr, fields=None, order_by=None, limit=None, offset=None):
+    """(sql, params) selecting `fields` (all heading attributes by default)."""
+    ctx = _Context()
+    if (order_by or limit is not None or offset) and expr._top is not None:
+        expr = expr.make_subquery()
+    sql = _select(expr, ctx, fields=fields)
+    if order_by or limit is not None or offset:
+        if isinstance(order_by, str):
+            order_by = [order_by]
+        if (limit is not None or offset) and not order_by:
+            order_by = ["KEY"]  # a limit without an order would pick arbitrary rows
+        sql += _order(order_by or [], expr) + _limit(limit, offset, ctx)
+    return sql, ctx.params
+
+
+def compile_count(expr):
+    ctx = _Context()
+    if expr._is_complex:
+        return f"SELECT count(*) FROM ({_select(expr, ctx)}) AS {ctx.alias()}", ctx.params
+    sql = "SELECT count(*) FROM " + _from(expr, ctx) + _where(expr, ctx)
+    return sql, ctx.params
+
+
+def compile_exists(expr):
+    ctx = _Context()
+    return f"SELECT EXISTS({_select(expr, ctx)})", ctx.params
+
+
+def compile_delete(expr, full_table_name):
+    """DELETE restricted by the expression's restriction (expression must be the table itself)."""
+    ctx = _Context()
+    sql = "DELETE FROM " + sql_table(full_table_name) + _where(expr, ctx)
+    return sql, ctx.params

@@ -1,0 +1,425 @@
+"""Query expressions: immutable descriptions of a query, combined with & - * + proj aggr.
+
+An expression is one SELECT block: sources NATURAL-JOINed together, a restriction (AND of
+condition trees), the heading (which attributes, renamed or computed), and optionally DISTINCT,
+GROUP BY or ORDER BY/LIMIT. Whenever an operation could change the meaning of what is already in
+the block (restricting a renamed attribute, joining after a LIMIT, ...), the block is wrapped as a
+subquery first. SQL is produced only by ``compiler.py``.
+"""
+from . import compiler
+from .condition import AndList, Const, Not, Top, check_attributes, make_condition
+from ..core.errors import DataJointError
+from ..schema.heading import Heading
+from ..core.sql import execute
+
+
+class QueryExpression:
+    """Base of every query; tables are the leaves."""
+
+    _connection = None
+    _support = None
+    _left = ()
+    _restriction = ()
+    _distinct = False
+    _top = None
+    _group_by = None
+    _source_columns = None
+    _heading = None
+
+    # --- structure ---------------------------------------------------------------------------
+    @property
+    def connection(self):
+        return self._connection
+
+    @property
+    def heading(self):
+        return self._heading
+
+    @property
+    def support(self):
+        return self._support
+
+    @property
+    def restriction(self):
+        return AndList(self._restriction)
+
+    @property
+    def primary_key(self):
+        return self.heading.primary_key
+
+    @property
+    def source_columns(self):
+        return self._source_columns if self._source_columns is not None else set(self.heading.names)
+
+    @property
+    def _is_complex(self):
+        """True when more clauses would change the meaning of DISTINCT/GROUP BY/LIMIT."""
+        return bool(self._distinct or self._top is not None or self._group_by is not None)
+
+    def _clone(self):
+        new = QueryExpression.__new__(QueryExpression)
+        new._connection = self.connection
+        new._support = list(self.support)
+        new._left = list(self._left)
+        new._restriction = list(self._restriction)
+        new._distinct = self._distinct
+        new._top = self._top
+        new._group_by = None if self._group_by is None else list(self._group_by)
+        new._source_columns = set(self.source_columns)
+        new._heading = self.heading
+        return new
+
+    def make_subquery(self):
+        """Wrap this block as a derived table so further operations see its result as a table."""
+        heading = Heading([a.replace(sql_expression=None, original_name=a.name) for a in self.heading.attributes.values()],
+                          self.heading.table_comment)
+        new = QueryExpression.__new__(QueryExpression)
+        new._connection = self.connection
+        new._support = [self]
+        new._left = []
+        new._restriction = []
+        new._distinct = False
+        new._top = None
+        new._group_by = None
+        new._source_columns = set(heading.names)
+        new._heading = heading
+        return new
+
+    # --- SQL ---------------------------------------------------------------------------------
+    def make_sql(self, fields=None):
+        """(sql, params) for this query; % in the text is doubled for the driver."""
+        return compiler.compile_query(self, fields=fields)
+
+    # --- restriction -------------------------------------------------------------------------
+    def restrict(self, restriction):
+        if isinstance(restriction, Top):
+            result = self.make_subquery() if self._is_complex else self._clone()
+            result._top = restriction
+            return result
+        cond, used = make_condition(self, restriction)
+        if isinstance(cond, Const) and cond.value:
+            return self
+        new_attrs = set(self.heading.new_attributes)
+        needs = self._is_complex or (bool(new_attrs) if used is None else bool(new_attrs & used))
+        result = self.make_subquery() if needs else self._clone()
+        result._restriction.append(cond)
+        return result
+
+    def __and__(self, restriction):
+        if isinstance(restriction, U):
+            return restriction & self
+        return self.restrict(restriction)
+
+    def __sub__(self, restriction):
+        return self.restrict(Not(restriction))
+
+    def __rand__(self, other):
+        return self.__and__(other)
+
+    # --- projection --------------------------------------------------------------------------
+    def proj(self, *attributes, **named_attributes):
+        """Select, rename (new='old') and compute (new='sql expr') attributes; the key stays."""
+        heading = self.heading
+        include_all = any(a is Ellipsis for a in attributes)
+        excluded = [a[1:].strip() for a in attributes if isinstance(a, str) and a.startswith("-")]
+        names = [a for a in attributes if isinstance(a, str) and not a.startswith("-")]
+        if any(not (a is Ellipsis or isinstance(a, str)) for a in attributes):
+            raise DataJointError(f"proj() takes attribute names or ..., got {attributes!r}")
+        if excluded and not include_all:
+            raise DataJointError("Excluding attributes with '-name' requires ... in proj()")
+        check_attributes(heading, names + excluded)
+        for k in excluded:
+            if k in heading.primary_key:
+                raise DataJointError(f"Cannot exclude primary-key attribute `{k}`")
+        renames, computed = {}, {}
+        for new, spec in named_attributes.items():
+            if not isinstance(spec, str):
+                raise DataJointError(f"proj({new}=...) expects an attribute name or SQL string, got {spec!r}")
+            s = spec.strip()
+            if s.startswith("`") and s.endswith("`") and s[1:-1] in heading:
+                s = s[1:-1]
+            (renames if s in heading else computed)[new] = s
+        renamed_away = set(renames.values())
+        result = self
+        if self._is_complex or (computed and heading.new_attributes):
+            result = self.make_subquery()
+            heading = result.heading
+        keep = [n for n in heading.primary_key if n not in renamed_away or n in names]
+        if include_all:
+            keep += [n for n in heading.secondary_attributes if n not in excluded and n not in renamed_away]
+        keep += [n for n in names if n not in keep]
+        attrs = []
+        for n in keep:
+            if n in named_attributes:
+                continue
+            attrs.append(heading[n])
+        for new, old in renames.items():
+            a = heading[old]
+            attrs.append(a.replace(name=new, original_name=a.original_name, sql_expression=a.sql_expression))
+        attrs += _computed_attrs(computed, heading)
+        seen = set()
+        for a in attrs:
+            if a.name in seen:
+                raise DataJointError(f"Attribute `{a.name}` appears twice in the projection")
+            seen.add(a.name)
+        attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
+        new = result._clone()
+        new._heading = Heading(attrs, heading.table_comment)
+        return new
+
+    # --- join --------------------------------------------------------------------------------
+    def join(self, other, left=False):
+        other = as_query(other)
+        if isinstance(other, U):
+            return other * self
+        if not isinstance(other, QueryExpression):
+            raise DataJointError(f"Cannot join a query with {type(other).__name__}")
+        _assert_join_compatibility(self, other)
+        common = [n for n in self.heading.names if n in other.heading]
+        a = self._prepare_for_join(common, other)
+        b = other._prepare_for_join(common, a, force=left and bool(other._restriction))
+        if (a.source_columns & b.source_columns) != set(common) and a.source_columns != set(a.heading.names):
+            a = a.make_subquery()
+        if (a.source_columns & b.source_columns) != set(common):
+            b = b.make_subquery()
+        result = QueryExpression.__new__(QueryExpression)
+        result._connection = a.connection
+        result._support = list(a.support) + list(b.support)
+        result._left = list(a._left) + [bool(left)] + list(b._left)
+        result._restriction = list(a._restriction) + list(b._restriction)
+        result._distinct = False
+        result._top = None
+        result._group_by = None
+        result._source_columns = a.source_columns | b.source_columns
+        result._heading = _join_heading(a.heading, b.heading, left)
+        return result
+
+    def _prepare_for_join(self, common, other, force=False):
+        computed = any(at.is_computed for at in self.heading.attributes.values())
+        renamed_common = any(self.heading[n].is_renamed for n in common)
+        if force or self._is_complex or computed or renamed_common:
+            return self.make_subquery()
+        return self
+
+    def __mul__(self, other):
+        return self.join(other)
+
+    def __rmul__(self, other):
+        return self.join(other)
+
+    # --- union -------------------------------------------------------------------------------
+    def __add__(self, other):
+        return union(self, as_query(other))
+
+    # --- aggregation -------------------------------------------------------------------------
+    def aggr(self, group, *attributes, keep_all_rows=False, **named_attributes):
+        """One row per row of self with aggregates over the matching rows of `group`."""
+        group = as_query(group)
+        if not isinstance(group, QueryExpression):
+            raise DataJointError("aggr() needs a query expression to aggregate over")
+        return aggregate(self, group, attributes, named_attributes, keep_all_rows)
+
+    # --- sizes and membership ----------------------------------------------------------------
+    def __len__(self):
+        sql, params = compiler.compile_count(self)
+        return int(execute(self.connection, sql, params).fetchone()[0])
+
+    def __bool__(self):
+        sql, params = compiler.compile_exists(self)
+        return bool(execute(self.connection, sql, params).fetchone()[0])
+
+    def __contains__(self, item):
+        return bool(self & item)
+
+    def __iter__(self):
+        return iter(self.fetch(as_dict=True))
+
+    # --- fetch and preview -------------------------------------------------------------------
+    @property
+    def fetch(self):
+        from .fetch import Fetch
+        return Fetch(self)
+
+    @property
+    def fetch1(self):
+        from .fetch import Fetch1
+        return Fetch1(self)
+
+    def head(self, limit=25, **kwargs):
+        return self.fetch(order_by="KEY", limit=limit, **kwargs)
+
+    def tail(self, limit=25, **kwargs):
+        return self.fetch(order_by="KEY DESC", limit=limit, **kwargs)[::-1]
+
+    def preview(self, limit=None, width=None):
+        from .preview import preview
+        return preview(self, limit, width)
+
+    def __repr__(self):
+        from .preview import preview
+        try:
+            return preview(self)
+        except DataJointError as e:
+            return f"<{type(self).__name__}: {e}>"
+
+    def _repr_html_(self):
+        from .preview import repr_html
+        return repr_html(self)
+
+
+def as_query(obj):
+    """Table classes stand for their whole table (``Animal * Scan``, ``T & Scan``)."""
+    if isinstance(obj, type) and issubclass(obj, QueryExpression):
+        return obj()
+    return obj
+
+
+def _assert_join_compatibility(a, b):
+    shared = set(a.heading.secondary_attributes) & set(b.heading.secondary_attributes)
+    if shared:
+        raise DataJointError(
+            f"Cannot join query expressions on dependent attribute(s) {sorted(shared)}: "
+            f"they are non-key in both operands; project one of them away or rename it")
+
+
+def _join_heading(h1, h2, left=False):
+    pk = list(h1.primary_key) + [n for n in h2.primary_key if n not in h1.primary_key]
+    attrs = []
+    for n in pk:
+        a = h1[n] if n in h1 else h2[n]
+        attrs.append(a.replace(in_key=True))
+    for n in h1.secondary_attributes:
+        if n not in pk:
+            attrs.append(h1[n])
+    for n in h2.secondary_attributes:
+        if n not in pk and n not in h1:
+            a = h2[n]
+            attrs.append(a.replace(nullable=True) if left else a)
+    return Heading(attrs, "")
+
+
+class U:
+    """The universal set over the named attributes: ``dj.U('a') & q``, ``dj.U('a').aggr(q, n='count(*)')``."""
+
+    def __init__(self, *primary_key):
+        if not all(isinstance(a, str) for a in primary_key):
+            raise DataJointError("dj.U takes attribute names")
+        self._primary_key = list(primary_key)
+
+    @property
+    def primary_key(self):
+        return self._primary_key
+
+    def __and__(self, query):
+        query = as_query(query)
+        if not isinstance(query, QueryExpression):
+            raise DataJointError("dj.U can only be restricted by a query expression")
+        check_attributes(query.heading, self.primary_key)
+        base = query.make_subquery() if query._is_complex else query
+        result = base._clone()
+        keys = self.primary_key
+        result._heading = base.heading.select(keys, in_key=set(keys))
+        result._distinct = True
+        return result
+
+    __rand__ = __and__
+
+    def __mul__(self, query):
+        query = as_query(query)
+        if not isinstance(query, QueryExpression):
+            raise DataJointError("dj.U can only be joined with a query expression")
+        check_attributes(query.heading, self.primary_key)
+        result = query.make_subquery() if query._is_complex else query._clone()
+        keys = set(query.primary_key) | set(self.primary_key)
+        result._heading = result.heading.select(result.heading.names, in_key=keys)
+        return result
+
+    __rmul__ = __mul__
+
+    def join(self, query):
+        return self * query
+
+    def __sub__(self, other):
+        raise DataJointError("dj.U cannot be restricted by an antijoin")
+
+    def aggr(self, group, *attributes, keep_all_rows=False, **named_attributes):
+        group = as_query(group)
+        if attributes:
+            raise DataJointError("dj.U(...).aggr() takes only named aggregate expressions")
+        check_attributes(group.heading, self.primary_key)
+        base = group.make_subquery() if (group._is_complex or group.heading.new_attributes) else group
+        result = base._clone()
+        attrs = [base.heading[n].replace(in_key=True) for n in self.primary_key]
+        result._heading = Heading(attrs + _computed_attrs(named_attributes, base.heading), "")
+        result._group_by = list(self.primary_key)
+        return result
+
+    aggregate = aggr
+
+
+def _computed_attrs(named, heading):
+    import numpy as np
+    from ..schema.heading import make_attribute
+    out = []
+    for new, expr in named.items():
+        if not isinstance(expr, str):
+            raise DataJointError(f"Aggregate {new}= must be an SQL expression string")
+        out.append(make_attribute(new, "double", sql_expression=expr).replace(
+            type="expression", numeric=False, dtype=np.dtype(object)))
+    return out
+
+
+def aggregate(arg, group, attributes, named, keep_all_rows):
+    _assert_join_compatibility(arg, group)
+    base = arg.make_subquery() if (arg._is_complex or arg.heading.new_attributes) else arg
+    joined = base.join(group, left=keep_all_rows)
+    pk = list(base.primary_key)
+    include_all = any(a is Ellipsis for a in attributes)
+    names = [a for a in attributes if isinstance(a, str)]
+    check_attributes(joined.heading, names)
+    keep = pk + ([n for n in base.heading.secondary_attributes] if include_all else [])
+    keep += [n for n in names if n not in keep]
+    attrs = [joined.heading[n].replace(in_key=n in pk) for n in keep]
+    result = joined._clone()
+    result._heading = Heading(attrs + _computed_attrs(named, joined.heading), "")
+    result._group_by = pk
+    return result
+
+
+class _UnionNode:
+    """Two or more SELECT blocks combined by UNION; only used as a source of a wrapping block."""
+
+    def __init__(self, operands, names):
+        self.operands = operands
+        self.names = names
+
+
+def union(a, b):
+    if not isinstance(b, QueryExpression):
+        raise DataJointError("A union needs two query expressions")
+    if set(a.primary_key) != set(b.primary_key):
+        raise DataJointError(
+            f"The operands of a union must share the same primary key: {a.primary_key} vs {b.primary_key}")
+    shared = set(a.heading.secondary_attributes) & set(b.heading.secondary_attributes)
+    if shared:
+        raise DataJointError(f"The operands of a union must not share secondary attributes: {sorted(shared)}")
+    if a.heading.secondary_attributes or b.heading.secondary_attributes:
+        left, right = a.join(b, left=True), b.join(a, left=True)
+    else:
+        left, right = a, b
+    names = list(a.primary_key) + a.heading.secondary_attributes + b.heading.secondary_attributes
+    heading = _join_heading(a.heading, b.heading, left=True)
+    heading = Heading([heading[n].replace(sql_expression=None, original_name=n, nullable=heading[n].nullable or
+                                          (n not in a.heading or n not in b.heading)) for n in names], "")
+    result = QueryExpression.__new__(QueryExpression)
+    result._connection = a.connection
+    result._support = [_UnionNode([left, right], names)]
+    result._left = []
+    result._restriction = []
+    result._distinct = False
+    result._top = None
+    result._group_by = None
+    result._source_columns = set(names)
+    result._heading = heading
+    return result
+
