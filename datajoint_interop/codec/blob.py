@@ -16,6 +16,7 @@ import numpy as np
 
 from ..core.errors import BlobError, DataJointError
 from .. import _blob
+from ..core.settings import config
 
 __all__ = ["pack", "unpack", "MatCell", "MatStruct", "MatChar", "BlobError"]
 
@@ -66,14 +67,17 @@ _RULES = {True: 1, False: 0, None: 0, "auto": 1, "matlab": 2, "python": 3}
 
 def _setting(key, default):
     try:
-        from ..core.settings import config
         return config[key]
     except Exception:  # settings unavailable: behave like DataJoint's defaults
         return default
 
 
-def pack(obj, compress=None):
+def pack(obj, compress=None, allow_dj0=None):
     """Serialize obj to blob bytes.
+
+    allow_dj0: whether values only DataJoint's Python dj0 protocol can hold (dicts, lists, ...) may
+    be packed; None (default) means config['enable_python_native_blobs']. Callers that must write
+    dj0 whatever the user's setting (the job table's keys) pass True instead of changing the setting.
 
     compress: True compresses mYm blobs under MATLAB's rule (so the decision matches DataJoint
     for MATLAB) and dj0 blobs under DataJoint 0.14's rule; False never compresses; "matlab" /
@@ -85,7 +89,7 @@ def pack(obj, compress=None):
         mode = _RULES[compress]
     except (KeyError, TypeError):
         raise BlobError("compress must be True, False, 'matlab' or 'python', not %r" % (compress,))
-    allow = bool(_setting("enable_python_native_blobs", True))
+    allow = bool(_setting("enable_python_native_blobs", True) if allow_dj0 is None else allow_dj0)
     out = _blob.pack(obj, mode, 1, allow)
     if out is None:
         raise DataJointError(

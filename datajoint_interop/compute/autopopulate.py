@@ -28,6 +28,10 @@ import traceback
 from ..core import errors
 from ..core.errors import DataJointError
 from ..codec.hash import key_hash
+from ..query.condition import AndList
+from ..query.table import FreeTable
+from .jobs import _sql_value, JobQueue
+from ..core.sql import sql_name, sql_table
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -105,7 +109,6 @@ class AutoPopulate:
             raise DataJointError(
                 f"Cannot call populate on a restricted table {type(self).__name__}: "
                 "pass the conditions to populate() as arguments instead.")
-        from ..query.condition import AndList
         source = self.key_source
         if isinstance(source, type):
             source = source()
@@ -172,7 +175,6 @@ def _as_tuple(value):
 
 def _default_key_source(table):
     """Join of the primary parents, each projected to its primary key under the child's names."""
-    from ..query.table import FreeTable
     connection = table.connection
     graph = connection.dependencies
     graph.load(force=False)
@@ -311,7 +313,6 @@ def _run_populate(table, restrictions, *, keys, suppress_errors, return_exceptio
         raise DataJointError("populate() cannot run inside a transaction: each make() needs its own.")
     queue = None
     if reserve_jobs:
-        from .jobs import JobQueue
         target = table.target
         queue = JobQueue(connection, target.database, target.table_name, target=target.full_table_name)
         queue.reclaim_stale(reservation_timeout)
@@ -603,8 +604,6 @@ def _exists(target, key):
     names = [n for n in key if n in target.heading.names]
     if not names:
         return False
-    from .jobs import _sql_value
-    from ..core.sql import sql_name, sql_table
     where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
     row = target.connection.query(
         f"SELECT EXISTS(SELECT 1 FROM {sql_table(target.full_table_name)} WHERE {where})",
@@ -669,7 +668,6 @@ def _pool_work(worker):
     start = worker * n // state["processes"]
     queue = None
     if state["queue_args"] is not None:
-        from .jobs import JobQueue
         queue = JobQueue(table.connection, *state["queue_args"][:2], target=state["queue_args"][2],
                          key_names=state["queue_args"][3])
         if state["queue_args"][3] is None:

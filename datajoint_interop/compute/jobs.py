@@ -14,6 +14,9 @@ import uuid
 from ..core.errors import DataJointError, DuplicateError
 from ..codec.hash import key_hash
 from ..core.sql import escape_percent, execute, full_table_name, quote_string, sql_name, sql_table
+from ..codec import blob
+from ..codec.blob import unpack
+from ..query.table import FreeTable
 
 __all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH", "decode_key"]
 
@@ -54,15 +57,7 @@ def truncate_message(message, limit=ERROR_MESSAGE_LENGTH):
 
 def _pack(value):
     """dj0 blobs for keys and stacks, as 0.14 writes them, whatever the user's blob setting."""
-    from ..codec import blob
-    from ..core.settings import config
-    if config["enable_python_native_blobs"]:
-        return blob.pack(value)
-    config["enable_python_native_blobs"] = True
-    try:
-        return blob.pack(value)
-    finally:
-        config["enable_python_native_blobs"] = False
+    return blob.pack(value, allow_dj0=True)
 
 
 def _key_blob(key):
@@ -84,7 +79,6 @@ def decode_key(raw):
     """
     if raw is None:
         return None
-    from ..codec.blob import unpack
     value = unpack(raw, squeeze=True)
     if isinstance(value, dict):
         return value
@@ -403,7 +397,6 @@ def JobTable(connection, database):  # noqa: N802 - a factory named like the cla
     """The ``~jobs`` table of ``database`` (created if missing) as a queryable FreeTable."""
     global _JOB_TABLE_CLASS
     if _JOB_TABLE_CLASS is None:
-        from ..query.table import FreeTable
         _JOB_TABLE_CLASS = type("JobTable", (_JobTableMixin, FreeTable), {"__module__": __name__})
     declare_jobs_table(connection, database)
     return _JOB_TABLE_CLASS(connection, full_table_name(database, JOBS_TABLE_NAME))

@@ -17,6 +17,7 @@ import pymysql
 
 from . import errors
 from .settings import config, server_settings
+from .dependencies import Dependencies
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -449,7 +450,6 @@ class Connection:
     @property
     def dependencies(self):
         if self._dependencies is None:
-            from .dependencies import Dependencies
             self._dependencies = Dependencies(self)
         return self._dependencies
 

@@ -10,6 +10,7 @@ import networkx as nx
 from ..schema import naming
 from ..core.errors import DataJointError
 from ..core.sql import quote_identifier, split_full_table_name
+from .schemas import Schema
 
 __all__ = ["Diagram", "ERD", "Di"]
 
@@ -36,7 +37,6 @@ def _is_alias(node):
 
 def _source_tables(source):
     """(connection, databases, full table names to show) for a Schema, module, table or class."""
-    from .schemas import Schema
 
     if isinstance(source, Schema) or hasattr(source, "schema") and isinstance(getattr(source, "schema"), Schema):
         schema = source if isinstance(source, Schema) else source.schema

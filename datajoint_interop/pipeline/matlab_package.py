@@ -14,6 +14,7 @@ import networkx as nx
 
 from ..schema.definition import parse_matlab_class
 from ..core.errors import DefinitionError
+from .user_tables import Computed, Imported, Lookup, Manual, matlab_class_name, matlab_classdef, Part
 
 __all__ = ["matlab_package", "read_matlab_package", "write_matlab_package"]
 
@@ -101,7 +102,6 @@ def matlab_package(schema, path, *, packages=None, module_name=None):
     with one class per MATLAB class; parts are also nested in their masters (``Scan.Unit``). The
     module's ``__all__`` lists the class names in the order the tables were declared.
     """
-    from .user_tables import Computed, Imported, Lookup, Manual, Part
 
     tiers = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed, "part": Part}
     package, parsed = read_matlab_package(path)
@@ -154,7 +154,6 @@ def write_matlab_package(schema, folder, package=None, *, overwrite=False):
     it to the database. Returns the paths written. References to other databases use their database
     names as package names.
     """
-    from .user_tables import matlab_class_name, matlab_classdef
 
     schema._require_active()
     folder = os.fspath(folder)

@@ -16,6 +16,14 @@ from ..core.errors import DataJointError, DefinitionError
 from ..core.sql import (check_identifier, escape_percent, execute, full_table_name, quote_identifier, quote_string,
                   sql_name, sql_table)
 from ..core.version import __version__
+from ..core.connection import conn
+from ..query.table import forget_heading, FreeTable
+from .user_tables import Computed, Imported, Lookup, Manual, Part, UserTable
+from ..schema.definition import parse_definition
+from ..compute.jobs import JobTable
+from ..storage.external import ExternalMapping
+from ..storage.objects import EXTERNAL_DEFINITION
+from ..core.settings import config
 
 __all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_schemas",
            "DefinitionMismatchWarning"]
@@ -31,18 +39,6 @@ _LOG_SQL = """CREATE TABLE IF NOT EXISTS {name} (
 `event` varchar(255) NOT NULL DEFAULT "" COMMENT "event message",
 PRIMARY KEY (`id`)
 ) ENGINE=InnoDB, COMMENT {comment}"""
-_EXTERNAL_DEFINITION = """
-# external storage tracking
-hash : uuid    #  hash of contents (blob), of filename + contents (attach), or relative filepath (filepath)
----
-size : bigint unsigned   # size of object in bytes
-attachment_name = null : varchar(255)   # the filename of an attachment
-filepath = null : varchar(1000)   # relative filepath or attachment filename
-contents_hash = null : uuid   # used for the filepath datatype
-timestamp = CURRENT_TIMESTAMP : timestamp   # automatic timestamp
-"""
-
-
 class DefinitionMismatchWarning(UserWarning):
     """A class definition differs from the table that already exists in the database."""
 
@@ -50,7 +46,6 @@ class DefinitionMismatchWarning(UserWarning):
 def _connection(connection):
     if connection is not None:
         return connection
-    from ..core.connection import conn
 
     return conn()
 
@@ -147,7 +142,6 @@ class Schema:
     def _forget_graph(self):
         if self.connection is not None:
             self.connection.dependencies.clear()
-        from ..query.table import forget_heading
 
         forget_heading()
 
@@ -176,7 +170,6 @@ class Schema:
             context = self.context if self.context is not None else _caller_context()
         if self.add_objects:
             context = {**self.add_objects, **context}
-        from .user_tables import Part, UserTable
 
         if not (isinstance(cls, type) and issubclass(cls, UserTable)):
             raise DataJointError(f"{getattr(cls, '__name__', cls)!r} is not a table class: derive it from "
@@ -191,7 +184,6 @@ class Schema:
         return cls
 
     def _decorate(self, cls, context):
-        from .user_tables import Part
 
         self._bind(cls)
         self._declare(cls, {**context, cls.__name__: cls})
@@ -250,9 +242,8 @@ class Schema:
         table = f"~external_{store}"
         if _table_exists(self.connection, self.database, table):
             return
-        from ..schema.definition import parse_definition
 
-        model = parse_definition(_EXTERNAL_DEFINITION)
+        model = parse_definition(EXTERNAL_DEFINITION)
         declaration = compile_model(full_table_name(self.database, table), model, lambda fk: None)
         execute(self.connection, escape_percent(declaration.sql))
 
@@ -281,7 +272,6 @@ class Schema:
     def jobs(self):
         """The ``~jobs`` table of this schema (created on first use)."""
         self._require_active()
-        from ..compute.jobs import JobTable
 
         return JobTable(self.connection, self.database)
 
@@ -289,14 +279,12 @@ class Schema:
     def external(self):
         """``schema.external[store]``: the ``~external_<store>`` table of this schema (see external.py)."""
         self._require_active()
-        from ..storage.external import ExternalMapping
 
         return ExternalMapping(self.connection, self.database)
 
     @property
     def log_table(self):
         self._require_active()
-        from ..query.table import FreeTable
 
         return FreeTable(self.connection, full_table_name(self.database, LOG_TABLE))
 
@@ -306,7 +294,6 @@ class Schema:
         if not self.exists:
             warnings.warn(f"Schema `{self.database}` does not exist; nothing to drop")
             return
-        from ..core.settings import config
 
         if not force and config["safemode"]:
             try:
@@ -330,7 +317,6 @@ class Schema:
             frame = inspect.currentframe().f_back
             context = frame.f_locals
             del frame
-        from .user_tables import Computed, Imported, Lookup, Manual, Part
 
         tiers = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed}
         cursor = self.connection.query(

@@ -11,6 +11,7 @@ from ..schema.definition import MATLAB, PYTHON, TableModel, format_definition, p
 from ..core.errors import DataJointError
 from ..core.sql import split_full_table_name
 from ..query.table import Table
+from ..schema.declare import model_from_database
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
 
@@ -198,7 +199,6 @@ def matlab_class_name(table, package):
 
 
 def describe_table(connection, database, table, language=PYTHON, package=None):
-    from ..schema.declare import model_from_database
 
     packages = _packages(database, package)
     tier, master = naming.parse_table_name(table)

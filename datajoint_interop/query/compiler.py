@@ -12,6 +12,14 @@ from ..core.errors import DataJointError
 from ..core.sql import escape_percent, sql_name, sql_table
 
 
+class UnionSource:
+    """Two or more SELECT blocks combined by UNION; only used as a source of a wrapping block."""
+
+    def __init__(self, operands, names):
+        self.operands = operands
+        self.names = names
+
+
 class _Context:
     __slots__ = ("aliases", "params")
 
@@ -34,10 +42,9 @@ def _field(attr):
 
 
 def _source(src, ctx):
-    from .expression import _UnionNode
     if isinstance(src, str):
         return sql_table(src)
-    if isinstance(src, _UnionNode):
+    if isinstance(src, UnionSource):
         parts = ["(" + _select(op, ctx, fields=src.names) + ")" for op in src.operands]
         return "(" + " UNION ".join(parts) + ") AS " + ctx.alias()
     return "(" + _select(src, ctx) + ") AS " + ctx.alias()

@@ -3,7 +3,6 @@
 The tree holds values, never SQL text made from values; the compiler turns it into SQL with bound
 parameters. That is what makes dict/list restrictions immune to injection, whatever the strings.
 """
-import collections.abc
 import datetime
 import decimal
 import math
@@ -207,62 +206,6 @@ def _finite(number):
 def _mapping_condition(heading, mapping):
     names = [k for k in mapping if k in heading]
     return _and(Eq(k, bind_value(heading[k], mapping[k])) for k in names), set(names)
-
-
-def make_condition(expr, restriction):
-    """Return (Cond, attribute names used or None when unknown, e.g. for SQL strings)."""
-    from .expression import QueryExpression, U
-
-    heading = expr.heading
-    if isinstance(restriction, type) and issubclass(restriction, QueryExpression):
-        restriction = restriction()
-    if isinstance(restriction, Cond):
-        return restriction, None
-    if isinstance(restriction, (bool, np.bool_)):
-        return Const(bool(restriction)), set()
-    if isinstance(restriction, str):
-        if "\x00" in restriction:
-            raise DataJointError("A restriction string cannot contain a NUL character")
-        return Sql(restriction), sql_names(restriction)
-    if isinstance(restriction, Not):
-        c, used = make_condition(expr, restriction.restriction)
-        return _negate(c), used
-    if isinstance(restriction, AndList):
-        used, conds = set(), []
-        for r in restriction:
-            c, u = make_condition(expr, r)
-            conds.append(c)
-            used = None if used is None or u is None else used | u
-        return _and(conds), used
-    if isinstance(restriction, U):
-        return Const(True), set()
-    if isinstance(restriction, QueryExpression):
-        common = [n for n in restriction.heading.names if n in heading]
-        sec = set(restriction.heading.secondary_attributes) & set(heading.secondary_attributes)
-        if sec:
-            raise DataJointError(
-                f"Cannot restrict by a query sharing the non-key attribute(s) {sorted(sec)}: "
-                f"project them away first")
-        if not common:
-            return Exists(restriction), set()
-        return InQuery(common, restriction), set(common)
-    if isinstance(restriction, collections.abc.Mapping):
-        return _mapping_condition(heading, restriction)
-    if isinstance(restriction, np.void):
-        return _mapping_condition(heading, {n: restriction[n] for n in restriction.dtype.names})
-    if isinstance(restriction, np.ndarray) and restriction.dtype.names:
-        restriction = [{n: r[n] for n in restriction.dtype.names} for r in restriction.ravel()]
-    elif type(restriction).__name__ == "DataFrame" and hasattr(restriction, "to_dict"):
-        frame = restriction.reset_index() if any(n is not None for n in restriction.index.names) else restriction
-        restriction = frame.to_dict("records")
-    if isinstance(restriction, (list, tuple, set, frozenset, np.ndarray)):
-        used, conds = set(), []
-        for r in restriction:
-            c, u = make_condition(expr, r)
-            conds.append(c)
-            used = None if used is None or u is None else used | u
-        return _or(conds), used
-    raise DataJointError(f"Invalid restriction of type {type(restriction).__name__}: {restriction!r}")
 
 
 def check_attributes(heading, names, what="attribute"):

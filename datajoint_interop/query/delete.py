@@ -9,10 +9,13 @@ user sees the counts and confirms before the commit.
 import logging
 import re
 
-from .condition import InQuery, _or, make_condition
 from ..core.errors import AccessError, DataJointError, IntegrityError
 from ..core.settings import config
-from ..core.sql import execute, split_full_table_name, sql_table
+from ..core.sql import execute, full_table_name, split_full_table_name, sql_table
+from ..schema.heading import forget_heading
+from . import compiler
+from .condition import InQuery, _or
+from .expression import make_condition
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -25,7 +28,6 @@ def master_of(full_name):
     m = _PART.match(tbl)
     if not m:
         return None
-    from ..core.sql import full_table_name
     return full_table_name(db, m.group("master"))
 
 
@@ -54,7 +56,6 @@ def _load_graph(table):
 
 def _plan(table, deps, force_masters):
     """[(full name, restricted query)] in topological order (parents first)."""
-    from .table import FreeTable
     roots = {table.full_table_name: table}
     while True:
         order = []
@@ -78,7 +79,7 @@ def _plan(table, deps, force_masters):
                 if renames:
                     pq = pq.proj(**renames)
                 conds.append(InQuery(list(attr_map), pq))
-            free = FreeTable(table.connection, name)
+            free = table._free_table(name)
             if name in roots and name != table.full_table_name:
                 conds.append(roots[name])
             cond = _or(conds)
@@ -92,7 +93,7 @@ def _plan(table, deps, force_masters):
             if master and master not in queries and master in deps:
                 # the master's rows are found through its parts, so they are listed now,
                 # before the parts are deleted
-                mq = FreeTable(table.connection, master)
+                mq = table._free_table(master)
                 keys = (mq & queries[name].proj()).fetch("KEY")
                 roots[master] = make_condition(mq, keys)[0]
                 added = True
@@ -125,7 +126,6 @@ def _probe_privileges(conn, names):
 
 def delete(table, transaction=True, safemode=None, force_parts=False, force_masters=False):
     """Delete the table's (restricted) rows and everything that depends on them."""
-    from . import compiler
     conn = table.connection
     safemode = config["safemode"] if safemode is None else safemode
     if transaction and conn.in_transaction:
@@ -187,7 +187,6 @@ def delete(table, transaction=True, safemode=None, force_parts=False, force_mast
 
 def delete_quick(table, get_count=False):
     """Delete without cascading; a referencing child makes it fail with IntegrityError."""
-    from . import compiler
     sql, params = compiler.compile_delete(table, table.full_table_name)
     try:
         count = execute(table.connection, sql, params).rowcount
@@ -201,7 +200,6 @@ def delete_quick(table, get_count=False):
 
 def drop_quick(table):
     """Drop the table alone (fails if another table references it)."""
-    from .table import forget_heading
     conn = table.connection
     if table.is_declared:
         execute(conn, f"DROP TABLE {sql_table(table.full_table_name)}")
@@ -222,14 +220,13 @@ def drop(table, safemode=None):
     master = master_of(table.full_table_name)
     if master and master in deps:
         raise DataJointError(f"{table.full_table_name} is a part table: drop its master {master} instead")
-    from .table import FreeTable
     if safemode:
         for n in names:
-            print(f"{n} ({len(FreeTable(table.connection, n))} rows)")
+            print(f"{n} ({len(table._free_table(n))} rows)")
         if not _ask("Proceed? [yes, No]: "):
             print("Drop cancelled.")
             return
     for n in reversed(names):
-        drop_quick(FreeTable(table.connection, n))
+        drop_quick(table._free_table(n))
     if safemode:
         print("Tables dropped. Restart Python to reuse the dropped classes.")

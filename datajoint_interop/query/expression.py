@@ -6,11 +6,19 @@ GROUP BY or ORDER BY/LIMIT. Whenever an operation could change the meaning of wh
 the block (restricting a renamed attribute, joining after a LIMIT, ...), the block is wrapped as a
 subquery first. SQL is produced only by ``compiler.py``.
 """
-from . import compiler
-from .condition import AndList, Const, Not, Top, check_attributes, make_condition
+import collections.abc
+
+import numpy as np
+
 from ..core.errors import DataJointError
-from ..schema.heading import Heading
 from ..core.sql import execute
+from ..schema.heading import Heading, make_attribute
+from . import compiler
+from .compiler import UnionSource
+from .condition import (AndList, Cond, Const, Exists, InQuery, Not, Sql, Top, _and, _mapping_condition, _negate, _or,
+                        check_attributes, sql_names)
+from .fetch import Fetch, Fetch1
+from .preview import preview, repr_html
 
 
 class QueryExpression:
@@ -237,12 +245,10 @@ class QueryExpression:
     # --- fetch and preview -------------------------------------------------------------------
     @property
     def fetch(self):
-        from .fetch import Fetch
         return Fetch(self)
 
     @property
     def fetch1(self):
-        from .fetch import Fetch1
         return Fetch1(self)
 
     def head(self, limit=25, **kwargs):
@@ -252,18 +258,15 @@ class QueryExpression:
         return self.fetch(order_by="KEY DESC", limit=limit, **kwargs)[::-1]
 
     def preview(self, limit=None, width=None):
-        from .preview import preview
         return preview(self, limit, width)
 
     def __repr__(self):
-        from .preview import preview
         try:
             return preview(self)
         except DataJointError as e:
             return f"<{type(self).__name__}: {e}>"
 
     def _repr_html_(self):
-        from .preview import repr_html
         return repr_html(self)
 
 
@@ -358,8 +361,6 @@ class U:
 
 
 def _computed_attrs(named, heading):
-    import numpy as np
-    from ..schema.heading import make_attribute
     out = []
     for new, expr in named.items():
         if not isinstance(expr, str):
@@ -386,14 +387,6 @@ def aggregate(arg, group, attributes, named, keep_all_rows):
     return result
 
 
-class _UnionNode:
-    """Two or more SELECT blocks combined by UNION; only used as a source of a wrapping block."""
-
-    def __init__(self, operands, names):
-        self.operands = operands
-        self.names = names
-
-
 def union(a, b):
     if not isinstance(b, QueryExpression):
         raise DataJointError("A union needs two query expressions")
@@ -413,7 +406,7 @@ def union(a, b):
                                           (n not in a.heading or n not in b.heading)) for n in names], "")
     result = QueryExpression.__new__(QueryExpression)
     result._connection = a.connection
-    result._support = [_UnionNode([left, right], names)]
+    result._support = [UnionSource([left, right], names)]
     result._left = []
     result._restriction = []
     result._distinct = False
@@ -423,3 +416,59 @@ def union(a, b):
     result._heading = heading
     return result
 
+
+def make_condition(expr, restriction):
+    """Return (Cond, attribute names used or None when unknown, e.g. for SQL strings).
+
+    Lives with the expressions because a restriction may itself be a query or ``dj.U``.
+    """
+    heading = expr.heading
+    if isinstance(restriction, type) and issubclass(restriction, QueryExpression):
+        restriction = restriction()
+    if isinstance(restriction, Cond):
+        return restriction, None
+    if isinstance(restriction, (bool, np.bool_)):
+        return Const(bool(restriction)), set()
+    if isinstance(restriction, str):
+        if "\x00" in restriction:
+            raise DataJointError("A restriction string cannot contain a NUL character")
+        return Sql(restriction), sql_names(restriction)
+    if isinstance(restriction, Not):
+        c, used = make_condition(expr, restriction.restriction)
+        return _negate(c), used
+    if isinstance(restriction, AndList):
+        used, conds = set(), []
+        for r in restriction:
+            c, u = make_condition(expr, r)
+            conds.append(c)
+            used = None if used is None or u is None else used | u
+        return _and(conds), used
+    if isinstance(restriction, U):
+        return Const(True), set()
+    if isinstance(restriction, QueryExpression):
+        common = [n for n in restriction.heading.names if n in heading]
+        sec = set(restriction.heading.secondary_attributes) & set(heading.secondary_attributes)
+        if sec:
+            raise DataJointError(
+                f"Cannot restrict by a query sharing the non-key attribute(s) {sorted(sec)}: "
+                f"project them away first")
+        if not common:
+            return Exists(restriction), set()
+        return InQuery(common, restriction), set(common)
+    if isinstance(restriction, collections.abc.Mapping):
+        return _mapping_condition(heading, restriction)
+    if isinstance(restriction, np.void):
+        return _mapping_condition(heading, {n: restriction[n] for n in restriction.dtype.names})
+    if isinstance(restriction, np.ndarray) and restriction.dtype.names:
+        restriction = [{n: r[n] for n in restriction.dtype.names} for r in restriction.ravel()]
+    elif type(restriction).__name__ == "DataFrame" and hasattr(restriction, "to_dict"):
+        frame = restriction.reset_index() if any(n is not None for n in restriction.index.names) else restriction
+        restriction = frame.to_dict("records")
+    if isinstance(restriction, (list, tuple, set, frozenset, np.ndarray)):
+        used, conds = set(), []
+        for r in restriction:
+            c, u = make_condition(expr, r)
+            conds.append(c)
+            used = None if used is None or u is None else used | u
+        return _or(conds), used
+    raise DataJointError(f"Invalid restriction of type {type(restriction).__name__}: {restriction!r}")

@@ -8,10 +8,12 @@ import uuid
 
 import numpy as np
 
-from . import compiler
-from .condition import check_row_count
+from ..codec.blob import unpack
 from ..core.errors import DataJointError
 from ..core.sql import execute
+from ..storage.objects import fetch_decoder
+from . import compiler
+from .condition import check_row_count
 
 
 class key:
@@ -25,11 +27,8 @@ def _is_key(a):
 def _decoder(attr, squeeze, download_path, connection=None):
     """A function converting one raw value of `attr`, or None if raw values are final."""
     if attr.is_external or attr.is_attachment or attr.is_filepath:
-        from ..storage.external import fetch_decoder
         return fetch_decoder(connection, attr, squeeze, download_path)
     if attr.is_blob:
-        from ..codec.blob import unpack
-
         def blob(v):
             return None if v is None else unpack(v, squeeze=squeeze)
         return blob
@@ -40,7 +39,6 @@ def _decoder(attr, squeeze, download_path, connection=None):
 
 def _column(values, attr, n, squeeze, download_path, connection=None):
     if attr.is_blob and not attr.is_external:
-        from ..codec.blob import unpack
         if squeeze:
             return np.fromiter([None if v is None else unpack(v, squeeze=True) for v in values], dtype=object, count=n)
         return np.fromiter([None if v is None else unpack(v) for v in values], dtype=object, count=n)
@@ -61,7 +59,6 @@ def _decode_dicts(rows, heading, names, squeeze, download_path, connection=None)
     decoders = [(n, d) for n, d in decoders if d is not None]
     for n, d in decoders:
         if heading[n].is_blob and not heading[n].is_external and not squeeze:
-            from ..codec.blob import unpack
             for row in rows:
                 v = row[n]
                 if v is not None:

@@ -22,6 +22,9 @@ from ..core.errors import (DataJointError, DuplicateError, MissingAttributeError
                      UnknownAttributeError)
 from .expression import QueryExpression
 from ..core.sql import execute, sql_name, sql_table
+from ..storage.objects import insert_encoder
+from ..codec.blob import pack
+from ..core.settings import config
 
 _PACKET = {}
 _DEFAULT = object()  # marker: let the server use the column default
@@ -40,11 +43,8 @@ def _encoder(table, attr):
     """A function: user value -> value to bind, or _DEFAULT."""
     name = f"{table.full_table_name}.`{attr.name}`"
     if attr.is_external or attr.is_filepath or attr.is_attachment:
-        from ..storage.external import insert_encoder
         return insert_encoder(table.connection, table.database, attr, name, _DEFAULT)
     if attr.is_blob:
-        from ..codec.blob import pack
-        from ..core.settings import config
         try:  # read once per insert rather than once per value
             compress = bool(config["blob.compress"])
         except Exception:

@@ -7,23 +7,12 @@ and ``(T & key).fetch1()`` act on the restricted rows.
 """
 import copy
 
-from .condition import Const, Top, make_condition
 from ..core.errors import DataJointError, MissingTableError
-from .expression import QueryExpression
-from ..schema.heading import Heading
 from ..core.sql import full_table_name as _full_name, quote_identifier, split_full_table_name
-
-_HEADINGS = {}
-
-
-def forget_heading(full_table_name=None):
-    """Drop cached headings (after declare/alter/drop), all of them when no name is given."""
-    if full_table_name is None:
-        _HEADINGS.clear()
-        return
-    for key in [k for k in _HEADINGS if k[1] == full_table_name]:
-        del _HEADINGS[key]
-
+from ..schema.heading import cached_heading, forget_heading
+from . import delete as _delete, insert as _insert
+from .condition import Const, Top
+from .expression import QueryExpression, make_condition
 
 class Table(QueryExpression):
     """A base table; subclasses set ``database``, ``table_name``, ``connection``, ``definition``."""
@@ -57,13 +46,7 @@ class Table(QueryExpression):
 
     @property
     def heading(self):
-        conn = self._require_connection()
-        key = (id(conn), self.full_table_name)
-        heading = _HEADINGS.get(key)
-        if heading is None:
-            heading = Heading.from_database(conn, self.database, self.table_name)
-            _HEADINGS[key] = heading
-        return heading
+        return cached_heading(self._require_connection(), self.database, self.table_name)
 
     @property
     def is_declared(self):
@@ -96,34 +79,32 @@ class Table(QueryExpression):
     # --- data changes --------------------------------------------------------------------------
     def insert(self, rows, replace=False, skip_duplicates=False, ignore_extra_fields=False,
                allow_direct_insert=None):
-        from .insert import insert
-        return insert(self, rows, replace=replace, skip_duplicates=skip_duplicates,
+        return _insert.insert(self, rows, replace=replace, skip_duplicates=skip_duplicates,
                       ignore_extra_fields=ignore_extra_fields, allow_direct_insert=allow_direct_insert)
 
     def insert1(self, row, **kwargs):
-        from .insert import insert1
-        return insert1(self, row, **kwargs)
+        return _insert.insert1(self, row, **kwargs)
 
     def update1(self, row):
-        from .insert import update1
-        return update1(self, row)
+        return _insert.update1(self, row)
 
     def delete_quick(self, get_count=False):
-        from .delete import delete_quick
-        return delete_quick(self, get_count=get_count)
+        return _delete.delete_quick(self, get_count=get_count)
 
     def delete(self, transaction=True, safemode=None, force_parts=False, force_masters=False):
-        from .delete import delete
-        return delete(self, transaction=transaction, safemode=safemode, force_parts=force_parts,
+        return _delete.delete(self, transaction=transaction, safemode=safemode, force_parts=force_parts,
                       force_masters=force_masters)
 
     def drop_quick(self):
-        from .delete import drop_quick
-        return drop_quick(self)
+        return _delete.drop_quick(self)
 
     def drop(self, safemode=None):
-        from .delete import drop
-        return drop(self, safemode=safemode)
+        return _delete.drop(self, safemode=safemode)
+
+    def _free_table(self, full_table_name):
+        """Another table of this connection, by name: how delete and drop reach dependents
+        without importing this module (which imports them)."""
+        return FreeTable(self.connection, full_table_name)
 
     # --- dependencies --------------------------------------------------------------------------
     def _graph(self):

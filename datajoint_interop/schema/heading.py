@@ -257,3 +257,26 @@ class Heading:
             attrs.append(a)
         attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
         return Heading(attrs, self.table_comment)
+
+
+# headings read from the server, per (connection, table): declare/alter/drop call forget_heading
+_HEADINGS = {}
+
+
+def cached_heading(connection, database, table_name):
+    """The heading of `database`.`table_name`, read from the server once per connection."""
+    key = (id(connection), full_table_name(database, table_name))
+    heading = _HEADINGS.get(key)
+    if heading is None:
+        heading = Heading.from_database(connection, database, table_name)
+        _HEADINGS[key] = heading
+    return heading
+
+
+def forget_heading(full_table_name=None):
+    """Drop cached headings (after declare/alter/drop), all of them when no name is given."""
+    if full_table_name is None:
+        _HEADINGS.clear()
+        return
+    for key in [k for k in _HEADINGS if k[1] == full_table_name]:
+        del _HEADINGS[key]

@@ -22,8 +22,9 @@ import re
 from ..core import errors
 from ..core.errors import AccessError, DataJointError, GrantError
 from .grant_patterns import covers, matches
-from ..core.connection import SQL_MODE
-from ..core.sql import escape_percent, quote_identifier
+from ..core.connection import conn, SQL_MODE
+from ..core.sql import escape_percent, quote_identifier, split_full_table_name
+from ..core.settings import config
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -58,7 +59,6 @@ _SECRET = re.compile(r"(IDENTIFIED BY PASSWORD|USING) '[^']*'")
 
 def _conn(connection):
     if connection is None:
-        from ..core.connection import conn
         connection = conn()
     return connection
 
@@ -469,7 +469,6 @@ def set_password(new_password=None, connection=None, update_config=None):
     connection._password = new_password  # later reconnects must use the new secret
     logger.info("password changed for the current user")
     if update_config:
-        from ..core.settings import config
         config["database.password"] = new_password
         save = getattr(config, "save_local", None)
         if save is not None:
@@ -492,7 +491,6 @@ _PROBES = {
 
 
 def _split(full_table_name):
-    from ..core.sql import split_full_table_name
     return split_full_table_name(full_table_name)
 
 

@@ -26,8 +26,9 @@ from . import archive_catalog as catalog
 from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum, row_value_size
 from .archive_model import check_target_schema, create_statement, model_from_server
 from ..core.errors import ArchiveError, DataJointError, LostConnectionError
-from ..core.sql import escape_percent, execute, quote_identifier
+from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
 from ..core.version import __version__
+from ..core.connection import conn
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -37,7 +38,6 @@ BATCH_BYTES = 8 << 20
 
 def _conn(connection):
     if connection is None:
-        from ..core.connection import conn
         connection = conn()
     return connection
 
@@ -123,7 +123,6 @@ def _user_restrictions(restrictions, tables, schemas):
             raise DataJointError(f"Invalid restriction of {spec!r}: a condition is one SQL expression (no ';')")
         full = getattr(spec, "full_table_name", None)
         if isinstance(full, str):
-            from ..core.sql import split_full_table_name
             table = split_full_table_name(full)
             if table not in tables:
                 raise DataJointError(f"Restriction target {full} is not in the exported schemas")
