@@ -64,34 +64,41 @@ class QueryExpression:
         """True when more clauses would change the meaning of DISTINCT/GROUP BY/LIMIT."""
         return bool(self._distinct or self._top is not None or self._group_by is not None)
 
-    def _clone(self):
+    # the fields of one SELECT block; _derive is the one way to build a block from another
+    _FIELDS = ("_connection", "_support", "_left", "_restriction", "_distinct", "_top", "_group_by",
+               "_source_columns", "_heading")
+
+    def _derive(self, **changes):
+        """A new plain expression with this one's fields (lists and sets copied) and `changes` applied.
+
+        The expression tree is immutable: every operator builds its result here, so a field added
+        to the block is copied everywhere at once.
+        """
+        unknown = set(changes) - set(self._FIELDS)
+        if unknown:
+            raise TypeError(f"_derive() got unknown field(s) {sorted(unknown)}")
+        copies = {
+            "_connection": lambda: self.connection,
+            "_support": lambda: list(self.support),
+            "_left": lambda: list(self._left),
+            "_restriction": lambda: list(self._restriction),
+            "_distinct": lambda: self._distinct,
+            "_top": lambda: self._top,
+            "_group_by": lambda: None if self._group_by is None else list(self._group_by),
+            "_source_columns": lambda: set(self.source_columns),
+            "_heading": lambda: self.heading,
+        }
         new = QueryExpression.__new__(QueryExpression)
-        new._connection = self.connection
-        new._support = list(self.support)
-        new._left = list(self._left)
-        new._restriction = list(self._restriction)
-        new._distinct = self._distinct
-        new._top = self._top
-        new._group_by = None if self._group_by is None else list(self._group_by)
-        new._source_columns = set(self.source_columns)
-        new._heading = self.heading
+        for name in self._FIELDS:
+            setattr(new, name, changes[name] if name in changes else copies[name]())
         return new
 
     def make_subquery(self):
         """Wrap this block as a derived table so further operations see its result as a table."""
         heading = Heading([a.replace(sql_expression=None, original_name=a.name) for a in self.heading.attributes.values()],
                           self.heading.table_comment)
-        new = QueryExpression.__new__(QueryExpression)
-        new._connection = self.connection
-        new._support = [self]
-        new._left = []
-        new._restriction = []
-        new._distinct = False
-        new._top = None
-        new._group_by = None
-        new._source_columns = set(heading.names)
-        new._heading = heading
-        return new
+        return self._derive(_support=[self], _left=[], _restriction=[], _distinct=False, _top=None, _group_by=None,
+                            _source_columns=set(heading.names), _heading=heading)
 
     # --- SQL ---------------------------------------------------------------------------------
     def make_sql(self, fields=None):
@@ -101,17 +108,14 @@ class QueryExpression:
     # --- restriction -------------------------------------------------------------------------
     def restrict(self, restriction):
         if isinstance(restriction, Top):
-            result = self.make_subquery() if self._is_complex else self._clone()
-            result._top = restriction
-            return result
+            return (self.make_subquery() if self._is_complex else self)._derive(_top=restriction)
         cond, used = make_condition(self, restriction)
         if isinstance(cond, Const) and cond.value:
             return self
         new_attrs = set(self.heading.new_attributes)
         needs = self._is_complex or (bool(new_attrs) if used is None else bool(new_attrs & used))
-        result = self.make_subquery() if needs else self._clone()
-        result._restriction.append(cond)
-        return result
+        base = self.make_subquery() if needs else self
+        return base._derive(_restriction=list(base._restriction) + [cond])
 
     def __and__(self, restriction):
         if isinstance(restriction, U):
@@ -171,9 +175,7 @@ class QueryExpression:
                 raise DataJointError(f"Attribute `{a.name}` appears twice in the projection")
             seen.add(a.name)
         attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
-        new = result._clone()
-        new._heading = Heading(attrs, heading.table_comment)
-        return new
+        return result._derive(_heading=Heading(attrs, heading.table_comment))
 
     # --- join --------------------------------------------------------------------------------
     def join(self, other, left=False):
@@ -190,17 +192,10 @@ class QueryExpression:
             a = a.make_subquery()
         if (a.source_columns & b.source_columns) != set(common):
             b = b.make_subquery()
-        result = QueryExpression.__new__(QueryExpression)
-        result._connection = a.connection
-        result._support = list(a.support) + list(b.support)
-        result._left = list(a._left) + [bool(left)] + list(b._left)
-        result._restriction = list(a._restriction) + list(b._restriction)
-        result._distinct = False
-        result._top = None
-        result._group_by = None
-        result._source_columns = a.source_columns | b.source_columns
-        result._heading = _join_heading(a.heading, b.heading, left)
-        return result
+        return a._derive(_support=list(a.support) + list(b.support), _left=list(a._left) + [bool(left)] + list(b._left),
+                         _restriction=list(a._restriction) + list(b._restriction), _distinct=False, _top=None,
+                         _group_by=None, _source_columns=a.source_columns | b.source_columns,
+                         _heading=_join_heading(a.heading, b.heading, left))
 
     def _prepare_for_join(self, common, other, force=False):
         computed = any(at.is_computed for at in self.heading.attributes.values())
@@ -319,11 +314,8 @@ class U:
             raise DataJointError("dj.U can only be restricted by a query expression")
         check_attributes(query.heading, self.primary_key)
         base = query.make_subquery() if query._is_complex else query
-        result = base._clone()
         keys = self.primary_key
-        result._heading = base.heading.select(keys, in_key=set(keys))
-        result._distinct = True
-        return result
+        return base._derive(_heading=base.heading.select(keys, in_key=set(keys)), _distinct=True)
 
     __rand__ = __and__
 
@@ -332,10 +324,9 @@ class U:
         if not isinstance(query, QueryExpression):
             raise DataJointError("dj.U can only be joined with a query expression")
         check_attributes(query.heading, self.primary_key)
-        result = query.make_subquery() if query._is_complex else query._clone()
+        base = query.make_subquery() if query._is_complex else query
         keys = set(query.primary_key) | set(self.primary_key)
-        result._heading = result.heading.select(result.heading.names, in_key=keys)
-        return result
+        return base._derive(_heading=base.heading.select(base.heading.names, in_key=keys))
 
     __rmul__ = __mul__
 
@@ -351,11 +342,9 @@ class U:
             raise DataJointError("dj.U(...).aggr() takes only named aggregate expressions")
         check_attributes(group.heading, self.primary_key)
         base = group.make_subquery() if (group._is_complex or group.heading.new_attributes) else group
-        result = base._clone()
         attrs = [base.heading[n].replace(in_key=True) for n in self.primary_key]
-        result._heading = Heading(attrs + _computed_attrs(named_attributes, base.heading), "")
-        result._group_by = list(self.primary_key)
-        return result
+        return base._derive(_heading=Heading(attrs + _computed_attrs(named_attributes, base.heading), ""),
+                            _group_by=list(self.primary_key))
 
     aggregate = aggr
 
@@ -381,10 +370,7 @@ def aggregate(arg, group, attributes, named, keep_all_rows):
     keep = pk + ([n for n in base.heading.secondary_attributes] if include_all else [])
     keep += [n for n in names if n not in keep]
     attrs = [joined.heading[n].replace(in_key=n in pk) for n in keep]
-    result = joined._clone()
-    result._heading = Heading(attrs + _computed_attrs(named, joined.heading), "")
-    result._group_by = pk
-    return result
+    return joined._derive(_heading=Heading(attrs + _computed_attrs(named, joined.heading), ""), _group_by=pk)
 
 
 def union(a, b):
@@ -404,17 +390,8 @@ def union(a, b):
     heading = _join_heading(a.heading, b.heading, left=True)
     heading = Heading([heading[n].replace(sql_expression=None, original_name=n, nullable=heading[n].nullable or
                                           (n not in a.heading or n not in b.heading)) for n in names], "")
-    result = QueryExpression.__new__(QueryExpression)
-    result._connection = a.connection
-    result._support = [UnionSource([left, right], names)]
-    result._left = []
-    result._restriction = []
-    result._distinct = False
-    result._top = None
-    result._group_by = None
-    result._source_columns = set(names)
-    result._heading = heading
-    return result
+    return a._derive(_support=[UnionSource([left, right], names)], _left=[], _restriction=[], _distinct=False,
+                     _top=None, _group_by=None, _source_columns=set(names), _heading=heading)
 
 
 def make_condition(expr, restriction):
