@@ -160,3 +160,17 @@ def test_every_datajoint_014_module_path_exists():
                  "errors", "expression", "external", "fetch", "hash", "heading", "jobs", "preview", "schemas",
                  "settings", "table", "user_tables", "version", "utils", "cli"]:
         importlib.import_module(f"{NAME}.{name}")
+
+
+def test_all_sql_goes_through_execute():
+    """Connection.query is called only by sql.execute (and the connection itself): every statement's
+    text is a format string with % doubled, whether or not it has parameters."""
+    allowed = {f"{NAME}.core.sql", f"{NAME}.core.connection"}
+    direct = []
+    for name, path in modules().items():
+        if name in allowed:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "query":
+                direct.append(f"{name}:{node.lineno}")
+    assert not direct, "Connection.query called directly: " + ", ".join(direct)

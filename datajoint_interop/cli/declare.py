@@ -1,5 +1,6 @@
 """`dji declare` / `dji classdefs`: MATLAB package folders <-> tables, from the command line."""
 from ..core.errors import DataJointError
+from ..core.sql import execute, sql_table
 
 
 def register(sub):
@@ -45,7 +46,7 @@ def _declare(args):
         cls = getattr(module, name)
         print(f"{package}.{name} -> {cls.full_table_name}")
         if args.show_sql:
-            print(schema.connection.query(f"SHOW CREATE TABLE {cls.full_table_name}").fetchone()[1] + ";")
+            print(execute(schema.connection, f"SHOW CREATE TABLE {sql_table(cls.full_table_name)}").fetchone()[1] + ";")
     mismatches = [w for w in caught if issubclass(w.category, DefinitionMismatchWarning)]
     for warning in mismatches:
         print(f"warning: {warning.message}")

@@ -3,6 +3,7 @@
 Stores come from dj.config['stores'] (for example from dj_local_conf.json), as in Python code.
 """
 from ..core.errors import DataJointError, MissingTableError
+from ..core.sql import execute
 
 
 def register(sub):
@@ -30,7 +31,7 @@ def _external(args):
     from ..core.sql import full_table_name
 
     connection = conn()
-    exists = connection.query("SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
+    exists = execute(connection, "SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
                               (args.schema, TABLE_PREFIX + args.store)).fetchone()
     if exists is None:
         raise MissingTableError(f"{full_table_name(args.schema, TABLE_PREFIX + args.store)} does not exist: "

@@ -2,6 +2,7 @@
 import re
 
 from ..core.errors import DataJointError, MissingTableError
+from ..core.sql import execute, sql_name
 
 _TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
 
@@ -35,7 +36,7 @@ def _connection():
 
 
 def _require_schema(connection, schema):
-    row = connection.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
+    row = execute(connection, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
     if row is None:
         raise MissingTableError(f"Schema {schema!r} does not exist or you are not permitted to see it "
                                 "(see `dji schemas`)")
@@ -67,10 +68,9 @@ def _schemas(args):
 
 def _tables(args):
     from ..sharing.archive import _bar
-    from ..core.sql import quote_identifier
     connection = _connection()
     _require_schema(connection, args.schema)
-    rows = connection.query(
+    rows = execute(connection, 
         "SELECT TABLE_NAME, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
         "AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME", (args.schema,)).fetchall()
     listing = []
@@ -79,8 +79,7 @@ def _tables(args):
             if args.estimate:
                 count = f"~{estimate or 0}"
             else:
-                count = connection.query(
-                    f"SELECT COUNT(*) FROM {quote_identifier(args.schema)}.{quote_identifier(name)}").fetchone()[0]
+                count = execute(connection, f"SELECT COUNT(*) FROM {sql_name(args.schema)}.{sql_name(name)}").fetchone()[0]
             listing.append((name, *tier_and_class(name), count, comment))
             bar.update(1)
     print(f"{'table':<32} {'tier':<9} {'class':<28} {'rows':>10}  comment")
@@ -96,17 +95,16 @@ def _jobs(args):
         raise DataJointError("--limit must be positive")
     connection = _connection()
     _require_schema(connection, args.schema)
-    exists = connection.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME='~jobs'",
+    exists = execute(connection, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME='~jobs'",
                               (args.schema,)).fetchone()
     if not exists:
         print(f"Schema {args.schema} has no job table (~jobs): nothing was populated with reserve_jobs=True.")
         return 0
     table = escape_percent(f"{quote_identifier(args.schema)}.`~jobs`")  # the queries below bind values
     where, params = ("WHERE `status`=%s", (args.status,)) if args.status else ("", ())
-    counts = connection.query(f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`".replace(
-        "%%", "%")).fetchall()
+    counts = execute(connection, f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`").fetchall()
     print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
-    rows = connection.query(
+    rows = execute(connection, 
         f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, "
         f"TIMESTAMPDIFF(SECOND, `timestamp`, NOW()), `error_message`{', `key`' if args.full else ''} "
         f"FROM {table} {where} ORDER BY `timestamp`, `table_name`, `key_hash` LIMIT %s",

@@ -31,7 +31,7 @@ from ..codec.hash import key_hash
 from ..query.condition import AndList
 from ..query.table import FreeTable
 from .jobs import _sql_value, JobQueue
-from ..core.sql import sql_name, sql_table
+from ..core.sql import execute, sql_name, sql_table
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -394,7 +394,7 @@ def _set_autocommit(connection, on):
     if raw is None or not hasattr(raw, "get_autocommit") or not raw.open:
         return False
     if raw.get_autocommit() != on:
-        connection.query("SET autocommit=1" if on else "SET autocommit=0")
+        execute(connection, "SET autocommit=1" if on else "SET autocommit=0")
     return raw.get_autocommit() == on
 
 
@@ -461,7 +461,7 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                     reserved_by = connection.connection_id
                     mine = queue.reserve_many([items[i] for i in indices])
                     if chained:
-                        connection.query("COMMIT")
+                        execute(connection, "COMMIT")
                     batch = [i for i in indices if items[i][0] in mine]
                     refused = [i for i in indices if items[i][0] not in mine]
                     for index in refused:
@@ -605,7 +605,7 @@ def _exists(target, key):
     if not names:
         return False
     where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
-    row = target.connection.query(
+    row = execute(target.connection, 
         f"SELECT EXISTS(SELECT 1 FROM {sql_table(target.full_table_name)} WHERE {where})",
         tuple(_sql_value(key[n]) for n in names)).fetchone()
     return bool(row[0])

@@ -17,6 +17,7 @@ from ..core.sql import escape_percent, execute, full_table_name, quote_string, s
 from ..codec import blob
 from ..codec.blob import unpack
 from ..query.table import FreeTable
+from ..core import catalog
 
 __all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH", "decode_key"]
 
@@ -108,10 +109,7 @@ def declare_jobs_table(connection, database):
     The server checks the CREATE privilege even for ``CREATE TABLE IF NOT EXISTS`` on an existing
     table, so look first: a writer (no CREATE) must be able to use a queue an admin created.
     """
-    exists = connection.query(
-        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s",
-        (database, JOBS_TABLE_NAME)).fetchone()[0]
-    if not exists:
+    if not catalog.table_exists(connection, database, JOBS_TABLE_NAME):
         execute(connection, escape_percent(jobs_table_sql(database)))
 
 
@@ -141,11 +139,8 @@ class JobQueue:
 
     def _read_message_limit(self):
         """A MATLAB-created ~jobs has varchar(1023): truncate to whatever the column holds."""
-        row = self.connection.query(
-            "SELECT CHARACTER_MAXIMUM_LENGTH FROM information_schema.COLUMNS "
-            "WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s AND COLUMN_NAME='error_message'",
-            (self.database, JOBS_TABLE_NAME)).fetchone()
-        return int(row[0]) if row and row[0] else ERROR_MESSAGE_LENGTH
+        length = catalog.column_max_length(self.connection, self.database, JOBS_TABLE_NAME, "error_message")
+        return length or ERROR_MESSAGE_LENGTH
 
     # ------------------------------------------------------------------ reservation
     def _insert_sql(self, names):
@@ -174,7 +169,7 @@ class JobQueue:
                 self.connection.connection_id) + values
         self.attempts += 1
         try:
-            cursor = self.connection.query(self._insert_sql(names), args)
+            cursor = execute(self.connection, self._insert_sql(names), args)
         except DuplicateError:
             self.refused += 1
             return False
@@ -208,12 +203,12 @@ class JobQueue:
         for hash_, key in items:
             args += [hash_, _key_blob(key)] + [_sql_value(key[n]) for n in names]
         self.attempts += len(items)
-        inserted = self.connection.query(sql, tuple(args)).rowcount
+        inserted = execute(self.connection, sql, tuple(args)).rowcount
         hashes = [h for h, _ in items]
         if inserted == len(items):
             return set(hashes)
         marks = ",".join(["%s"] * len(hashes))
-        mine = {row[0] for row in self.connection.query(
+        mine = {row[0] for row in execute(self.connection, 
             f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
             f"AND `connection_id`=%s AND `key_hash` IN ({marks})",
             (self.table_name, connection_id, *hashes)).fetchall()}
@@ -225,7 +220,7 @@ class JobQueue:
 
         The timestamp is renewed too: the reconnect may have been to a restarted server, and a
         reservation older than the server is judged dead by everyone (``reclaim_stale``)."""
-        return self.connection.query(
+        return execute(self.connection, 
             f"UPDATE {self.name} SET `connection_id`=%s, `timestamp`=CURRENT_TIMESTAMP "
             "WHERE `table_name`=%s AND `key_hash`=%s "
             "AND `status`='reserved' AND `connection_id`=%s",
@@ -236,20 +231,20 @@ class JobQueue:
         if not hashes:
             return 0
         marks = ",".join(["%s"] * len(hashes))
-        return self.connection.query(
+        return execute(self.connection, 
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' AND `connection_id`=%s "
             f"AND `key_hash` IN ({marks})", (self.table_name, self.connection.connection_id, *hashes)).rowcount
 
     def release_connection(self, connection_id):
         """Drop every reservation of this table held by ``connection_id`` (a connection we lost)."""
-        return self.connection.query(
+        return execute(self.connection, 
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' AND `connection_id`=%s",
             (self.table_name, connection_id)).rowcount
 
     def complete(self, key=None, hash_=None):
         """The key is done (or abandoned): delete its row so it is available again."""
         hash_ = hash_ or key_hash(key)
-        self.connection.query(
+        execute(self.connection, 
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s", (self.table_name, hash_))
 
     def reserved_by_others(self):
@@ -258,13 +253,13 @@ class JobQueue:
         A cheap probe (a handful of rows): populate uses it to notice a worker that started or
         jumped into the stretch ahead of it before running into it.
         """
-        return {row[0] for row in self.connection.query(
+        return {row[0] for row in execute(self.connection, 
             f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
             "AND `connection_id`<>%s", (self.table_name, self.connection.connection_id)).fetchall()}
 
     def release_if_mine(self, hash_, connection_id):
         """Delete a reservation only if it still carries ``connection_id`` (lost-connection recovery)."""
-        return self.connection.query(
+        return execute(self.connection, 
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND `status`='reserved' "
             "AND `connection_id`=%s", (self.table_name, hash_, connection_id)).rowcount
 
@@ -273,7 +268,7 @@ class JobQueue:
         hash_ = hash_ or key_hash(key)
         message = truncate_message(error_message, self._message_limit)
         stack = _pack(error_stack) if error_stack is not None else None
-        self.connection.query(
+        execute(self.connection, 
             f"REPLACE INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`error_message`,"
             "`error_stack`,`user`,`host`,`pid`,`connection_id`) "
             "VALUES (%s,%s,'error',%s,%s,%s,%s,%s,%s,%s)",
@@ -284,7 +279,7 @@ class JobQueue:
         """Mark a key to be skipped by all workers; False if it already has a row."""
         hash_ = hash_ or key_hash(key)
         try:
-            self.connection.query(
+            execute(self.connection, 
                 f"INSERT INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,"
                 "`connection_id`) VALUES (%s,%s,'ignore',%s,%s,%s,%s,%s)",
                 (self.table_name, hash_, _key_blob(key), self.user, self.host, self.pid,
@@ -295,14 +290,14 @@ class JobQueue:
 
     def taken(self):
         """Hashes with any row (reserved, error or ignore) for this table: not to be attempted."""
-        cursor = self.connection.query(
+        cursor = execute(self.connection, 
             f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s", (self.table_name,))
         return {row[0] for row in cursor.fetchall()}
 
     # ------------------------------------------------------------------ crash recovery
     def can_see_all_connections(self):
         """True if PROCESSLIST shows other accounts' threads (PROCESS privilege)."""
-        row = self.connection.query(
+        row = execute(self.connection, 
             "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE='PROCESS' AND "
             "GRANTEE=CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
             "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\")").fetchone()
@@ -310,7 +305,7 @@ class JobQueue:
 
     def server_uptime(self):
         """Seconds since the server started (readable without any privilege)."""
-        row = self.connection.query("SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()
+        row = execute(self.connection, "SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()
         return int(row[1])
 
     def reclaim_stale(self, timeout=None):
@@ -322,13 +317,13 @@ class JobQueue:
         seen it there: always with the PROCESS privilege, otherwise only for rows written by our
         own database account. Returns the list of reclaimed key hashes.
         """
-        rows = self.connection.query(
+        rows = execute(self.connection, 
             f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
             f"FROM {self.name} WHERE `table_name`=%s AND `status`='reserved'", (self.table_name,)).fetchall()
         if not rows:
             return []
         uptime = self.server_uptime()
-        live = {row[0] for row in self.connection.query(
+        live = {row[0] for row in execute(self.connection, 
             "SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
         see_all = None
         me = self.user.split("@", 1)[0]
@@ -346,7 +341,7 @@ class JobQueue:
                     if see_all is None:
                         see_all = self.can_see_all_connections()
                     stale = see_all
-            if stale and self.connection.query(
+            if stale and execute(self.connection, 
                     f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND "
                     "`status`='reserved' AND `connection_id`=%s",
                     (self.table_name, hash_, connection_id)).rowcount:

@@ -24,6 +24,7 @@ from ..compute.jobs import JobTable
 from ..storage.external import ExternalMapping
 from ..storage.objects import EXTERNAL_DEFINITION
 from ..core.settings import config
+from ..core import catalog
 
 __all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_schemas",
            "DefinitionMismatchWarning"]
@@ -60,22 +61,10 @@ def _caller_context(depth=2):
         del frame
 
 
-def _schema_exists(connection, name):
-    cursor = connection.query("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name=%s", (name,))
-    return bool(cursor.fetchone()[0])
-
-
-def _table_exists(connection, database, table):
-    cursor = connection.query("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema=%s "
-                              "AND table_name=%s", (database, table))
-    return bool(cursor.fetchone()[0])
-
-
 def list_schemas(connection=None):
     """Names of the databases the user can see, without the server's own."""
     connection = _connection(connection)
-    cursor = connection.query("SELECT schema_name FROM information_schema.schemata ORDER BY schema_name")
-    return [row[0] for row in cursor.fetchall() if row[0] not in _SYSTEM_SCHEMAS]
+    return [name for name in catalog.list_schemas(connection) if name not in _SYSTEM_SCHEMAS]
 
 
 class Schema:
@@ -117,7 +106,7 @@ class Schema:
         if add_objects is not None:
             self.add_objects = add_objects
         self.connection = _connection(connection or self.connection)
-        if not _schema_exists(self.connection, schema_name):
+        if not catalog.schema_exists(self.connection, schema_name):
             if not self.create_schema:
                 raise DataJointError(f"Schema `{schema_name}` does not exist; pass create_schema=True to "
                                      "create it")
@@ -148,7 +137,7 @@ class Schema:
     @property
     def exists(self):
         self._require_active()
-        return _schema_exists(self.connection, self.database)
+        return catalog.schema_exists(self.connection, self.database)
 
     def __repr__(self):
         return f"Schema `{self.database}`" if self.database else "Schema (not activated)"
@@ -202,7 +191,7 @@ class Schema:
         cls.table_name = cls._table_name_for_class()
 
     def _declare(self, cls, context):
-        exists = _table_exists(self.connection, self.database, cls.table_name)
+        exists = catalog.table_exists(self.connection, self.database, cls.table_name)
         if getattr(cls, "definition", None) is None:
             if exists:  # a class spawned from (or bound to) an existing table
                 return
@@ -240,7 +229,7 @@ class Schema:
 
     def _declare_external(self, store):
         table = f"~external_{store}"
-        if _table_exists(self.connection, self.database, table):
+        if catalog.table_exists(self.connection, self.database, table):
             return
 
         model = parse_definition(EXTERNAL_DEFINITION)
@@ -319,10 +308,7 @@ class Schema:
             del frame
 
         tiers = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed}
-        cursor = self.connection.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema=%s ORDER BY table_name",
-            (self.database,))
-        tables = [row[0] for row in cursor.fetchall()]
+        tables = catalog.list_tables(self.connection, self.database)
         masters = {}
         parts = []
         for table in tables:
@@ -410,17 +396,12 @@ def normalize_type(sql_type):
 
 def definition_differences(connection, database, table, declaration):
     """Human-readable differences between a compiled definition and the live table ([] if none)."""
-    cursor = connection.query(
+    cursor = execute(connection, 
         "SELECT column_name, column_type, is_nullable, column_comment, column_default FROM information_schema.columns "
         "WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position", (database, table))
     live = {row[0]: row[1:] for row in cursor.fetchall()}
-    cursor = connection.query(
-        "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND table_name=%s "
-        "AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table))
-    live_key = [row[0] for row in cursor.fetchall()]
-    cursor = connection.query("SELECT table_comment FROM information_schema.tables WHERE table_schema=%s "
-                              "AND table_name=%s", (database, table))
-    table_comment = (cursor.fetchone() or ("",))[0] or ""
+    live_key = catalog.primary_key(connection, database, table)
+    table_comment = catalog.table_comment(connection, database, table) or ""
     out = []
     if table_comment != declaration.comment:
         out.append(f"table comment {table_comment!r} in the table, {declaration.comment!r} in the definition")

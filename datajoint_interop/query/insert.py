@@ -25,18 +25,14 @@ from ..core.sql import execute, sql_name, sql_table
 from ..storage.objects import insert_encoder
 from ..codec.blob import pack
 from ..core.settings import config
+from ..core import catalog
 
-_PACKET = {}
 _DEFAULT = object()  # marker: let the server use the column default
 _ABSENT = object()  # marker: the row does not name this attribute
 
 
 def _max_statement(connection):
-    key = id(connection)
-    if key not in _PACKET:
-        size = connection.query("SELECT @@max_allowed_packet").fetchone()[0]
-        _PACKET[key] = int(size)
-    return max(64 * 1024, min(_PACKET[key] // 2, 16 * 1024 * 1024))
+    return max(64 * 1024, min(catalog.max_allowed_packet(connection) // 2, 16 * 1024 * 1024))
 
 
 def _encoder(table, attr):
@@ -316,8 +312,7 @@ def _batches(columns, limit):
 
 def _check_packet(table, conn, names, columns, batches, overhead):
     """Refuse, before sending, a single row the server would drop the connection over."""
-    _max_statement(conn)
-    packet = _PACKET[id(conn)]
+    packet = catalog.max_allowed_packet(conn)
     for a, b in batches:
         if b - a != 1:
             continue

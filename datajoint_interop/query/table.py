@@ -13,6 +13,7 @@ from ..schema.heading import cached_heading, forget_heading
 from . import delete as _delete, insert as _insert
 from .condition import Const, Top
 from .expression import QueryExpression, make_condition
+from ..core import catalog
 
 class Table(QueryExpression):
     """A base table; subclasses set ``database``, ``table_name``, ``connection``, ``definition``."""
@@ -50,20 +51,14 @@ class Table(QueryExpression):
 
     @property
     def is_declared(self):
-        cur = self._require_connection().query(
-            "SELECT count(*) FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
-            (self.database, self.table_name))
-        return bool(cur.fetchone()[0])
+        return catalog.table_exists(self._require_connection(), self.database, self.table_name)
 
     @property
     def size_on_disk(self):
-        cur = self._require_connection().query(
-            "SELECT data_length + index_length FROM information_schema.tables "
-            "WHERE table_schema=%s AND table_name=%s", (self.database, self.table_name))
-        row = cur.fetchone()
-        if row is None:
+        size = catalog.table_size(self._require_connection(), self.database, self.table_name)
+        if size is None:
             raise MissingTableError(f"Table {self.full_table_name} is not declared")
-        return int(row[0] or 0)
+        return size
 
     # --- restriction keeps the class -------------------------------------------------------------
     def restrict(self, restriction):

@@ -15,8 +15,9 @@ from typing import List
 
 from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
 from ..core.errors import DefinitionError
+from ..core import catalog
 from ..core.sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
-                  sql_table)
+                        sql_table)
 
 _Q1 = r"'(?:[^'\\]|\\.|'')*'"
 _Q2 = r'"(?:[^"\\]|\\.|"")*"'
@@ -102,13 +103,13 @@ def split_full_name(name):
 def parent_info_from_database(connection, full_table_name):
     """Primary-key columns of a live table, in key order, as a foreign key copies them."""
     database, table = split_full_name(full_table_name)
-    cursor = connection.query(
+    cursor = execute(connection, 
         "SELECT column_name, column_type, column_comment FROM information_schema.columns "
         "WHERE table_schema=%s AND table_name=%s", (database, table))
     columns = {row[0]: row for row in cursor.fetchall()}
     if not columns:
         raise DefinitionError(f"Referenced table {full_name(database, table)} does not exist")
-    cursor = connection.query(
+    cursor = execute(connection, 
         "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s "
         "AND table_name=%s AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table))
     key = [row[0] for row in cursor.fetchall()]
@@ -328,7 +329,7 @@ def _default_literal(text, where):
 def foreign_key_columns(connection, database, table):
     """(constraint, column, parent schema, parent table, parent column) rows of a live table's foreign
     keys, in constraint then column order: what both reverse engineering and drift checks read."""
-    return connection.query(
+    return execute(connection, 
         "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
         "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
         "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
@@ -342,18 +343,15 @@ def model_from_database(connection, database, table):
     ``renames``; rendering them as class names is up to the caller (see ``format_definition``).
     Redeclaring the result gives the same table; an implicit foreign-key index is not an index line.
     """
-    cursor = connection.query(
+    cursor = execute(connection, 
         "SELECT column_name, column_type, is_nullable, column_default, column_comment, extra "
         "FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position",
         (database, table))
     columns = cursor.fetchall()
     if not columns:
         raise DefinitionError(f"Table {full_name(database, table)} does not exist")
-    key = [row[0] for row in connection.query(
-        "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND table_name=%s "
-        "AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table)).fetchall()]
-    comment = connection.query("SELECT table_comment FROM information_schema.tables WHERE table_schema=%s "
-                               "AND table_name=%s", (database, table)).fetchone()[0] or ""
+    key = catalog.primary_key(connection, database, table)
+    comment = catalog.table_comment(connection, database, table) or ""
     fks = {}
     for name, column, ref_db, ref_table, ref_column in foreign_key_columns(connection, database, table):
         fk = fks.setdefault(name, dict(parent=full_name(ref_db, ref_table), pairs=[]))

@@ -20,6 +20,7 @@ from ..sharing.admin import native_password_hash
 from ..core.errors import ServerError
 from ..core.settings import server_settings, ServerChoice, user_config_path
 from ..core.connection import Connection
+from ..core.sql import execute
 
 PRIVATE_USER = "dj"
 START_TIMEOUT = 90
@@ -224,7 +225,7 @@ def configured_server_status(config):
                        use_tls=config["database.use_tls"])
     except Exception as error:  # any failure means "not reachable"; the message says why
         return False, f"{choice.describe()}: {error}"
-    version = c.query("SELECT version()").fetchone()[0]
+    version = execute(c, "SELECT version()").fetchone()[0]
     c.close()
     return True, f"{choice.describe()} (server {version})"
 

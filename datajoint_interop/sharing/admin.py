@@ -23,7 +23,7 @@ from ..core import errors
 from ..core.errors import AccessError, DataJointError, GrantError
 from .grant_patterns import covers, matches
 from ..core.connection import conn, SQL_MODE
-from ..core.sql import escape_percent, quote_identifier, split_full_table_name
+from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
 from ..core.settings import config
 
 logger = logging.getLogger(__name__.split(".")[0])
@@ -160,11 +160,11 @@ def _check_grantor(connection, pattern, role):
 
 def _grantable_privileges(connection, grantee):
     """(global privileges, {schema pattern: privileges}) that `grantee` holds WITH GRANT OPTION."""
-    global_privileges = {row[0] for row in connection.query(
+    global_privileges = {row[0] for row in execute(connection, 
         "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = %s "
         "AND IS_GRANTABLE='YES'", (grantee,)).fetchall()}
     schema_privileges = {}
-    for pattern, privilege in connection.query(
+    for pattern, privilege in execute(connection, 
             "SELECT TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
             "WHERE GRANTEE = %s AND IS_GRANTABLE='YES'", (grantee,)).fetchall():
         schema_privileges.setdefault(pattern, set()).add(privilege)
@@ -207,7 +207,7 @@ def native_password_hash(password):
 
 
 def _is_mariadb(connection):
-    return "mariadb" in connection.query("SELECT VERSION()").fetchone()[0].lower()
+    return "mariadb" in execute(connection, "SELECT VERSION()").fetchone()[0].lower()
 
 
 def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
@@ -240,7 +240,7 @@ def create_user(name, password, *, host=None, require_tls=False, connection=None
     else:
         identified, secret = "IDENTIFIED BY %s", password
     try:
-        connection.query(f"CREATE USER %s@%s {identified}{tls}", (name, host, secret))
+        execute(connection, f"CREATE USER %s@%s {identified}{tls}", (name, host, secret))
     except errors.QueryError as error:
         if getattr(error, "errno", None) == 1396:
             raise DataJointError(f"User '{name}'@'{host}' already exists") from None
@@ -253,14 +253,14 @@ def set_require_tls(name, require=True, *, host=None, connection=None):
     """Make an existing account require (or stop requiring) an encrypted connection."""
     name, host = parse_account(name, host)
     clause = "REQUIRE SSL" if require else "REQUIRE NONE"
-    _conn(connection).query(f"ALTER USER %s@%s {clause}", (name, host))
+    execute(_conn(connection), f"ALTER USER %s@%s {clause}", (name, host))
 
 
 def drop_user(name, *, host=None, connection=None):
     """Remove a login and all its grants."""
     name, host = parse_account(name, host)
     try:
-        _conn(connection).query("DROP USER %s@%s", (name, host))
+        execute(_conn(connection), "DROP USER %s@%s", (name, host))
     except errors.QueryError as error:
         if getattr(error, "errno", None) == 1396:
             raise DataJointError(f"User '{name}'@'{host}' does not exist") from None
@@ -277,11 +277,11 @@ def list_users(connection=None):
     connection = _conn(connection)
     try:
         try:
-            rows = connection.query(
+            rows = execute(connection, 
                 "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' AND is_role = 'N' "
                 "ORDER BY User, Host").fetchall()
         except errors.UnknownAttributeError:  # MySQL: no is_role column (roles are locked accounts there)
-            rows = connection.query(
+            rows = execute(connection, 
                 "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' ORDER BY User, Host").fetchall()
     except AccessError as error:
         raise AccessError(f"Listing users needs SELECT on mysql.user (an administrator account): {error}") from None
@@ -297,9 +297,9 @@ def list_users(connection=None):
 
 def _show_grants(connection, name=None, host=None):
     if name is None:
-        rows = connection.query("SHOW GRANTS").fetchall()
+        rows = execute(connection, "SHOW GRANTS").fetchall()
     else:
-        rows = connection.query("SHOW GRANTS FOR %s@%s", (name, host)).fetchall()
+        rows = execute(connection, "SHOW GRANTS FOR %s@%s", (name, host)).fetchall()
     # the stored password hash is nobody's business in a report
     return [_SECRET.sub(r"\1 <secret>", row[0]) for row in rows]
 
@@ -401,12 +401,12 @@ def revoke(name, pattern, *, host=None, connection=None, missing_ok=False):
     for what in ("ALL PRIVILEGES", "GRANT OPTION"):
         try:
             try:
-                connection.query(f"REVOKE {what} ON {target} FROM %s@%s", (name, host))
+                execute(connection, f"REVOKE {what} ON {target} FROM %s@%s", (name, host))
             except AccessError:
                 if what != "ALL PRIVILEGES":
                     raise
                 every_role = ", ".join(ROLE_PRIVILEGES["admin"])
-                connection.query(f"REVOKE {every_role} ON {target} FROM %s@%s", (name, host))
+                execute(connection, f"REVOKE {every_role} ON {target} FROM %s@%s", (name, host))
             found = True
         except errors.QueryError as error:
             if getattr(error, "errno", None) != 1141:
@@ -437,7 +437,7 @@ def grant(name, pattern, role, *, host=None, connection=None):
     # in the mode (DataJoint's session mode leaves it out); MySQL 8 never does and lacks the flag
     prefix = f"SET STATEMENT sql_mode='{SQL_MODE},NO_AUTO_CREATE_USER' FOR " if _is_mariadb(connection) else ""
     try:
-        connection.query(f"{prefix}GRANT {privileges} ON {target} TO %s@%s{option}", (name, host))
+        execute(connection, f"{prefix}GRANT {privileges} ON {target} TO %s@%s{option}", (name, host))
     except errors.QueryError as error:
         if getattr(error, "errno", None) in (1133, 1410):
             raise DataJointError(f"User '{name}'@'{host}' does not exist: create it with `dji user add`") from None
@@ -449,9 +449,9 @@ def grant(name, pattern, role, *, host=None, connection=None):
 def whoami(connection=None):
     """Who the server thinks we are, how we are connected, and what we may do."""
     connection = _conn(connection)
-    user, current, role = connection.query("SELECT USER(), CURRENT_USER(), CURRENT_ROLE()").fetchone()
+    user, current, role = execute(connection, "SELECT USER(), CURRENT_USER(), CURRENT_ROLE()").fetchone()
     return dict(login=user, account=current, role=role, tls_cipher=connection.tls_cipher(),
-                server=connection.query("SELECT VERSION()").fetchone()[0],
+                server=execute(connection, "SELECT VERSION()").fetchone()[0],
                 grants=schema_grants(connection=connection), global_role=global_role(connection=connection),
                 grant_statements=_show_grants(connection))
 
@@ -465,7 +465,7 @@ def set_password(new_password=None, connection=None, update_config=None):
     # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none.
     # MariaDB takes a quoted string there as the stored hash, so only the hash travels.
     secret = native_password_hash(new_password) if _is_mariadb(connection) else new_password
-    connection.query("SET PASSWORD = %s", (secret,))
+    execute(connection, "SET PASSWORD = %s", (secret,))
     connection._password = new_password  # later reconnects must use the new secret
     logger.info("password changed for the current user")
     if update_config:
@@ -477,7 +477,7 @@ def set_password(new_password=None, connection=None, update_config=None):
 
 def list_schemas(connection=None):
     """Names of the schemas this account can see (the server filters SHOW DATABASES by privilege)."""
-    rows = _conn(connection).query("SHOW DATABASES").fetchall()
+    rows = execute(_conn(connection), "SHOW DATABASES").fetchall()
     return [row[0] for row in rows if row[0].lower() not in SYSTEM_SCHEMAS]
 
 
@@ -496,7 +496,7 @@ def _split(full_table_name):
 
 def _grantees(connection):
     """(the current account spelled as information_schema's GRANTEE column, the active role or None)."""
-    return tuple(connection.query(
+    return tuple(execute(connection, 
         "SELECT CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
         "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\"), CURRENT_ROLE()").fetchone())
 
@@ -505,16 +505,16 @@ def _catalog_has(connection, database, table, privilege):
     """Whether information_schema grants `privilege` on db.table to us (global, schema or table level)."""
     names = [name for name in _grantees(connection) if name]
     marks = ", ".join(["%s"] * len(names))
-    if connection.query(
+    if execute(connection, 
             f"SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN ({marks}) "
             "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchone():
         return True
-    for (pattern,) in connection.query(
+    for (pattern,) in execute(connection, 
             f"SELECT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN ({marks}) "
             "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchall():
         if matches(pattern, database):
             return True
-    return bool(connection.query(
+    return bool(execute(connection, 
         f"SELECT 1 FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN ({marks}) "
         "AND PRIVILEGE_TYPE=%s AND TABLE_SCHEMA=%s AND TABLE_NAME=%s",
         (*names, privilege, database, table)).fetchone())
@@ -535,14 +535,14 @@ def has_privilege(connection, full_table_name, privilege):
         return _catalog_has(connection, database, table, privilege)
     column = None
     if privilege == "UPDATE":
-        row = connection.query(
+        row = execute(connection, 
             "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
             "ORDER BY ORDINAL_POSITION LIMIT 1", (database, table)).fetchone()
         column = quote_identifier(row[0]) if row else None
         if column is None:
             return _catalog_has(connection, database, table, privilege)
     try:
-        connection.query(probe.format(t=quoted, c=column))
+        execute(connection, escape_percent(probe.format(t=quoted, c=column)))
     except AccessError:
         return False
     except errors.MissingTableError:
@@ -567,7 +567,7 @@ def require_privilege(connection, full_table_names, privilege, action=None):
     """Raise AccessError naming every table in `full_table_names` lacking `privilege`."""
     missing = missing_privileges(connection, list(full_table_names), privilege)
     if missing:
-        who = connection.query("SELECT CURRENT_USER()").fetchone()[0]
+        who = execute(connection, "SELECT CURRENT_USER()").fetchone()[0]
         raise AccessError(
             f"{action or privilege.capitalize()} not permitted: user {who} lacks the {privilege.upper()} "
             f"privilege on {', '.join(missing)}")

@@ -29,6 +29,7 @@ from ..core.errors import ArchiveError, DataJointError, LostConnectionError
 from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
 from ..core.version import __version__
 from ..core.connection import conn
+from ..core import catalog as catalog_
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -87,12 +88,12 @@ class _SessionTimeZone:
         self.connection = connection
 
     def __enter__(self):
-        self.saved = self.connection.query("SELECT @@session.time_zone").fetchone()[0]
-        self.connection.query("SET time_zone = '+00:00'")
+        self.saved = execute(self.connection, "SELECT @@session.time_zone").fetchone()[0]
+        execute(self.connection, "SET time_zone = '+00:00'")
 
     def __exit__(self, kind, error, trace):
         try:
-            self.connection.query("SET time_zone = %s", (self.saved,))
+            execute(self.connection, "SET time_zone = %s", (self.saved,))
         except DataJointError:
             if kind is None:
                 raise  # otherwise keep the original error visible
@@ -169,12 +170,11 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
             counts = {}
             for table in order:
                 where = f" WHERE {conditions[table]}" if conditions[table] else ""
-                counts[table] = connection.query(
-                    f"SELECT COUNT(*) FROM {catalog.full_name(*table)}{where}").fetchone()[0]
+                counts[table] = execute(connection, escape_percent(f"SELECT COUNT(*) FROM {catalog.full_name(*table)}{where}")).fetchone()[0]
             header = dict(
                 kind="header", format=FORMAT, version=VERSION,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-                server_version=connection.query("SELECT VERSION()").fetchone()[0],
+                server_version=catalog_.server_version(connection),
                 tool=f"datajoint-interop {__version__}", schemas=infos,
                 tables=[f"{d}.{t}" for d, t in order],
                 row_counts=[counts[t] for t in order],
@@ -204,9 +204,9 @@ def _export_table(connection, writer, model, condition, batch_rows, batch_bytes,
     schema, name = model.schema, model.table
     writer.write(dict(kind="table", schema=schema, table=name, model=model.to_record()))
     where = f" WHERE {condition}" if condition else ""
-    cursor = connection.query(
+    cursor = execute(connection, escape_percent(
         f"SELECT {_select_list([(c.name, c.binary) for c in model.columns])} FROM {catalog.full_name(schema, name)}"
-        f"{where}", unbuffered=True)
+        f"{where}"), unbuffered=True)
     checksum = RowChecksum()
     batch, size = [], 0
     try:
@@ -381,7 +381,7 @@ def import_archive(path, rename=None, *, connection=None, batch_bytes=BATCH_BYTE
     rename = _parse_rename(rename)
     if connection.in_transaction:
         raise DataJointError("import_archive commits one transaction per table: call it outside a transaction")
-    max_packet = connection.query("SELECT @@max_allowed_packet").fetchone()[0]
+    max_packet = catalog_.max_allowed_packet(connection)
     batch_bytes = max(1, min(batch_bytes, max_packet // 4))
     limits = dict(max_row=max_packet, chunk_bytes=min(batch_bytes, 4 << 20))
     with _ArchiveFile(path) as source, _SessionTimeZone(connection):
@@ -434,8 +434,7 @@ class _Plan:
 def _check_table(connection, model, schema, collations):
     """Before creating anything: the model's character sets exist here, and a table that exists
     already has the archived columns. Returns whether it exists."""
-    exists = connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
-                              "AND TABLE_NAME=%s", (schema, model.table)).fetchone()[0]
+    exists = catalog_.table_exists(connection, schema, model.table)
     if exists:
         present = [c["name"] for c in catalog.columns(connection, schema, model.table)]
         if present != model.column_names:
@@ -490,13 +489,12 @@ class _Created:
         self.schemas, self.tables, self.filled = [], [], []
 
     def schema(self, name, info):
-        exists = self.connection.query("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s",
-                                       (name,)).fetchone()[0]
+        exists = catalog_.schema_exists(self.connection, name)
         if exists:
             return
         charset, collation = info.get("charset"), info.get("collation")
         options = (f" CHARACTER SET {charset}" if charset else "") + (f" COLLATE {collation}" if collation else "")
-        self.connection.query(f"CREATE DATABASE {quote_identifier(name)}{options}")  # fails if it appeared
+        execute(self.connection, escape_percent(f"CREATE DATABASE {quote_identifier(name)}{options}"))  # fails if it appeared
         self.schemas.append(name)
 
     def table(self, schema, name):
@@ -513,9 +511,9 @@ class _Created:
         """Undo statements are idempotent, so one that met a lost connection (the usual reason
         for the failure being undone) is sent once more on the reconnected connection."""
         try:
-            self.connection.query(statement)
+            execute(self.connection, escape_percent(statement))
         except LostConnectionError:
-            self.connection.query(statement)
+            execute(self.connection, escape_percent(statement))
 
     def undo(self):
         """Drop what was created (children first; a schema only if nothing else is in it) and
@@ -531,8 +529,7 @@ class _Created:
                 self.tables.pop()
             while self.schemas:
                 schema = self.schemas[-1]
-                left = self.connection.query("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s",
-                                             (schema,)).fetchone()[0]
+                left = len(catalog_.list_tables(self.connection, schema))
                 if left:  # someone else put tables there meanwhile: not ours to drop
                     kept.append(quote_identifier(schema))
                 else:
@@ -569,7 +566,7 @@ class _Collations:
             return
         key = (charset, collation)
         if key not in self.known:
-            self.known[key] = self.connection.query(
+            self.known[key] = execute(self.connection, 
                 "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE (%s IS NULL OR CHARACTER_SET_NAME=%s) "
                 "AND (%s IS NULL OR COLLATION_NAME=%s)", (charset, charset, collation, collation)).fetchone()[0]
         if not self.known[key]:
@@ -600,13 +597,13 @@ class _TableImport:
                 raise ArchiveError(f"Cannot create table {model.label} of the archive as {self.target}: "
                                    f"the server refused its model ({error}).") from error
             created.table(self.schema, self.name)
-        self.resuming = exists and connection.query(f"SELECT EXISTS(SELECT 1 FROM {self.target})").fetchone()[0]
+        self.resuming = exists and execute(connection, escape_percent(f"SELECT EXISTS(SELECT 1 FROM {self.target})")).fetchone()[0]
         if not self.resuming:
             connection.start_transaction()
             if model.self_referencing:
                 # rows of a self-referencing table may arrive child-first: the importer (never the
                 # archive) turns checks off for this table and verifies every reference before commit
-                connection.query("SET foreign_key_checks = 0")
+                execute(connection, "SET foreign_key_checks = 0")
                 self.relaxed = True
         cols = ", ".join(quote_identifier(c) for c in self.columns)
         # names may contain '%'; the values are bound, so the statement text is %-formatted
@@ -630,7 +627,7 @@ class _TableImport:
         rows = chunk.rows[start:stop]
         args = [value for row in rows for value in row]
         try:
-            self.connection.query(self.insert_head + ", ".join([self.placeholder] * len(rows)), args)
+            execute(self.connection, self.insert_head + ", ".join([self.placeholder] * len(rows)), args)
         except DataJointError as error:
             self.abort()
             raise ArchiveError(f"Cannot insert {chunk.describe(start, len(rows))} into {self.target}: {error}. "
@@ -643,7 +640,7 @@ class _TableImport:
     def _restore_checks(self):
         if self.relaxed:
             self.relaxed = False
-            self.connection.query("SET foreign_key_checks = 1")
+            execute(self.connection, "SET foreign_key_checks = 1")
 
     def _check_references(self):
         """With checks off, prove that every foreign key of the table is satisfied."""
@@ -652,9 +649,9 @@ class _TableImport:
             present = " AND ".join(f"c.{quote_identifier(c)} IS NOT NULL" for c in fk.columns)
             match = " AND ".join(f"p.{quote_identifier(r)} = c.{quote_identifier(c)}"
                                  for c, r in zip(fk.columns, fk.referenced))
-            missing = self.connection.query(  # no parameters: the text is sent as is
+            missing = execute(self.connection, escape_percent(
                 f"SELECT COUNT(*) FROM {self.target} AS c WHERE {present} AND NOT EXISTS "
-                f"(SELECT 1 FROM {parent} AS p WHERE {match})").fetchone()[0]
+                f"(SELECT 1 FROM {parent} AS p WHERE {match})")).fetchone()[0]
             if missing:
                 self.abort()
                 raise ArchiveError(
@@ -700,8 +697,9 @@ class _TableImport:
 def table_checksum(connection, schema, table):
     """Row count and order-independent checksum of a table's rows, as the archive computes them."""
     cols = catalog.columns(connection, schema, table)
-    cursor = connection.query(f"SELECT {_select_list([(c['name'], c['binary']) for c in cols])} FROM {catalog.full_name(schema, table)}",
-                              unbuffered=True)
+    cursor = execute(connection, escape_percent(
+        f"SELECT {_select_list([(c['name'], c['binary']) for c in cols])} FROM {catalog.full_name(schema, table)}"),
+        unbuffered=True)
     checksum = RowChecksum()
     try:
         for row in cursor:

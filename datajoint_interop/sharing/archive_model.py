@@ -24,7 +24,7 @@ from typing import List, Optional, Tuple
 
 from ..core.errors import ArchiveError, DataJointError
 from ..schema.naming import is_system_schema
-from ..core.sql import full_table_name, quote_identifier
+from ..core.sql import execute, full_table_name, quote_identifier, sql_table
 
 NAME_LIMIT = 64
 _COMMENT_LIMIT = 2048
@@ -539,7 +539,7 @@ def _export_default(schema, table, name, default, nullable):
 def _json_columns(connection, schema, table):
     """Columns that are MariaDB's JSON (longtext + json_valid check); any other CHECK is refused."""
     try:
-        rows = connection.query(
+        rows = execute(connection, 
             "SELECT CONSTRAINT_NAME, LEVEL, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
             "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()
     except DataJointError:
@@ -586,12 +586,12 @@ def model_from_server(connection, schema, table):
     """The TableModel of an existing table, from information_schema and SHOW INDEX. Raises
     ArchiveError for what a model cannot express (generated columns, CHECK constraints other than
     JSON's, functional or full-text indexes, partitions, other engines)."""
-    rows = connection.query(
+    rows = execute(connection, 
         "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_COMMENT, EXTRA, "
         "CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s "
         "AND TABLE_NAME=%s ORDER BY ORDINAL_POSITION", (schema, table)).fetchall()
     json = _json_columns(connection, schema, table)
-    engine, collation, options, comment, charset = connection.query(
+    engine, collation, options, comment, charset = execute(connection, 
         "SELECT t.ENGINE, t.TABLE_COLLATION, t.CREATE_OPTIONS, t.TABLE_COMMENT, c.CHARACTER_SET_NAME "
         "FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATIONS c "
         "ON c.COLLATION_NAME = t.TABLE_COLLATION WHERE t.TABLE_SCHEMA=%s AND t.TABLE_NAME=%s",
@@ -603,7 +603,7 @@ def model_from_server(connection, schema, table):
     model = TableModel(schema=schema, table=table, columns=[_export_column(schema, table, r, json) for r in rows],
                        comment=comment or "", engine=engine, charset=charset, collation=collation)
     indexes = {}
-    for row in connection.query(f"SHOW INDEX FROM {full_table_name(schema, table)}", as_dict=True).fetchall():
+    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_table_name(schema, table))}", as_dict=True).fetchall():
         if row["Index_type"] != "BTREE" or row["Column_name"] is None:
             _refuse(schema, table, f"index {row['Key_name']!r} is a {row['Index_type']} or functional index")
         if row["Key_name"] == "PRIMARY":
@@ -612,11 +612,11 @@ def model_from_server(connection, schema, table):
         index = indexes.setdefault(row["Key_name"], Index(row["Key_name"], not row["Non_unique"], []))
         index.columns.append((row["Column_name"], row["Sub_part"]))
     model.indexes = list(indexes.values())
-    rules = dict(((name, (update, delete)) for name, update, delete in connection.query(
+    rules = dict(((name, (update, delete)) for name, update, delete in execute(connection, 
         "SELECT CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS "
         "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()))
     fks = {}
-    for name, column, ref_schema, ref_table, ref_column in connection.query(
+    for name, column, ref_schema, ref_table, ref_column in execute(connection, 
             "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, "
             "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=%s "
             "AND TABLE_NAME=%s AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION",

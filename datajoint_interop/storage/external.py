@@ -9,6 +9,7 @@ from ..core.errors import DataJointError, IntegrityError, MissingExternalFile, M
 from ..core.sql import execute, full_table_name, quote_identifier, sql_table
 from ..query.table import Table
 from .objects import TABLE_PREFIX, ObjectStore, store_spec, subfold  # noqa: F401  (0.14 names)
+from ..core import catalog
 
 __all__ = ["ExternalTable", "ExternalMapping", "MissingExternalFile", "store_spec", "subfold"]
 
@@ -23,11 +24,8 @@ class ExternalTable(ObjectStore, Table):
     @property
     def references(self):
         """(referencing table "`db`.`tbl`", column) for every foreign key into this table."""
-        cur = self.connection.query(
-            "SELECT table_schema, table_name, column_name FROM information_schema.key_column_usage "
-            "WHERE referenced_table_schema=%s AND referenced_table_name=%s",
-            (self.database, self.table_name))
-        return [(full_table_name(db, tbl), col) for db, tbl, col in cur.fetchall()]
+        return [(full_table_name(db, tbl), col)
+                for db, tbl, col in catalog.referencing_columns(self.connection, self.database, self.table_name)]
 
     def _reference_sql(self):
         return [f"`hash` IN (SELECT {quote_identifier(col)} FROM {tbl} WHERE {quote_identifier(col)} IS NOT NULL)"
@@ -73,7 +71,7 @@ class ExternalTable(ObjectStore, Table):
         for row in unused.fetch(*names, as_dict=True, limit=limit):
             path = self._path_of(row)
             try:
-                deleted = self.connection.query(f"DELETE FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
+                deleted = execute(self.connection, f"DELETE FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                                 (row["hash"].bytes,)).rowcount
             except IntegrityError:
                 continue
@@ -82,7 +80,7 @@ class ExternalTable(ObjectStore, Table):
             try:
                 path.unlink(missing_ok=True)
             except OSError as error:
-                self.connection.query(
+                execute(self.connection, 
                     f"INSERT IGNORE INTO {sql_table(self.full_table_name)} "
                     "(`hash`, `size`, `attachment_name`, `filepath`, `contents_hash`) VALUES (%s, %s, %s, %s, %s)",
                     (row["hash"].bytes, row["size"], row["attachment_name"], row["filepath"],
@@ -114,10 +112,8 @@ class ExternalMapping:
         return True
 
     def __iter__(self):
-        cur = self.connection.query(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema=%s AND table_name LIKE %s",
-            (self.database, "~external\\_%"))
-        return iter(sorted(row[0][len(TABLE_PREFIX):] for row in cur.fetchall()))
+        names = catalog.list_tables(self.connection, self.database, prefix=TABLE_PREFIX)
+        return iter(sorted(name[len(TABLE_PREFIX):] for name in names))
 
     def __len__(self):
         return len(list(iter(self)))

@@ -32,6 +32,7 @@ from ..core.sql import escape_percent, execute, full_table_name, sql_table
 from ..schema.declare import compile_model
 from ..schema.definition import parse_definition
 from ..codec.blob import pack, unpack
+from ..core import catalog
 
 
 TABLE_PREFIX = "~external_"
@@ -168,9 +169,7 @@ class ObjectStore:
         self.database = database
         self.table_name = TABLE_PREFIX + store
         store_spec(store)  # fail early on a bad configuration
-        cur = connection.query("SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
-                               (database, self.table_name))
-        if cur.fetchone() is None:
+        if not catalog.table_exists(connection, database, self.table_name):
             if connection.in_transaction:
                 raise DataJointError(f"Table {self.full_table_name} must be declared before a transaction starts "
                                      "(CREATE TABLE would commit it)")
@@ -214,10 +213,10 @@ class ObjectStore:
         sql = (f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `attachment_name`) VALUES (%s, %s, %s) "
                "ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP")
         try:
-            self.connection.query(sql, (hash_.bytes, size, attachment_name))
+            execute(self.connection, sql, (hash_.bytes, size, attachment_name))
         except MissingTableError:  # dropped since it was cached (a schema dropped and re-created)
             _declare(self.connection, self.database, self.store)
-            self.connection.query(sql, (hash_.bytes, size, attachment_name))
+            execute(self.connection, sql, (hash_.bytes, size, attachment_name))
 
     # --- blobs ------------------------------------------------------------------------------------
     def put(self, blob):
@@ -250,7 +249,7 @@ class ObjectStore:
 
     def _read_migrated(self, hash_, path):
         """Blobs migrated from DataJoint 0.11 live at the relative path kept in `filepath`."""
-        row = self.connection.query(f"SELECT `filepath` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
+        row = execute(self.connection, f"SELECT `filepath` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                     (hash_.bytes,)).fetchone()
         if row is None:
             raise MissingExternalFile(f"Blob {hash_} is not tracked in {self.full_table_name}")
@@ -280,7 +279,7 @@ class ObjectStore:
 
     def get_attachment_name(self, hash_):
         hash_ = _as_uuid(hash_)
-        row = self.connection.query(f"SELECT `attachment_name` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
+        row = execute(self.connection, f"SELECT `attachment_name` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                     (hash_.bytes,)).fetchone()
         if row is None or not row[0]:
             raise MissingExternalFile(f"Attachment {hash_} is not tracked in {self.full_table_name}")
@@ -318,7 +317,7 @@ class ObjectStore:
         size = local.stat().st_size
         limit = config.get("filepath_checksum_size_limit_insert")
         contents = None if limit is not None and size > limit else _md5_uuid_of_file(local)
-        row = self.connection.query(f"SELECT `contents_hash` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
+        row = execute(self.connection, f"SELECT `contents_hash` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
                                     (hash_.bytes,)).fetchone()
         if row is not None:
             if contents is not None and row[0] is not None and uuid.UUID(bytes=bytes(row[0])) != contents:
@@ -327,7 +326,7 @@ class ObjectStore:
             return hash_
         location, _ = self._root()
         _copy_file(local, location / relative, overwrite=True)
-        self.connection.query(
+        execute(self.connection, 
             f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `filepath`, `contents_hash`) "
             "VALUES (%s, %s, %s, %s)",
             (hash_.bytes, size, relative, contents.bytes if contents else None))
@@ -337,7 +336,7 @@ class ObjectStore:
         """The file of a filepath value, at ``stage/<relative path>`` (copied from the store when
         absent or different); returns (local path, contents hash)."""
         hash_ = _as_uuid(hash_)
-        row = self.connection.query(
+        row = execute(self.connection, 
             f"SELECT `filepath`, `contents_hash`, `size` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
             (hash_.bytes,)).fetchone()
         if row is None or not row[0]:
