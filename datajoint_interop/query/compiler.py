@@ -7,6 +7,8 @@ kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a
 Subquery aliases are numbered in the order they are emitted
 (`$1`, `$2`, ...), so the same expression always compiles to the same text.
 """
+import itertools
+
 from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql
 from ..core.errors import DataJointError
 from ..core.sql import escape_percent, sql_name, sql_table
@@ -164,3 +166,70 @@ def compile_delete(expr, full_table_name):
     ctx = _Context()
     sql = "DELETE FROM " + sql_table(full_table_name) + _where(expr, ctx)
     return sql, ctx.params
+
+
+# --- statements that change user tables ----------------------------------------------------------
+# Values are always bound; the `default` marker in a row stands for the column's DEFAULT.
+
+def insert_clauses(full_table_name, names, replace=False, skip_duplicates_on=None):
+    """(head, tail) of ``INSERT|REPLACE INTO t (cols) VALUES <rows><tail>``.
+
+    Insert sizes its batches by these lengths, so the rows are compiled separately
+    (``compile_insert_rows``). `skip_duplicates_on` names a key column: a duplicate row then
+    updates that column to itself, i.e. is skipped without hiding other errors as IGNORE would.
+    """
+    cols = ",".join(sql_name(n) for n in names)
+    head = f"{'REPLACE' if replace else 'INSERT'} INTO {sql_table(full_table_name)} ({cols}) VALUES "
+    return head, _on_duplicate(skip_duplicates_on, replace)
+
+
+def _on_duplicate(skip_duplicates_on, replace):
+    if skip_duplicates_on is None or replace:
+        return ""
+    k = sql_name(skip_duplicates_on)
+    return f" ON DUPLICATE KEY UPDATE {k}={k}"
+
+
+def compile_insert_rows(clauses, columns, default):
+    """(sql, params) inserting rows given column by column (equal-length sequences of encoded
+    scalars) between the `clauses`."""
+    head, tail = clauses
+    rows = zip(*columns)
+    if any(default in c for c in columns):  # `in` tests identity first; encoded values are scalars
+        parts, params = [], []
+        for r in rows:
+            parts.append("(" + ",".join("DEFAULT" if v is default else "%s" for v in r) + ")")
+            params.extend(v for v in r if v is not default)
+        return head + ",".join(parts) + tail, params
+    template = "(" + ",".join(["%s"] * len(columns)) + ")"
+    return head + ",".join([template] * len(columns[0])) + tail, list(itertools.chain.from_iterable(rows))
+
+
+def compile_insert_query(full_table_name, names, query, replace=False, skip_duplicates_on=None):
+    """(sql, params) of ``INSERT|REPLACE INTO t (names) SELECT names FROM <query>``."""
+    select, params = compile_query(query, fields=names)
+    cols = ",".join(sql_name(n) for n in names)
+    verb = "REPLACE" if replace else "INSERT"
+    sql = f"{verb} INTO {sql_table(full_table_name)} ({cols}) {select}" + _on_duplicate(skip_duplicates_on, replace)
+    return sql, params
+
+
+def compile_update(expr, full_table_name, values, null):
+    """(sql, params) of ``UPDATE t SET ... WHERE <expr's restriction>``; a value `null` sets NULL."""
+    if not values:
+        raise DataJointError("An UPDATE needs at least one attribute to set")
+    ctx = _Context()
+    sets = []
+    for name, value in values.items():
+        if value is null:
+            sets.append(f"{sql_name(name)}=NULL")
+        else:
+            sets.append(f"{sql_name(name)}=%s")
+            ctx.params.append(value)
+    sql = f"UPDATE {sql_table(full_table_name)} SET {', '.join(sets)}" + _where(expr, ctx)
+    return sql, ctx.params
+
+
+def compile_drop(full_table_name):
+    """``DROP TABLE t`` (no parameters)."""
+    return f"DROP TABLE {sql_table(full_table_name)}", []

@@ -11,7 +11,7 @@ import re
 
 from ..core.errors import AccessError, DataJointError, IntegrityError
 from ..core.settings import config
-from ..core.sql import execute, full_table_name, split_full_table_name, sql_table
+from ..core.sql import execute, full_table_name, split_full_table_name
 from ..schema.heading import forget_heading
 from . import compiler
 from .condition import InQuery, _or
@@ -111,12 +111,12 @@ def _log(conn, full_name, sql):
             logger.warning("Could not write to ~log of %s (no privilege)", full_name)
 
 
-def _probe_privileges(conn, names):
+def _probe_privileges(conn, table, names):
     """Fail before deleting anything if any table in the cascade cannot be deleted from."""
     denied = []
     for name in names:
         try:
-            execute(conn, f"DELETE FROM {sql_table(name)} WHERE FALSE")
+            execute(conn, *compiler.compile_delete(table._free_table(name) & False, name))
         except AccessError as e:
             denied.append(f"{name}: {e}")
     if denied:
@@ -143,7 +143,7 @@ def delete(table, transaction=True, safemode=None, force_parts=False, force_mast
         conn.start_transaction()
     counts = {}
     try:
-        _probe_privileges(conn, [n for n, _ in plan])
+        _probe_privileges(conn, table, [n for n, _ in plan])
         for name, query in reversed(plan):
             sql, params = compiler.compile_delete(query, name)
             counts[name] = execute(conn, sql, params).rowcount
@@ -202,7 +202,7 @@ def drop_quick(table):
     """Drop the table alone (fails if another table references it)."""
     conn = table.connection
     if table.is_declared:
-        execute(conn, f"DROP TABLE {sql_table(table.full_table_name)}")
+        execute(conn, *compiler.compile_drop(table.full_table_name))
         _log(conn, table.full_table_name, f"DROP TABLE {table.full_table_name}")
         logger.info("Dropped table %s", table.full_table_name)
     forget_heading(table.full_table_name)

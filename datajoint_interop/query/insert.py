@@ -8,7 +8,6 @@ bytes), and sent as multi-row INSERT statements whose size stays under the serve
 import collections.abc
 import datetime
 import decimal
-import itertools
 import math
 import numbers
 import re
@@ -21,7 +20,7 @@ from .condition import bind_value
 from ..core.errors import (DataJointError, DuplicateError, MissingAttributeError, QueryError,
                      UnknownAttributeError)
 from .expression import QueryExpression
-from ..core.sql import execute, sql_name, sql_table
+from ..core.sql import execute
 from ..storage.objects import insert_encoder
 from ..codec.blob import pack
 from ..core.settings import config
@@ -141,16 +140,11 @@ def _check_allowed(table, allow_direct_insert):
             f"during populate; pass allow_direct_insert=True to override")
 
 
-def _verb(replace, skip_duplicates):
-    return "REPLACE" if replace else "INSERT"
-
-
-def _duplicate_clause(table, names, skip_duplicates, replace):
-    if not skip_duplicates or replace:
-        return ""
-    pk = table.heading.primary_key or names[:1]
-    k = sql_name(pk[0])
-    return f" ON DUPLICATE KEY UPDATE {k}={k}"
+def _skip_key(table, names, skip_duplicates):
+    """The column a skipped duplicate sets to itself, or None when duplicates are not skipped."""
+    if not skip_duplicates:
+        return None
+    return (table.heading.primary_key or names[:1])[0]
 
 
 #: DataJoint 0.14's hint on a duplicate key; users search their logs for it
@@ -222,10 +216,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
             raise UnknownAttributeError(
                 f"Attribute(s) {extra} of the query are not in {table.full_table_name}; "
                 f"use ignore_extra_fields=True to leave them out")
-        select, params = compiler.compile_query(rows, fields=names)
-        cols = ",".join(sql_name(n) for n in names)
-        sql = (f"{_verb(replace, skip_duplicates)} INTO {sql_table(table.full_table_name)} ({cols}) {select}"
-               + _duplicate_clause(table, names, skip_duplicates, replace))
+        sql, params = compiler.compile_insert_query(table.full_table_name, names, rows, replace=replace,
+                                                    skip_duplicates_on=_skip_key(table, names, skip_duplicates))
         try:
             execute(conn, sql, params)
         except QueryError as e:
@@ -251,12 +243,12 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         raise MissingAttributeError(
             f"Missing value(s) for attribute(s) {missing} of {table.full_table_name}")
     columns = [_encode_column(table, heading[n], col) for n, col in zip(names, columns)]
-    cols = ",".join(sql_name(n) for n in names)
-    head = f"{_verb(replace, skip_duplicates)} INTO {sql_table(table.full_table_name)} ({cols}) VALUES "
-    tail = _duplicate_clause(table, names, skip_duplicates, replace)
+    clauses = compiler.insert_clauses(table.full_table_name, names, replace=replace,
+                                      skip_duplicates_on=_skip_key(table, names, skip_duplicates))
+    head, tail = clauses
     batches = _batches(columns, _max_statement(conn) - len(head) - len(tail))
     _check_packet(table, conn, names, columns, batches, len(head) + len(tail))
-    statements = (_statement(head, tail, columns, a, b) for a, b in batches)
+    statements = (compiler.compile_insert_rows(clauses, [c[a:b] for c in columns], _DEFAULT) for a, b in batches)
     own = len(batches) > 1 and not conn.in_transaction
     try:
         if own:
@@ -337,18 +329,6 @@ def _check_packet(table, conn, names, columns, batches, overhead):
                 f"externally (a `blob@store` attribute).")
 
 
-def _statement(head, tail, columns, a, b):
-    rows = zip(*(c[a:b] for c in columns))
-    if any(_DEFAULT in c[a:b] for c in columns):  # `in` tests identity first; encoded values are scalars
-        parts, params = [], []
-        for r in rows:
-            parts.append("(" + ",".join("DEFAULT" if v is _DEFAULT else "%s" for v in r) + ")")
-            params.extend(v for v in r if v is not _DEFAULT)
-        return head + ",".join(parts) + tail, params
-    template = "(" + ",".join(["%s"] * len(columns)) + ")"
-    return head + ",".join([template] * (b - a)) + tail, list(itertools.chain.from_iterable(rows))
-
-
 def insert1(table, row, **kwargs):
     """Insert one row (a dict, record or sequence)."""
     if isinstance(row, QueryExpression):
@@ -377,20 +357,14 @@ def update1(table, row):
     changes = [k for k in row if k not in pk]
     if not changes:
         return
-    sets, params = [], []
+    values = {}
     for k in changes:
         v = _encoder(table, heading[k])(row[k])
-        if v is _DEFAULT:
-            if not heading[k].nullable:
-                raise DataJointError(f"update1: attribute `{k}` of {table.full_table_name} is not nullable")
-            sets.append(f"{sql_name(k)}=NULL")
-        else:
-            sets.append(f"{sql_name(k)}=%s")
-            params.append(v)
-    where, wparams = compiler.compile_delete(restricted, table.full_table_name)
-    where = where[len("DELETE FROM " + sql_table(table.full_table_name)):]
-    sql = f"UPDATE {sql_table(table.full_table_name)} SET {', '.join(sets)}{where}"
+        if v is _DEFAULT and not heading[k].nullable:
+            raise DataJointError(f"update1: attribute `{k}` of {table.full_table_name} is not nullable")
+        values[k] = v
+    sql, params = compiler.compile_update(restricted, table.full_table_name, values, null=_DEFAULT)
     try:
-        execute(table.connection, sql, params + wparams)
+        execute(table.connection, sql, params)
     except QueryError as e:
         raise _explain(table, e, changes, [[row[k]] for k in changes], doing="updating") from e
