@@ -9,10 +9,10 @@ import datetime
 import logging
 import os
 import platform
-import uuid
 
 from ..core.errors import DataJointError, DuplicateError
 from ..codec.hash import key_hash
+from ..codec.values import bind_value
 from ..core.sql import escape_percent, execute, full_table_name, quote_string, sql_name, sql_table
 from ..codec import blob
 from ..codec.blob import unpack
@@ -100,7 +100,7 @@ def _plain(value):
 
 def _sql_value(value):
     """Key values as bound parameters compare with their columns (uuid is stored as binary(16))."""
-    return value.bytes if isinstance(value, uuid.UUID) else value
+    return bind_value(None, value)
 
 
 def declare_jobs_table(connection, database):

@@ -3,15 +3,12 @@
 The tree holds values, never SQL text made from values; the compiler turns it into SQL with bound
 parameters. That is what makes dict/list restrictions immune to injection, whatever the strings.
 """
-import datetime
-import decimal
-import math
-import uuid
 
 import re
 
 import numpy as np
 
+from ..codec.values import bind_value
 from ..core.errors import DataJointError, UnknownAttributeError
 
 
@@ -163,44 +160,6 @@ def sql_names(text):
     """Identifiers a user SQL string may refer to (words outside string literals)."""
     text = _QUOTED.sub(" ", text)
     return {(m.group(1) or "").replace("``", "`") or m.group(2) for m in _NAMES.finditer(text)}
-
-
-def bind_value(attr, value):
-    """Convert a Python value into what the driver binds for this attribute (or raise clearly)."""
-    if value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if attr is not None:
-        if attr.is_uuid:
-            try:
-                if isinstance(value, uuid.UUID):
-                    return value.bytes
-                if isinstance(value, (bytes, bytearray)) and len(value) == 16:
-                    return bytes(value)
-                return uuid.UUID(str(value)).bytes
-            except (ValueError, TypeError, AttributeError):
-                raise DataJointError(f"Invalid UUID {value!r} for attribute `{attr.name}`") from None
-        if attr.is_blob or attr.is_attachment or attr.is_filepath:
-            raise DataJointError(f"Attribute `{attr.name}` of type {attr.type} cannot be used in a restriction")
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, (float, decimal.Decimal)) and not _finite(value):
-        raise DataJointError(
-            f"Value {value!r} cannot restrict attribute `{attr.name if attr is not None else '?'}`: NaN and "
-            f"infinity are never equal to a stored value; restrict with a SQL condition instead "
-            f"(e.g. \"{attr.name if attr is not None else 'attr'} IS NULL\")")
-    if isinstance(value, (int, float, str, bytes, decimal.Decimal, datetime.date, datetime.time,
-                          datetime.timedelta, uuid.UUID)):
-        return value.bytes if isinstance(value, uuid.UUID) else value
-    raise DataJointError(
-        f"Value {value!r} of type {type(value).__name__} cannot be used for attribute "
-        f"`{attr.name if attr is not None else '?'}`")
-
-
-def _finite(number):
-    """False for NaN and +-infinity (float or Decimal), which SQL cannot compare with."""
-    return number.is_finite() if isinstance(number, decimal.Decimal) else math.isfinite(number)
 
 
 def _mapping_condition(heading, mapping):

@@ -4,14 +4,13 @@ Every fetch is one SELECT. Rows are converted column by column (blobs unpacked b
 UUIDs rebuilt, attachments saved), which is much cheaper than per-row Python objects when the
 result is large.
 """
-import uuid
 
 import numpy as np
 
 from ..codec.blob import unpack
 from ..core.errors import DataJointError
 from ..core.sql import execute
-from ..storage.objects import fetch_decoder
+from ..storage.objects import attribute_codec
 from . import compiler
 from .condition import check_row_count
 
@@ -26,15 +25,8 @@ def _is_key(a):
 
 def _decoder(attr, squeeze, download_path, connection=None):
     """A function converting one raw value of `attr`, or None if raw values are final."""
-    if attr.is_external or attr.is_attachment or attr.is_filepath:
-        return fetch_decoder(connection, attr, squeeze, download_path)
-    if attr.is_blob:
-        def blob(v):
-            return None if v is None else unpack(v, squeeze=squeeze)
-        return blob
-    if attr.is_uuid:
-        return lambda v: None if v is None else uuid.UUID(bytes=bytes(v))
-    return None
+    return attribute_codec(connection, getattr(attr, "database", None), attr, squeeze=squeeze,
+                           download_path=download_path).decode
 
 
 def _column(values, attr, n, squeeze, download_path, connection=None):

@@ -6,27 +6,20 @@ bytes), and sent as multi-row INSERT statements whose size stays under the serve
 ``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
 """
 import collections.abc
-import datetime
-import decimal
-import math
-import numbers
 import re
-import uuid
 
 import numpy as np
 
 from . import compiler
-from .condition import bind_value
 from ..core.errors import (DataJointError, DuplicateError, MissingAttributeError, QueryError,
                      UnknownAttributeError)
 from .expression import QueryExpression
 from ..core.sql import execute
-from ..storage.objects import insert_encoder
-from ..codec.blob import pack
-from ..core.settings import config
+from ..codec.values import DEFAULT
+from ..storage.objects import attribute_codec
 from ..core import catalog
 
-_DEFAULT = object()  # marker: let the server use the column default
+_DEFAULT = DEFAULT  # marker: let the server use the column default
 _ABSENT = object()  # marker: the row does not name this attribute
 
 
@@ -35,59 +28,8 @@ def _max_statement(connection):
 
 
 def _encoder(table, attr):
-    """A function: user value -> value to bind, or _DEFAULT."""
-    name = f"{table.full_table_name}.`{attr.name}`"
-    if attr.is_external or attr.is_filepath or attr.is_attachment:
-        return insert_encoder(table.connection, table.database, attr, name, _DEFAULT)
-    if attr.is_blob:
-        try:  # read once per insert rather than once per value
-            compress = bool(config["blob.compress"])
-        except Exception:
-            compress = True
-
-        def blob(v):
-            if v is None:
-                return _DEFAULT
-            try:
-                return pack(v, compress=compress)
-            except DataJointError as e:
-                raise type(e)(f"Cannot store {type(v).__name__} value in blob attribute {name}: {e}") from e
-            except (TypeError, ValueError) as e:
-                raise DataJointError(f"Cannot store {type(v).__name__} value in blob attribute {name}: {e}") from e
-        return blob
-    if attr.is_uuid:
-        def uid(v):
-            return _DEFAULT if v is None else bind_value(attr, v)
-        return uid
-    if attr.numeric:
-        def num(v):
-            if v is None:
-                return _DEFAULT
-            if isinstance(v, np.generic):
-                v = v.item()
-            if isinstance(v, bool):
-                return int(v)
-            if isinstance(v, float) and math.isnan(v):
-                return _DEFAULT
-            if isinstance(v, (numbers.Number, decimal.Decimal)):
-                return v
-            if isinstance(v, str):
-                return v
-            raise DataJointError(f"Invalid value {v!r} ({type(v).__name__}) for numeric attribute {name}")
-        return num
-
-    def other(v):
-        if v is None:
-            return _DEFAULT
-        if isinstance(v, np.generic):
-            v = v.item()
-        if isinstance(v, (str, numbers.Number, decimal.Decimal, datetime.date, datetime.time,
-                          datetime.timedelta, bytes)):
-            return int(v) if isinstance(v, bool) else v
-        if isinstance(v, uuid.UUID):
-            return str(v)
-        raise DataJointError(f"Invalid value {v!r} ({type(v).__name__}) for attribute {name} of type {attr.type}")
-    return other
+    """A function: user value -> value to bind, or _DEFAULT (the attribute's codec's encode)."""
+    return attribute_codec(table.connection, table.database, attr, f"{table.full_table_name}.`{attr.name}`").encode
 
 
 def _as_columns(rows, heading):

@@ -16,6 +16,7 @@ The MD5 naming is what de-duplicates: storing the same bytes twice writes nothin
 never removed when rows are deleted; ``schema.external[store].delete(delete_external_files=True)``
 removes the objects no table references any more.
 """
+import functools
 import hashlib
 import os
 import re
@@ -32,6 +33,7 @@ from ..core.sql import escape_percent, execute, full_table_name, sql_table
 from ..schema.declare import compile_model
 from ..schema.definition import parse_definition
 from ..codec.blob import pack, unpack
+from ..codec.values import DEFAULT, Codec, in_row_codec
 from ..core import catalog
 
 
@@ -514,3 +516,31 @@ def fetch_decoder(connection, attr, squeeze, download_path):
             return None
         return unpack(_table_for(connection, attr).get(_as_uuid(value)), squeeze=squeeze)
     return external_blob
+
+
+class StoredCodec(Codec):
+    """The codec of a kind whose value lives in a store or is a file (``blob@store``, ``attach``,
+    ``attach@store``, ``filepath@store``): encoding stores the object, decoding fetches it."""
+
+    def __init__(self, connection, database, attr, label=None, squeeze=False, download_path="."):
+        super().__init__(attr, label)
+        self.connection, self.database = connection, database
+        self.squeeze, self.download_path = squeeze, download_path
+
+    @functools.cached_property
+    def _encoder(self):
+        return insert_encoder(self.connection, self.database, self.attr, self.label, DEFAULT)
+
+    def encode(self, value):
+        return self._encoder(value)
+
+    @functools.cached_property
+    def decode(self):
+        return fetch_decoder(self.connection, self.attr, self.squeeze, self.download_path)
+
+
+def attribute_codec(connection, database, attr, label=None, squeeze=False, download_path="."):
+    """The codec of any attribute: stored kinds here, in-row kinds from codec/values.py."""
+    if attr.is_external or attr.is_attachment or attr.is_filepath:
+        return StoredCodec(connection, database, attr, label, squeeze, download_path)
+    return in_row_codec(attr, label, squeeze)
