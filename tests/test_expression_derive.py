@@ -2,6 +2,7 @@
 import pytest
 
 import datajoint_interop as dj
+from datajoint_interop.query.condition import Const
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def table(connection, schema_name):
 def test_derive_copies_and_leaves_the_original_alone(table):
     restricted = table & "item > 1"
     derived = restricted._derive()
-    derived._restriction.append(dj.condition.Const(False))
+    derived._restriction.append(Const(False))
     assert len(restricted) == 2 and len(derived) == 0
     assert restricted._restriction is not derived._restriction
 
