@@ -39,3 +39,14 @@ def test_max_allowed_packet_is_read_again_after_a_reconnect(connection):
     connection.close()
     connection.connect()  # a new session: the cached value belongs to the old one
     assert catalog.max_allowed_packet(connection) == real
+
+
+def test_privileges_of_this_account(connection):
+    account, role = catalog.current_grantees(connection)
+    assert account.startswith("'") and "'@'" in account and role is None
+    held = catalog.global_privileges(connection, [account])
+    assert {"SELECT", "PROCESS"} <= held  # the test account is an administrator
+    assert catalog.global_privileges(connection, [None]) == set()
+    assert catalog.global_privileges(connection, ["'nobody'@'nowhere'"]) == set()
+    assert catalog.schema_privileges(connection, ["'nobody'@'nowhere'"]) == {}
+    assert catalog.table_privileges(connection, ["'nobody'@'nowhere'"], "mysql", "user") == set()

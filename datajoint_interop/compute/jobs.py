@@ -297,11 +297,8 @@ class JobQueue:
     # ------------------------------------------------------------------ crash recovery
     def can_see_all_connections(self):
         """True if PROCESSLIST shows other accounts' threads (PROCESS privilege)."""
-        row = execute(self.connection, 
-            "SELECT COUNT(*) FROM information_schema.USER_PRIVILEGES WHERE PRIVILEGE_TYPE='PROCESS' AND "
-            "GRANTEE=CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
-            "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\")").fetchone()
-        return bool(row and row[0])
+        account, _ = catalog.current_grantees(self.connection)
+        return "PROCESS" in catalog.global_privileges(self.connection, [account])
 
     def server_uptime(self):
         """Seconds since the server started (readable without any privilege)."""

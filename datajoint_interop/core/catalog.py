@@ -94,3 +94,48 @@ def primary_key(connection, database, table):
     return [row[0] for row in execute(
         connection, "SELECT COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=%s "
         "AND TABLE_NAME=%s AND CONSTRAINT_NAME='PRIMARY' ORDER BY ORDINAL_POSITION", (database, table)).fetchall()]
+
+
+# --- privileges, as information_schema lists them ------------------------------------------------
+# A grantee is spelled as information_schema's GRANTEE column: 'user'@'host' (quotes included).
+
+def current_grantees(connection):
+    """(this account as a GRANTEE, the active role or None)."""
+    return tuple(execute(connection, "SELECT CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
+                         "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\"), CURRENT_ROLE()").fetchone())
+
+
+def _grantee_clause(grantees, grantable):
+    names = [name for name in grantees if name]
+    clause = f"GRANTEE IN ({', '.join(['%s'] * len(names))})" + (" AND IS_GRANTABLE='YES'" if grantable else "")
+    return clause, names
+
+
+def global_privileges(connection, grantees, grantable=False):
+    """Global privileges held by any of `grantees` (only those WITH GRANT OPTION if `grantable`)."""
+    clause, names = _grantee_clause(grantees, grantable)
+    if not names:
+        return set()
+    return {row[0] for row in execute(connection, "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES "
+                                      f"WHERE {clause}", names).fetchall()}
+
+
+def schema_privileges(connection, grantees, grantable=False):
+    """{schema pattern: privileges} held by any of `grantees` (patterns keep their wildcards)."""
+    clause, names = _grantee_clause(grantees, grantable)
+    out = {}
+    if names:
+        for pattern, privilege in execute(connection, "SELECT TABLE_SCHEMA, PRIVILEGE_TYPE FROM "
+                                          f"information_schema.SCHEMA_PRIVILEGES WHERE {clause}", names).fetchall():
+            out.setdefault(pattern, set()).add(privilege)
+    return out
+
+
+def table_privileges(connection, grantees, database, table):
+    """Privileges on `database`.`table` itself held by any of `grantees`."""
+    clause, names = _grantee_clause(grantees, False)
+    if not names:
+        return set()
+    return {row[0] for row in execute(connection, "SELECT PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES "
+                                      f"WHERE {clause} AND TABLE_SCHEMA=%s AND TABLE_NAME=%s",
+                                      (*names, database, table)).fetchall()}

@@ -25,6 +25,7 @@ from .grant_patterns import covers, matches
 from ..core.connection import conn, SQL_MODE
 from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
 from ..core.settings import config
+from ..core import catalog
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -142,7 +143,7 @@ def _check_grantor(connection, pattern, role):
     information_schema hides a role's grants from the account using it, so with a role active
     the server alone decides (it enforces the same rule).
     """
-    account, active_role = _grantees(connection)
+    account, active_role = catalog.current_grantees(connection)
     if active_role:
         return
     global_privileges, schema_privileges = _grantable_privileges(connection, account)
@@ -160,15 +161,8 @@ def _check_grantor(connection, pattern, role):
 
 def _grantable_privileges(connection, grantee):
     """(global privileges, {schema pattern: privileges}) that `grantee` holds WITH GRANT OPTION."""
-    global_privileges = {row[0] for row in execute(connection, 
-        "SELECT PRIVILEGE_TYPE FROM information_schema.USER_PRIVILEGES WHERE GRANTEE = %s "
-        "AND IS_GRANTABLE='YES'", (grantee,)).fetchall()}
-    schema_privileges = {}
-    for pattern, privilege in execute(connection, 
-            "SELECT TABLE_SCHEMA, PRIVILEGE_TYPE FROM information_schema.SCHEMA_PRIVILEGES "
-            "WHERE GRANTEE = %s AND IS_GRANTABLE='YES'", (grantee,)).fetchall():
-        schema_privileges.setdefault(pattern, set()).add(privilege)
-    return global_privileges, schema_privileges
+    return (catalog.global_privileges(connection, [grantee], grantable=True),
+            catalog.schema_privileges(connection, [grantee], grantable=True))
 
 
 def validate_role(role):
@@ -494,30 +488,15 @@ def _split(full_table_name):
     return split_full_table_name(full_table_name)
 
 
-def _grantees(connection):
-    """(the current account spelled as information_schema's GRANTEE column, the active role or None)."""
-    return tuple(execute(connection, 
-        "SELECT CONCAT(\"'\", SUBSTRING_INDEX(CURRENT_USER(),'@',1), \"'@'\", "
-        "SUBSTRING_INDEX(CURRENT_USER(),'@',-1), \"'\"), CURRENT_ROLE()").fetchone())
-
-
 def _catalog_has(connection, database, table, privilege):
     """Whether information_schema grants `privilege` on db.table to us (global, schema or table level)."""
-    names = [name for name in _grantees(connection) if name]
-    marks = ", ".join(["%s"] * len(names))
-    if execute(connection, 
-            f"SELECT 1 FROM information_schema.USER_PRIVILEGES WHERE GRANTEE IN ({marks}) "
-            "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchone():
+    grantees = catalog.current_grantees(connection)
+    if privilege in catalog.global_privileges(connection, grantees):
         return True
-    for (pattern,) in execute(connection, 
-            f"SELECT TABLE_SCHEMA FROM information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE IN ({marks}) "
-            "AND PRIVILEGE_TYPE=%s", (*names, privilege)).fetchall():
-        if matches(pattern, database):
-            return True
-    return bool(execute(connection, 
-        f"SELECT 1 FROM information_schema.TABLE_PRIVILEGES WHERE GRANTEE IN ({marks}) "
-        "AND PRIVILEGE_TYPE=%s AND TABLE_SCHEMA=%s AND TABLE_NAME=%s",
-        (*names, privilege, database, table)).fetchone())
+    if any(privilege in held and matches(pattern, database)
+           for pattern, held in catalog.schema_privileges(connection, grantees).items()):
+        return True
+    return privilege in catalog.table_privileges(connection, grantees, database, table)
 
 
 def has_privilege(connection, full_table_name, privilege):
