@@ -3,7 +3,7 @@
 Stores come from dj.config['stores'] (for example from dj_local_conf.json), as in Python code.
 """
 from ..core.errors import DataJointError, MissingTableError
-from ..core.sql import execute
+from ..core import catalog
 
 
 def register(sub):
@@ -31,9 +31,7 @@ def _external(args):
     from ..core.sql import full_table_name
 
     connection = conn()
-    exists = execute(connection, "SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
-                              (args.schema, TABLE_PREFIX + args.store)).fetchone()
-    if exists is None:
+    if not catalog.table_exists(connection, args.schema, TABLE_PREFIX + args.store):
         raise MissingTableError(f"{full_table_name(args.schema, TABLE_PREFIX + args.store)} does not exist: "
                                 f"schema {args.schema!r} has no objects in store {args.store!r}")
     table = ExternalTable.for_store(connection, args.schema, args.store)

@@ -2,6 +2,7 @@
 import re
 
 from ..core.errors import DataJointError, MissingTableError
+from ..core import catalog
 from ..core.sql import execute, sql_name
 
 _TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
@@ -36,8 +37,7 @@ def _connection():
 
 
 def _require_schema(connection, schema):
-    row = execute(connection, "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
-    if row is None:
+    if not catalog.schema_exists(connection, schema):
         raise MissingTableError(f"Schema {schema!r} does not exist or you are not permitted to see it "
                                 "(see `dji schemas`)")
 
@@ -95,9 +95,7 @@ def _jobs(args):
         raise DataJointError("--limit must be positive")
     connection = _connection()
     _require_schema(connection, args.schema)
-    exists = execute(connection, "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME='~jobs'",
-                              (args.schema,)).fetchone()
-    if not exists:
+    if not catalog.table_exists(connection, args.schema, "~jobs"):
         print(f"Schema {args.schema} has no job table (~jobs): nothing was populated with reserve_jobs=True.")
         return 0
     table = escape_percent(f"{quote_identifier(args.schema)}.`~jobs`")  # the queries below bind values

@@ -12,9 +12,9 @@ import traceback
 
 from ..core import errors
 from ..core.errors import DataJointError
-from ..core.sql import execute, sql_name, sql_table
+from ..core.sql import execute
+from ..query import compiler
 from ..codec.hash import key_hash
-from .jobs import _sql_value
 
 
 logger = logging.getLogger(__name__.split(".")[0])
@@ -381,14 +381,12 @@ def _recover_connection(table, key, hash_, queue, error):
 
 
 def _exists(target, key):
+    """Whether the target already holds the key (its attributes that the target has)."""
     names = [n for n in key if n in target.heading.names]
     if not names:
         return False
-    where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
-    row = execute(target.connection, 
-        f"SELECT EXISTS(SELECT 1 FROM {sql_table(target.full_table_name)} WHERE {where})",
-        tuple(_sql_value(key[n]) for n in names)).fetchone()
-    return bool(row[0])
+    sql, params = compiler.compile_exists(target & {n: key[n] for n in names})
+    return bool(execute(target.connection, sql, params).fetchone()[0])
 
 
 def _fingerprint(value):
