@@ -61,3 +61,19 @@ def test_insert_from_a_query_and_delete_and_drop(item, connection):
     sql, params = compiler.compile_delete(item & {"item": 1}, item.full_table_name)
     assert execute(connection, sql, params).rowcount == 1
     assert compiler.compile_drop(item.full_table_name) == (f"DROP TABLE {item.full_table_name}", [])
+
+
+def test_rows_by_name_lookup_touch_and_ignore(item, connection):
+    name = item.full_table_name
+    sql, params = compiler.compile_lookup(name, ["label", "note"], {"item": 2})
+    assert sql == f"SELECT `label`, `note` FROM {name} WHERE (`item`=%s)" and params == [2]
+    assert execute(connection, sql, params).fetchone() == ("b", "x")
+    sql, params = compiler.compile_insert_row(name, {"item": 2, "label": "again", "note": None}, ignore=True)
+    assert sql.startswith("INSERT IGNORE INTO") and params == [2, "again", None]
+    execute(connection, sql, params)  # a duplicate is ignored
+    assert (item & {"item": 2}).fetch1("label") == "b"
+    sql, _ = compiler.compile_insert_row(name, {"item": 4, "label": "d"}, touch_on_duplicate="note")
+    assert sql.endswith("ON DUPLICATE KEY UPDATE `note`=CURRENT_TIMESTAMP")
+    sql, params = compiler.compile_insert_row(name, {"item": 5, "label": "e", "note": None})
+    execute(connection, sql, params)
+    assert (item & {"item": 5}).fetch1("note") is None

@@ -16,6 +16,8 @@ LAYERS = [
     ("core",),
     ("codec",),
     ("schema",),
+    ("query.condition",),
+    ("query.compiler",),
     ("storage.objects",),
     ("query",),
     ("storage",),

@@ -168,19 +168,28 @@ def compile_delete(expr, full_table_name):
     return sql, ctx.params
 
 
+_NOTHING = object()  # no value stands for DEFAULT
+
 # --- statements that change user tables ----------------------------------------------------------
 # Values are always bound; the `default` marker in a row stands for the column's DEFAULT.
 
-def insert_clauses(full_table_name, names, replace=False, skip_duplicates_on=None):
+def insert_clauses(full_table_name, names, replace=False, skip_duplicates_on=None, touch_on_duplicate=None,
+                   ignore=False):
     """(head, tail) of ``INSERT|REPLACE INTO t (cols) VALUES <rows><tail>``.
 
     Insert sizes its batches by these lengths, so the rows are compiled separately
     (``compile_insert_rows``). `skip_duplicates_on` names a key column: a duplicate row then
     updates that column to itself, i.e. is skipped without hiding other errors as IGNORE would.
+    `touch_on_duplicate` names a timestamp column set to the current time on a duplicate instead;
+    `ignore` (INSERT IGNORE) is for restoring rows that may exist again.
     """
     cols = ",".join(sql_name(n) for n in names)
-    head = f"{'REPLACE' if replace else 'INSERT'} INTO {sql_table(full_table_name)} ({cols}) VALUES "
-    return head, _on_duplicate(skip_duplicates_on, replace)
+    verb = "REPLACE" if replace else "INSERT IGNORE" if ignore else "INSERT"
+    head = f"{verb} INTO {sql_table(full_table_name)} ({cols}) VALUES "
+    tail = _on_duplicate(skip_duplicates_on, replace)
+    if touch_on_duplicate is not None and not replace:
+        tail = f" ON DUPLICATE KEY UPDATE {sql_name(touch_on_duplicate)}=CURRENT_TIMESTAMP"
+    return head, tail
 
 
 def _on_duplicate(skip_duplicates_on, replace):
@@ -188,6 +197,20 @@ def _on_duplicate(skip_duplicates_on, replace):
         return ""
     k = sql_name(skip_duplicates_on)
     return f" ON DUPLICATE KEY UPDATE {k}={k}"
+
+
+def compile_insert_row(full_table_name, row, **options):
+    """(sql, params) inserting one row given as {column: value}; options as for insert_clauses."""
+    clauses = insert_clauses(full_table_name, list(row), **options)
+    return compile_insert_rows(clauses, [[v] for v in row.values()], default=_NOTHING)
+
+
+def compile_lookup(full_table_name, fields, key):
+    """(sql, params) of ``SELECT fields FROM t WHERE k=v AND ...`` for a table known by name."""
+    ctx = _Context()
+    where = " AND ".join(compile_condition(Eq(k, v), ctx) for k, v in key.items())
+    cols = ", ".join(sql_name(f) for f in fields)
+    return f"SELECT {cols} FROM {sql_table(full_table_name)} WHERE {where}", ctx.params
 
 
 def compile_insert_rows(clauses, columns, default):

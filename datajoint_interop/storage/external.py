@@ -10,6 +10,7 @@ from ..core.sql import execute, full_table_name, quote_identifier, sql_table
 from ..query.table import Table
 from .objects import TABLE_PREFIX, ObjectStore, store_spec, subfold  # noqa: F401  (0.14 names)
 from ..core import catalog
+from ..query import compiler
 
 __all__ = ["ExternalTable", "ExternalMapping", "MissingExternalFile", "store_spec", "subfold"]
 
@@ -71,8 +72,8 @@ class ExternalTable(ObjectStore, Table):
         for row in unused.fetch(*names, as_dict=True, limit=limit):
             path = self._path_of(row)
             try:
-                deleted = execute(self.connection, f"DELETE FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
-                                                (row["hash"].bytes,)).rowcount
+                deleted = execute(self.connection, *compiler.compile_delete(
+                    self & {"hash": row["hash"]}, self.full_table_name)).rowcount
             except IntegrityError:
                 continue
             if not deleted:
@@ -80,11 +81,9 @@ class ExternalTable(ObjectStore, Table):
             try:
                 path.unlink(missing_ok=True)
             except OSError as error:
-                execute(self.connection, 
-                    f"INSERT IGNORE INTO {sql_table(self.full_table_name)} "
-                    "(`hash`, `size`, `attachment_name`, `filepath`, `contents_hash`) VALUES (%s, %s, %s, %s, %s)",
-                    (row["hash"].bytes, row["size"], row["attachment_name"], row["filepath"],
-                     row["contents_hash"].bytes if row["contents_hash"] else None))
+                execute(self.connection, *compiler.compile_insert_row(self.full_table_name, dict(
+                    row, hash=row["hash"].bytes,
+                    contents_hash=row["contents_hash"].bytes if row["contents_hash"] else None), ignore=True))
                 errors.append((row["hash"], path, str(error) if errors_as_string else error))
         return errors
 

@@ -29,12 +29,13 @@ from pathlib import Path
 
 from ..core.errors import DataJointError, MissingExternalFile, MissingTableError
 from ..core.settings import config
-from ..core.sql import escape_percent, execute, full_table_name, sql_table
+from ..core.sql import escape_percent, execute, full_table_name
 from ..schema.declare import compile_model
 from ..schema.definition import parse_definition
 from ..codec.blob import pack, unpack
 from ..codec.values import DEFAULT, Codec, in_row_codec
 from ..core import catalog
+from ..query import compiler
 
 
 TABLE_PREFIX = "~external_"
@@ -212,13 +213,14 @@ class ObjectStore:
         return location.joinpath(self.database, *subfold(hex_, folds), name)
 
     def _track(self, hash_, size, attachment_name=None):
-        sql = (f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `attachment_name`) VALUES (%s, %s, %s) "
-               "ON DUPLICATE KEY UPDATE `timestamp`=CURRENT_TIMESTAMP")
+        sql, params = compiler.compile_insert_row(
+            self.full_table_name, {"hash": hash_.bytes, "size": size, "attachment_name": attachment_name},
+            touch_on_duplicate="timestamp")
         try:
-            execute(self.connection, sql, (hash_.bytes, size, attachment_name))
+            execute(self.connection, sql, params)
         except MissingTableError:  # dropped since it was cached (a schema dropped and re-created)
             _declare(self.connection, self.database, self.store)
-            execute(self.connection, sql, (hash_.bytes, size, attachment_name))
+            execute(self.connection, sql, params)
 
     # --- blobs ------------------------------------------------------------------------------------
     def put(self, blob):
@@ -251,8 +253,8 @@ class ObjectStore:
 
     def _read_migrated(self, hash_, path):
         """Blobs migrated from DataJoint 0.11 live at the relative path kept in `filepath`."""
-        row = execute(self.connection, f"SELECT `filepath` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
-                                    (hash_.bytes,)).fetchone()
+        row = execute(self.connection,
+                      *compiler.compile_lookup(self.full_table_name, ["filepath"], {"hash": hash_.bytes})).fetchone()
         if row is None:
             raise MissingExternalFile(f"Blob {hash_} is not tracked in {self.full_table_name}")
         if row[0]:
@@ -281,8 +283,8 @@ class ObjectStore:
 
     def get_attachment_name(self, hash_):
         hash_ = _as_uuid(hash_)
-        row = execute(self.connection, f"SELECT `attachment_name` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
-                                    (hash_.bytes,)).fetchone()
+        row = execute(self.connection,
+                      *compiler.compile_lookup(self.full_table_name, ["attachment_name"], {"hash": hash_.bytes})).fetchone()
         if row is None or not row[0]:
             raise MissingExternalFile(f"Attachment {hash_} is not tracked in {self.full_table_name}")
         return row[0]
@@ -319,8 +321,8 @@ class ObjectStore:
         size = local.stat().st_size
         limit = config.get("filepath_checksum_size_limit_insert")
         contents = None if limit is not None and size > limit else _md5_uuid_of_file(local)
-        row = execute(self.connection, f"SELECT `contents_hash` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
-                                    (hash_.bytes,)).fetchone()
+        row = execute(self.connection,
+                      *compiler.compile_lookup(self.full_table_name, ["contents_hash"], {"hash": hash_.bytes})).fetchone()
         if row is not None:
             if contents is not None and row[0] is not None and uuid.UUID(bytes=bytes(row[0])) != contents:
                 raise DataJointError(f"A different version of {relative!r} has already been placed in store "
@@ -328,19 +330,16 @@ class ObjectStore:
             return hash_
         location, _ = self._root()
         _copy_file(local, location / relative, overwrite=True)
-        execute(self.connection, 
-            f"INSERT INTO {sql_table(self.full_table_name)} (`hash`, `size`, `filepath`, `contents_hash`) "
-            "VALUES (%s, %s, %s, %s)",
-            (hash_.bytes, size, relative, contents.bytes if contents else None))
+        execute(self.connection, *compiler.compile_insert_row(self.full_table_name, {
+            "hash": hash_.bytes, "size": size, "filepath": relative, "contents_hash": contents.bytes if contents else None}))
         return hash_
 
     def download_filepath(self, hash_):
         """The file of a filepath value, at ``stage/<relative path>`` (copied from the store when
         absent or different); returns (local path, contents hash)."""
         hash_ = _as_uuid(hash_)
-        row = execute(self.connection, 
-            f"SELECT `filepath`, `contents_hash`, `size` FROM {sql_table(self.full_table_name)} WHERE `hash`=%s",
-            (hash_.bytes,)).fetchone()
+        row = execute(self.connection, *compiler.compile_lookup(
+            self.full_table_name, ["filepath", "contents_hash", "size"], {"hash": hash_.bytes})).fetchone()
         if row is None or not row[0]:
             raise MissingExternalFile(f"Filepath {hash_} is not tracked in {self.full_table_name}")
         relative, contents, size = row[0], row[1] and uuid.UUID(bytes=bytes(row[1])), row[2]
