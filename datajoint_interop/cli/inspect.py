@@ -70,7 +70,7 @@ def _tables(args):
     from ..sharing.archive import _bar
     connection = _connection()
     _require_schema(connection, args.schema)
-    rows = execute(connection, 
+    rows = execute(connection,
         "SELECT TABLE_NAME, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
         "AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME", (args.schema,)).fetchall()
     listing = []
@@ -102,7 +102,7 @@ def _jobs(args):
     where, params = ("WHERE `status`=%s", (args.status,)) if args.status else ("", ())
     counts = execute(connection, f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`").fetchall()
     print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
-    rows = execute(connection, 
+    rows = execute(connection,
         f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, "
         f"TIMESTAMPDIFF(SECOND, `timestamp`, NOW()), `error_message`{', `key`' if args.full else ''} "
         f"FROM {table} {where} ORDER BY `timestamp`, `table_name`, `key_hash` LIMIT %s",

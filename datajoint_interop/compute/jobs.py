@@ -208,7 +208,7 @@ class JobQueue:
         if inserted == len(items):
             return set(hashes)
         marks = ",".join(["%s"] * len(hashes))
-        mine = {row[0] for row in execute(self.connection, 
+        mine = {row[0] for row in execute(self.connection,
             f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
             f"AND `connection_id`=%s AND `key_hash` IN ({marks})",
             (self.table_name, connection_id, *hashes)).fetchall()}
@@ -220,7 +220,7 @@ class JobQueue:
 
         The timestamp is renewed too: the reconnect may have been to a restarted server, and a
         reservation older than the server is judged dead by everyone (``reclaim_stale``)."""
-        return execute(self.connection, 
+        return execute(self.connection,
             f"UPDATE {self.name} SET `connection_id`=%s, `timestamp`=CURRENT_TIMESTAMP "
             "WHERE `table_name`=%s AND `key_hash`=%s "
             "AND `status`='reserved' AND `connection_id`=%s",
@@ -231,20 +231,20 @@ class JobQueue:
         if not hashes:
             return 0
         marks = ",".join(["%s"] * len(hashes))
-        return execute(self.connection, 
+        return execute(self.connection,
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' AND `connection_id`=%s "
             f"AND `key_hash` IN ({marks})", (self.table_name, self.connection.connection_id, *hashes)).rowcount
 
     def release_connection(self, connection_id):
         """Drop every reservation of this table held by ``connection_id`` (a connection we lost)."""
-        return execute(self.connection, 
+        return execute(self.connection,
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' AND `connection_id`=%s",
             (self.table_name, connection_id)).rowcount
 
     def complete(self, key=None, hash_=None):
         """The key is done (or abandoned): delete its row so it is available again."""
         hash_ = hash_ or key_hash(key)
-        execute(self.connection, 
+        execute(self.connection,
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s", (self.table_name, hash_))
 
     def reserved_by_others(self):
@@ -253,13 +253,13 @@ class JobQueue:
         A cheap probe (a handful of rows): populate uses it to notice a worker that started or
         jumped into the stretch ahead of it before running into it.
         """
-        return {row[0] for row in execute(self.connection, 
+        return {row[0] for row in execute(self.connection,
             f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
             "AND `connection_id`<>%s", (self.table_name, self.connection.connection_id)).fetchall()}
 
     def release_if_mine(self, hash_, connection_id):
         """Delete a reservation only if it still carries ``connection_id`` (lost-connection recovery)."""
-        return execute(self.connection, 
+        return execute(self.connection,
             f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND `status`='reserved' "
             "AND `connection_id`=%s", (self.table_name, hash_, connection_id)).rowcount
 
@@ -268,7 +268,7 @@ class JobQueue:
         hash_ = hash_ or key_hash(key)
         message = truncate_message(error_message, self._message_limit)
         stack = _pack(error_stack) if error_stack is not None else None
-        execute(self.connection, 
+        execute(self.connection,
             f"REPLACE INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`error_message`,"
             "`error_stack`,`user`,`host`,`pid`,`connection_id`) "
             "VALUES (%s,%s,'error',%s,%s,%s,%s,%s,%s,%s)",
@@ -279,7 +279,7 @@ class JobQueue:
         """Mark a key to be skipped by all workers; False if it already has a row."""
         hash_ = hash_ or key_hash(key)
         try:
-            execute(self.connection, 
+            execute(self.connection,
                 f"INSERT INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,"
                 "`connection_id`) VALUES (%s,%s,'ignore',%s,%s,%s,%s,%s)",
                 (self.table_name, hash_, _key_blob(key), self.user, self.host, self.pid,
@@ -290,7 +290,7 @@ class JobQueue:
 
     def taken(self):
         """Hashes with any row (reserved, error or ignore) for this table: not to be attempted."""
-        cursor = execute(self.connection, 
+        cursor = execute(self.connection,
             f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s", (self.table_name,))
         return {row[0] for row in cursor.fetchall()}
 
@@ -314,13 +314,13 @@ class JobQueue:
         seen it there: always with the PROCESS privilege, otherwise only for rows written by our
         own database account. Returns the list of reclaimed key hashes.
         """
-        rows = execute(self.connection, 
+        rows = execute(self.connection,
             f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
             f"FROM {self.name} WHERE `table_name`=%s AND `status`='reserved'", (self.table_name,)).fetchall()
         if not rows:
             return []
         uptime = self.server_uptime()
-        live = {row[0] for row in execute(self.connection, 
+        live = {row[0] for row in execute(self.connection,
             "SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
         see_all = None
         me = self.user.split("@", 1)[0]
@@ -338,7 +338,7 @@ class JobQueue:
                     if see_all is None:
                         see_all = self.can_see_all_connections()
                     stale = see_all
-            if stale and execute(self.connection, 
+            if stale and execute(self.connection,
                     f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND "
                     "`status`='reserved' AND `connection_id`=%s",
                     (self.table_name, hash_, connection_id)).rowcount:

@@ -54,19 +54,19 @@ class Dependencies(nx.DiGraph):
             return
         marks = ",".join(["%s"] * len(names))
         keys = defaultdict(list)
-        cur = execute(self._conn, 
+        cur = execute(self._conn,
             "SELECT table_schema, table_name, column_name FROM information_schema.key_column_usage "
             f"WHERE constraint_name='PRIMARY' AND table_schema IN ({marks}) "
             "ORDER BY table_schema, table_name, ordinal_position", names)
         for db, tbl, col in cur.fetchall():
             keys[(db, tbl)].append(col)
-        cur = execute(self._conn, 
+        cur = execute(self._conn,
             f"SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ({marks})",
             names)
         for db, tbl in cur.fetchall():
             if not tbl.startswith("~"):
                 self.add_node(full_table_name(db, tbl), primary_key=set(keys[(db, tbl)]))
-        cur = execute(self._conn, 
+        cur = execute(self._conn,
             "SELECT constraint_schema, constraint_name, table_schema, table_name, column_name, "
             "referenced_table_schema, referenced_table_name, referenced_column_name "
             "FROM information_schema.key_column_usage "
@@ -83,7 +83,7 @@ class Dependencies(nx.DiGraph):
         # child tables outside the named schemas need their primary keys too
         outside = {split_full_table_name(c) for _, _, c in fks} - set(keys)
         for db, tbl in sorted(outside):
-            cur = execute(self._conn, 
+            cur = execute(self._conn,
                 "SELECT column_name FROM information_schema.key_column_usage WHERE "
                 "constraint_name='PRIMARY' AND table_schema=%s AND table_name=%s "
                 "ORDER BY ordinal_position", (db, tbl))

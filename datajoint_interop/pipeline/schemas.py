@@ -396,7 +396,7 @@ def normalize_type(sql_type):
 
 def definition_differences(connection, database, table, declaration):
     """Human-readable differences between a compiled definition and the live table ([] if none)."""
-    cursor = execute(connection, 
+    cursor = execute(connection,
         "SELECT column_name, column_type, is_nullable, column_comment, column_default FROM information_schema.columns "
         "WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position", (database, table))
     live = {row[0]: row[1:] for row in cursor.fetchall()}

@@ -254,7 +254,7 @@ def _check_packet(table, conn, names, columns, batches, overhead):
         for name, col in zip(names, columns):
             v = col[a]
             if isinstance(v, (bytes, bytearray)):
-                sizes[name] = 2 * len(v) + 3  # the driver sends bytes as a hex literal x'..' 
+                sizes[name] = 2 * len(v) + 3  # the driver sends bytes as a hex literal x'..'
             elif isinstance(v, str):
                 sizes[name] = 2 * len(v) + 2
             else:

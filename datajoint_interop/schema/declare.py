@@ -103,13 +103,13 @@ def split_full_name(name):
 def parent_info_from_database(connection, full_table_name):
     """Primary-key columns of a live table, in key order, as a foreign key copies them."""
     database, table = split_full_name(full_table_name)
-    cursor = execute(connection, 
+    cursor = execute(connection,
         "SELECT column_name, column_type, column_comment FROM information_schema.columns "
         "WHERE table_schema=%s AND table_name=%s", (database, table))
     columns = {row[0]: row for row in cursor.fetchall()}
     if not columns:
         raise DefinitionError(f"Referenced table {full_name(database, table)} does not exist")
-    cursor = execute(connection, 
+    cursor = execute(connection,
         "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s "
         "AND table_name=%s AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table))
     key = [row[0] for row in cursor.fetchall()]
@@ -329,7 +329,7 @@ def _default_literal(text, where):
 def foreign_key_columns(connection, database, table):
     """(constraint, column, parent schema, parent table, parent column) rows of a live table's foreign
     keys, in constraint then column order: what both reverse engineering and drift checks read."""
-    return execute(connection, 
+    return execute(connection,
         "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
         "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
         "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
@@ -343,7 +343,7 @@ def model_from_database(connection, database, table):
     ``renames``; rendering them as class names is up to the caller (see ``format_definition``).
     Redeclaring the result gives the same table; an implicit foreign-key index is not an index line.
     """
-    cursor = execute(connection, 
+    cursor = execute(connection,
         "SELECT column_name, column_type, is_nullable, column_default, column_comment, extra "
         "FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position",
         (database, table))

@@ -271,11 +271,11 @@ def list_users(connection=None):
     connection = _conn(connection)
     try:
         try:
-            rows = execute(connection, 
+            rows = execute(connection,
                 "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' AND is_role = 'N' "
                 "ORDER BY User, Host").fetchall()
         except errors.UnknownAttributeError:  # MySQL: no is_role column (roles are locked accounts there)
-            rows = execute(connection, 
+            rows = execute(connection,
                 "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' ORDER BY User, Host").fetchall()
     except AccessError as error:
         raise AccessError(f"Listing users needs SELECT on mysql.user (an administrator account): {error}") from None
@@ -514,7 +514,7 @@ def has_privilege(connection, full_table_name, privilege):
         return _catalog_has(connection, database, table, privilege)
     column = None
     if privilege == "UPDATE":
-        row = execute(connection, 
+        row = execute(connection,
             "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
             "ORDER BY ORDINAL_POSITION LIMIT 1", (database, table)).fetchone()
         column = quote_identifier(row[0]) if row else None

@@ -566,7 +566,7 @@ class _Collations:
             return
         key = (charset, collation)
         if key not in self.known:
-            self.known[key] = execute(self.connection, 
+            self.known[key] = execute(self.connection,
                 "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE (%s IS NULL OR CHARACTER_SET_NAME=%s) "
                 "AND (%s IS NULL OR COLLATION_NAME=%s)", (charset, charset, collation, collation)).fetchone()[0]
         if not self.known[key]:

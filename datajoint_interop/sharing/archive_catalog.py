@@ -33,7 +33,7 @@ class ForeignKey:
 
 
 def schema_info(connection, schema):
-    row = execute(connection, 
+    row = execute(connection,
         "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
         "WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
     if row is None:
@@ -42,7 +42,7 @@ def schema_info(connection, schema):
 
 
 def list_tables(connection, schema, include_jobs=False):
-    rows = execute(connection, 
+    rows = execute(connection,
         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_TYPE='BASE TABLE' "
         "ORDER BY TABLE_NAME", (schema,)).fetchall()
     skipped = set(ALWAYS_SKIPPED) | (set() if include_jobs else {JOBS_TABLE})
@@ -51,7 +51,7 @@ def list_tables(connection, schema, include_jobs=False):
 
 def columns(connection, schema, table):
     """Heading information of the stored (non-generated) columns, in table order."""
-    rows = execute(connection, 
+    rows = execute(connection,
         "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, "
         "COLUMN_COMMENT, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
         "ORDER BY ORDINAL_POSITION", (schema, table)).fetchall()
@@ -70,7 +70,7 @@ def foreign_keys(connection, schemas):
     if not schemas:
         return []
     marks = ", ".join(["%s"] * len(schemas))
-    rows = execute(connection, 
+    rows = execute(connection,
         "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, "
         "REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
         f"WHERE TABLE_SCHEMA IN ({marks}) AND REFERENCED_TABLE_NAME IS NOT NULL "

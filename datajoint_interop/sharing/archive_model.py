@@ -539,7 +539,7 @@ def _export_default(schema, table, name, default, nullable):
 def _json_columns(connection, schema, table):
     """Columns that are MariaDB's JSON (longtext + json_valid check); any other CHECK is refused."""
     try:
-        rows = execute(connection, 
+        rows = execute(connection,
             "SELECT CONSTRAINT_NAME, LEVEL, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
             "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()
     except DataJointError:
@@ -586,12 +586,12 @@ def model_from_server(connection, schema, table):
     """The TableModel of an existing table, from information_schema and SHOW INDEX. Raises
     ArchiveError for what a model cannot express (generated columns, CHECK constraints other than
     JSON's, functional or full-text indexes, partitions, other engines)."""
-    rows = execute(connection, 
+    rows = execute(connection,
         "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_COMMENT, EXTRA, "
         "CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s "
         "AND TABLE_NAME=%s ORDER BY ORDINAL_POSITION", (schema, table)).fetchall()
     json = _json_columns(connection, schema, table)
-    engine, collation, options, comment, charset = execute(connection, 
+    engine, collation, options, comment, charset = execute(connection,
         "SELECT t.ENGINE, t.TABLE_COLLATION, t.CREATE_OPTIONS, t.TABLE_COMMENT, c.CHARACTER_SET_NAME "
         "FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATIONS c "
         "ON c.COLLATION_NAME = t.TABLE_COLLATION WHERE t.TABLE_SCHEMA=%s AND t.TABLE_NAME=%s",
@@ -612,11 +612,11 @@ def model_from_server(connection, schema, table):
         index = indexes.setdefault(row["Key_name"], Index(row["Key_name"], not row["Non_unique"], []))
         index.columns.append((row["Column_name"], row["Sub_part"]))
     model.indexes = list(indexes.values())
-    rules = dict(((name, (update, delete)) for name, update, delete in execute(connection, 
+    rules = dict(((name, (update, delete)) for name, update, delete in execute(connection,
         "SELECT CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS "
         "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()))
     fks = {}
-    for name, column, ref_schema, ref_table, ref_column in execute(connection, 
+    for name, column, ref_schema, ref_table, ref_column in execute(connection,
             "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, "
             "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=%s "
             "AND TABLE_NAME=%s AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION",
