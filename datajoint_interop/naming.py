@@ -1,86 +1,9 @@
-"""Class names <-> table names, and the tier a table name encodes (schema-conventions §2).
+"""The import path `datajoint_interop.naming` (as in DataJoint 0.14 or earlier releases): schema/naming.py.
 
-The tier of a table is not stored anywhere but in the prefix of its name, so this mapping is what
-lets Python classes, MATLAB classes and virtual modules agree on which table is which.
+The module object itself is registered under this name, so both paths name one module.
 """
-import re
+import sys
 
-from .errors import DataJointError
+from .schema import naming as _module
 
-TIER_PREFIXES = {"manual": "", "lookup": "#", "imported": "_", "computed": "__"}
-_CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
-_BASE = r"[a-z][a-z0-9]*(?:_[a-z][a-z0-9]*)*"
-# strict patterns (DataJoint 0.14) first, then the looser MATLAB ones ([a-z][a-z0-9_]*)
-_TIER_PATTERNS = [
-    ("part", re.compile(rf"^(?P<master>(?:#|__|_)?{_BASE})__(?P<part>{_BASE})$")),
-    ("lookup", re.compile(rf"^#{_BASE}$")),
-    ("computed", re.compile(rf"^__{_BASE}$")),
-    ("imported", re.compile(rf"^_{_BASE}$")),
-    ("manual", re.compile(rf"^{_BASE}$")),
-    ("lookup", re.compile(r"^#[a-z][a-z0-9_]*$")),
-    ("computed", re.compile(r"^__[a-z][a-z0-9_]*$")),
-    ("imported", re.compile(r"^_[a-z][a-z0-9_]*$")),
-    ("manual", re.compile(r"^[a-z][a-z0-9_]*$")),
-]
-MAX_TABLE_NAME = 64
-
-
-def check_class_name(name):
-    if not _CLASS_NAME.match(name):
-        raise DataJointError(f"Invalid table class name {name!r}: it must start with an uppercase letter "
-                             "and contain only letters and digits (e.g. TwoPhotonScan)")
-
-
-def from_camel_case(name):
-    """``TwoPhotonScan`` -> ``two_photon_scan``; ``CamelCaseName2D`` -> ``camel_case_name2_d``."""
-    check_class_name(name)
-    return re.sub(r"[A-Z]", lambda m: "_" + m.group(0).lower(), name).lstrip("_")
-
-
-def to_camel_case(name):
-    """``two_photon_scan`` -> ``TwoPhotonScan`` (tier prefix removed; not always the inverse)."""
-    name = name.lstrip("#_~")
-    return re.sub(r"(?:^|[\W_]+)([a-zA-Z0-9])", lambda m: m.group(1).upper(), name)
-
-
-def table_name(class_name, tier, master_table=None):
-    """SQL table name of a class of the given tier; parts hang off their master's table name."""
-    base = from_camel_case(class_name)
-    if tier == "part":
-        if master_table is None:
-            raise DataJointError(f"Part table {class_name} has no master")
-        name = f"{master_table}__{base}"
-    elif tier in TIER_PREFIXES:
-        name = TIER_PREFIXES[tier] + base
-    else:
-        raise DataJointError(f"Unknown tier {tier!r}")
-    if len(name) > MAX_TABLE_NAME:
-        raise DataJointError(f"Table name {name!r} of class {class_name} exceeds {MAX_TABLE_NAME} characters")
-    return name
-
-
-def parse_table_name(name):
-    """Return (tier, master_table or None) for a user table name, or (None, None) for others."""
-    for tier, pattern in _TIER_PATTERNS:
-        match = pattern.match(name)
-        if match:
-            return tier, (match.group("master") if tier == "part" else None)
-    return None, None
-
-
-def class_name_of(table):
-    """Class name for a table name: the part name for part tables, else the camel-cased name."""
-    tier, master = parse_table_name(table)
-    if tier == "part":
-        return to_camel_case(table[len(master) + 2:])
-    return to_camel_case(table)
-
-
-#: the server's own databases: privileges, catalog and instrumentation, never user data
-SYSTEM_SCHEMAS = frozenset({"mysql", "information_schema", "performance_schema", "sys"})
-
-
-def is_system_schema(name):
-    """Whether `name` is one of the server's own databases. Compared case-insensitively because a
-    server with lower_case_table_names (or a case-insensitive file system) treats `MySQL` as `mysql`."""
-    return isinstance(name, str) and name.strip().lower() in SYSTEM_SCHEMAS
+sys.modules[__name__] = _module

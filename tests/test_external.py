@@ -278,7 +278,7 @@ def test_concurrent_writers_of_one_object(tmp_path):
     """Several processes writing the same object leave one complete file and no temporary files."""
     import multiprocessing
 
-    from datajoint_interop.external import _write_new
+    from datajoint_interop.storage.objects import _write_new
 
     target = tmp_path / "ab" / "cd" / "object"
     data = os.urandom(1 << 20)

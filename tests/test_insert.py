@@ -105,17 +105,12 @@ def test_large_insert_is_batched_and_atomic(connection, db):
     parent.insert(dict(pid=i, label=label) for i in range(n))
     assert len(parent) == n
     # a duplicate in a late batch must leave nothing of the earlier batches behind
-    from datajoint_interop import insert as ins
-    saved = ins._PACKET.get(id(connection))
-    ins._PACKET[id(connection)] = 200_000  # force several statements
+    connection._max_allowed_packet = (connection.connection_id, 200_000)  # force several statements
     try:
         with pytest.raises(DuplicateError):
             parent.insert(dict(pid=n + i if i < 15000 else 0, label=label) for i in range(15001))
     finally:
-        if saved is None:
-            ins._PACKET.pop(id(connection), None)
-        else:
-            ins._PACKET[id(connection)] = saved
+        del connection._max_allowed_packet
     assert len(parent) == n
 
 

@@ -8,8 +8,8 @@ import importlib
 import pkgutil
 import sys
 
-from ..errors import DataJointError
-from ..version import __version__
+from ..core.errors import DataJointError
+from ..core.version import __version__
 
 
 class _wide_formatter(argparse.HelpFormatter):  # noqa: N801 - passed where argparse expects a class

@@ -1,7 +1,7 @@
 """`dji export` and `dji import`: move schemas between servers as `.djx` archives."""
 import sys
 
-from ..errors import DataJointError
+from ..core.errors import DataJointError
 
 
 def register(sub):
@@ -42,7 +42,7 @@ def _progress(args):
 
 
 def _export(args):
-    from ..archive import export
+    from ..sharing.archive import export
     summary = export(args.schemas, args.output, restrictions=args.restrict or None,
                      include_jobs=args.include_jobs, progress=_progress(args))
     print(f"Exported {summary['tables']} tables, {summary['rows']} rows of {', '.join(summary['schemas'])} "
@@ -51,7 +51,7 @@ def _export(args):
 
 
 def _import(args):
-    from ..archive import check_archive, import_archive
+    from ..sharing.archive import check_archive, import_archive
     source = sys.stdin.buffer if args.archive == "-" else args.archive
     if args.check:
         if args.rename:

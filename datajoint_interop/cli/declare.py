@@ -1,5 +1,6 @@
 """`dji declare` / `dji classdefs`: MATLAB package folders <-> tables, from the command line."""
-from ..errors import DataJointError
+from ..core.errors import DataJointError
+from ..core.sql import execute, sql_table
 
 
 def register(sub):
@@ -32,9 +33,9 @@ def register(sub):
 def _declare(args):
     import warnings
 
-    from ..connection import conn
-    from ..matlab_package import matlab_package
-    from ..schemas import DefinitionMismatchWarning, Schema
+    from ..core.connection import conn
+    from ..pipeline.matlab_package import matlab_package
+    from ..pipeline.schemas import DefinitionMismatchWarning, Schema
 
     schema = Schema(args.schema, connection=conn(), create_schema=not args.no_create_schema)
     with warnings.catch_warnings(record=True) as caught:
@@ -45,7 +46,7 @@ def _declare(args):
         cls = getattr(module, name)
         print(f"{package}.{name} -> {cls.full_table_name}")
         if args.show_sql:
-            print(schema.connection.query(f"SHOW CREATE TABLE {cls.full_table_name}").fetchone()[1] + ";")
+            print(execute(schema.connection, f"SHOW CREATE TABLE {sql_table(cls.full_table_name)}").fetchone()[1] + ";")
     mismatches = [w for w in caught if issubclass(w.category, DefinitionMismatchWarning)]
     for warning in mismatches:
         print(f"warning: {warning.message}")
@@ -55,9 +56,9 @@ def _declare(args):
 
 
 def _classdefs(args):
-    from ..connection import conn
-    from ..matlab_package import write_matlab_package
-    from ..schemas import Schema
+    from ..core.connection import conn
+    from ..pipeline.matlab_package import write_matlab_package
+    from ..pipeline.schemas import Schema
 
     schema = Schema(args.schema, connection=conn(), create_schema=False)
     for path in write_matlab_package(schema, args.output, args.package, overwrite=args.overwrite):

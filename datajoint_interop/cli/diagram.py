@@ -16,12 +16,12 @@ def register(sub):
 
 
 def _diagram(args):
-    from ..connection import conn
-    from ..diagram import Diagram
-    from ..errors import DataJointError
-    from ..schemas import Schema
-    from ..sql import full_table_name
-    from ..table import FreeTable
+    from ..core.connection import conn
+    from ..pipeline.diagram import Diagram
+    from ..core.errors import DataJointError
+    from ..pipeline.schemas import Schema
+    from ..core.sql import full_table_name
+    from ..query.table import FreeTable
 
     schema = Schema(args.schema, connection=conn(), create_schema=False)
     if args.table:

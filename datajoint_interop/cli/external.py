@@ -2,7 +2,8 @@
 
 Stores come from dj.config['stores'] (for example from dj_local_conf.json), as in Python code.
 """
-from ..errors import DataJointError, MissingTableError
+from ..core.errors import DataJointError, MissingTableError
+from ..core import catalog
 
 
 def register(sub):
@@ -25,14 +26,12 @@ def _summary(query):
 
 
 def _external(args):
-    from ..connection import conn
-    from ..external import TABLE_PREFIX, ExternalTable
-    from ..sql import full_table_name
+    from ..core.connection import conn
+    from ..storage.external import TABLE_PREFIX, ExternalTable
+    from ..core.sql import full_table_name
 
     connection = conn()
-    exists = connection.query("SELECT 1 FROM information_schema.tables WHERE table_schema=%s AND table_name=%s",
-                              (args.schema, TABLE_PREFIX + args.store)).fetchone()
-    if exists is None:
+    if not catalog.table_exists(connection, args.schema, TABLE_PREFIX + args.store):
         raise MissingTableError(f"{full_table_name(args.schema, TABLE_PREFIX + args.store)} does not exist: "
                                 f"schema {args.schema!r} has no objects in store {args.store!r}")
     table = ExternalTable.for_store(connection, args.schema, args.store)

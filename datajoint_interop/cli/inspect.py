@@ -1,7 +1,9 @@
 """`dji schemas`, `dji tables SCHEMA`, `dji jobs SCHEMA`: look at a server without writing code."""
 import re
 
-from ..errors import DataJointError, MissingTableError
+from ..core.errors import DataJointError, MissingTableError
+from ..core import catalog
+from ..core.sql import execute, sql_name
 
 _TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
 
@@ -30,13 +32,12 @@ def register(sub):
 
 
 def _connection():
-    from ..connection import conn
+    from ..core.connection import conn
     return conn()
 
 
 def _require_schema(connection, schema):
-    row = connection.query("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
-    if row is None:
+    if not catalog.schema_exists(connection, schema):
         raise MissingTableError(f"Schema {schema!r} does not exist or you are not permitted to see it "
                                 "(see `dji schemas`)")
 
@@ -59,18 +60,17 @@ def tier_and_class(table_name):
 
 
 def _schemas(args):
-    from ..admin import list_schemas
+    from ..sharing.admin import list_schemas
     for name in list_schemas(_connection()):
         print(name)
     return 0
 
 
 def _tables(args):
-    from ..archive import _bar
-    from ..sql import quote_identifier
+    from ..sharing.archive import _bar
     connection = _connection()
     _require_schema(connection, args.schema)
-    rows = connection.query(
+    rows = execute(connection,
         "SELECT TABLE_NAME, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
         "AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME", (args.schema,)).fetchall()
     listing = []
@@ -79,8 +79,7 @@ def _tables(args):
             if args.estimate:
                 count = f"~{estimate or 0}"
             else:
-                count = connection.query(
-                    f"SELECT COUNT(*) FROM {quote_identifier(args.schema)}.{quote_identifier(name)}").fetchone()[0]
+                count = execute(connection, f"SELECT COUNT(*) FROM {sql_name(args.schema)}.{sql_name(name)}").fetchone()[0]
             listing.append((name, *tier_and_class(name), count, comment))
             bar.update(1)
     print(f"{'table':<32} {'tier':<9} {'class':<28} {'rows':>10}  comment")
@@ -91,22 +90,19 @@ def _tables(args):
 
 
 def _jobs(args):
-    from ..sql import escape_percent, quote_identifier
+    from ..core.sql import escape_percent, quote_identifier
     if args.limit < 1:
         raise DataJointError("--limit must be positive")
     connection = _connection()
     _require_schema(connection, args.schema)
-    exists = connection.query("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_NAME='~jobs'",
-                              (args.schema,)).fetchone()
-    if not exists:
+    if not catalog.table_exists(connection, args.schema, "~jobs"):
         print(f"Schema {args.schema} has no job table (~jobs): nothing was populated with reserve_jobs=True.")
         return 0
     table = escape_percent(f"{quote_identifier(args.schema)}.`~jobs`")  # the queries below bind values
     where, params = ("WHERE `status`=%s", (args.status,)) if args.status else ("", ())
-    counts = connection.query(f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`".replace(
-        "%%", "%")).fetchall()
+    counts = execute(connection, f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`").fetchall()
     print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
-    rows = connection.query(
+    rows = execute(connection,
         f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, "
         f"TIMESTAMPDIFF(SECOND, `timestamp`, NOW()), `error_message`{', `key`' if args.full else ''} "
         f"FROM {table} {where} ORDER BY `timestamp`, `table_name`, `key_hash` LIMIT %s",
@@ -138,7 +134,7 @@ def _job_text(name, status, key_hash, user, host, pid, stamp, age, message, key)
 
 def _key_text(raw):
     """The job's key as ``{'attr': value, ...}``, whichever language reserved it."""
-    from ..jobs import decode_key
+    from ..compute.jobs import decode_key
     try:
         key = decode_key(raw)
     except DataJointError as error:  # BlobError included

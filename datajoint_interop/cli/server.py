@@ -24,13 +24,13 @@ def register(sub):
 
 
 def _server():
-    from ..server import PrivateServer
+    from ..server.private import PrivateServer
     return PrivateServer()
 
 
 def _start(args):
-    from ..settings import config, server_settings
-    from ..server import configured_server_status
+    from ..core.settings import config, server_settings
+    from ..server.private import configured_server_status
     server = _server()
     private_port = server.state().get("port")
     choice = server_settings(config)
@@ -64,8 +64,8 @@ def _stop(args):
 
 def _status(args):
     """Which server each language would use and which setting won, then the private server."""
-    from ..settings import config, server_settings
-    from ..server import configured_server_status, octave_server_choice
+    from ..core.settings import config, server_settings
+    from ..server.private import configured_server_status, octave_server_choice
     reachable, description = configured_server_status(config)
     print(f"Python dj.conn(): {'reachable' if reachable else 'NOT reachable'}: {description}")
     octave = octave_server_choice() if not args.no_octave else None

@@ -5,15 +5,15 @@ from the command line, so they stay out of shell history and process listings.
 """
 import sys
 
-from .. import admin
-from ..errors import DataJointError
+from ..sharing import admin
+from ..core.errors import DataJointError
 
 _ROLE_HELP = ("reader: SELECT; writer: + INSERT, UPDATE, DELETE (data and ~jobs), LOCK TABLES; "
               "admin: + CREATE, DROP, ALTER, REFERENCES, INDEX, views and GRANT OPTION within the pattern")
 
 
 def _connection():
-    from ..connection import conn
+    from ..core.connection import conn
     return conn()
 
 

@@ -16,9 +16,11 @@ import time
 
 import pymysql
 
-from .admin import native_password_hash
-from .errors import ServerError
-from .settings import user_config_path
+from ..sharing.admin import native_password_hash
+from ..core.errors import ServerError
+from ..core.settings import server_settings, ServerChoice, user_config_path
+from ..core.connection import Connection
+from ..core.sql import execute
 
 PRIVATE_USER = "dj"
 START_TIMEOUT = 90
@@ -216,8 +218,6 @@ class PrivateServer:
 
 def configured_server_status(config):
     """(reachable, description) of the server `dj.conn()` would use (never the password)."""
-    from .connection import Connection
-    from .settings import server_settings
     choice = server_settings(config)
     try:
         c = Connection(choice.host, choice.user, choice.password, port=choice.port,
@@ -225,7 +225,7 @@ def configured_server_status(config):
                        use_tls=config["database.use_tls"])
     except Exception as error:  # any failure means "not reachable"; the message says why
         return False, f"{choice.describe()}: {error}"
-    version = c.query("SELECT version()").fetchone()[0]
+    version = execute(c, "SELECT version()").fetchone()[0]
     c.close()
     return True, f"{choice.describe()} (server {version})"
 
@@ -237,7 +237,8 @@ def octave_server_choice(cwd=None, timeout=60):
     disagreement, e.g. settings that only one of the languages can read.
     """
     octave = shutil.which("octave-cli")
-    matlab = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "matlab")
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # datajoint_interop/
+    matlab = os.path.join(os.path.dirname(package), "matlab")
     if not octave or not os.path.isdir(os.path.join(matlab, "+dj")):
         return None
     script = ("addpath(getenv('DJI_MATLAB_DIR')); s = dj.internal.serverSettings(); "
@@ -253,7 +254,6 @@ def octave_server_choice(cwd=None, timeout=60):
     if result.returncode != 0 or len(lines) != 8:
         return "could not ask Octave: " + (result.stderr.strip().splitlines() or ["no output"])[-1]
     host, port, user, has_password, *origins = lines
-    from .settings import ServerChoice
     return ServerChoice(host, int(port), user, "*" if has_password == "1" else "",
                         dict(zip(("host", "port", "user", "password"), origins)))
 

@@ -1,0 +1,1 @@
+"""Distributed computation: the `~jobs` queue and populate (worker loop and process pool)."""

@@ -1,0 +1,1 @@
+"""Foundation: errors, settings, the connection, identifier quoting and the one `execute`, the server catalog."""

@@ -1,0 +1,166 @@
+"""The foreign-key graph of the activated schemas, read from information_schema.
+
+Delete, drop, populate's key source and the diagrams all need to know who references whom. The
+graph is built from the server's catalog (never from error text), so it sees every constraint,
+whichever language declared it.
+
+Representation (as in DataJoint 0.14): nodes are full table names "`db`.`tbl`". A foreign key
+whose columns keep their parent's names is one edge parent -> child. A *renamed* foreign key
+(``-> Parent.proj(new='old')`` / MATLAB ``(new) -> Parent(old)``) goes through a numbered alias node
+("1", "2", ...): parent -> "n" -> child, both edges carrying the same properties. This keeps two
+renamed references to the same parent (mother/father) distinct in a simple DiGraph.
+
+Edge properties: ``attr_map`` (child column -> parent column), ``primary`` (all FK columns are in
+the child's primary key), ``aliased`` (some column is renamed), ``multi`` (the FK does not cover the
+child's primary key exactly).
+"""
+import itertools
+from collections import defaultdict
+
+import networkx as nx
+
+from .errors import DataJointError
+from .sql import execute, full_table_name, split_full_table_name
+
+
+def _is_alias(node):
+    return node.isdigit()
+
+
+class Dependencies(nx.DiGraph):
+    """networkx graph of tables and foreign keys; reload after declaring or dropping tables."""
+
+    def __init__(self, connection=None):
+        self._conn = connection
+        self._extra_schemas = set()
+        self._loaded = False
+        self._loaded_names = set()
+        super().__init__()
+
+    def clear(self):
+        self._loaded = False
+        super().clear()
+
+    def load(self, force=True, schemas=()):
+        """(Re)read the graph for the connection's schemas plus any named here."""
+        self._extra_schemas.update(schemas)
+        names = sorted(set(getattr(self._conn, "schemas", {}) or {}) | self._extra_schemas)
+        if self._loaded and not force and set(names) <= self._loaded_names:
+            return
+        super().clear()
+        self._loaded_names = set(names)
+        if not names:
+            self._loaded = True
+            return
+        marks = ",".join(["%s"] * len(names))
+        keys = defaultdict(list)
+        cur = execute(self._conn,
+            "SELECT table_schema, table_name, column_name FROM information_schema.key_column_usage "
+            f"WHERE constraint_name='PRIMARY' AND table_schema IN ({marks}) "
+            "ORDER BY table_schema, table_name, ordinal_position", names)
+        for db, tbl, col in cur.fetchall():
+            keys[(db, tbl)].append(col)
+        cur = execute(self._conn,
+            f"SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ({marks})",
+            names)
+        for db, tbl in cur.fetchall():
+            if not tbl.startswith("~"):
+                self.add_node(full_table_name(db, tbl), primary_key=set(keys[(db, tbl)]))
+        cur = execute(self._conn,
+            "SELECT constraint_schema, constraint_name, table_schema, table_name, column_name, "
+            "referenced_table_schema, referenced_table_name, referenced_column_name "
+            "FROM information_schema.key_column_usage "
+            f"WHERE referenced_table_name IS NOT NULL AND (table_schema IN ({marks}) "
+            f"OR referenced_table_schema IN ({marks})) "
+            "ORDER BY table_schema, table_name, constraint_name, ordinal_position", names + names)
+        fks = {}
+        for cs, cname, db, tbl, col, rdb, rtbl, rcol in cur.fetchall():
+            if tbl.startswith("~") or rtbl.startswith("~"):
+                continue
+            child, parent = full_table_name(db, tbl), full_table_name(rdb, rtbl)
+            fk = fks.setdefault((cs, cname, child), dict(parent=parent, attr_map={}))
+            fk["attr_map"][col] = rcol
+        # child tables outside the named schemas need their primary keys too
+        outside = {split_full_table_name(c) for _, _, c in fks} - set(keys)
+        for db, tbl in sorted(outside):
+            cur = execute(self._conn,
+                "SELECT column_name FROM information_schema.key_column_usage WHERE "
+                "constraint_name='PRIMARY' AND table_schema=%s AND table_name=%s "
+                "ORDER BY ordinal_position", (db, tbl))
+            keys[(db, tbl)] = [r[0] for r in cur.fetchall()]
+        alias = itertools.count(1)
+        for (_, _, child), fk in sorted(fks.items()):
+            pk = set(keys[split_full_table_name(child)])
+            parent = fk["parent"]
+            for node in (child, parent):
+                if node not in self:
+                    self.add_node(node, primary_key=set(keys.get(split_full_table_name(node), [])))
+            props = dict(
+                attr_map=fk["attr_map"],
+                primary=set(fk["attr_map"]) <= pk,
+                aliased=any(k != v for k, v in fk["attr_map"].items()),
+                multi=set(fk["attr_map"]) != pk,
+            )
+            if props["aliased"] or self.has_edge(parent, child):
+                node = str(next(alias))
+                self.add_node(node)
+                self.add_edge(parent, node, **props)
+                self.add_edge(node, child, **props)
+            else:
+                self.add_edge(parent, child, **props)
+        if not nx.is_directed_acyclic_graph(self):
+            raise DataJointError("The foreign-key graph contains a cycle")
+        self._loaded = True
+
+    def _ensure(self):
+        if not self._loaded:
+            self.load()
+
+    def _check(self, name):
+        self._ensure()
+        if name not in self:
+            self.load()
+        if name not in self:
+            raise DataJointError(f"Table {name} is not in the dependency graph of the activated schemas")
+
+    # --- DataJoint 0.14-style neighbors (alias nodes included) ----------------------------------
+    def parents(self, table_name, primary=None):
+        """Immediate predecessors {node: edge properties}; alias nodes appear as themselves."""
+        self._check(table_name)
+        return {p: d for p, _, d in self.in_edges(table_name, data=True)
+                if primary is None or d["primary"] == primary}
+
+    def children(self, table_name, primary=None):
+        self._check(table_name)
+        return {c: d for _, c, d in self.out_edges(table_name, data=True)
+                if primary is None or d["primary"] == primary}
+
+    # --- the same, resolved through alias nodes -----------------------------------------------
+    @staticmethod
+    def _through_aliases(edges, beyond):
+        """[(table, props)] of edges, an alias node replaced by the one table beyond it."""
+        return [(next(iter(beyond(t))) if _is_alias(t) else t, d) for t, d in edges.items()]
+
+    def foreign_keys_in(self, table_name, primary=None):
+        """[(parent table, props)] for every foreign key of the table, aliases resolved."""
+        return self._through_aliases(self.parents(table_name, primary), self.predecessors)
+
+    def foreign_keys_out(self, table_name, primary=None):
+        """[(child table, props)] for every foreign key referencing the table, aliases resolved."""
+        return self._through_aliases(self.children(table_name, primary), self.successors)
+
+    def descendants(self, full_table_name):
+        """The table and all tables depending on it, in topological order (aliases removed)."""
+        self._check(full_table_name)
+        nodes = self.subgraph(nx.descendants(self, full_table_name) | {full_table_name})
+        return [n for n in nx.lexicographical_topological_sort(nodes) if not _is_alias(n)]
+
+    def ancestors(self, full_table_name):
+        """The table and all tables it depends on, dependents before their parents."""
+        self._check(full_table_name)
+        nodes = self.subgraph(nx.ancestors(self, full_table_name) | {full_table_name})
+        return [n for n in reversed(list(nx.lexicographical_topological_sort(nodes))) if not _is_alias(n)]
+
+    def topo_sort(self):
+        self._ensure()
+        return [n for n in nx.lexicographical_topological_sort(self) if not _is_alias(n)]

@@ -1,0 +1,102 @@
+"""Exception hierarchy.
+
+Every failure a user can cause raises a subclass of DataJointError, so one ``except`` clause
+catches them all, while the subclass says which kind of problem it is. Names mirror DataJoint 0.14
+where it has one, so code written against the original keeps working.
+"""
+
+
+class DataJointError(Exception):
+    """Base class of every error raised by datajoint_interop."""
+
+    def suggest(self, *args):
+        """Return a copy of this error with a hint appended to its message."""
+        return self.__class__(*(self.args + args))
+
+
+# --- connection and server ---------------------------------------------------------------------
+class ConnectionFailedError(DataJointError):
+    """The server cannot be reached or the connection could not be set up (not a lost connection:
+    see LostConnectionError). A refused login is an AccessError."""
+
+
+class LostConnectionError(DataJointError):
+    """The connection to the server was lost and could not be silently restored."""
+
+
+class AccessError(DataJointError):
+    """The server refused an operation for lack of privileges."""
+
+
+class GrantError(AccessError):
+    """A grant refused before it reaches the server: its schema pattern covers a system schema,
+    or schemas on which the granting account may not pass that role on."""
+
+
+class ServerError(DataJointError):
+    """Managing the private MariaDB server (`dji server`) failed."""
+
+
+# --- queries -----------------------------------------------------------------------------------
+class QueryError(DataJointError):
+    """The server rejected a query."""
+
+
+class QuerySyntaxError(QueryError):
+    """The server reported an SQL syntax error."""
+
+
+class MissingTableError(QueryError):
+    """A table or schema that the query needs does not exist."""
+
+
+class UnknownAttributeError(QueryError):
+    """An attribute name is not part of the heading."""
+
+
+class MissingAttributeError(QueryError):
+    """A required attribute was not provided (e.g. on insert)."""
+
+
+class DuplicateError(QueryError):
+    """An insert would duplicate an existing primary or unique key."""
+
+
+class IntegrityError(QueryError):
+    """A foreign-key constraint prevents the operation."""
+
+
+# --- data and definitions ----------------------------------------------------------------------
+class BlobError(DataJointError):
+    """A blob cannot be decoded (corrupt, truncated, hostile) or a value cannot be encoded."""
+
+    def __init__(self, message, offset=None):
+        self.offset = offset
+        if offset is not None:
+            message = f"{message} (at byte offset {offset})"
+        super().__init__(message)
+
+
+class DefinitionError(DataJointError):
+    """A table definition cannot be parsed or declared."""
+
+
+class ArchiveError(DataJointError):
+    """An export archive is unreadable, of an unknown version, or fails its checksums."""
+
+
+class JobError(DataJointError):
+    """The job reservation protocol failed."""
+
+
+class MissingExternalFile(DataJointError):
+    """A tracked external object is not where its store says it is (same name as 0.14)."""
+
+
+# Earlier names of ConnectionFailedError, kept importable: `ConnectionError_` (this package's first
+# name for it) and `ConnectionError` (same spelling as the builtin, so `from errors import *` code
+# written against either keeps catching it).
+ConnectionError_ = ConnectionFailedError
+ConnectionError = ConnectionFailedError
+
+__all__ = [name for name in dir() if name.endswith("Error") or name.endswith("Error_")] + ["MissingExternalFile"]

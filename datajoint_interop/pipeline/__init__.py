@@ -1,0 +1,1 @@
+"""What users declare: schemas, table tiers, diagrams, MATLAB packages."""

@@ -1,0 +1,483 @@
+"""Schemas: one database each, a class decorator that declares tables, and virtual modules.
+
+``@schema`` binds a class to its database, declares its table when missing (logging the event in
+``~log`` as DataJoint 0.14 does), and checks an existing table against the definition so that an
+edited definition never silently disagrees with the live table.
+"""
+import inspect
+import platform
+import re
+import types
+import warnings
+
+from ..schema import naming
+from ..schema.declare import compile_definition, compile_model, foreign_key_columns
+from ..core.errors import DataJointError, DefinitionError
+from ..core.sql import (check_identifier, escape_percent, execute, full_table_name, quote_identifier, quote_string,
+                  sql_name, sql_table)
+from ..core.version import __version__
+from ..core.connection import conn
+from ..query.table import forget_heading, FreeTable
+from .user_tables import Computed, Imported, Lookup, Manual, Part, UserTable
+from ..schema.definition import parse_definition
+from ..compute.jobs import JobTable
+from ..storage.external import ExternalMapping
+from ..storage.objects import EXTERNAL_DEFINITION
+from ..core.settings import config
+from ..core import catalog
+
+__all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_schemas",
+           "DefinitionMismatchWarning"]
+
+_SYSTEM_SCHEMAS = ("information_schema", "mysql", "performance_schema", "sys")
+LOG_TABLE = "~log"
+_LOG_SQL = """CREATE TABLE IF NOT EXISTS {name} (
+`id` int unsigned auto_increment NOT NULL COMMENT "event order id",
+`timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "event timestamp",
+`version` varchar(12) NOT NULL COMMENT "datajoint version",
+`user` varchar(255) NOT NULL COMMENT "user@host",
+`host` varchar(255) NOT NULL DEFAULT "" COMMENT "system hostname",
+`event` varchar(255) NOT NULL DEFAULT "" COMMENT "event message",
+PRIMARY KEY (`id`)
+) ENGINE=InnoDB, COMMENT {comment}"""
+class DefinitionMismatchWarning(UserWarning):
+    """A class definition differs from the table that already exists in the database."""
+
+
+def _connection(connection):
+    if connection is not None:
+        return connection
+
+    return conn()
+
+
+def _caller_context(depth=2):
+    frame = inspect.currentframe()
+    try:
+        for _ in range(depth):
+            frame = frame.f_back
+        return {**frame.f_globals, **frame.f_locals}
+    finally:
+        del frame
+
+
+def list_schemas(connection=None):
+    """Names of the databases the user can see, without the server's own."""
+    connection = _connection(connection)
+    return [name for name in catalog.list_schemas(connection) if name not in _SYSTEM_SCHEMAS]
+
+
+class Schema:
+    """A database used as a class decorator: ``schema = dj.Schema('lab')`` then ``@schema``.
+
+    Without a name the schema is inactive: decorated classes wait until ``activate(name)``.
+    """
+
+    def __init__(self, schema_name=None, context=None, *, connection=None, create_schema=True,
+                 create_tables=True, add_objects=None):
+        self.database = None
+        self.context = context
+        self.connection = connection
+        self.create_schema = create_schema
+        self.create_tables = create_tables
+        self.add_objects = add_objects
+        self._pending = []
+        if schema_name is not None:
+            self.activate(schema_name)
+
+    # --- activation -----------------------------------------------------------------------------
+    def activate(self, schema_name=None, *, connection=None, create_schema=None, create_tables=None,
+                 add_objects=None):
+        if schema_name is None:
+            if self.database is None:
+                raise DataJointError("Please provide a schema name to activate the schema")
+            return
+        if self.database is not None:
+            if schema_name == self.database:
+                return
+            raise DataJointError(f"The schema is already activated as {self.database!r}")
+        check_identifier(schema_name, "schema name")
+        if "`" in schema_name:
+            raise DataJointError(f"Invalid schema name {schema_name!r}: backquotes are not allowed in schema names")
+        if create_schema is not None:
+            self.create_schema = create_schema
+        if create_tables is not None:
+            self.create_tables = create_tables
+        if add_objects is not None:
+            self.add_objects = add_objects
+        self.connection = _connection(connection or self.connection)
+        if not catalog.schema_exists(self.connection, schema_name):
+            if not self.create_schema:
+                raise DataJointError(f"Schema `{schema_name}` does not exist; pass create_schema=True to "
+                                     "create it")
+            execute(self.connection, f"CREATE DATABASE {sql_name(schema_name)}")
+            self.database = schema_name
+            self.log("created")
+        self.database = schema_name
+        self.connection.schemas[schema_name] = self
+        self._forget_graph()
+        pending, self._pending = self._pending, []
+        for cls, context in pending:
+            self._decorate(cls, context)
+
+    @property
+    def is_activated(self):
+        return self.database is not None
+
+    def _require_active(self):
+        if self.database is None:
+            raise DataJointError("The schema is not activated: call schema.activate('name') first")
+
+    def _forget_graph(self):
+        if self.connection is not None:
+            self.connection.dependencies.clear()
+
+        forget_heading()
+
+    @property
+    def exists(self):
+        self._require_active()
+        return catalog.schema_exists(self.connection, self.database)
+
+    def __repr__(self):
+        return f"Schema `{self.database}`" if self.database else "Schema (not activated)"
+
+    # --- ~log ------------------------------------------------------------------------------------
+    def log(self, event):
+        """Append an event to ``~log`` (created on first use), as DataJoint 0.14 does."""
+        name = full_table_name(self.database, LOG_TABLE)
+        comment = quote_string(f"event logging table for `{self.database}`")
+        execute(self.connection, escape_percent(_LOG_SQL.format(name=name, comment=comment)))
+        execute(
+            self.connection,
+            f"INSERT INTO {sql_table(name)} (`version`, `user`, `host`, `event`) VALUES (%s, USER(), %s, %s)",
+            (f"{__version__}py"[:12], platform.node()[:255], event[:255]))
+
+    # --- the decorator ---------------------------------------------------------------------------
+    def __call__(self, cls, *, context=None):
+        if context is None:
+            context = self.context if self.context is not None else _caller_context()
+        if self.add_objects:
+            context = {**self.add_objects, **context}
+
+        if not (isinstance(cls, type) and issubclass(cls, UserTable)):
+            raise DataJointError(f"{getattr(cls, '__name__', cls)!r} is not a table class: derive it from "
+                                 "dj.Manual, dj.Lookup, dj.Imported or dj.Computed")
+        if issubclass(cls, Part):
+            raise DataJointError(f"Part table {cls.__name__} must be nested in its master class, which is "
+                                 "the one to decorate")
+        if self.database is None:
+            self._pending.append((cls, context))
+        else:
+            self._decorate(cls, context)
+        return cls
+
+    def _decorate(self, cls, context):
+
+        self._bind(cls)
+        self._declare(cls, {**context, cls.__name__: cls})
+        for name, part in list(vars(cls).items()):
+            if isinstance(part, type) and issubclass(part, Part) and name[:1].isupper():
+                part.master = cls
+                part._part_name = name
+                self._bind(part)
+                self._declare(part, {**context, cls.__name__: cls, "master": cls, "self": part})
+
+    def _bind(self, cls):
+        naming.check_class_name(cls.__dict__.get("_part_name") or cls.__name__)
+        cls.database = self.database
+        cls.connection = self.connection
+        cls._model = None
+        cls.table_name = cls._table_name_for_class()
+
+    def _declare(self, cls, context):
+        exists = catalog.table_exists(self.connection, self.database, cls.table_name)
+        if getattr(cls, "definition", None) is None:
+            if exists:  # a class spawned from (or bound to) an existing table
+                return
+            raise DefinitionError(f"Class {cls.__name__} has no definition and table "
+                                  f"{full_table_name(self.database, cls.table_name)} does not exist")
+        declaration = self._compile(cls, context)
+        if exists:
+            self._compare(cls, declaration)
+        elif self.create_tables:
+            if self.connection.in_transaction:
+                raise DataJointError(f"Cannot declare {cls.__name__} inside a transaction: MySQL commits the open "
+                                     "transaction implicitly on CREATE TABLE. Declare tables before starting it.")
+            for store in declaration.external_stores:
+                self._declare_external(store)
+            execute(self.connection, escape_percent(declaration.sql))
+            self.log(f"Declared {full_table_name(self.database, cls.table_name)}")
+            self._forget_graph()
+        else:
+            raise DataJointError(f"Table {full_table_name(self.database, cls.table_name)} is not declared "
+                                 "and the schema was created with create_tables=False")
+        contents = getattr(cls, "contents", None)
+        if contents is not None and self.create_tables:
+            rows = list(contents)
+            if rows:
+                cls().insert(rows, skip_duplicates=True)
+
+    def _compile(self, cls, context):
+        try:
+            return compile_definition(full_table_name(self.database, cls.table_name), cls.parsed_definition(),
+                                      context, resolver=cls._resolver, label=cls.__name__)
+        except DefinitionError as error:
+            if str(error).startswith(cls.__name__):
+                raise
+            raise DefinitionError(f"{cls.__name__}: {error}") from None
+
+    def _declare_external(self, store):
+        table = f"~external_{store}"
+        if catalog.table_exists(self.connection, self.database, table):
+            return
+
+        model = parse_definition(EXTERNAL_DEFINITION)
+        declaration = compile_model(full_table_name(self.database, table), model, lambda fk: None)
+        execute(self.connection, escape_percent(declaration.sql))
+
+    def _compare(self, cls, declaration):
+        differences = definition_differences(self.connection, self.database, cls.table_name, declaration)
+        if differences:
+            warnings.warn(
+                f"The definition of {cls.__name__} differs from the existing table "
+                f"{full_table_name(self.database, cls.table_name)}; the table was left unchanged "
+                f"(drop or alter it to apply the definition):\n  " + "\n  ".join(differences),
+                DefinitionMismatchWarning, stacklevel=4)
+
+    # --- introspection and maintenance ------------------------------------------------------------
+    def list_tables(self):
+        """User table names in dependency order (parents first), without ``~`` tables."""
+        self._require_active()
+        graph = self.connection.dependencies
+        graph.load(force=True, schemas=[self.database])
+        prefix = quote_identifier(self.database) + "."
+        import networkx as nx
+
+        ordered = [n for n in nx.lexicographical_topological_sort(graph) if n.startswith(prefix)]
+        return [n[len(prefix):][1:-1].replace("``", "`") for n in ordered]
+
+    @property
+    def jobs(self):
+        """The ``~jobs`` table of this schema (created on first use)."""
+        self._require_active()
+
+        return JobTable(self.connection, self.database)
+
+    @property
+    def external(self):
+        """``schema.external[store]``: the ``~external_<store>`` table of this schema (see external.py)."""
+        self._require_active()
+
+        return ExternalMapping(self.connection, self.database)
+
+    @property
+    def log_table(self):
+        self._require_active()
+
+        return FreeTable(self.connection, full_table_name(self.database, LOG_TABLE))
+
+    def drop(self, force=False):
+        """Drop the whole database; asks first unless ``force`` or safemode is off."""
+        self._require_active()
+        if not self.exists:
+            warnings.warn(f"Schema `{self.database}` does not exist; nothing to drop")
+            return
+
+        if not force and config["safemode"]:
+            try:
+                answer = input(f"Proceed to delete entire schema `{self.database}`? [yes, No]: ")
+            except EOFError:  # no terminal: never drop without an explicit yes
+                answer = ""
+            if answer.strip().lower() != "yes":
+                return
+        execute(self.connection, f"DROP DATABASE {sql_name(self.database)}")
+        self.connection.schemas.pop(self.database, None)
+        self._forget_graph()
+
+    def spawn_missing_classes(self, context=None):
+        """Create classes for every table of the schema that has no class in ``context`` yet.
+
+        Without ``context`` the classes go into the caller's namespace (module globals at module
+        level). Part tables become attributes of their masters.
+        """
+        self._require_active()
+        if context is None:
+            frame = inspect.currentframe().f_back
+            context = frame.f_locals
+            del frame
+
+        tiers = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed}
+        tables = catalog.list_tables(self.connection, self.database)
+        masters = {}
+        parts = []
+        for table in tables:
+            tier, master = naming.parse_table_name(table)
+            if tier is None:
+                continue
+            if tier == "part":
+                parts.append((table, master))
+                continue
+            name = naming.class_name_of(table)
+            cls = context.get(name)
+            if not (isinstance(cls, type) and getattr(cls, "table_name", None) == table):
+                cls = type(name, (tiers[tier],), {"__module__": context.get("__name__", __name__)})
+                self._spawn(cls, table)
+                context[name] = cls
+            masters[table] = cls
+        for table, master in parts:
+            master_cls = masters.get(master)
+            name = naming.class_name_of(table)
+            if master_cls is None:
+                continue
+            if isinstance(getattr(master_cls, name, None), type):
+                continue
+            part = type(name, (Part,), {"__module__": master_cls.__module__, "master": master_cls})
+            self._spawn(part, table)
+            setattr(master_cls, name, part)
+        return context
+
+    def _spawn(self, cls, table):
+        cls.database = self.database
+        cls.connection = self.connection
+        cls.table_name = table
+
+
+schema = Schema
+
+
+class VirtualModule(types.ModuleType):
+    """A module whose classes are spawned from an existing schema (no Python code needed)."""
+
+    def __init__(self, module_name, schema_name, *, create_schema=False, create_tables=False,
+                 connection=None, add_objects=None):
+        super().__init__(module_name)
+        _schema = Schema(schema_name, connection=connection, create_schema=create_schema,
+                         create_tables=create_tables)
+        if add_objects:
+            self.__dict__.update(add_objects)
+        self.__dict__["schema"] = _schema
+        _schema.spawn_missing_classes(context=self.__dict__)
+
+
+def create_virtual_module(module_name, schema_name, create_schema=False, create_tables=False,
+                          connection=None, add_objects=None):
+    return VirtualModule(module_name, schema_name, create_schema=create_schema,
+                         create_tables=create_tables, connection=connection, add_objects=add_objects)
+
+
+# --- definition vs live table ----------------------------------------------------------------------
+_TYPE_ALIASES = [
+    (re.compile(r"^integer\b"), "int"),
+    (re.compile(r"^bool(ean)?$"), "tinyint"),
+    (re.compile(r"^real\b"), "double"),
+    (re.compile(r"^numeric\b"), "decimal"),
+    (re.compile(r"^serial$"), "bigint unsigned"),
+    (re.compile(r"^decimal$"), "decimal(10,0)"),
+    (re.compile(r"^decimal unsigned$"), "decimal(10,0) unsigned"),
+    (re.compile(r"^year\(4\)$"), "year"),
+    (re.compile(r"^json$"), "longtext"),  # MariaDB stores json as longtext with a check
+]
+
+
+def normalize_type(sql_type):
+    """Comparable form of a column type as declared or as reported by the server."""
+    text = re.sub(r"\s+", " ", sql_type.strip().lower())
+    text = re.sub(r"\s*([(,])\s*", r"\1", text)
+    text = re.sub(r"\s*\)", ")", text)
+    text = re.sub(r" (auto_increment|zerofill)\b", "", text)
+    text = re.sub(r"^((tiny|small|medium|big)?int(eger)?)\(\d+\)", r"\1", text)
+    if text.startswith("enum("):
+        text = re.sub(r'"((?:[^"\\]|\\.)*)"', lambda m: "'" + m.group(1).replace("'", "''") + "'", text)
+    for pattern, replacement in _TYPE_ALIASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def definition_differences(connection, database, table, declaration):
+    """Human-readable differences between a compiled definition and the live table ([] if none)."""
+    cursor = execute(connection,
+        "SELECT column_name, column_type, is_nullable, column_comment, column_default FROM information_schema.columns "
+        "WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position", (database, table))
+    live = {row[0]: row[1:] for row in cursor.fetchall()}
+    live_key = catalog.primary_key(connection, database, table)
+    table_comment = catalog.table_comment(connection, database, table) or ""
+    out = []
+    if table_comment != declaration.comment:
+        out.append(f"table comment {table_comment!r} in the table, {declaration.comment!r} in the definition")
+    declared = declaration.columns
+    for name in declared:
+        if name not in live:
+            out.append(f"attribute {name!r} is in the definition but not in the table")
+    for name in live:
+        if name not in declared and not name.startswith("_"):
+            out.append(f"attribute {name!r} is in the table but not in the definition")
+    if live_key != declaration.primary_key:
+        out.append(f"primary key ({', '.join(live_key)}) in the table, ({', '.join(declaration.primary_key)}) "
+                   "in the definition")
+    for name, (sql_type, nullable, comment, default) in declared.items():
+        if name not in live:
+            continue
+        live_type, live_null, live_comment, live_default = live[name]
+        if not nullable and _normalize_default(default) != _normalize_default(live_default):
+            out.append(f"attribute {name!r}: default {live_default} in the table, {default} in the definition")
+        if normalize_type(sql_type) != normalize_type(live_type):
+            out.append(f"attribute {name!r}: type {live_type} in the table, {sql_type} in the definition")
+        if nullable != (live_null == "YES"):
+            out.append(f"attribute {name!r}: {'nullable' if live_null == 'YES' else 'not nullable'} in the "
+                       f"table, {'nullable' if nullable else 'not nullable'} in the definition")
+        if (comment or "") != (live_comment or ""):
+            out.append(f"attribute {name!r}: comment {live_comment!r} in the table, {comment!r} in the definition")
+    out.extend(_key_differences(connection, database, table, declaration))
+    return out
+
+
+def _normalize_default(text):
+    """Comparable form of a default as declared (None: no default) or as information_schema reports it."""
+    if text is None or text.upper() == "NULL":
+        return None
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1].replace(text[0] * 2, text[0])
+        text = re.sub(r"\\(.)", r"\1", text)
+    if re.fullmatch(r"current_timestamp(\(\d*\))?", text, re.I):
+        return text.lower().replace("()", "")
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _key_differences(connection, database, table, declaration):
+    """Foreign keys and secondary indexes that differ between the table and the definition."""
+    fks = {}
+    for name, column, ref_db, ref_table, ref_column in foreign_key_columns(connection, database, table):
+        if not ref_table.startswith("~"):
+            fk = fks.setdefault(name, [full_table_name(ref_db, ref_table), [], []])
+            fk[1].append(column)
+            fk[2].append(ref_column)
+    live_fks = sorted((parent, tuple(cols), tuple(refs)) for parent, cols, refs in fks.values())
+    declared_fks = sorted(fk for fk in declaration.foreign_keys)
+    out = []
+    for fk in declared_fks:
+        if fk not in live_fks:
+            out.append(f"foreign key ({', '.join(fk[1])}) -> {fk[0]} is in the definition but not in the table")
+    for fk in live_fks:
+        if fk not in declared_fks:
+            out.append(f"foreign key ({', '.join(fk[1])}) -> {fk[0]} is in the table but not in the definition")
+    indexes = {}
+    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_table_name(database, table))}",
+                       as_dict=True).fetchall():
+        if row["Key_name"] != "PRIMARY":
+            indexes.setdefault(row["Key_name"], [not row["Non_unique"], []])[1].append(row["Column_name"])
+    fk_columns = {fk[1] for fk in live_fks} | {fk[1] for fk in declared_fks}
+    fk_columns |= {(name,) for name, (sql_type, *_rest) in declaration.columns.items() if sql_type == "binary(16)"}
+    live_indexes = sorted((unique, tuple(cols)) for unique, cols in indexes.values()
+                          if unique or tuple(cols) not in fk_columns)
+    declared_indexes = sorted((unique, cols) for unique, cols in declaration.indexes
+                              if unique or cols not in fk_columns)
+    if live_indexes != declared_indexes:
+        def show(items):
+            return ", ".join(f"{'unique ' if u else ''}index({', '.join(c)})" for u, c in items) or "none"
+        out.append(f"indexes: {show(live_indexes)} in the table, {show(declared_indexes)} in the definition")
+    return out

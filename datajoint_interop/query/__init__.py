@@ -1,0 +1,1 @@
+"""Query expressions, their one SQL compiler, fetch, insert and delete over user tables."""

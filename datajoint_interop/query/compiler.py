@@ -1,0 +1,258 @@
+"""The one SQL compiler: query expression tree -> (sql, params).
+
+Everything that reaches the server as a SELECT (fetch, len, bool, delete's restriction, INSERT ...
+SELECT) is produced here, so there is one place where quoting and parameter binding happen.
+Values only ever appear as ``%s`` placeholders with the value in ``params``; user SQL strings are
+kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a format string.
+Subquery aliases are numbered in the order they are emitted
+(`$1`, `$2`, ...), so the same expression always compiles to the same text.
+"""
+import itertools
+
+from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql
+from ..core.errors import DataJointError
+from ..core.sql import escape_percent, sql_name, sql_table
+
+
+class UnionSource:
+    """Two or more SELECT blocks combined by UNION; only used as a source of a wrapping block."""
+
+    def __init__(self, operands, names):
+        self.operands = operands
+        self.names = names
+
+
+class _Context:
+    __slots__ = ("aliases", "params")
+
+    def __init__(self):
+        self.aliases = 0
+        self.params = []
+
+    def alias(self):
+        self.aliases += 1
+        return sql_name(f"${self.aliases}")
+
+
+def _field(attr):
+    q = sql_name(attr.name)
+    if attr.sql_expression is not None:
+        return f"({escape_percent(attr.sql_expression)}) AS {q}"
+    if attr.original_name != attr.name:
+        return f"{sql_name(attr.original_name)} AS {q}"
+    return q
+
+
+def _source(src, ctx):
+    if isinstance(src, str):
+        return sql_table(src)
+    if isinstance(src, UnionSource):
+        parts = ["(" + _select(op, ctx, fields=src.names) + ")" for op in src.operands]
+        return "(" + " UNION ".join(parts) + ") AS " + ctx.alias()
+    return "(" + _select(src, ctx) + ") AS " + ctx.alias()
+
+
+def _from(expr, ctx):
+    support = expr.support
+    clause = _source(support[0], ctx)
+    for src, left in zip(support[1:], expr._left):
+        clause += (" NATURAL LEFT JOIN " if left else " NATURAL JOIN ") + _source(src, ctx)
+    return clause
+
+
+def compile_condition(cond, ctx):
+    if isinstance(cond, Const):
+        return "TRUE" if cond.value else "FALSE"
+    if isinstance(cond, Sql):
+        return "(" + escape_percent(cond.text) + ")"
+    if isinstance(cond, Eq):
+        if cond.value is None:
+            return f"({sql_name(cond.name)} IS NULL)"
+        ctx.params.append(cond.value)
+        return f"({sql_name(cond.name)}=%s)"
+    if isinstance(cond, And):
+        return "(" + " AND ".join(compile_condition(c, ctx) for c in cond.items) + ")"
+    if isinstance(cond, Or):
+        return "(" + " OR ".join(compile_condition(c, ctx) for c in cond.items) + ")"
+    if isinstance(cond, Negate):
+        return "(NOT " + compile_condition(cond.item, ctx) + ")"
+    if isinstance(cond, InQuery):
+        cols = ",".join(sql_name(n) for n in cond.names)
+        query = cond.query
+        if query._top is not None:  # MariaDB refuses LIMIT directly inside IN (...)
+            query = query.make_subquery()
+        return f"(({cols}) IN ({_select(query, ctx, fields=cond.names, distinct=False)}))"
+    if isinstance(cond, Exists):
+        return f"(EXISTS ({_select(cond.query, ctx)}))"
+    raise DataJointError(f"Cannot compile condition {cond!r}")
+
+
+def _where(expr, ctx):
+    if not expr._restriction:
+        return ""
+    return " WHERE " + " AND ".join(compile_condition(c, ctx) for c in expr._restriction)
+
+
+def _order(order_by, expr):
+    items = []
+    for o in order_by:
+        o = o.strip()
+        up = o.upper()
+        if up in ("KEY", "KEY ASC", "KEY DESC"):
+            suffix = " DESC" if up.endswith("DESC") else ""
+            items += [sql_name(k) + suffix for k in expr.primary_key]
+        else:
+            items.append(escape_percent(o))
+    return " ORDER BY " + ", ".join(items) if items else ""
+
+
+def _limit(limit, offset, ctx):
+    if limit is None and not offset:
+        return ""
+    ctx.params.append(18446744073709551615 if limit is None else int(limit))
+    if offset:
+        ctx.params.append(int(offset))
+    return " LIMIT %s" + (" OFFSET %s" if offset else "")
+
+
+def _select(expr, ctx, fields=None, distinct=None, top=None):
+    heading = expr.heading
+    if fields is None:
+        cols = [_field(a) for a in heading.attributes.values()]
+    else:
+        cols = [_field(heading[n]) for n in fields]
+    if distinct is None:
+        distinct = expr._distinct
+    sql = "SELECT " + ("DISTINCT " if distinct else "") + (", ".join(cols) if cols else "1")
+    sql += " FROM " + _from(expr, ctx) + _where(expr, ctx)
+    if expr._group_by is not None and expr._group_by:
+        sql += " GROUP BY " + ", ".join(sql_name(n) for n in expr._group_by)
+    t = expr._top
+    if t is not None:
+        sql += _order(t.order_by, expr) + _limit(t.limit, t.offset, ctx)
+    return sql
+
+
+def compile_query(expr, fields=None, order_by=None, limit=None, offset=None):
+    """(sql, params) selecting `fields` (all heading attributes by default)."""
+    ctx = _Context()
+    if (order_by or limit is not None or offset) and expr._top is not None:
+        expr = expr.make_subquery()
+    sql = _select(expr, ctx, fields=fields)
+    if order_by or limit is not None or offset:
+        if isinstance(order_by, str):
+            order_by = [order_by]
+        if (limit is not None or offset) and not order_by:
+            order_by = ["KEY"]  # a limit without an order would pick arbitrary rows
+        sql += _order(order_by or [], expr) + _limit(limit, offset, ctx)
+    return sql, ctx.params
+
+
+def compile_count(expr):
+    ctx = _Context()
+    if expr._is_complex:
+        return f"SELECT count(*) FROM ({_select(expr, ctx)}) AS {ctx.alias()}", ctx.params
+    sql = "SELECT count(*) FROM " + _from(expr, ctx) + _where(expr, ctx)
+    return sql, ctx.params
+
+
+def compile_exists(expr):
+    ctx = _Context()
+    return f"SELECT EXISTS({_select(expr, ctx)})", ctx.params
+
+
+def compile_delete(expr, full_table_name):
+    """DELETE restricted by the expression's restriction (expression must be the table itself)."""
+    ctx = _Context()
+    sql = "DELETE FROM " + sql_table(full_table_name) + _where(expr, ctx)
+    return sql, ctx.params
+
+
+_NOTHING = object()  # no value stands for DEFAULT
+
+# --- statements that change user tables ----------------------------------------------------------
+# Values are always bound; the `default` marker in a row stands for the column's DEFAULT.
+
+def insert_clauses(full_table_name, names, replace=False, skip_duplicates_on=None, touch_on_duplicate=None,
+                   ignore=False):
+    """(head, tail) of ``INSERT|REPLACE INTO t (cols) VALUES <rows><tail>``.
+
+    Insert sizes its batches by these lengths, so the rows are compiled separately
+    (``compile_insert_rows``). `skip_duplicates_on` names a key column: a duplicate row then
+    updates that column to itself, i.e. is skipped without hiding other errors as IGNORE would.
+    `touch_on_duplicate` names a timestamp column set to the current time on a duplicate instead;
+    `ignore` (INSERT IGNORE) is for restoring rows that may exist again.
+    """
+    cols = ",".join(sql_name(n) for n in names)
+    verb = "REPLACE" if replace else "INSERT IGNORE" if ignore else "INSERT"
+    head = f"{verb} INTO {sql_table(full_table_name)} ({cols}) VALUES "
+    tail = _on_duplicate(skip_duplicates_on, replace)
+    if touch_on_duplicate is not None and not replace:
+        tail = f" ON DUPLICATE KEY UPDATE {sql_name(touch_on_duplicate)}=CURRENT_TIMESTAMP"
+    return head, tail
+
+
+def _on_duplicate(skip_duplicates_on, replace):
+    if skip_duplicates_on is None or replace:
+        return ""
+    k = sql_name(skip_duplicates_on)
+    return f" ON DUPLICATE KEY UPDATE {k}={k}"
+
+
+def compile_insert_row(full_table_name, row, **options):
+    """(sql, params) inserting one row given as {column: value}; options as for insert_clauses."""
+    clauses = insert_clauses(full_table_name, list(row), **options)
+    return compile_insert_rows(clauses, [[v] for v in row.values()], default=_NOTHING)
+
+
+def compile_lookup(full_table_name, fields, key):
+    """(sql, params) of ``SELECT fields FROM t WHERE k=v AND ...`` for a table known by name."""
+    ctx = _Context()
+    where = " AND ".join(compile_condition(Eq(k, v), ctx) for k, v in key.items())
+    cols = ", ".join(sql_name(f) for f in fields)
+    return f"SELECT {cols} FROM {sql_table(full_table_name)} WHERE {where}", ctx.params
+
+
+def compile_insert_rows(clauses, columns, default):
+    """(sql, params) inserting rows given column by column (equal-length sequences of encoded
+    scalars) between the `clauses`."""
+    head, tail = clauses
+    rows = zip(*columns)
+    if any(default in c for c in columns):  # `in` tests identity first; encoded values are scalars
+        parts, params = [], []
+        for r in rows:
+            parts.append("(" + ",".join("DEFAULT" if v is default else "%s" for v in r) + ")")
+            params.extend(v for v in r if v is not default)
+        return head + ",".join(parts) + tail, params
+    template = "(" + ",".join(["%s"] * len(columns)) + ")"
+    return head + ",".join([template] * len(columns[0])) + tail, list(itertools.chain.from_iterable(rows))
+
+
+def compile_insert_query(full_table_name, names, query, replace=False, skip_duplicates_on=None):
+    """(sql, params) of ``INSERT|REPLACE INTO t (names) SELECT names FROM <query>``."""
+    select, params = compile_query(query, fields=names)
+    cols = ",".join(sql_name(n) for n in names)
+    verb = "REPLACE" if replace else "INSERT"
+    sql = f"{verb} INTO {sql_table(full_table_name)} ({cols}) {select}" + _on_duplicate(skip_duplicates_on, replace)
+    return sql, params
+
+
+def compile_update(expr, full_table_name, values, null):
+    """(sql, params) of ``UPDATE t SET ... WHERE <expr's restriction>``; a value `null` sets NULL."""
+    if not values:
+        raise DataJointError("An UPDATE needs at least one attribute to set")
+    ctx = _Context()
+    sets = []
+    for name, value in values.items():
+        if value is null:
+            sets.append(f"{sql_name(name)}=NULL")
+        else:
+            sets.append(f"{sql_name(name)}=%s")
+            ctx.params.append(value)
+    sql = f"UPDATE {sql_table(full_table_name)} SET {', '.join(sets)}" + _where(expr, ctx)
+    return sql, ctx.params
+
+
+def compile_drop(full_table_name):
+    """``DROP TABLE t`` (no parameters)."""
+    return f"DROP TABLE {sql_table(full_table_name)}", []

@@ -1,0 +1,423 @@
+"""Table model -> ``CREATE TABLE`` in the exact form DataJoint for Python 0.14 emits.
+
+Both languages go through here, so a table declared from a MATLAB classdef file and the same table
+declared from a Python class are byte-identical (schema-conventions §10): columns in line order with
+foreign-key columns at their ``->`` line, then the primary key, the foreign keys, and the indexes,
+joined by ``,\\n``, unnamed constraints, ``ENGINE=InnoDB, COMMENT "..."``.
+
+Where 0.14 has bugs we deliberately differ (comments copied from a parent are escaped again, a
+comment may contain backslashes or quotes, ``index_count`` is an attribute); types and defaults
+are checked strictly so that no definition text can smuggle extra SQL into the statement.
+"""
+import re
+from dataclasses import dataclass, field
+from typing import List
+
+from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
+from ..core.errors import DefinitionError
+from ..core import catalog
+from ..core.sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
+                        sql_table)
+
+_Q1 = r"'(?:[^'\\]|\\.|'')*'"
+_Q2 = r'"(?:[^"\\]|\\.|"")*"'
+_SIZE = r"(\s*\(\s*\d+\s*(,\s*\d+\s*)?\))?"
+_STORE = r"(?P<store>(?-i:[a-z][-\w]*))"
+
+# category -> full-match pattern (case-insensitive)
+TYPE_PATTERNS = {
+    "integer": r"(tiny|small|medium|big)?int(eger)?(\s*\(\s*\d+\s*\))?(\s+unsigned)?(\s+zerofill)?(\s+auto_increment)?",
+    "serial": r"serial",
+    "bool": r"bool(ean)?",
+    "decimal": rf"(decimal|numeric){_SIZE}(\s+unsigned)?",
+    "float": rf"(float|double|real){_SIZE}(\s+unsigned)?",
+    "string": r"(var)?char\s*\(\s*\d+\s*\)",
+    "enum": rf"enum\s*\(\s*({_Q1}|{_Q2})(\s*,\s*({_Q1}|{_Q2}))*\s*\)",
+    "temporal": r"(date|datetime|time|timestamp|year)(\s*\(\s*\d+\s*\))?",
+    "json": r"json",
+    "blob": r"(tiny|medium|long)?blob",
+    "external_blob": rf"blob@{_STORE}",
+    "attach": r"attach",
+    "external_attach": rf"attach@{_STORE}",
+    "filepath": rf"filepath@{_STORE}",
+    "uuid": r"uuid",
+    "adapted": r"<[A-Za-z_]\w*>",
+}
+_COMPILED = {category: re.compile(pattern, re.I) for category, pattern in TYPE_PATTERNS.items()}
+SPECIAL = {"external_blob", "attach", "external_attach", "filepath", "uuid", "adapted"}
+_NULL_DEFAULT_ONLY = {"blob", "json", "external_blob", "attach", "external_attach", "filepath", "uuid"}
+_UNQUOTED_DEFAULTS = re.compile(r"^(null|current_timestamp(\s*\(\s*\d*\s*\))?)$", re.I)
+_INT_WIDTH = re.compile(r"^((tiny|small|medium|big)?int)\(\d+\)", re.I)
+
+
+def type_category(type_text):
+    """Return (category, store or None) of a DataJoint type, or raise DefinitionError."""
+    for category, pattern in _COMPILED.items():
+        match = pattern.fullmatch(type_text)
+        if match:
+            store = match.groupdict().get("store")
+            return category, store
+    raise DefinitionError(f"Unsupported attribute type {type_text!r}")
+
+
+@dataclass
+class Column:
+    """A column of an existing table as needed to copy it through a foreign key."""
+
+    name: str
+    sql_type: str  # as the server reports it, integer display width removed
+    comment: str = ""  # full SQL comment, including any ``:type:`` marker
+
+    def sql(self, name=None, nullable=False):
+        null = "" if nullable else " NOT NULL"
+        return f'{q(name or self.name)} {self.sql_type}{null} COMMENT {quote_string(self.comment)}'
+
+
+@dataclass
+class ParentInfo:
+    full_table_name: str
+    primary_key: List[Column] = field(default_factory=list)
+    renames: dict = field(default_factory=dict)  # new -> parent name, when the reference is a projection
+
+
+@dataclass
+class Declaration:
+    """Result of compiling a model: the statement plus what callers need to know about it."""
+
+    sql: str
+    external_stores: List[str]
+    attributes: List[str]  # names in order
+    primary_key: List[str]
+    columns: dict  # name -> (sql_type, nullable, comment, default text or None) as declared
+    parents: List[str]  # full table names referenced, in line order
+    comment: str = ""  # table comment
+    foreign_keys: list = field(default_factory=list)  # (parent, child columns, parent columns)
+    indexes: list = field(default_factory=list)  # (unique, columns), unique-FK indexes included
+
+
+def split_full_name(name):
+    """'`db`.`tbl`' or 'db.tbl' -> ('db', 'tbl')."""
+    return split_full_table_name(name)
+
+
+def parent_info_from_database(connection, full_table_name):
+    """Primary-key columns of a live table, in key order, as a foreign key copies them."""
+    database, table = split_full_name(full_table_name)
+    cursor = execute(connection,
+        "SELECT column_name, column_type, column_comment FROM information_schema.columns "
+        "WHERE table_schema=%s AND table_name=%s", (database, table))
+    columns = {row[0]: row for row in cursor.fetchall()}
+    if not columns:
+        raise DefinitionError(f"Referenced table {full_name(database, table)} does not exist")
+    cursor = execute(connection,
+        "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s "
+        "AND table_name=%s AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table))
+    key = [row[0] for row in cursor.fetchall()]
+    primary_key = [Column(name, _INT_WIDTH.sub(r"\1", columns[name][1]), columns[name][2] or "") for name in key]
+    return ParentInfo(full_name(database, table), primary_key)
+
+
+def parent_info(obj, line=""):
+    """Turn a resolved reference into a ParentInfo.
+
+    Accepted: a ParentInfo, a table class or instance (unrestricted), or a projection of one
+    (``renamed = Parent.proj(new='old')`` in the context), whose renames the foreign key takes over.
+    """
+    if isinstance(obj, ParentInfo):
+        return obj
+    if getattr(obj, "_restriction", None) or getattr(obj, "_left", None):
+        raise DefinitionError(f"The reference in {line!r} is restricted or joined: reference the table itself")
+    database = getattr(obj, "database", None)
+    table_name = getattr(obj, "table_name", None)
+    connection = getattr(obj, "connection", None)
+    if isinstance(database, str) and isinstance(table_name, str) and connection is not None:
+        return parent_info_from_database(connection, full_name(database, table_name))
+    support = getattr(obj, "support", None) if not isinstance(obj, type) else None
+    if isinstance(support, list) and len(support) == 1 and isinstance(support[0], str) and connection is not None:
+        info = parent_info_from_database(connection, support[0])
+        key = {column.name for column in info.primary_key}
+        for attr in obj.heading.attributes.values():
+            old = getattr(attr, "original_name", None) or attr.name
+            if attr.in_key and old != attr.name and old in key:
+                info.renames[attr.name] = old
+        return info
+    name = getattr(obj, "__name__", type(obj).__name__)
+    raise DefinitionError(f"{name} in {line!r} is not a table declared in a schema")
+
+
+def resolve_in_context(ref, context, line=""):
+    """Find the Python object named by ``ref`` ('Parent', 'module.Parent', 'master') in ``context``."""
+    head, *rest = ref.split(".")
+    if context is None or head not in context:
+        raise DefinitionError(f"Foreign key reference {ref!r} in {line!r}: {head!r} is not defined in the "
+                              "declaring context")
+    obj = context[head]
+    for part in rest:
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            raise DefinitionError(f"Foreign key reference {ref!r} in {line!r}: no attribute {part!r}") from None
+    return obj
+
+
+def declare(full_table_name, definition, context=None, *, language=PYTHON, resolver=None):
+    """Compile a definition into ``(sql, external_stores)`` (the signature of 0.14's declare).
+
+    ``definition`` is a definition string or a parsed TableModel. Python references are looked up in
+    ``context``; ``resolver(ref_text)`` overrides that (MATLAB's ``pkg.Class`` references).
+    """
+    declaration = compile_definition(full_table_name, definition, context, language=language, resolver=resolver)
+    return declaration.sql, declaration.external_stores
+
+
+def compile_definition(full_table_name, definition, context=None, *, language=PYTHON, resolver=None,
+                       label=None):
+    """Compile a definition (text or parsed model); `label` (a class name) prefixes FK errors."""
+    model = definition if isinstance(definition, TableModel) else parse_definition(definition, language)
+    where = f"{label}, line" if label else "line"
+
+    def resolve(fk):
+        try:
+            target = resolver(fk.ref) if resolver else resolve_in_context(fk.ref, context, fk.line)
+            return parent_info(target, fk.line)
+        except DefinitionError as error:
+            raise DefinitionError(f"{where} {fk.line_no}: {error}") from None
+
+    return compile_model(full_table_name, model, resolve)
+
+
+def _fk_mapping(fk, parent, present, table):
+    """Return [(child_name, parent_name)] in parent key order for one ``->`` line."""
+    key = [column.name for column in parent.primary_key]
+    where = f"line {fk.line_no} {fk.line!r} of {table}"
+    if parent.renames and (fk.renames or fk.new_names):
+        raise DefinitionError(f"{where}: the referenced projection already renames attributes; rename only once")
+    if parent.renames:
+        renames = dict(parent.renames)
+    elif fk.renames:
+        renames = dict(fk.renames)
+    elif fk.new_names and fk.old_names:
+        renames = dict(zip(fk.new_names, fk.old_names))
+    elif fk.new_names:
+        if len(fk.new_names) != 1:
+            raise DefinitionError(f"{where}: name the referenced attributes, e.g. (a, b) -> pkg.Parent(x, y)")
+        missing = [name for name in key if name not in present]
+        if len(key) == 1:
+            renames = {fk.new_names[0]: key[0]}
+        elif len(missing) == 1:
+            renames = {fk.new_names[0]: missing[0]}
+        else:
+            raise DefinitionError(f"{where}: ambiguous rename; the parent key is ({', '.join(key)}): "
+                                  "name the referenced attribute, e.g. (new) -> pkg.Parent(old)")
+    else:
+        renames = {}
+    for new, old in renames.items():
+        if old not in key:
+            raise DefinitionError(f"{where}: {old!r} is not a primary-key attribute of {parent.full_table_name} "
+                                  f"(its key is {', '.join(key)})")
+    if len(set(renames.values())) != len(renames):
+        raise DefinitionError(f"{where}: a parent attribute is renamed twice")
+    inverse = {old: new for new, old in renames.items()}
+    return [(inverse.get(name, name), name) for name in key]
+
+
+def compile_model(full_table_name, model, resolve):
+    """Compile a TableModel; ``resolve(fk)`` returns the ParentInfo a ForeignKeyDef refers to."""
+    database, _ = split_full_name(full_table_name)
+    table = full_name(*split_full_name(full_table_name))
+    attribute_sql, primary_key, fk_sql, index_sql, stores = [], [], [], [], []
+    columns, origin, parents, foreign_keys, indexes = {}, {}, [], [], []
+    fk_indexes = []  # (line_no, sql) so unique-FK indexes and index lines interleave by line
+    for item in model.items:
+        if isinstance(item, ForeignKeyDef):
+            parent = resolve(item)
+            parents.append(parent.full_table_name)
+            mapping = _fk_mapping(item, parent, columns, table)
+            by_name = {column.name: column for column in parent.primary_key}
+            for child, parent_name in mapping:
+                if child in columns:
+                    continue
+                column = by_name[parent_name]
+                attribute_sql.append(column.sql(child, nullable=item.nullable))
+                columns[child] = (column.sql_type, item.nullable, column.comment, None)
+                origin[child] = item.line_no
+                if item.in_key:
+                    primary_key.append(child)
+            children = ",".join(q(child) for child, _ in mapping)
+            foreign_keys.append((parent.full_table_name, tuple(c for c, _ in mapping), tuple(p for _, p in mapping)))
+            if item.unique:
+                indexes.append((True, tuple(c for c, _ in mapping)))
+            fk_sql.append(f"FOREIGN KEY ({children}) REFERENCES {parent.full_table_name} "
+                          f"({','.join(q(p) for _, p in mapping)}) ON UPDATE CASCADE ON DELETE RESTRICT")
+            if item.unique:
+                fk_indexes.append((item.line_no, f"UNIQUE INDEX ({children})"))
+        else:
+            if item.name in columns:
+                raise DefinitionError(f"line {item.line_no} {item.line!r} of {table}: attribute {item.name!r} "
+                                      f"is already added by the foreign key on line {origin[item.name]}")
+            sql, store, column = _compile_attribute(item, table, database)
+            if type_category(item.type)[0] == "serial":  # SERIAL implies a unique index of its own
+                indexes.append((True, (item.name,)))
+            attribute_sql.append(sql)
+            columns[item.name] = column
+            origin[item.name] = item.line_no
+            if store:
+                if store not in stores:
+                    stores.append(store)
+                fk_sql.append(f"FOREIGN KEY ({q(item.name)}) REFERENCES {full_name(database, '~external_' + store)} "
+                              "(`hash`) ON UPDATE RESTRICT ON DELETE RESTRICT")
+            if item.in_key:
+                primary_key.append(item.name)
+    if not primary_key:
+        raise DefinitionError(f"Table {table} has no primary key: declare at least one attribute or foreign "
+                              "key above the divider (---)")
+    for index in model.indexes:
+        for name in index.attributes:
+            if name not in columns:
+                raise DefinitionError(f"line {index.line_no} {index.line!r} of {table}: index attribute "
+                                      f"{name!r} is not an attribute of the table")
+        unique = "unique " if index.unique else ""
+        indexes.append((index.unique, tuple(index.attributes)))
+        fk_indexes.append((index.line_no, f"{unique}index ({','.join(q(a) for a in index.attributes)})"))
+    index_sql = [sql for _, sql in sorted(fk_indexes, key=lambda pair: pair[0])]
+    clauses = attribute_sql + [f"PRIMARY KEY ({','.join(q(k) for k in primary_key)})"] + fk_sql + index_sql
+    sql = (f"CREATE TABLE IF NOT EXISTS {table} (\n" + ",\n".join(clauses)
+           + f'\n) ENGINE=InnoDB, COMMENT {quote_string(model.comment)}')
+    return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
+                       columns=columns, parents=parents, comment=model.comment, foreign_keys=foreign_keys,
+                       indexes=indexes)
+
+
+def _compile_attribute(attr: AttributeDef, table, database):
+    where = f"line {attr.line_no} {attr.line!r} of {table}"
+    try:
+        category, store = type_category(attr.type)
+    except DefinitionError as error:
+        raise DefinitionError(f"{where}: {error}") from None
+    if category == "adapted":
+        raise DefinitionError(f"{where}: attribute adapters ({attr.type}) are not supported")
+    sql_type, comment = attr.type, attr.comment
+    if category in SPECIAL:
+        marker = attr.type.lower()
+        comment = f":{marker}:{comment}"
+        sql_type = "LONGBLOB" if category == "attach" else "binary(16)"
+    if attr.default is None:
+        default = " NOT NULL"
+    elif attr.nullable:
+        default = " DEFAULT NULL"
+    else:
+        if category in _NULL_DEFAULT_ONLY:
+            raise DefinitionError(f"{where}: a {category.replace('_', ' ')} attribute can only default to null")
+        default = " NOT NULL DEFAULT " + _default_literal(attr.default, where)
+    sql = f"{q(attr.name)} {sql_type}{default}"
+    if comment:
+        sql += f' COMMENT {quote_string(comment)}'
+    return sql, store, (sql_type, attr.nullable, comment, attr.default)
+
+
+def _default_literal(text, where):
+    if _UNQUOTED_DEFAULTS.match(text):
+        return text
+    if text[0] in "\"'":
+        if not re.fullmatch(_Q1 if text[0] == "'" else _Q2, text):
+            raise DefinitionError(f"{where}: the default {text} must be one quoted string")
+        return text
+    return quote_string(text)
+
+
+# --- the reverse: a live table as a TableModel --------------------------------------------------
+def foreign_key_columns(connection, database, table):
+    """(constraint, column, parent schema, parent table, parent column) rows of a live table's foreign
+    keys, in constraint then column order: what both reverse engineering and drift checks read."""
+    return execute(connection,
+        "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
+        "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
+        "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
+        (database, table)).fetchall()
+
+
+def model_from_database(connection, database, table):
+    """Rebuild the TableModel of an existing table (any declarer) from information_schema.
+
+    Foreign keys keep the parent's full table name as ``ref`` and list only the renamed columns in
+    ``renames``; rendering them as class names is up to the caller (see ``format_definition``).
+    Redeclaring the result gives the same table; an implicit foreign-key index is not an index line.
+    """
+    cursor = execute(connection,
+        "SELECT column_name, column_type, is_nullable, column_default, column_comment, extra "
+        "FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position",
+        (database, table))
+    columns = cursor.fetchall()
+    if not columns:
+        raise DefinitionError(f"Table {full_name(database, table)} does not exist")
+    key = catalog.primary_key(connection, database, table)
+    comment = catalog.table_comment(connection, database, table) or ""
+    fks = {}
+    for name, column, ref_db, ref_table, ref_column in foreign_key_columns(connection, database, table):
+        fk = fks.setdefault(name, dict(parent=full_name(ref_db, ref_table), pairs=[]))
+        fk["pairs"].append((column, ref_column))
+    fks = [fk for _, fk in sorted(fks.items(), key=lambda item: _natural(item[0]))]
+    external = [[c for c, _ in fk["pairs"]] for fk in fks if split_full_name(fk["parent"])[1].startswith("~external_")]
+    fks = [fk for fk in fks if not split_full_name(fk["parent"])[1].startswith("~external_")]
+    indexes = {}
+    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_name(database, table))}", as_dict=True).fetchall():
+        if row["Key_name"] != "PRIMARY":
+            indexes.setdefault(row["Key_name"], (not row["Non_unique"], []))[1].append(row["Column_name"])
+    for name, (unique, cols) in list(indexes.items()):
+        if not unique and cols in external:  # implicit index of an external-store reference
+            del indexes[name]
+    model = TableModel(comment=comment)
+    nullable = {row[0]: row[2] == "YES" for row in columns}
+    for fk in fks:
+        columns_of_fk = [c for c, _ in fk["pairs"]]
+        fk["def"] = ForeignKeyDef(ref=fk["parent"], renames={c: p for c, p in fk["pairs"] if c != p},
+                                  in_key=set(columns_of_fk) <= set(key),
+                                  nullable=all(nullable[c] for c in columns_of_fk))
+        matches = sorted((not unique, name) for name, (unique, cols) in indexes.items() if cols == columns_of_fk)
+        if matches:  # the FK's own index: implicit, or its [unique] option
+            fk["def"].unique = not matches[0][0]
+            del indexes[matches[0][1]]
+    covered, pending = set(), list(fks)
+    for name, column_type, is_nullable, default, column_comment, extra in columns:
+        if name in covered:
+            continue
+        fk = next((f for f in pending if name in dict(f["pairs"])), None)
+        if fk is not None:
+            pending.remove(fk)
+            model.items.append(fk["def"])
+            covered.update(c for c, _ in fk["pairs"])
+            for other in [f for f in pending if {c for c, _ in f["pairs"]} <= covered]:
+                pending.remove(other)
+                model.items.append(other["def"])
+            continue
+        covered.add(name)
+        model.items.append(_attribute_from_column(name, column_type, is_nullable == "YES", default,
+                                                  column_comment or "", extra or "", name in key))
+    model.items.extend(f["def"] for f in pending)
+    for name, (unique, cols) in indexes.items():
+        model.indexes.append(IndexDef(attributes=cols, unique=unique))
+    return model
+
+
+def _natural(name):
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
+
+
+def _attribute_from_column(name, column_type, nullable, default, comment, extra, in_key):
+    sql_type = _INT_WIDTH.sub(r"\1", column_type) if not column_type.startswith("tinyint(1)") else column_type
+    match = re.match(r"^:([^:]+):(.*)$", comment, re.S)
+    if match:
+        sql_type, comment = match.group(1), match.group(2)
+    if "auto_increment" in extra.lower():
+        sql_type += " auto_increment"
+    if nullable:
+        text = "null"
+    elif default is None:
+        text = None
+    elif re.fullmatch(r"current_timestamp(\(\d*\))?", default, re.I):
+        text = default.upper().replace("()", "")
+    elif default.startswith("'") or re.fullmatch(r"[-+]?\d*\.?\d+([eE][-+]?\d+)?", default):
+        text = default
+    else:
+        text = quote_string(default)
+    return AttributeDef(name=name, type=sql_type, default=text, comment=comment, in_key=in_key)

@@ -1,0 +1,1 @@
+"""Sharing: users and grants, archives (export/import)."""

@@ -1,0 +1,1 @@
+"""External storage: the objects in stores and the `~external_<store>` tables that track them."""
