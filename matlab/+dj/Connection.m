@@ -92,13 +92,21 @@ classdef Connection < handle
         end
 
         function tf = get.isConnected(self)
-            % the session is open and the server answers (mym's status 0)
+            % the session is open and the server answers (mym's status 0). As in 3.x, a
+            % session lost inside a transaction raises DataJoint:lostConnection (the server
+            % rolled the transaction back), unless dj.config('databaseReconnect_transaction')
+            % is true: then it warns and answers false, and the next statement reconnects.
             tf = false;
             if ~isempty(self.connId)
                 try
                     tf = mym(self.connId, 'status') == 0;
                 catch
                 end
+            end
+            if ~tf && self.inTransaction && ~reconnectTransaction(self.host)
+                error('DataJoint:lostConnection', ['The connection to %s was lost during a transaction: ' ...
+                    'the server rolled it back. Reconnect (dj.conn([], [], [], '''', true)) and start the ' ...
+                    'transaction again'], self.host);
             end
         end
 
@@ -153,7 +161,14 @@ classdef Connection < handle
                 varargout = cell(1, nargout);
                 [varargout{:}] = mym(self.connId, sql, varargin{:});
             catch err
-                if strcmp(err.identifier, 'mym:connect') && ~self.inTransaction
+                lost = strcmp(err.identifier, 'mym:connect') || ...
+                    (self.inTransaction && isLostSession(err.message));
+                if lost && self.inTransaction && reconnectTransaction(self.host)
+                    % 3.x's databaseReconnect_transaction: go on in a new session; what the
+                    % transaction did so far is rolled back and later statements autocommit
+                    self.inTransaction = false;
+                end
+                if lost && ~self.inTransaction
                     % the handle was closed under us (e.g. mym('closeall')): reopen once
                     self.connId = [];
                     self.open();   % a new session: new serverId, initQuery run again
@@ -182,8 +197,17 @@ classdef Connection < handle
         end
 
         function cancelTransaction(self)
+            % a session lost meanwhile has nothing left to roll back (the server did):
+            % close its handle so the next statement opens a new session
             self.inTransaction = false;
-            self.query('ROLLBACK');
+            try
+                self.query('ROLLBACK');
+            catch err
+                if ~strcmp(err.identifier, 'DataJoint:lostConnection')
+                    rethrow(err);
+                end
+                self.close();
+            end
         end
 
         function n = connectionId(self)
@@ -206,6 +230,18 @@ classdef Connection < handle
             end
             if isKey(self.knownTables, fullName)
                 remove(self.knownTables, fullName);
+            end
+        end
+
+        function forgetDatabase(self, db)
+            % forget the headings and existence of every table of one database
+            prefix = [dj.internal.quoteId(db) '.'];
+            for m = {self.headings, self.knownTables}
+                ks = keys(m{1});
+                gone = ks(strncmp(ks, prefix, numel(prefix)));
+                if ~isempty(gone)
+                    remove(m{1}, gone);
+                end
             end
         end
 
@@ -296,8 +332,26 @@ classdef Connection < handle
 end
 
 
+function tf = reconnectTransaction(host)
+% dj.config('databaseReconnect_transaction'): warn and go on in a new session
+% when the session of a transaction is lost (3.x); false (the default) raises
+tf = logical(dj.internal.setting('databaseReconnect_transaction', false));
+if tf
+    warning('DataJoint:Connection:reconnectTransaction', ['The connection to %s was lost during a ' ...
+        'transaction; reconnecting (dj.config(''databaseReconnect_transaction'')): the transaction''s ' ...
+        'changes are lost'], host);
+end
+end
+
+
+function tf = isLostSession(msg)
+% the server or the network ended the session (mym's message carries the client error)
+tf = ~isempty(regexp(msg, 'error (2006|2013|2055)[,)]|gone away|Lost connection', 'once'));
+end
+
+
 function out = groupConstraints(r)
-% rows of key_column_usage -> one struct per foreign key
+% rows of key_column_usage -> one struct per foreign key (name: the constraint's)
 out = {};
 if isempty(r) || isempty(r.db)
     return
@@ -310,7 +364,7 @@ firstIdx = sort(firstIdx);
 for i = 1:numel(firstIdx)
     sel = strcmp(keys, keys{firstIdx(i)});
     out{end+1} = struct('db', dbs{firstIdx(i)}, 'table', tbls{firstIdx(i)}, ...
-        'attrMap', {[refs(sel), cols(sel)]}); %#ok<AGROW>
+        'attrMap', {[refs(sel), cols(sel)]}, 'name', cn{firstIdx(i)}); %#ok<AGROW>
 end
 end
 

@@ -79,6 +79,12 @@ classdef Schema < handle
             end
         end
 
+        function reload(self)
+            % forget the cached headings of this database's tables, so that changes made
+            % elsewhere (another session, Python) are read again (3.x's schema.reload)
+            self.conn.forgetDatabase(self.dbname);
+        end
+
         function dropQuick(self)
             % drop the whole database without asking
             names = self.tableNames();

@@ -42,12 +42,14 @@ classdef AutoPopulate < dj.internal.UserTable
 
         function [failedKeys, errors] = populate(self, varargin)
             % populate(rel, restrictions...): makeTuples for each missing key
+            dj.internal.checkKeySource(self);
             [failedKeys, errors] = dj.internal.populateLoop(self, false, varargin{:});
         end
 
         function [failedKeys, errors] = parpopulate(self, varargin)
             % populate with job reservations, so that workers share the work
             writeJobsClass(class(self));
+            dj.internal.checkKeySource(self);
             [failedKeys, errors] = dj.internal.populateLoop(self, true, varargin{:});
         end
 

@@ -66,6 +66,12 @@ classdef Table < dj.internal.GeneralRelvar
             end
             fields = fieldnames(tuples);
             unknown = fields(~ismember(fields, names));
+            if ~isempty(unknown) && dj.internal.setting('queryIgnore_extra_insert_fields', false)
+                % 3.x: with this setting, fields that are not attributes are left out
+                tuples = rmfield(tuples, unknown);
+                fields = fieldnames(tuples);
+                unknown = {};
+            end
             if ~isempty(unknown)
                 error('DataJoint:insert:unknownAttribute', 'Table %s has no attribute "%s" (attributes: %s)', ...
                     self.fullName, unknown{1}, strjoin(names, ', '));
@@ -342,7 +348,139 @@ classdef Table < dj.internal.GeneralRelvar
         end
     end
 
+    methods
+        % ---------------- altering the table (DataJoint for MATLAB 3.x) ----------------
+        % Each runs one ALTER TABLE whose names go through quoteId and whose
+        % comments and defaults through quoteString, then forgets the cached heading.
+
+        function addAttribute(self, definition, after)
+            % addAttribute(t, 'name = default : type # comment' [, 'First' | 'After attr'])
+            % adds a secondary attribute (placed last unless after says otherwise)
+            if nargin < 3
+                after = '';
+            end
+            col = attributeClause(self, definition, 'addAttribute');
+            self.alter(sprintf('ADD COLUMN %s%s', col, placement(self, after)));
+        end
+
+        function dropAttribute(self, attrName)
+            % dropAttribute(t, 'name') removes a secondary attribute and its values
+            self.checkAttribute(attrName, 'dropAttribute');
+            self.alter(sprintf('DROP COLUMN %s', dj.internal.quoteId(attrName)));
+        end
+
+        function alterAttribute(self, attrName, newDefinition)
+            % alterAttribute(t, 'name', 'newname = default : type # comment') changes
+            % an attribute's name, type, default or comment in place
+            self.checkAttribute(attrName, 'alterAttribute');
+            col = attributeClause(self, newDefinition, 'alterAttribute');
+            self.alter(sprintf('CHANGE COLUMN %s %s', dj.internal.quoteId(attrName), col));
+        end
+
+        function alterTableComment(self, newComment)
+            % alterTableComment(t, 'text') replaces the table comment (the first line of its definition)
+            if ~ischar(newComment)
+                error('DataJoint:alter:badArgument', 'alterTableComment expects the comment as text, got %s', ...
+                    class(newComment));
+            end
+            self.alter(sprintf('COMMENT=%s', dj.internal.quoteString(newComment)));
+        end
+
+        function addIndex(self, isUnique, indexAttributes)
+            % addIndex(t, isUnique, {'a', 'b'}) adds an index (unique if isUnique) on
+            % the attributes, unless the same index exists already
+            names = self.indexNames(indexAttributes, 'addIndex');
+            if ~isempty(findIndexes(self, isUnique, names))
+                return
+            end
+            word = 'INDEX';
+            if isUnique
+                word = 'UNIQUE INDEX';
+            end
+            self.alter(sprintf('ADD %s (%s)', word, strjoin(cellfun(@dj.internal.quoteId, names, ...
+                'UniformOutput', false), ',')));
+        end
+
+        function dropIndex(self, isUnique, indexAttributes)
+            % dropIndex(t, isUnique, {'a', 'b'}) drops the index on exactly these attributes
+            names = self.indexNames(indexAttributes, 'dropIndex');
+            found = findIndexes(self, isUnique, names);
+            if isempty(found)
+                error('DataJoint:alter:noIndex', '%s has no %sindex on (%s)', self.fullName, ...
+                    uniqueWord(isUnique), strjoin(names, ', '));
+            end
+            for i = 1:numel(found)
+                self.alter(sprintf('DROP INDEX %s', dj.internal.quoteId(found{i})));
+            end
+        end
+
+        function addForeignKey(self, target)
+            % addForeignKey(t, parent) makes t reference parent (a table or its class name);
+            % t must already have the parent's primary key attributes
+            parent = parentTable(target);
+            key = parent.primaryKey;
+            missing = setdiff(key, self.header.names, 'stable');
+            if ~isempty(missing)
+                error('DataJoint:alter:badReference', ['%s lacks %s of the primary key of %s: ' ...
+                    'add them first (addAttribute)'], self.fullName, strjoin(missing, ', '), parent.fullName);
+            end
+            cols = strjoin(cellfun(@dj.internal.quoteId, key, 'UniformOutput', false), ',');
+            self.alter(sprintf('ADD FOREIGN KEY (%s) REFERENCES %s (%s) ON UPDATE CASCADE ON DELETE RESTRICT', ...
+                cols, parent.fullName, cols));
+        end
+
+        function dropForeignKey(self, target)
+            % dropForeignKey(t, parent) removes t's foreign keys to parent (the attributes stay)
+            parent = parentTable(target);
+            fks = self.conn().parents(self.dbName, self.tableName);
+            dropped = 0;
+            for i = 1:numel(fks)
+                if strcmp(fks{i}.db, parent.dbName) && strcmp(fks{i}.table, parent.tableName)
+                    self.alter(sprintf('DROP FOREIGN KEY %s', dj.internal.quoteId(fks{i}.name)));
+                    dropped = dropped + 1;
+                end
+            end
+            if dropped == 0
+                error('DataJoint:alter:noReference', '%s has no foreign key to %s', self.fullName, parent.fullName);
+            end
+        end
+    end
+
     methods (Hidden)
+        function alter(self, clause)
+            % one ALTER TABLE statement; DDL commits, so never inside a transaction
+            c = self.conn();
+            if c.inTransaction
+                error('DataJoint:alter:inTransaction', ...
+                    'Cannot alter %s inside a transaction: ALTER TABLE would commit it', self.fullName);
+            end
+            c.query(sprintf('ALTER TABLE %s %s', self.fullName, clause));
+            c.forgetHeading(self.fullName);
+        end
+
+        function checkAttribute(self, attrName, caller)
+            % the attribute must exist: the message lists those that do
+            names = self.header.names;
+            if ~ischar(attrName) || ~any(strcmp(attrName, names))
+                error('DataJoint:alter:unknownAttribute', '%s: %s has no attribute "%s" (attributes: %s)', ...
+                    caller, self.fullName, describeName(attrName), strjoin(names, ', '));
+            end
+        end
+
+        function names = indexNames(self, indexAttributes, caller)
+            % the index's attribute names as a cell row, each an attribute of the table
+            if ischar(indexAttributes)
+                indexAttributes = {indexAttributes};
+            end
+            if ~iscellstr(indexAttributes) || isempty(indexAttributes)
+                error('DataJoint:alter:badArgument', '%s expects attribute names (text or a cell of text)', caller);
+            end
+            names = indexAttributes(:)';
+            for i = 1:numel(names)
+                self.checkAttribute(names{i}, caller);
+            end
+        end
+
         function setIdentity(self, connection, dbName, tableName)
             self.connection = connection;
             self.dbName = dbName;
@@ -518,4 +656,99 @@ if blob
 end
 tf = (isnumeric(v) && isempty(v)) || (a.isUuid && (ischar(v) || isa(v, 'uint8')) && isempty(v)) || ...
     (isnumeric(v) && isscalar(v) && isnan(v) && a.nullable);
+end
+
+
+function col = attributeClause(self, definition, caller)
+% the column clause of one secondary attribute line, compiled as declarations compile it
+if ~ischar(definition)
+    error('DataJoint:alter:badArgument', '%s expects one attribute definition line as text', caller);
+end
+where = sprintf('%s of %s', caller, self.fullName);
+def = dj.internal.parseDefinition(sprintf('---\n%s', definition), where);
+if numel(def.items) ~= 1 || ~strcmp(def.items(1).kind, 'attribute')
+    error('DataJoint:alter:badArgument', ['%s expects one attribute line like ' ...
+        '''name = default : type # comment'', got "%s"'], caller, definition);
+end
+[col, store] = dj.internal.attributeSql(def.items(1).spec, false, where);
+if ~isempty(store)
+    error('DataJoint:alter:unsupported', '%s: external attributes (@%s) can only be declared with the table', ...
+        caller, store);
+end
+end
+
+
+function s = placement(self, after)
+% '' (last), ' FIRST' or ' AFTER `attr`' from 3.x's 'First' / 'After attr' (or just 'attr')
+if ~ischar(after)
+    error('DataJoint:alter:badArgument', 'The position must be ''First'' or ''After attr''');
+end
+after = strtrim(after);
+if isempty(after)
+    s = '';
+elseif strcmpi(after, 'first')
+    s = ' FIRST';
+else
+    name = strtrim(regexprep(after, '^after\s+', '', 'ignorecase'));
+    self.checkAttribute(name, 'addAttribute');
+    s = [' AFTER ' dj.internal.quoteId(name)];
+end
+end
+
+
+function found = findIndexes(self, isUnique, names)
+% names of the table's secondary indexes (unique or not) on exactly these attributes, in order
+ph = dj.internal.placeholder('string');
+r = self.conn().query(sprintf(['SELECT index_name AS iname, non_unique AS nu, column_name AS col ' ...
+    'FROM information_schema.statistics WHERE table_schema=%s AND table_name=%s ' ...
+    'AND index_name<>''PRIMARY'' ORDER BY index_name, seq_in_index'], ph, ph), self.dbName, self.tableName);
+found = {};
+if isempty(r) || isempty(r.iname)
+    return
+end
+inames = cellstr(r.iname);
+cols = cellstr(r.col);
+nu = double(r.nu);
+u = unique(inames);
+for i = 1:numel(u)
+    sel = strcmp(inames, u{i});
+    if isequal(cols(sel)', names) && all((nu(sel) == 0) == logical(isUnique))
+        found{end+1} = u{i}; %#ok<AGROW>
+    end
+end
+end
+
+
+function w = uniqueWord(isUnique)
+w = '';
+if isUnique
+    w = 'unique ';
+end
+end
+
+
+function s = describeName(v)
+% a name given by the caller, as text for a message (it may not be text at all)
+if ischar(v)
+    s = v;
+else
+    s = sprintf('<%s>', class(v));
+end
+end
+
+
+function parent = parentTable(target)
+% a referenced table given as a table object or as its class name ('pkg.Class')
+if ischar(target)
+    if isempty(regexp(target, '^[A-Za-z]\w*(\.[A-Za-z]\w*)+$', 'once'))
+        error('DataJoint:alter:badArgument', ...
+            'The referenced table must be a table or a class name like ''lab.Session'', got "%s"', target);
+    end
+    target = feval(target);
+end
+if ~isa(target, 'dj.internal.Table') || ~isempty(target.restrictions)
+    error('DataJoint:alter:badArgument', 'The referenced table must be an unrestricted table, got %s', class(target));
+end
+parent = target;
+parent.ensureIdentity();
 end
