@@ -104,14 +104,14 @@ classdef GeneralRelvar < handle
 
         function n = count(self)
             q = self.compile();
-            sql = sprintf('SELECT count(*) AS n FROM (%s) AS `$cnt`', selectSql(q, {}));
+            sql = sprintf('SELECT count(*) AS n FROM (%s) AS `$cnt`', dj.internal.selectSql(q, {}));
             res = self.conn().query(sql, q.args{:});
             n = double(res.n(1));
         end
 
         function tf = exists(self)
             q = self.compile();
-            sql = sprintf('SELECT EXISTS(%s) AS e', selectSql(q, {}));
+            sql = sprintf('SELECT EXISTS(%s) AS e', dj.internal.selectSql(q, {}));
             res = self.conn().query(sql, q.args{:});
             tf = logical(res.e(1));
         end
@@ -119,12 +119,7 @@ classdef GeneralRelvar < handle
         function varargout = fetch(self, varargin)
             % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array;
             % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...)
-            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
-                [rel, ~, clauses] = aggrArgs(self, varargin);
-                varargout = cell(1, max(1, nargout));
-                [varargout{:}] = fetch(rel, '*', clauses{:});
-                return
-            end
+            [self, varargin] = aggrFetchArgs(self, varargin);
             [names, suffix, folder] = parseFetchArgs(self, varargin, true);
             s = self.fetchStruct(names, suffix, false, folder);
             varargout{1} = s;
@@ -137,12 +132,7 @@ classdef GeneralRelvar < handle
 
         function varargout = fetchn(self, varargin)
             % [a, b] = fetchn(rel, 'a', 'b', ...) -> one column per attribute
-            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
-                [rel, names, clauses] = aggrArgs(self, varargin);
-                varargout = cell(1, max(1, nargout));
-                [varargout{:}] = fetchn(rel, names{:}, clauses{:});
-                return
-            end
+            [self, varargin] = aggrFetchArgs(self, varargin);
             [names, s] = fetchColumns(self, varargin, nargout, 'fetchn');
             h = self.attrs();
             for i = 1:max(1, nargout)
@@ -169,12 +159,7 @@ classdef GeneralRelvar < handle
 
         function varargout = fetch1(self, varargin)
             % [a, b] = fetch1(rel, 'a', 'b'): exactly one row
-            if ~isempty(varargin) && isa(varargin{1}, 'dj.internal.GeneralRelvar')
-                [rel, names, clauses] = aggrArgs(self, varargin);
-                varargout = cell(1, max(1, nargout));
-                [varargout{:}] = fetch1(rel, names{:}, clauses{:});
-                return
-            end
+            [self, varargin] = aggrFetchArgs(self, varargin);
             [names, s] = fetchColumns(self, varargin, nargout, 'fetch1');
             if numel(s) ~= 1
                 error('DataJoint:fetch1:notOneRow', 'fetch1 expects exactly one row, the query returned %d', numel(s));
@@ -201,7 +186,7 @@ classdef GeneralRelvar < handle
 
         function [sql, args] = sql(self)
             q = self.compile();
-            sql = selectSql(q, {});
+            sql = dj.internal.selectSql(q, {});
             args = q.args;
         end
 
@@ -255,43 +240,22 @@ classdef GeneralRelvar < handle
 
         function q = compileBase(self)
             % the query before this object's own restrictions
-            switch self.op
-                case 'proj'
-                    q = compileProj(self.operands{1}.compile(), self.projArgs);
-                case 'join'
-                    a = self.operands{1}.compile();
-                    b = self.operands{2}.compile();
-                    q = compileJoin(a, b);
-                case 'union'
-                    q = compileUnion(self.operands{1}.compile(), self.operands{2}.compile());
-                case 'aggr'
-                    q = compileAggr(self.operands{1}.compile(), self.operands{2}.compile(), self.projArgs);
-                otherwise
-                    error('DataJoint:internal', 'unknown operator %s', self.op);
+            operands = cell(1, numel(self.operands));
+            for i = 1:numel(self.operands)
+                operands{i} = self.operands{i}.compile();
             end
+            q = dj.internal.compileQuery(self.op, operands, self.projArgs);
         end
 
         function q = compile(self)
-            % struct: header, from, fromArgs, where (cell), whereArgs, args, plain
-            q = self.compileBase();
-            if ~isempty(self.restrictions)
-                if ~q.plain
-                    q = subquery(q);
-                end
-                for i = 1:numel(self.restrictions)
-                    r = self.restrictions{i};
-                    [c, cargs] = dj.internal.makeCondition(r.cond{1}, q.header, r.negate);
-                    q.where{end+1} = c;
-                    q.whereArgs = [q.whereArgs cargs];
-                end
-            end
-            q.args = [q.fromArgs q.whereArgs];
+            % the compiled query (see dj.internal.compileQuery), restrictions applied
+            q = dj.internal.compileQuery('restrict', {self.compileBase()}, self.restrictions);
         end
 
         function [sql, args] = sqlFor(self, names)
             % SELECT of the named attributes, for use as a subquery
             q = self.compile();
-            sql = selectPlain(q, names);
+            sql = dj.internal.selectSql(q, names, false);
             args = q.args;
         end
 
@@ -303,15 +267,7 @@ classdef GeneralRelvar < handle
             if nargin < 5 || isempty(folder)
                 folder = pwd;
             end
-            q = self.compile();
-            if isempty(names)
-                names = {q.header.name};
-            end
-            sql = [selectSql(q, names) suffix];
-            res = self.conn().query(sql, q.args{:});
-            s = dj.internal.resultToStruct(res, names);
-            s = nullUuids(s, q.header, names);
-            s = loadExternal(s, q.header, names, self.conn(), folder);
+            s = dj.internal.fetchRows(self.conn(), self.compile(), names, suffix, folder);
             if ~keepAll
                 s = s(:);
             end
@@ -424,63 +380,6 @@ s(s < 32 | s == 127) = ' ';
 end
 
 
-function s = loadExternal(s, header, names, conn, folder)
-% external values come as hashes (hex), attachments as bytes: replace each by
-% the stored value (blob@store) or by the path of the local file (attach,
-% attach@store: saved in folder; filepath@store: under the store's stage).
-% NULL stays [] for blobs and is '' for attachments and filepaths.
-for j = 1:numel(names)
-    a = header(strcmp({header.name}, names{j}));
-    if isempty(a) || ~(a.isExternal || a.isAttachment || a.isFilepath)
-        continue
-    end
-    label = sprintf('`%s`.%s', a.database, a.name);
-    spec = [];
-    for i = 1:numel(s)
-        v = s(i).(names{j});
-        if isempty(v)
-            if a.isExternal
-                s(i).(names{j}) = [];
-            else
-                s(i).(names{j}) = '';
-            end
-            continue
-        end
-        if isempty(spec) && ~isempty(a.store)
-            spec = dj.internal.storeSpec(a.store);   % once per attribute and fetch
-        end
-        if a.isExternal
-            v = dj.internal.External.get(a.database, a.store, v, label, spec);
-        elseif a.isFilepath
-            v = dj.internal.External.getFilepath(conn, a.database, a.store, v, label, spec);
-        elseif ~isempty(a.store)
-            v = dj.internal.External.getAttachment(conn, a.database, a.store, v, label, folder, spec);
-        else
-            v = dj.internal.External.attachFile(v(2:end), label, folder);   % after the leading 0 byte
-        end
-        s(i).(names{j}) = v;
-    end
-end
-end
-
-
-function s = nullUuids(s, header, names)
-% a NULL uuid is an empty uint8 row (1x0), as mym gives a NULL binary(16);
-% other uuids stay hyphenated text
-for j = 1:numel(names)
-    a = header(strcmp({header.name}, names{j}));
-    if isempty(a) || ~a.isUuid
-        continue
-    end
-    for i = 1:numel(s)
-        if isempty(s(i).(names{j}))
-            s(i).(names{j}) = zeros(1, 0, 'uint8');
-        end
-    end
-end
-end
-
-
 function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
     error('DataJoint:query:badOperand', 'The operand of %s must be a relation, got %s', op, class(x));
@@ -488,20 +387,29 @@ end
 end
 
 
-function [rel, names, clauses] = aggrArgs(self, args)
-% fetch*(A, B, specs..., clauses...) as in DataJoint for MATLAB 3.x: the query
-% aggr(A, B, specs...), the names the specs produce, and ORDER BY/LIMIT clauses
+function [rel, args] = aggrFetchArgs(rel, args)
+% fetch*(A, B, specs..., clauses...) is 3.x's spelling of fetch*(aggr(A, B, specs...),
+% names..., clauses...): the query to fetch from and the arguments to fetch it with.
+% Other arguments are returned unchanged. ('*' among the specs keeps all of A's
+% attributes in the aggregation; the names the specs produce are the attributes asked for.)
+if isempty(args) || ~isa(args{1}, 'dj.internal.GeneralRelvar')
+    return
+end
 isClause = cellfun(@(a) ischar(a) && ~isempty(regexp(strtrim(a), '^(ORDER\s+BY|LIMIT)\s', 'once', 'ignorecase')), ...
     args(2:end));
 specs = args([false ~isClause]);
 clauses = args([false isClause]);
-rel = aggr(self, args{1}, specs{:});
+rel = aggr(rel, args{1}, specs{:});
 names = {};
+star = {};
 for i = 1:numel(specs)
-    if ischar(specs{i}) && ~strcmp(strtrim(specs{i}), '*')
+    if ischar(specs{i}) && strcmp(strtrim(specs{i}), '*')
+        star = {'*'};
+    elseif ischar(specs{i})
         names{end+1} = strtrim(regexprep(specs{i}, '^.*->', '')); %#ok<AGROW>
     end
 end
+args = [names star clauses];
 end
 
 
@@ -566,255 +474,4 @@ if allowStar
 elseif star
     names = unique([names all], 'stable');
 end
-end
-
-
-function sql = selectSql(q, names)
-% SELECT list for the given attribute names (all when empty)
-h = q.header;
-if isempty(names)
-    names = {h.name};
-end
-cols = cell(1, numel(names));
-for i = 1:numel(names)
-    a = h(strcmp({h.name}, names{i}));
-    cols{i} = columnSql(a, true);
-end
-sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
-if ~isempty(q.where)
-    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
-end
-end
-
-
-function s = columnSql(a, forOutput)
-qn = dj.internal.quoteId(a.name);
-if isempty(a.expr)
-    src = qn;
-else
-    src = a.expr;
-end
-if forOutput && ~isempty(a.store)
-    % the object's hash as 32 hex digits; fetchStruct loads the object
-    src = sprintf('LOWER(HEX(%s))', src);
-elseif forOutput && a.isAttachment
-    % a leading 0 byte keeps the connector from reading name + NUL + contents
-    % as a serialized blob: it returns the bytes as they are
-    src = sprintf('CONCAT(X''00'',%s)', src);
-elseif forOutput && a.isUuid
-    % uuids travel as hyphenated text so MATLAB sees the same values as Python
-    src = sprintf(['LOWER(CONCAT_WS(''-'',SUBSTR(HEX(%s),1,8),SUBSTR(HEX(%s),9,4),' ...
-        'SUBSTR(HEX(%s),13,4),SUBSTR(HEX(%s),17,4),SUBSTR(HEX(%s),21,12)))'], src, src, src, src, src);
-end
-if strcmp(src, qn)
-    s = qn;
-else
-    s = sprintf('%s AS %s', src, qn);
-end
-end
-
-
-function q = subquery(q)
-% wrap q so that its attributes become plain columns of a derived table
-n = dj.internal.aliasCounter();
-inner = q.header;
-cols = cell(1, numel(inner));
-for i = 1:numel(inner)
-    cols{i} = columnSql(inner(i), false);
-end
-sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
-if ~isempty(q.where)
-    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
-end
-q.from = sprintf('(%s) AS `$s%d`', sql, n);
-q.fromArgs = [q.fromArgs q.whereArgs];
-q.where = {};
-q.whereArgs = {};
-for i = 1:numel(q.header)
-    q.header(i).expr = '';
-end
-q.plain = true;
-q.projected = false;
-end
-
-
-function q = compileProj(q, args)
-h = q.header;
-if any(~cellfun(@isempty, {h.expr})) || q.projected
-    q = subquery(q);
-    h = q.header;
-end
-keep = [h.inKey];
-renames = {};
-computed = {};
-for i = 1:numel(args)
-    a = strtrim(args{i});
-    if strcmp(a, '*')
-        keep(:) = true;
-        continue
-    end
-    m = regexp(a, '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
-    if isempty(m)
-        k = find(strcmp({h.name}, a));
-        if isempty(k)
-            error('DataJoint:proj:unknownAttribute', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
-        end
-        keep(k) = true;
-    elseif any(strcmp({h.name}, m.src))
-        renames(end+1, :) = {m.src, m.name}; %#ok<AGROW>
-    else
-        computed(end+1, :) = {m.src, m.name}; %#ok<AGROW>
-    end
-end
-header = h;
-for i = 1:size(renames, 1)
-    k = find(strcmp({h.name}, renames{i, 1}));
-    if keep(k) && ~h(k).inKey
-        % 'a', 'a->b' keeps both; primary key attributes are renamed in place
-        header(end+1) = h(k); %#ok<AGROW>
-        k = numel(header);
-    end
-    keep(k) = true;
-    header(k).expr = dj.internal.quoteId(renames{i, 1});
-    header(k).name = renames{i, 2};
-end
-keep = [keep true(1, numel(header) - numel(keep))];
-header = header(keep);
-for i = 1:size(computed, 1)
-    a = dj.internal.makeAttribute(computed{i, 2}, 'double', 'double', false, true, '', '', '');
-    a.expr = ['(' computed{i, 1} ')'];
-    header(end+1) = a; %#ok<AGROW>
-end
-names = {header.name};
-if numel(unique(names)) ~= numel(names)
-    error('DataJoint:proj:duplicateAttribute', 'proj produces duplicate attribute names: %s', strjoin(names, ', '));
-end
-q.header = header;
-q.plain = false;
-q.projected = true;
-end
-
-
-function q = compileJoin(a, b)
-if ~a.plain || a.projected
-    a = subquery(a);
-end
-if ~b.plain || b.projected
-    b = subquery(b);
-end
-ha = a.header;
-hb = b.header;
-q.header = ha;
-for i = 1:numel(hb)
-    k = find(strcmp({ha.name}, hb(i).name));
-    if isempty(k)
-        q.header(end+1) = hb(i);
-    else
-        q.header(k).inKey = ha(k).inKey || hb(i).inKey;
-    end
-end
-q.from = sprintf('%s NATURAL JOIN %s', a.from, b.from);
-q.fromArgs = [a.fromArgs b.fromArgs];
-q.where = [a.where b.where];
-q.whereArgs = [a.whereArgs b.whereArgs];
-q.plain = true;
-q.projected = false;
-end
-
-
-function q = compileUnion(a, b)
-na = sort({a.header.name});
-nb = sort({b.header.name});
-if ~isequal(na, nb)
-    error('DataJoint:union:incompatible', 'Union requires the same attributes on both sides: (%s) vs (%s)', ...
-        strjoin(na, ', '), strjoin(nb, ', '));
-end
-names = {a.header.name};
-a.args = [a.fromArgs a.whereArgs];
-b.args = [b.fromArgs b.whereArgs];
-n = dj.internal.aliasCounter();
-q.header = a.header;
-for i = 1:numel(q.header)
-    q.header(i).expr = '';
-end
-q.from = sprintf('((%s) UNION (%s)) AS `$u%d`', selectPlain(a, names), selectPlain(b, names), n);
-q.fromArgs = [a.args b.args];
-q.where = {};
-q.whereArgs = {};
-q.plain = true;
-q.projected = false;
-end
-
-
-function sql = selectPlain(q, names)
-cols = cell(1, numel(names));
-for i = 1:numel(names)
-    cols{i} = columnSql(q.header(strcmp({q.header.name}, names{i})), false);
-end
-sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
-if ~isempty(q.where)
-    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
-end
-end
-
-
-function q = compileAggr(a, b, args)
-% one row per row of A (LEFT JOIN), B grouped by A's primary key
-if ~a.plain || a.projected
-    a = subquery(a);
-end
-b = subquery(b);
-key = {a.header([a.header.inKey]).name};
-keep = [a.header.inKey];
-computed = {};
-for i = 1:numel(args)
-    arg = args{i};
-    if ~ischar(arg)
-        error('DataJoint:aggr:badArgument', 'aggr arguments must be strings like ''expr->name''');
-    end
-    arg = strtrim(arg);
-    k = find(strcmp({a.header.name}, arg));
-    if strcmp(arg, '*')
-        keep(:) = true;
-    elseif ~isempty(k)
-        keep(k) = true;
-    else
-        m = regexp(arg, '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
-        if isempty(m)
-            error('DataJoint:aggr:badArgument', ['aggr arguments must be ''expr->name'', ''*'' or an ' ...
-                'attribute of the first operand (%s), got "%s"'], strjoin({a.header.name}, ', '), arg);
-        end
-        c = dj.internal.makeAttribute(m.name, 'double', 'double', false, true, '', '', '');
-        c.expr = ['(' m.src ')'];
-        computed{end+1} = c; %#ok<AGROW>
-    end
-end
-header = a.header(keep);
-for i = 1:numel(computed)
-    header(end+1) = computed{i}; %#ok<AGROW>
-end
-names = {header.name};
-if numel(unique(names)) ~= numel(names)
-    error('DataJoint:aggr:duplicateAttribute', 'aggr produces duplicate attribute names: %s', strjoin(names, ', '));
-end
-cols = cell(1, numel(header));
-for i = 1:numel(header)
-    cols{i} = columnSql(header(i), false);
-end
-sql = sprintf('SELECT %s FROM %s NATURAL LEFT JOIN %s', strjoin(cols, ','), a.from, b.from);
-if ~isempty(a.where)
-    sql = [sql ' WHERE ' strjoin(a.where, ' AND ')];
-end
-sql = [sql ' GROUP BY ' strjoin(cellfun(@dj.internal.quoteId, key, 'UniformOutput', false), ',')];
-n = dj.internal.aliasCounter();
-q.from = sprintf('(%s) AS `$g%d`', sql, n);
-q.fromArgs = [a.fromArgs b.fromArgs a.whereArgs];
-q.where = {};
-q.whereArgs = {};
-for i = 1:numel(header)
-    header(i).expr = '';
-end
-q.header = header;
-q.plain = true;
-q.projected = false;
 end

@@ -1,0 +1,245 @@
+function q = compileQuery(op, operands, args)
+% The compiler of query expressions: one operator node, given its operands already
+% compiled, -> a compiled query, the struct every SELECT is written from:
+%   header (attribute structs; expr: SQL of a renamed or computed attribute),
+%   from (SQL), fromArgs, where (cell of SQL conditions), whereArgs (mym arguments),
+%   plain (attributes are plain columns of from), projected (the header renames or
+%   computes attributes: joins and restrictions need a subquery first).
+% op: 'proj', 'join', 'union', 'aggr' (3.x's left-join aggregation), 'restrict'
+% (args: the restrictions, struct('negate', tf, 'cond', {{condition}})), and dj.U's
+% 'uproj' (distinct values of the named attributes), 'ujoin' (named attributes join
+% the primary key) and 'uaggr' (group by the named attributes).
+% Values never enter the SQL text: conditions bind them (makeCondition).
+switch op
+    case 'proj'
+        q = compileProj(operands{1}, args);
+    case 'join'
+        q = compileJoin(operands{1}, operands{2});
+    case 'union'
+        q = compileUnion(operands{1}, operands{2});
+    case 'aggr'
+        q = compileAggr(operands{1}, operands{2}, args);
+    case 'restrict'
+        q = compileRestrict(operands{1}, args);
+    case 'uproj'
+        q = compileUProj(operands{1}, args);
+    case 'ujoin'
+        q = compileUJoin(operands{1}, args);
+    case 'uaggr'
+        q = compileUAggr(operands{1}, args{1}, args{2});
+    otherwise
+        error('DataJoint:internal', 'unknown operator %s', op);
+end
+q.args = [q.fromArgs q.whereArgs];
+end
+
+
+function q = compileRestrict(q, restrictions)
+% AND of the restrictions (each possibly negated) on q's attributes
+if isempty(restrictions)
+    return
+end
+if ~q.plain
+    q = subquery(q);
+end
+for i = 1:numel(restrictions)
+    r = restrictions{i};
+    [c, cargs] = dj.internal.makeCondition(r.cond{1}, q.header, r.negate);
+    q.where{end+1} = c;
+    q.whereArgs = [q.whereArgs cargs];
+end
+end
+
+
+function q = subquery(q)
+% wrap q so that its attributes become plain columns of a derived table
+n = dj.internal.aliasCounter();
+inner = q.header;
+cols = cell(1, numel(inner));
+for i = 1:numel(inner)
+    cols{i} = dj.internal.columnSql(inner(i), false);
+end
+sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), q.from);
+if ~isempty(q.where)
+    sql = [sql ' WHERE ' strjoin(q.where, ' AND ')];
+end
+q.from = sprintf('(%s) AS `$s%d`', sql, n);
+q.fromArgs = [q.fromArgs q.whereArgs];
+q.where = {};
+q.whereArgs = {};
+for i = 1:numel(q.header)
+    q.header(i).expr = '';
+end
+q.plain = true;
+q.projected = false;
+end
+
+
+function q = compileProj(q, args)
+h = q.header;
+if any(~cellfun(@isempty, {h.expr})) || q.projected
+    q = subquery(q);
+    h = q.header;
+end
+keep = [h.inKey];
+renames = {};
+computed = {};
+for i = 1:numel(args)
+    a = strtrim(args{i});
+    if strcmp(a, '*')
+        keep(:) = true;
+        continue
+    end
+    m = regexp(a, '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
+    if isempty(m)
+        k = find(strcmp({h.name}, a));
+        if isempty(k)
+            error('DataJoint:proj:unknownAttribute', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
+        end
+        keep(k) = true;
+    elseif any(strcmp({h.name}, m.src))
+        renames(end+1, :) = {m.src, m.name}; %#ok<AGROW>
+    else
+        computed(end+1, :) = {m.src, m.name}; %#ok<AGROW>
+    end
+end
+header = h;
+for i = 1:size(renames, 1)
+    k = find(strcmp({h.name}, renames{i, 1}));
+    if keep(k) && ~h(k).inKey
+        % 'a', 'a->b' keeps both; primary key attributes are renamed in place
+        header(end+1) = h(k); %#ok<AGROW>
+        k = numel(header);
+    end
+    keep(k) = true;
+    header(k).expr = dj.internal.quoteId(renames{i, 1});
+    header(k).name = renames{i, 2};
+end
+keep = [keep true(1, numel(header) - numel(keep))];
+header = header(keep);
+for i = 1:size(computed, 1)
+    a = dj.internal.makeAttribute(computed{i, 2}, 'double', 'double', false, true, '', '', '');
+    a.expr = ['(' computed{i, 1} ')'];
+    header(end+1) = a; %#ok<AGROW>
+end
+names = {header.name};
+if numel(unique(names)) ~= numel(names)
+    error('DataJoint:proj:duplicateAttribute', 'proj produces duplicate attribute names: %s', strjoin(names, ', '));
+end
+q.header = header;
+q.plain = false;
+q.projected = true;
+end
+
+
+function q = compileJoin(a, b)
+if ~a.plain || a.projected
+    a = subquery(a);
+end
+if ~b.plain || b.projected
+    b = subquery(b);
+end
+ha = a.header;
+hb = b.header;
+q.header = ha;
+for i = 1:numel(hb)
+    k = find(strcmp({ha.name}, hb(i).name));
+    if isempty(k)
+        q.header(end+1) = hb(i);
+    else
+        q.header(k).inKey = ha(k).inKey || hb(i).inKey;
+    end
+end
+q.from = sprintf('%s NATURAL JOIN %s', a.from, b.from);
+q.fromArgs = [a.fromArgs b.fromArgs];
+q.where = [a.where b.where];
+q.whereArgs = [a.whereArgs b.whereArgs];
+q.plain = true;
+q.projected = false;
+end
+
+
+function q = compileUnion(a, b)
+na = sort({a.header.name});
+nb = sort({b.header.name});
+if ~isequal(na, nb)
+    error('DataJoint:union:incompatible', 'Union requires the same attributes on both sides: (%s) vs (%s)', ...
+        strjoin(na, ', '), strjoin(nb, ', '));
+end
+names = {a.header.name};
+a.args = [a.fromArgs a.whereArgs];
+b.args = [b.fromArgs b.whereArgs];
+n = dj.internal.aliasCounter();
+q.header = a.header;
+for i = 1:numel(q.header)
+    q.header(i).expr = '';
+end
+q.from = sprintf('((%s) UNION (%s)) AS `$u%d`', dj.internal.selectSql(a, names, false), dj.internal.selectSql(b, names, false), n);
+q.fromArgs = [a.args b.args];
+q.where = {};
+q.whereArgs = {};
+q.plain = true;
+q.projected = false;
+end
+
+
+function q = compileAggr(a, b, args)
+% one row per row of A (LEFT JOIN), B grouped by A's primary key
+if ~a.plain || a.projected
+    a = subquery(a);
+end
+b = subquery(b);
+key = {a.header([a.header.inKey]).name};
+keep = [a.header.inKey];
+computed = {};
+for i = 1:numel(args)
+    arg = args{i};
+    if ~ischar(arg)
+        error('DataJoint:aggr:badArgument', 'aggr arguments must be strings like ''expr->name''');
+    end
+    arg = strtrim(arg);
+    k = find(strcmp({a.header.name}, arg));
+    if strcmp(arg, '*')
+        keep(:) = true;
+    elseif ~isempty(k)
+        keep(k) = true;
+    else
+        m = regexp(arg, '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
+        if isempty(m)
+            error('DataJoint:aggr:badArgument', ['aggr arguments must be ''expr->name'', ''*'' or an ' ...
+                'attribute of the first operand (%s), got "%s"'], strjoin({a.header.name}, ', '), arg);
+        end
+        c = dj.internal.makeAttribute(m.name, 'double', 'double', false, true, '', '', '');
+        c.expr = ['(' m.src ')'];
+        computed{end+1} = c; %#ok<AGROW>
+    end
+end
+header = a.header(keep);
+for i = 1:numel(computed)
+    header(end+1) = computed{i}; %#ok<AGROW>
+end
+names = {header.name};
+if numel(unique(names)) ~= numel(names)
+    error('DataJoint:aggr:duplicateAttribute', 'aggr produces duplicate attribute names: %s', strjoin(names, ', '));
+end
+cols = cell(1, numel(header));
+for i = 1:numel(header)
+    cols{i} = dj.internal.columnSql(header(i), false);
+end
+sql = sprintf('SELECT %s FROM %s NATURAL LEFT JOIN %s', strjoin(cols, ','), a.from, b.from);
+if ~isempty(a.where)
+    sql = [sql ' WHERE ' strjoin(a.where, ' AND ')];
+end
+sql = [sql ' GROUP BY ' strjoin(cellfun(@dj.internal.quoteId, key, 'UniformOutput', false), ',')];
+n = dj.internal.aliasCounter();
+q.from = sprintf('(%s) AS `$g%d`', sql, n);
+q.fromArgs = [a.fromArgs b.fromArgs a.whereArgs];
+q.where = {};
+q.whereArgs = {};
+for i = 1:numel(header)
+    header(i).expr = '';
+end
+q.header = header;
+q.plain = true;
+q.projected = false;
+end
