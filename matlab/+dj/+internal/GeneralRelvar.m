@@ -57,6 +57,10 @@ classdef GeneralRelvar < handle
         end
 
         function r = mtimes(self, other)
+            if isa(other, 'dj.U')
+                r = mtimes(other, self);   % rel * dj.U(...) is dj.U(...) * rel
+                return
+            end
             checkRelvar(other, '*');
             r = dj.internal.GeneralRelvar('join', {self, other});
         end

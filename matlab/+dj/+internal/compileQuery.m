@@ -118,9 +118,7 @@ end
 keep = [keep true(1, numel(header) - numel(keep))];
 header = header(keep);
 for i = 1:size(computed, 1)
-    a = dj.internal.makeAttribute(computed{i, 2}, 'double', 'double', false, true, '', '', '');
-    a.expr = ['(' computed{i, 1} ')'];
-    header(end+1) = a; %#ok<AGROW>
+    header(end+1) = computedAttribute(computed{i, 1}, computed{i, 2}); %#ok<AGROW>
 end
 names = {header.name};
 if numel(unique(names)) ~= numel(names)
@@ -209,9 +207,7 @@ for i = 1:numel(args)
             error('DataJoint:aggr:badArgument', ['aggr arguments must be ''expr->name'', ''*'' or an ' ...
                 'attribute of the first operand (%s), got "%s"'], strjoin({a.header.name}, ', '), arg);
         end
-        c = dj.internal.makeAttribute(m.name, 'double', 'double', false, true, '', '', '');
-        c.expr = ['(' m.src ')'];
-        computed{end+1} = c; %#ok<AGROW>
+        computed{end+1} = computedAttribute(m.src, m.name); %#ok<AGROW>
     end
 end
 header = a.header(keep);
@@ -242,4 +238,95 @@ end
 q.header = header;
 q.plain = true;
 q.projected = false;
+end
+
+
+function a = computedAttribute(expr, name)
+% an attribute computed by an SQL expression (proj, aggr): no declared type, so a double
+a = dj.internal.makeAttribute(name, 'double', 'double', false, true, '', '', '');
+a.expr = ['(' expr ')'];
+end
+
+
+function h = namedAttributes(q, names, what)
+% the attributes of q with these names, in this order (dj.U's attributes must be q's)
+h = q.header([]);
+for i = 1:numel(names)
+    k = find(strcmp({q.header.name}, names{i}));
+    if isempty(k)
+        error('DataJoint:U:unknownAttribute', '%s: "%s" is not an attribute of the query (attributes: %s)', ...
+            what, names{i}, strjoin({q.header.name}, ', '));
+    end
+    h(end+1) = q.header(k); %#ok<AGROW>
+end
+end
+
+
+function q = derived(sql, fromArgs, header, letter)
+% q becomes the derived table sql (its attributes plain columns)
+for i = 1:numel(header)
+    header(i).expr = '';
+end
+q.header = header;
+q.from = sprintf('(%s) AS `$%s%d`', sql, letter, dj.internal.aliasCounter());
+q.fromArgs = fromArgs;
+q.where = {};
+q.whereArgs = {};
+q.plain = true;
+q.projected = false;
+end
+
+
+function q = compileUProj(a, names)
+% dj.U(names) & a: the distinct values of the named attributes, which form the primary key
+h = namedAttributes(a, names, 'dj.U(...) & rel');
+cols = cell(1, numel(h));
+for i = 1:numel(h)
+    cols{i} = dj.internal.columnSql(h(i), false);
+    h(i).inKey = true;
+end
+sql = sprintf('SELECT DISTINCT %s FROM %s', strjoin(cols, ','), a.from);
+if ~isempty(a.where)
+    sql = [sql ' WHERE ' strjoin(a.where, ' AND ')];
+end
+q = derived(sql, [a.fromArgs a.whereArgs], h, 'd');
+end
+
+
+function q = compileUJoin(q, names)
+% dj.U(names) * q: the same rows, the named attributes added to the primary key
+namedAttributes(q, names, 'dj.U(...) * rel');
+for i = 1:numel(names)
+    q.header(strcmp({q.header.name}, names{i})).inKey = true;
+end
+end
+
+
+function q = compileUAggr(a, names, specs)
+% aggr(dj.U(names), a, specs): a grouped by the named attributes (one row when none)
+a = subquery(a);
+h = namedAttributes(a, names, 'aggr(dj.U(...), rel, ...)');
+for i = 1:numel(h)
+    h(i).inKey = true;
+end
+for i = 1:numel(specs)
+    m = regexp(strtrim(specs{i}), '^(?<src>.*\S)\s*->\s*(?<name>[a-z_][a-z0-9_]*)$', 'names', 'once');
+    if isempty(m)
+        error('DataJoint:aggr:badArgument', 'aggr(dj.U(...), rel, ...) arguments must be ''expr->name'', got "%s"', ...
+            specs{i});
+    end
+    h(end+1) = computedAttribute(m.src, m.name); %#ok<AGROW>
+end
+if numel(unique({h.name})) ~= numel(h)
+    error('DataJoint:aggr:duplicateAttribute', 'aggr produces duplicate attribute names: %s', strjoin({h.name}, ', '));
+end
+cols = cell(1, numel(h));
+for i = 1:numel(h)
+    cols{i} = dj.internal.columnSql(h(i), false);
+end
+sql = sprintf('SELECT %s FROM %s', strjoin(cols, ','), a.from);
+if ~isempty(names)
+    sql = [sql ' GROUP BY ' strjoin(cellfun(@dj.internal.quoteId, names, 'UniformOutput', false), ',')];
+end
+q = derived(sql, a.fromArgs, h, 'g');
 end
