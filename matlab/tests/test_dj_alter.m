@@ -74,6 +74,11 @@ r = c.query('SELECT table_comment AS c FROM information_schema.tables WHERE tabl
 assert(strcmp(r.c{1}, 'new "comment" \ it''s'), r.c{1});
 assert(strcmp(t.info.comment, 'new "comment" \ it''s'));
 assert_error(@() alterTableComment(t, 5), 'DataJoint:alter:badArgument');
+% text mym would read as a placeholder is refused, never replaced by a value; other braces stay
+assert_error(@() alterTableComment(t, 'a {S} b'), 'DataJoint:query');
+assert(strcmp(t.info.comment, 'new "comment" \ it''s'));
+alterTableComment(t, 'set {"x"}');
+assert(strcmp(t.info.comment, 'set {"x"}'));
 end
 
 
