@@ -301,8 +301,9 @@ class Connection:
               reconnect=None):
         """Run one statement with bound parameters and return the executed cursor.
 
-        `args` is a sequence (``%s`` placeholders) or a mapping (``%(name)s``). A literal ``%`` in
-        `sql` must be written ``%%`` when `args` is not empty.
+        `args` is a sequence (``%s`` placeholders) or a mapping (``%(name)s``). As in DataJoint 0.14
+        (pymysql), `sql` is %-formatted unless `args` is None, so a literal ``%`` is written ``%%``
+        even when there are no parameters: raw SQL written for 0.14 keeps its meaning.
         """
         if reconnect is None:
             reconnect = config["database.reconnect"]
@@ -314,7 +315,7 @@ class Connection:
             (False, True): pymysql.cursors.SSCursor,
             (True, True): pymysql.cursors.SSDictCursor,
         }[(bool(as_dict), bool(unbuffered))]
-        params = args if args else None
+        params = args
         logger.debug("query: %s", _shorten(sql))
         read_only = bool(_READ_ONLY.match(sql))
         if (reconnect and not read_only and not self._in_transaction
