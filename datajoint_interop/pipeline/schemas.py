@@ -212,11 +212,13 @@ class Schema:
         else:
             raise DataJointError(f"Table {full_table_name(self.database, cls.table_name)} is not declared "
                                  "and the schema was created with create_tables=False")
-        contents = getattr(cls, "contents", None)
-        if contents is not None and self.create_tables:
-            rows = list(contents)
+        if self.create_tables and "contents" in dir(cls):
+            # read from an instance as 0.14 does: `contents` is often a @property
+            instance = cls()
+            contents = instance.contents
+            rows = [] if contents is None else list(contents)
             if rows:
-                cls().insert(rows, skip_duplicates=True)
+                instance.insert(rows, skip_duplicates=True)
 
     def _compile(self, cls, context):
         try:
