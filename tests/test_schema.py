@@ -146,7 +146,7 @@ def test_deferred_activation_and_create_flags(connection, schema_name):
     class Thing(dj.Manual):
         definition = "thing : int"
 
-    assert not schema.is_activated and Thing.database is None
+    assert not schema.is_activated() and Thing.database is None
     database = schema_name("later")
     schema.activate(database, connection=connection)
     assert Thing.database == database and "thing" in table_names(connection, database)

@@ -463,11 +463,13 @@ _shared = None
 
 
 def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use_tls=None):
-    """Return the shared connection, creating it from `dj.config` on first use."""
+    """Return the shared connection, creating it from `dj.config` on first use.
+
+    ``reset=True`` makes a new shared connection and, as in 0.14, leaves the previous one open:
+    schemas and tables created with it keep working. The shared connection is also
+    ``conn.connection``, where 0.14 keeps it."""
     global _shared
     if _shared is None or reset:
-        if _shared is not None:
-            _shared.close()
         # one rule for every language and tool (docs/settings.md): arguments > dj.config/DJ_*/files
         # > root@127.0.0.1:3306 with no password
         server = server_settings(config, host, user, password)
@@ -475,4 +477,5 @@ def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use
         init_fun = init_fun if init_fun is not None else config["connection.init_function"]
         _shared = Connection(server.host, server.user, server.password, port=server.port, init_fun=init_fun,
                              use_tls=use_tls, unix_socket=config["database.unix_socket"])
+        conn.connection = _shared
     return _shared
