@@ -246,3 +246,63 @@ def test_duplicate_error_keeps_the_hint(schema):
     with pytest.raises(dj.errors.DuplicateError,
                        match="To ignore duplicate entries in insert, set skip_duplicates=True"):
         Measure.insert1((1, None, None, None))
+
+
+def _killing_pipeline(schema, killer):
+    """A Computed table whose make() always loses its connection (the server kills it)."""
+
+    @schema
+    class Source(dj.Manual):
+        definition = """
+        source : int
+        """
+
+    @schema
+    class Result(dj.Computed):
+        definition = """
+        -> Source
+        ---
+        doubled : int
+        """
+
+        def make(self, key):
+            with killer.cursor() as cursor:
+                cursor.execute("KILL CONNECTION %s", (self.connection.connection_id,))
+            self.insert1(dict(key, doubled=2 * key["source"]))
+
+    Source.insert([(1,)])
+    return Result
+
+
+@pytest.fixture
+def killer_and_schema(connection, schema_name):
+    killer = pymysql.connect(host=connection.host, port=connection.port, user=connection.user,
+                             password=connection._password, autocommit=True)
+    own = dj.Connection(connection.host, connection.user, connection._password, port=connection.port)
+    schema = dj.Schema(schema_name("lost"), connection=own)
+    yield killer, schema
+    schema.connection.connect()
+    schema.drop(force=True)
+    own.close()
+    killer.close()
+
+
+def test_lost_connection_in_make_is_a_job_error(killer_and_schema):
+    killer, schema = killer_and_schema
+    Result = _killing_pipeline(schema, killer)
+    outcome = Result.populate(reserve_jobs=True, suppress_errors=True)
+    assert len(outcome["error_list"]) == 1
+    key, message = outcome["error_list"][0]
+    assert key == {"source": 1} and message.startswith("LostConnectionError")
+    assert len(Result()) == 0
+    status, stored = (schema.jobs & {"table_name": Result.table_name}).fetch1("status", "error_message")
+    assert status == "error" and stored.startswith("LostConnectionError")
+
+
+def test_lost_connection_in_make_raises_unless_suppressed(killer_and_schema):
+    killer, schema = killer_and_schema
+    Result = _killing_pipeline(schema, killer)
+    with pytest.raises(dj.errors.LostConnectionError, match="lost twice"):
+        Result.populate(reserve_jobs=True)
+    schema.connection.connect()
+    assert (schema.jobs & {"table_name": Result.table_name}).fetch1("status") == "error"
