@@ -89,7 +89,7 @@ def test_part_delete_with_force(schema):
     Trial = _master_part(schema)
     Trial.insert([(1, None)])
     Trial.Cell.insert([(1, 1), (1, 2)])
-    with pytest.raises(DataJointError, match="part"):
+    with pytest.raises(DataJointError, match="Cannot delete from a Part directly"):
         (Trial.Cell & "cell = 1").delete()
     (Trial.Cell & "cell = 1").delete(force=True)
     assert Trial.Cell.fetch("cell").tolist() == [2]
@@ -124,7 +124,7 @@ def test_drop_refuses_when_a_dependent_part_keeps_its_master(schema, oracle):
     with pytest.raises(DataJointError, match="Attempt to drop part table .*before dropping its master"):
         Probe.drop()
     assert Probe.is_declared and Rig.Slot.is_declared
-    with pytest.raises(DataJointError, match="part"):
+    with pytest.raises(DataJointError, match="Cannot drop a Part directly"):
         Trial.Cell.drop()
     Trial.Cell.drop(force=True)
     assert not Trial.Cell.is_declared and Trial.is_declared

@@ -175,8 +175,8 @@ class Part(UserTable):
     def delete(self, force=False, **kwargs):
         """Deleting from a part alone would leave masters incomplete; it needs ``force=True``."""
         if not force:
-            raise DataJointError(f"Cannot delete from part table {self.full_table_name} directly: delete "
-                                 f"from its master {self.master.__name__} instead, or pass force=True")
+            raise DataJointError(f"Cannot delete from a Part directly. Delete from master instead "
+                                 f"({self.master.__name__} for {self.full_table_name}), or pass force=True")
         kwargs.setdefault("force_parts", True)
         return super().delete(**kwargs)
 
@@ -184,8 +184,8 @@ class Part(UserTable):
         """Dropping a part alone leaves its master incomplete; ``force=True`` drops it (and its
         dependents, unless one of them is a part of another master not being dropped)."""
         if not force:
-            raise DataJointError(f"Cannot drop part table {self.full_table_name} directly: drop its master "
-                                 f"{self.master.__name__} instead, or pass force=True")
+            raise DataJointError(f"Cannot drop a Part directly: drop its master {self.master.__name__} "
+                                 f"instead of {self.full_table_name}, or pass force=True")
         return _delete.drop(self, safemode=safemode, forced_part=True)
 
 
