@@ -208,9 +208,9 @@ class Schema:
                 raise DataJointError(f"Cannot declare {cls.__name__} inside a transaction: MySQL commits the open "
                                      "transaction implicitly on CREATE TABLE. Declare tables before starting it.")
             declaration = self._compile(cls, context)
-            for store in declaration.external_stores:
-                self._declare_external(store)
             try:
+                for store in declaration.external_stores:
+                    self._declare_external(store)
                 execute(self.connection, escape_percent(declaration.sql))
             except AccessError as error:
                 # as 0.14: an account without CREATE privilege uses the schema as it is
