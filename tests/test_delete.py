@@ -104,10 +104,10 @@ def test_privileges_checked_before_deleting(lab, connection, db_prefix):
     user = f"h4_{db_prefix[-8:]}"
     db = lab["animal"].database
     other = lab["note"].database
-    connection.query(f"CREATE USER IF NOT EXISTS '{user}'@'%' IDENTIFIED BY 'pw'")
+    connection.query(f"CREATE USER IF NOT EXISTS '{user}'@'%%' IDENTIFIED BY 'pw'")
     try:
-        connection.query(f"GRANT SELECT, INSERT, DELETE ON `{db}`.* TO '{user}'@'%'")
-        connection.query(f"GRANT SELECT ON `{other}`.* TO '{user}'@'%'")
+        connection.query(f"GRANT SELECT, INSERT, DELETE ON `{db}`.* TO '{user}'@'%%'")
+        connection.query(f"GRANT SELECT ON `{other}`.* TO '{user}'@'%%'")
         limited = dj.Connection(connection.host, user, "pw", port=connection.port)
         try:
             animal = FreeTable(limited, lab["animal"].full_table_name)
@@ -118,7 +118,7 @@ def test_privileges_checked_before_deleting(lab, connection, db_prefix):
         finally:
             limited.close()
     finally:
-        connection.query(f"DROP USER '{user}'@'%'")
+        connection.query(f"DROP USER '{user}'@'%%'")
 
 
 def test_dependencies_graph(lab, connection):

@@ -1,14 +1,13 @@
 """Hostile schema and column names: one quoting function, %-safe statements, no injected DDL.
 
 Names may legally hold ``%``, quotes and backslashes; they must reach exactly the database they
-name, whether or not a statement binds parameters, and whether ``Connection.query`` without
-arguments sends the text as is (ours today) or %-formats it (DataJoint 0.14, pymysql semantics).
+name, whether or not a statement binds parameters; ``Connection.query`` without arguments
+%-formats its text like DataJoint 0.14 (pymysql semantics), which internal SQL must not depend on.
 """
 import pymysql
 import pytest
 
 import datajoint_interop as dj
-from datajoint_interop.connection import Connection
 from datajoint_interop.errors import DataJointError
 from datajoint_interop.jobs import jobs_table_sql
 from datajoint_interop.sql import check_identifier, execute, quote_identifier, quote_string, sql_name
@@ -150,24 +149,12 @@ def test_percent_column_names_of_an_existing_table(connection, db_prefix):
     assert len(table) == 1
 
 
-@pytest.fixture
-def query_formats_without_args(monkeypatch):
-    """Give Connection.query DataJoint 0.14's semantics: ``query(sql)`` %-formats (``%%`` -> ``%``);
-    only an explicit ``args=None`` sends the text untouched."""
-    original = Connection.query
-
-    def query(self, sql, args=(), **kwargs):
-        if args is not None and not args:
-            sql, args = sql % (), None
-        return original(self, sql, args, **kwargs)
-
-    monkeypatch.setattr(Connection, "query", query)
-
-
 @pytest.mark.parametrize("suffix", ["f%s", "f%%", "fq\\\"x"])
-def test_internal_sql_holds_when_query_formats_without_args(connection, db_prefix, suffix,
-                                                            query_formats_without_args):
-    assert connection.query("SELECT '100%%'").fetchone()[0] == "100%"  # the fixture is in effect
+def test_internal_sql_holds_when_query_formats_without_args(connection, db_prefix, suffix):
+    """Connection.query(sql) %-formats like 0.14 (pymysql): internal SQL with %-bearing names
+    must not depend on that, since it goes through sql.execute with args=None."""
+    assert connection.query("SELECT '100%%'").fetchone()[0] == "100%"
+    assert connection.query("SELECT '100%'", None).fetchone()[0] == "100%"
     database = f"{db_prefix}_fmt_{suffix}"
     schema, _, _ = _pipeline(connection, database)
     assert _table_comment(database, "~log") == f"event logging table for `{database}`"

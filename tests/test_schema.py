@@ -105,9 +105,9 @@ def test_tiers_names_parts_and_log(connection, schema_name):
     Session.populate()
     Power.populate()
     assert len(Power()) == 2 and len(Power.Channel()) == 2
-    with pytest.raises(DataJointError, match="part table"):
+    with pytest.raises(DataJointError, match="Cannot delete from a Part directly"):
         Power.Channel().delete()
-    with pytest.raises(DataJointError, match="part table"):
+    with pytest.raises(DataJointError, match="Cannot drop a Part directly"):
         Power.Channel().drop()
     assert schema.jobs.table_name == "~jobs"
 
@@ -146,7 +146,7 @@ def test_deferred_activation_and_create_flags(connection, schema_name):
     class Thing(dj.Manual):
         definition = "thing : int"
 
-    assert not schema.is_activated and Thing.database is None
+    assert not schema.is_activated() and Thing.database is None
     database = schema_name("later")
     schema.activate(database, connection=connection)
     assert Thing.database == database and "thing" in table_names(connection, database)

@@ -278,7 +278,8 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
             if status is True:
                 outcome.success_count += 1
             elif status == "lost":
-                outcome.error_list.append((key, "LostConnectionError: connection lost twice"))
+                outcome.error_list.append(_lost_twice(key, hash_, queue, suppress_errors,
+                                                      return_exception_objects))
             elif status is not False:
                 outcome.error_list.append(status)
             if progress is not None:
@@ -365,6 +366,20 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
         logger.warning("%s: make(%s) failed: %s", type(table).__name__, key, message)
         return key, (error if return_exception_objects else message)
     return True
+
+
+def _lost_twice(key, hash_, queue, suppress_errors, return_exception_objects):
+    """A key whose make() lost the connection again after one retry fails as any error does in
+    0.14: recorded in the jobs table, raised unless errors are suppressed."""
+    error = errors.LostConnectionError(
+        "The database connection was lost twice while computing this key; the server rolled "
+        "back both attempts")
+    message = _error_message(error)
+    if queue is not None:
+        queue.error(key, message, hash_=hash_)
+    if not suppress_errors:
+        raise error
+    return key, (error if return_exception_objects else message)
 
 
 def _recover_connection(table, key, hash_, queue, error):

@@ -301,8 +301,9 @@ class Connection:
               reconnect=None):
         """Run one statement with bound parameters and return the executed cursor.
 
-        `args` is a sequence (``%s`` placeholders) or a mapping (``%(name)s``). A literal ``%`` in
-        `sql` must be written ``%%`` when `args` is not empty.
+        `args` is a sequence (``%s`` placeholders) or a mapping (``%(name)s``). As in DataJoint 0.14
+        (pymysql), `sql` is %-formatted unless `args` is None, so a literal ``%`` is written ``%%``
+        even when there are no parameters: raw SQL written for 0.14 keeps its meaning.
         """
         if reconnect is None:
             reconnect = config["database.reconnect"]
@@ -314,7 +315,7 @@ class Connection:
             (False, True): pymysql.cursors.SSCursor,
             (True, True): pymysql.cursors.SSDictCursor,
         }[(bool(as_dict), bool(unbuffered))]
-        params = args if args else None
+        params = args
         logger.debug("query: %s", _shorten(sql))
         read_only = bool(_READ_ONLY.match(sql))
         if (reconnect and not read_only and not self._in_transaction
@@ -462,11 +463,13 @@ _shared = None
 
 
 def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use_tls=None):
-    """Return the shared connection, creating it from `dj.config` on first use."""
+    """Return the shared connection, creating it from `dj.config` on first use.
+
+    ``reset=True`` makes a new shared connection and, as in 0.14, leaves the previous one open:
+    schemas and tables created with it keep working. The shared connection is also
+    ``conn.connection``, where 0.14 keeps it."""
     global _shared
     if _shared is None or reset:
-        if _shared is not None:
-            _shared.close()
         # one rule for every language and tool (docs/settings.md): arguments > dj.config/DJ_*/files
         # > root@127.0.0.1:3306 with no password
         server = server_settings(config, host, user, password)
@@ -474,4 +477,5 @@ def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use
         init_fun = init_fun if init_fun is not None else config["connection.init_function"]
         _shared = Connection(server.host, server.user, server.password, port=server.port, init_fun=init_fun,
                              use_tls=use_tls, unix_socket=config["database.unix_socket"])
+        conn.connection = _shared
     return _shared

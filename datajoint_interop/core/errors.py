@@ -6,6 +6,9 @@ where it has one, so code written against the original keeps working.
 """
 
 
+import pymysql
+
+
 class DataJointError(Exception):
     """Base class of every error raised by datajoint_interop."""
 
@@ -15,9 +18,10 @@ class DataJointError(Exception):
 
 
 # --- connection and server ---------------------------------------------------------------------
-class ConnectionFailedError(DataJointError):
+class ConnectionFailedError(DataJointError, pymysql.err.OperationalError):
     """The server cannot be reached or the connection could not be set up (not a lost connection:
-    see LostConnectionError). A refused login is an AccessError."""
+    see LostConnectionError). A refused login is an AccessError. Also pymysql's OperationalError,
+    which is what 0.14 let through, so code catching that keeps working."""
 
 
 class LostConnectionError(DataJointError):
@@ -50,8 +54,11 @@ class MissingTableError(QueryError):
     """A table or schema that the query needs does not exist."""
 
 
-class UnknownAttributeError(QueryError):
-    """An attribute name is not part of the heading."""
+class UnknownAttributeError(QueryError, KeyError):
+    """An attribute name is not part of the heading. Also a KeyError, which 0.14 raised when a
+    heading was indexed by an unknown name."""
+
+    __str__ = Exception.__str__  # the message as written, not KeyError's quoted repr
 
 
 class MissingAttributeError(QueryError):
@@ -67,6 +74,10 @@ class IntegrityError(QueryError):
 
 
 # --- data and definitions ----------------------------------------------------------------------
+class ArgumentTypeError(DataJointError, TypeError):
+    """An argument of the wrong type where 0.14 raised TypeError (e.g. ``dj.Top(limit="1")``)."""
+
+
 class BlobError(DataJointError):
     """A blob cannot be decoded (corrupt, truncated, hostile) or a value cannot be encoded."""
 
@@ -79,6 +90,11 @@ class BlobError(DataJointError):
 
 class DefinitionError(DataJointError):
     """A table definition cannot be parsed or declared."""
+
+
+class MissingDefinitionError(DefinitionError, NotImplementedError):
+    """A table class has no definition and its table does not exist. Also NotImplementedError,
+    as 0.14 raised for a class without ``definition``."""
 
 
 class ArchiveError(DataJointError):

@@ -8,11 +8,12 @@ import inspect
 import platform
 import re
 import types
+import logging
 import warnings
 
 from ..schema import naming
 from ..schema.declare import compile_definition, compile_model, foreign_key_columns
-from ..core.errors import DataJointError, DefinitionError
+from ..core.errors import AccessError, DataJointError, DefinitionError, MissingDefinitionError
 from ..core.sql import (check_identifier, escape_percent, execute, full_table_name, quote_identifier, quote_string,
                   sql_name, sql_table)
 from ..core.version import __version__
@@ -42,6 +43,8 @@ PRIMARY KEY (`id`)
 ) ENGINE=InnoDB, COMMENT {comment}"""
 class DefinitionMismatchWarning(UserWarning):
     """A class definition differs from the table that already exists in the database."""
+
+logger = logging.getLogger(__name__.split(".")[0])
 
 
 def _connection(connection):
@@ -92,7 +95,7 @@ class Schema:
             if self.database is None:
                 raise DataJointError("Please provide a schema name to activate the schema")
             return
-        if self.database is not None:
+        if self.database is not None and self.exists:
             if schema_name == self.database:
                 return
             raise DataJointError(f"The schema is already activated as {self.database!r}")
@@ -106,22 +109,23 @@ class Schema:
         if add_objects is not None:
             self.add_objects = add_objects
         self.connection = _connection(connection or self.connection)
+        # named before the database is known to exist, as in 0.14: after a failed activation
+        # drop() is a no-op and activate() may be called again
+        self.database = schema_name
         if not catalog.schema_exists(self.connection, schema_name):
             if not self.create_schema:
                 raise DataJointError(f"Schema `{schema_name}` does not exist; pass create_schema=True to "
                                      "create it")
             execute(self.connection, f"CREATE DATABASE {sql_name(schema_name)}")
-            self.database = schema_name
             self.log("created")
-        self.database = schema_name
         self.connection.schemas[schema_name] = self
         self._forget_graph()
         pending, self._pending = self._pending, []
         for cls, context in pending:
             self._decorate(cls, context)
 
-    @property
     def is_activated(self):
+        """A method, as in 0.14 (``schema.is_activated()``)."""
         return self.database is not None
 
     def _require_active(self):
@@ -195,28 +199,35 @@ class Schema:
         if getattr(cls, "definition", None) is None:
             if exists:  # a class spawned from (or bound to) an existing table
                 return
-            raise DefinitionError(f"Class {cls.__name__} has no definition and table "
-                                  f"{full_table_name(self.database, cls.table_name)} does not exist")
-        declaration = self._compile(cls, context)
+            raise MissingDefinitionError(f"Class {cls.__name__} has no definition and table "
+                                         f"{full_table_name(self.database, cls.table_name)} does not exist")
         if exists:
-            self._compare(cls, declaration)
+            self._compare(cls, context)
         elif self.create_tables:
             if self.connection.in_transaction:
                 raise DataJointError(f"Cannot declare {cls.__name__} inside a transaction: MySQL commits the open "
                                      "transaction implicitly on CREATE TABLE. Declare tables before starting it.")
-            for store in declaration.external_stores:
-                self._declare_external(store)
-            execute(self.connection, escape_percent(declaration.sql))
+            declaration = self._compile(cls, context)
+            try:
+                for store in declaration.external_stores:
+                    self._declare_external(store)
+                execute(self.connection, escape_percent(declaration.sql))
+            except AccessError as error:
+                # as 0.14: an account without CREATE privilege uses the schema as it is
+                logger.warning("Not declaring %s: %s", cls.__name__, error)
+                return
             self.log(f"Declared {full_table_name(self.database, cls.table_name)}")
             self._forget_graph()
         else:
             raise DataJointError(f"Table {full_table_name(self.database, cls.table_name)} is not declared "
                                  "and the schema was created with create_tables=False")
-        contents = getattr(cls, "contents", None)
-        if contents is not None and self.create_tables:
-            rows = list(contents)
+        if self.create_tables and "contents" in dir(cls):
+            # read from an instance as 0.14 does: `contents` is often a @property
+            instance = cls()
+            contents = instance.contents
+            rows = [] if contents is None else list(contents)
             if rows:
-                cls().insert(rows, skip_duplicates=True)
+                instance.insert(rows, skip_duplicates=True)
 
     def _compile(self, cls, context):
         try:
@@ -236,7 +247,15 @@ class Schema:
         declaration = compile_model(full_table_name(self.database, table), model, lambda fk: None)
         execute(self.connection, escape_percent(declaration.sql))
 
-    def _compare(self, cls, declaration):
+    def _compare(self, cls, context):
+        """Warn when an existing table differs from the class's definition. The table is used as
+        it is, as in 0.14: a definition that no longer compiles (e.g. a reference the context
+        lacks) does not stop the class from working, so compile failures are only logged."""
+        try:
+            declaration = self._compile(cls, context)
+        except DataJointError as error:
+            logger.debug("Not comparing %s with its existing table: %s", cls.__name__, error)
+            return
         differences = definition_differences(self.connection, self.database, cls.table_name, declaration)
         if differences:
             warnings.warn(
@@ -298,10 +317,12 @@ class Schema:
     def spawn_missing_classes(self, context=None):
         """Create classes for every table of the schema that has no class in ``context`` yet.
 
-        Without ``context`` the classes go into the caller's namespace (module globals at module
-        level). Part tables become attributes of their masters.
+        Without ``context`` the classes go into the schema's context if it has one, else into the
+        caller's namespace (module globals at module level). Part tables become attributes of their masters.
         """
         self._require_active()
+        if context is None and self.context is not None:
+            context = self.context  # as 0.14: the schema's own context comes first
         if context is None:
             frame = inspect.currentframe().f_back
             context = frame.f_locals

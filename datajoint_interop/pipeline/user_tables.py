@@ -10,6 +10,7 @@ from ..compute.autopopulate import AutoPopulate
 from ..schema.definition import MATLAB, PYTHON, TableModel, format_definition, parse_definition
 from ..core.errors import DataJointError
 from ..core.sql import split_full_table_name
+from ..query import delete as _delete
 from ..query.table import Table
 from ..schema.declare import model_from_database
 
@@ -29,8 +30,10 @@ class TableMeta(type):
     """Lets a table class be used where a table instance is expected (``Scan & key``, ``Scan.fetch()``)."""
 
     def __getattribute__(cls, name):
-        if name in _CLASS_FORWARDED:
+        if name in _CLASS_FORWARDED and type.__getattribute__(cls, "database") is not None:
             return getattr(cls(), name)
+        # a class not bound to a schema (dj.Manual itself, an undecorated class) shows its plain
+        # attributes, so that help() and inspect can list them instead of failing
         return super().__getattribute__(name)
 
     def __and__(cls, other):
@@ -60,11 +63,17 @@ class TableMeta(type):
     def __len__(cls):
         return len(cls())
 
+    def __bool__(cls):
+        """A class is always true, as in 0.14: with __len__ defined, tools that test a class for
+        truth (help(), pydoc, ``x or default``) would otherwise query the table, or fail for base
+        classes that have no table."""
+        return True
+
     def __iter__(cls):
         return iter(cls())
 
     def __repr__(cls):
-        if cls.__dict__.get("database") is None and super().__getattribute__("database") is None:
+        if super().__getattribute__("database") is None:
             return super().__repr__()
         return repr(cls())
 
@@ -166,15 +175,18 @@ class Part(UserTable):
     def delete(self, force=False, **kwargs):
         """Deleting from a part alone would leave masters incomplete; it needs ``force=True``."""
         if not force:
-            raise DataJointError(f"Cannot delete from part table {self.full_table_name} directly: delete "
-                                 f"from its master {self.master.__name__} instead, or pass force=True")
+            raise DataJointError(f"Cannot delete from a Part directly. Delete from master instead "
+                                 f"({self.master.__name__} for {self.full_table_name}), or pass force=True")
+        kwargs.setdefault("force_parts", True)
         return super().delete(**kwargs)
 
-    def drop(self, force=False, **kwargs):
+    def drop(self, force=False, safemode=None):
+        """Dropping a part alone leaves its master incomplete; ``force=True`` drops it (and its
+        dependents, unless one of them is a part of another master not being dropped)."""
         if not force:
-            raise DataJointError(f"Cannot drop part table {self.full_table_name} directly: drop its master "
-                                 f"{self.master.__name__} instead, or pass force=True")
-        return super().drop(**kwargs)
+            raise DataJointError(f"Cannot drop a Part directly: drop its master {self.master.__name__} "
+                                 f"instead of {self.full_table_name}, or pass force=True")
+        return _delete.drop(self, safemode=safemode, forced_part=True)
 
 
 _MATLAB_TIERS = {"manual": "dj.Manual", "lookup": "dj.Lookup", "imported": "dj.Imported",

@@ -192,10 +192,15 @@ def insert_clauses(full_table_name, names, replace=False, skip_duplicates_on=Non
     return head, tail
 
 
-def _on_duplicate(skip_duplicates_on, replace):
+def _on_duplicate(skip_duplicates_on, replace, full_table_name=None):
+    """The no-op update that skips a duplicate row. The column is qualified by the target table
+    when given: after ``INSERT ... SELECT`` a bare name would be ambiguous whenever the source
+    query has a column of the same name."""
     if skip_duplicates_on is None or replace:
         return ""
     k = sql_name(skip_duplicates_on)
+    if full_table_name is not None:
+        k = f"{sql_table(full_table_name)}.{k}"
     return f" ON DUPLICATE KEY UPDATE {k}={k}"
 
 
@@ -233,7 +238,8 @@ def compile_insert_query(full_table_name, names, query, replace=False, skip_dupl
     select, params = compile_query(query, fields=names)
     cols = ",".join(sql_name(n) for n in names)
     verb = "REPLACE" if replace else "INSERT"
-    sql = f"{verb} INTO {sql_table(full_table_name)} ({cols}) {select}" + _on_duplicate(skip_duplicates_on, replace)
+    sql = f"{verb} INTO {sql_table(full_table_name)} ({cols}) {select}" + _on_duplicate(
+        skip_duplicates_on, replace, full_table_name)
     return sql, params
 
 

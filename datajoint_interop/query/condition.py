@@ -9,7 +9,7 @@ import re
 import numpy as np
 
 from ..codec.values import bind_value
-from ..core.errors import DataJointError, UnknownAttributeError
+from ..core.errors import ArgumentTypeError, DataJointError, UnknownAttributeError
 
 
 class AndList(list):
@@ -38,9 +38,11 @@ def check_row_count(value, what):
 
     Checked here so a huge or negative count gets a message naming the argument instead of the
     server's syntax error about the bound value."""
-    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)) \
-            or not 0 <= value <= MAX_ROW_COUNT:
-        raise DataJointError(f"{what} must be an integer from 0 to {MAX_ROW_COUNT} (2**64-1), got {value!r}")
+    message = f"{what} must be an integer from 0 to {MAX_ROW_COUNT} (2**64-1), got {value!r}"
+    if not isinstance(value, (int, np.integer)) or isinstance(value, (bool, np.bool_)):
+        raise ArgumentTypeError(message)  # also a TypeError, as 0.14 raised for dj.Top(limit="1")
+    if not 0 <= value <= MAX_ROW_COUNT:
+        raise DataJointError(message)
     return int(value)
 
 
@@ -55,8 +57,8 @@ class Top:
             order_by = [order_by]
         if order_by is None:
             order_by = []
-        if not all(isinstance(o, str) for o in order_by):
-            raise DataJointError(f"Top order_by must be a string or a list of strings, got {order_by!r}")
+        if not isinstance(order_by, (list, tuple)) or not all(isinstance(o, str) for o in order_by):
+            raise ArgumentTypeError(f"Top order_by must be a string or a list of strings, got {order_by!r}")
         self.limit = None if limit is None else int(limit)
         self.order_by = list(order_by)
         self.offset = int(offset)

@@ -210,16 +210,24 @@ def drop_quick(table):
         conn.dependencies.clear()
 
 
-def drop(table, safemode=None):
-    """Drop the table and all its dependents after showing their sizes (and asking in safemode)."""
+def drop(table, safemode=None, forced_part=False):
+    """Drop the table and all its dependents after showing their sizes (and asking in safemode).
+
+    As in 0.14, no part table is dropped without its master, including parts of other masters that
+    merely depend on this table: that would leave those masters incomplete. `forced_part` (from
+    ``Part.drop(force=True)``) exempts the table itself only.
+    """
     safemode = config["safemode"] if safemode is None else safemode
     if table._restriction:
         raise DataJointError("A restricted table cannot be dropped; drop the unrestricted table")
     deps = _load_graph(table)
     names = deps.descendants(table.full_table_name)
-    master = master_of(table.full_table_name)
-    if master and master in deps:
-        raise DataJointError(f"{table.full_table_name} is a part table: drop its master {master} instead")
+    for name in names:
+        master = master_of(name)
+        if master and master in deps and master not in names and not (
+                forced_part and name == table.full_table_name):
+            raise DataJointError(f"Attempt to drop part table {name} before dropping its master. "
+                                 f"Drop {master} first.")
     if safemode:
         for n in names:
             print(f"{n} ({len(table._free_table(n))} rows)")

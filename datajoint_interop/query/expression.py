@@ -118,8 +118,7 @@ class QueryExpression:
         return base._derive(_restriction=list(base._restriction) + [cond])
 
     def __and__(self, restriction):
-        if isinstance(restriction, U):
-            return restriction & self
+        """Restriction; by ``dj.U(...)`` (always true) it leaves the query unchanged, as in 0.14."""
         return self.restrict(restriction)
 
     def __sub__(self, restriction):
@@ -160,14 +159,7 @@ class QueryExpression:
         if include_all:
             keep += [n for n in heading.secondary_attributes if n not in excluded and n not in renamed_away]
         keep += [n for n in names if n not in keep]
-        attrs = []
-        for n in keep:
-            if n in named_attributes:
-                continue
-            attrs.append(heading[n])
-        for new, old in renames.items():
-            a = heading[old]
-            attrs.append(a.replace(name=new, original_name=a.original_name, sql_expression=a.sql_expression))
+        attrs = _kept_and_renamed(heading, set(keep) - set(named_attributes), renames)
         attrs += _computed_attrs(computed, heading)
         seen = set()
         for a in attrs:
@@ -294,6 +286,20 @@ def _join_heading(h1, h2, left=False):
             a = h2[n]
             attrs.append(a.replace(nullable=True) if left else a)
     return Heading(attrs, "")
+
+
+def _kept_and_renamed(heading, keep, renames):
+    """The attributes a projection keeps, in the source's order, each renamed one in the place of
+    its original (as 0.14 orders them: renaming a key attribute does not move it in the key)."""
+    attrs = []
+    for n in heading.names:
+        if n in keep:
+            attrs.append(heading[n])
+        for new, old in renames.items():
+            if old == n:
+                a = heading[old]
+                attrs.append(a.replace(name=new, original_name=a.original_name, sql_expression=a.sql_expression))
+    return attrs
 
 
 class U:

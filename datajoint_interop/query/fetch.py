@@ -8,7 +8,7 @@ result is large.
 import numpy as np
 
 from ..codec.blob import unpack
-from ..core.errors import DataJointError
+from ..core.errors import DataJointError, UnknownAttributeError
 from ..core.sql import execute
 from ..storage.objects import attribute_codec
 from . import compiler
@@ -164,7 +164,7 @@ def _column_names(heading, attrs, caller):
             names += [k for k in heading.primary_key if k not in names]
         elif isinstance(a, str):
             if a not in heading:
-                raise DataJointError(f"{caller}: unknown attribute `{a}`; the query has {heading.names}")
+                raise UnknownAttributeError(f"{caller}: unknown attribute `{a}`; the query has {heading.names}")
             if a not in names:
                 names.append(a)
         else:
@@ -192,5 +192,13 @@ class Fetch1:
             return row
         out = []
         for a in attrs:
-            out.append({k: row[k] for k in heading.primary_key} if _is_key(a) else row[a])
+            out.append({k: row[k] for k in heading.primary_key} if _is_key(a) else _named_value(heading[a], row[a]))
         return out[0] if len(attrs) == 1 else tuple(out)
+
+
+def _named_value(attr, value):
+    """A value fetched by name as fetch() would give it: 0.14 reads named values from the
+    record array, where a NULL float is NaN (the whole-row dict keeps None, as in 0.14)."""
+    if value is None and attr.dtype.kind == "f":
+        return np.nan
+    return value

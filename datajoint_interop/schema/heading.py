@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from ..core.errors import DataJointError, MissingTableError
+from ..core.errors import DataJointError, MissingTableError, UnknownAttributeError
 from ..core.sql import execute, full_table_name, sql_name, sql_table
 
 _MARKER = re.compile(r"^:([^:]+):(.*)$", re.S)
@@ -189,7 +189,7 @@ class Heading:
         try:
             return self._attributes[name]
         except KeyError:
-            raise DataJointError(f"Attribute `{name}` is not in the heading {self.names}") from None
+            raise UnknownAttributeError(f"Attribute `{name}` is not in the heading {self.names}") from None
 
     def __contains__(self, name):
         return name in self._attributes
