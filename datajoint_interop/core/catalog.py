@@ -44,6 +44,13 @@ def table_size(connection, database, table):
     return None if row is None else int(row[0] or 0)
 
 
+def schema_size(connection, database):
+    """Bytes of data and indexes of all tables of a database (0 when it has none)."""
+    row = execute(connection, "SELECT SUM(data_length + index_length) FROM information_schema.TABLES "
+                  "WHERE TABLE_SCHEMA=%s", (database,)).fetchone()
+    return int(row[0] or 0)
+
+
 def table_comment(connection, database, table):
     """The table's comment ('' when none), or None when the table does not exist."""
     row = execute(connection, "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "

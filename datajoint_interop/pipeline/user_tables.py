@@ -12,6 +12,7 @@ from ..core.errors import DataJointError
 from ..core.sql import split_full_table_name
 from ..query.table import Table
 from ..schema.declare import model_from_database
+from ..storage.external import ExternalMapping
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
 
@@ -21,7 +22,7 @@ _CLASS_FORWARDED = frozenset((
     "full_table_name", "heading", "primary_key", "key_source", "describe", "populate", "progress",
     "proj", "aggr", "join", "restrict", "fetch", "fetch1", "head", "tail", "insert", "insert1", "update1",
     "delete", "delete_quick", "drop", "drop_quick", "parents", "children", "descendants", "ancestors",
-    "is_declared", "size_on_disk", "make_sql", "cursor", "jobs", "matlab_classdef",
+    "is_declared", "size_on_disk", "make_sql", "cursor", "jobs", "matlab_classdef", "parts", "external",
 ))
 
 
@@ -117,6 +118,11 @@ class UserTable(Table, metaclass=TableMeta):
             print(text)
         return text
 
+    @property
+    def external(self):
+        """``Table.external[store]``: the external tables of this table's schema (as ``schema.external``)."""
+        return ExternalMapping(self._require_connection(), self.database)
+
     def matlab_classdef(self, package=None):
         """Text of a MATLAB classdef file declaring this table (``package`` as in describe)."""
         return matlab_classdef(self.connection, self.database, self.table_name, package)
@@ -198,7 +204,9 @@ def matlab_class_name(table, package):
     return f"{package}.{name}"
 
 
-def describe_table(connection, database, table, language=PYTHON, package=None):
+def describe_table(connection, database, table, language=PYTHON, package=None, module_of=None):
+    """The definition of a live table; in Python, tables of other schemas are ``db.Class`` or, with
+    ``module_of(db)``, ``<module>.Class``."""
 
     packages = _packages(database, package)
     tier, master = naming.parse_table_name(table)
@@ -213,7 +221,9 @@ def describe_table(connection, database, table, language=PYTHON, package=None):
         name = naming.class_name_of(ref_table) if ref_tier else ref_table
         if ref_tier == "part":
             name = f"{naming.class_name_of(ref_master)}.{name}"
-        return name if ref_db == database else f"{ref_db}.{name}"
+        if ref_db == database:
+            return name
+        return f"{module_of(ref_db) if module_of else ref_db}.{name}"
 
     return format_definition(model_from_database(connection, database, table), language, name_of)
 

@@ -129,6 +129,12 @@ class Table(QueryExpression):
                 out.append(n)
         return out
 
+    def parts(self, as_objects=False):
+        """Full names of this table's part tables (``master__part``), or FreeTables with as_objects."""
+        prefix = self.full_table_name[:-1] + "__"
+        names = [n for n in self._graph().nodes if not n.isdigit() and n.startswith(prefix)]
+        return [FreeTable(self.connection, n) for n in names] if as_objects else names
+
     def descendants(self, as_objects=False):
         names = self._graph().descendants(self.full_table_name)
         return [FreeTable(self.connection, n) for n in names] if as_objects else names
