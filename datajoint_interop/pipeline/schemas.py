@@ -171,7 +171,7 @@ class Schema:
     def _decorate(self, cls, context):
 
         self._bind(cls)
-        self._declare(cls, {**context, cls.__name__: cls})
+        self._declare(cls, {**context, cls.__name__: cls, "self": cls})  # `-> self.source` as in 0.14
         for name, part in list(vars(cls).items()):
             if isinstance(part, type) and issubclass(part, Part) and name[:1].isupper():
                 part.master = cls

@@ -5,13 +5,19 @@ other program, MATLAB included, recognizes the tier) and, for parts, that the na
 master's. Everything else is behaviour: Imported/Computed populate, parts are changed through
 their master.
 """
+import inspect
+
 from ..schema import naming
 from ..compute.autopopulate import AutoPopulate
 from ..schema.definition import MATLAB, PYTHON, TableModel, format_definition, parse_definition
 from ..core.errors import DataJointError
 from ..core.sql import split_full_table_name
 from ..query.table import Table
-from ..schema.declare import model_from_database
+from ..schema.declare import (alter_clauses, compile_definition, compile_model, model_from_database,
+                              parent_info_from_database)
+from ..core.sql import escape_percent, execute, sql_table
+from ..schema.heading import forget_heading
+from ..query.delete import _ask
 from ..storage.external import ExternalMapping
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
@@ -23,6 +29,7 @@ _CLASS_FORWARDED = frozenset((
     "proj", "aggr", "join", "restrict", "fetch", "fetch1", "head", "tail", "insert", "insert1", "update1",
     "delete", "delete_quick", "drop", "drop_quick", "parents", "children", "descendants", "ancestors",
     "is_declared", "size_on_disk", "make_sql", "cursor", "jobs", "matlab_classdef", "parts", "external",
+    "alter",
 ))
 
 
@@ -117,6 +124,49 @@ class UserTable(Table, metaclass=TableMeta):
         if printout:
             print(text)
         return text
+
+    def alter(self, prompt=True, context=None):
+        """Change the live table to the class's current definition, as 0.14's ``alter``.
+
+        Secondary attributes may be added, dropped, changed (type, default, comment) or reordered, and
+        the table comment changed; the primary key, foreign keys and indexes cannot
+        (NotImplementedError). ``context`` resolves the references (default: the caller's names).
+        """
+        connection = self._require_connection()
+        if connection.in_transaction:
+            raise DataJointError("Cannot update table declaration inside a transaction, "
+                                 "e.g. from inside a populate/make call")
+        if context is None:
+            frame = inspect.currentframe().f_back
+            context = {**frame.f_globals, **frame.f_locals}
+            del frame
+        cls = type(self)
+        context = {**context, cls.__name__: cls, "self": cls}
+        if getattr(cls, "master", None) is not None:
+            context["master"] = cls.master
+        definition = cls.__dict__.get("definition", cls.definition)
+        model = definition if isinstance(definition, TableModel) else parse_definition(definition,
+                                                                                       self._definition_language)
+        new = compile_definition(self.full_table_name, model, context, resolver=self._resolver, label=cls.__name__)
+        old = compile_model(self.full_table_name, model_from_database(connection, self.database, self.table_name),
+                            lambda fk: parent_info_from_database(connection, fk.ref))
+        clauses = alter_clauses(new, old)
+        if not clauses:
+            if prompt:
+                print("Nothing to alter.")
+            return
+        sql = f"ALTER TABLE {sql_table(self.full_table_name)}\n\t" + ",\n\t".join(clauses)
+        if prompt and not _ask(sql + "\n\nExecute? [yes, no]: "):
+            return
+        schema = connection.schemas.get(self.database)
+        for store in new.external_stores:
+            if schema is not None and store not in old.external_stores:
+                schema._declare_external(store)
+        execute(connection, escape_percent(sql))
+        forget_heading()
+        cls._model = None
+        if schema is not None:
+            schema.log(f"Altered {self.full_table_name}")
 
     @property
     def external(self):

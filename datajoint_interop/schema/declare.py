@@ -93,6 +93,7 @@ class Declaration:
     comment: str = ""  # table comment
     foreign_keys: list = field(default_factory=list)  # (parent, child columns, parent columns)
     indexes: list = field(default_factory=list)  # (unique, columns), unique-FK indexes included
+    column_sql: dict = field(default_factory=dict)  # name -> the column's clause in CREATE TABLE
 
 
 def split_full_name(name):
@@ -226,7 +227,7 @@ def compile_model(full_table_name, model, resolve):
     database, _ = split_full_name(full_table_name)
     table = full_name(*split_full_name(full_table_name))
     attribute_sql, primary_key, fk_sql, index_sql, stores = [], [], [], [], []
-    columns, origin, parents, foreign_keys, indexes = {}, {}, [], [], []
+    columns, origin, parents, foreign_keys, indexes, column_sql = {}, {}, [], [], [], {}
     fk_indexes = []  # (line_no, sql) so unique-FK indexes and index lines interleave by line
     for item in model.items:
         if isinstance(item, ForeignKeyDef):
@@ -239,6 +240,7 @@ def compile_model(full_table_name, model, resolve):
                     continue
                 column = by_name[parent_name]
                 attribute_sql.append(column.sql(child, nullable=item.nullable))
+                column_sql[child] = attribute_sql[-1]
                 columns[child] = (column.sql_type, item.nullable, column.comment, None)
                 origin[child] = item.line_no
                 if item.in_key:
@@ -259,6 +261,7 @@ def compile_model(full_table_name, model, resolve):
             if type_category(item.type)[0] == "serial":  # SERIAL implies a unique index of its own
                 indexes.append((True, (item.name,)))
             attribute_sql.append(sql)
+            column_sql[item.name] = sql
             columns[item.name] = column
             origin[item.name] = item.line_no
             if store:
@@ -285,7 +288,37 @@ def compile_model(full_table_name, model, resolve):
            + f'\n) ENGINE=InnoDB, COMMENT {quote_string(model.comment)}')
     return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
                        columns=columns, parents=parents, comment=model.comment, foreign_keys=foreign_keys,
-                       indexes=indexes)
+                       indexes=indexes, column_sql=column_sql)
+
+
+def alter_clauses(new, old):
+    """The clauses of ``ALTER TABLE`` that turn declaration ``old`` into ``new`` (0.14's ``alter``).
+
+    Only secondary attributes (added, dropped, changed, moved) and the table comment can change;
+    a different primary key, foreign key or index raises NotImplementedError as in 0.14.
+    """
+    if new.primary_key != old.primary_key:
+        raise NotImplementedError("table.alter cannot alter the primary key (yet).")
+    if sorted(new.foreign_keys) != sorted(old.foreign_keys):
+        raise NotImplementedError("table.alter cannot alter foreign keys (yet).")
+    if sorted(new.indexes) != sorted(old.indexes):
+        raise NotImplementedError("table.alter cannot alter indexes (yet)")
+    clauses = [f"DROP {q(name)}" for name in old.attributes if name not in new.column_sql]
+    kept = [name for name in old.attributes if name in new.column_sql]
+    previous = None
+    for name in new.attributes:
+        if name not in new.primary_key:
+            moved = previous is not None and (name not in kept or kept.index(name) == 0
+                                              or kept[kept.index(name) - 1] != previous)
+            if name not in old.column_sql:
+                clauses.append(f"ADD {new.column_sql[name]} AFTER {q(previous)}" if previous
+                               else f"ADD {new.column_sql[name]} FIRST")
+            elif moved or new.column_sql[name] != old.column_sql[name]:
+                clauses.append(f"MODIFY {new.column_sql[name]}" + (f" AFTER {q(previous)}" if moved else ""))
+        previous = name
+    if new.comment != old.comment:
+        clauses.append(f"COMMENT={quote_string(new.comment)}")
+    return clauses
 
 
 def _compile_attribute(attr: AttributeDef, table, database):
