@@ -18,6 +18,8 @@ from ..core.sql import (check_identifier, escape_percent, execute, full_table_na
 from ..core.version import __version__
 from ..core.connection import conn
 from ..query.table import forget_heading, FreeTable
+from ..schema.heading import register_adapters
+from ..codec.adapter import adapters_in
 from .user_tables import Computed, Imported, Lookup, Manual, Part, UserTable, describe_table
 from ..schema.definition import parse_definition
 from ..compute.jobs import JobTable
@@ -169,6 +171,7 @@ class Schema:
         return cls
 
     def _decorate(self, cls, context):
+        register_adapters(self.connection, self.database, adapters_in(context))
 
         self._bind(cls)
         self._declare(cls, {**context, cls.__name__: cls, "self": cls})  # `-> self.source` as in 0.14
@@ -350,6 +353,8 @@ class Schema:
             context = frame.f_locals
             del frame
 
+        register_adapters(self.connection, self.database,
+                          {**adapters_in(self.context), **adapters_in(self.add_objects), **adapters_in(context)})
         tiers = {"manual": Manual, "lookup": Lookup, "imported": Imported, "computed": Computed}
         tables = catalog.list_tables(self.connection, self.database)
         masters = {}

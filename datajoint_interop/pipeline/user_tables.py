@@ -19,6 +19,7 @@ from ..core.sql import escape_percent, execute, sql_table
 from ..schema.heading import forget_heading
 from ..query.delete import _ask
 from ..storage.external import ExternalMapping
+from ..codec.adapter import get_adapter
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
 
@@ -149,7 +150,8 @@ class UserTable(Table, metaclass=TableMeta):
                                                                                        self._definition_language)
         new = compile_definition(self.full_table_name, model, context, resolver=self._resolver, label=cls.__name__)
         old = compile_model(self.full_table_name, model_from_database(connection, self.database, self.table_name),
-                            lambda fk: parent_info_from_database(connection, fk.ref))
+                            lambda fk: parent_info_from_database(connection, fk.ref),
+                            lambda name: get_adapter(context, name))
         clauses = alter_clauses(new, old)
         if not clauses:
             if prompt:

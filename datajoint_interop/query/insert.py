@@ -227,7 +227,8 @@ _PLAIN = {int, float, str}
 
 def _encode_column(table, attr, col):
     """Encode one column; plain ints/floats/strings for simple types pass through untouched."""
-    if not (attr.is_blob or attr.is_uuid or attr.is_attachment or attr.is_external or attr.is_filepath):
+    if not (attr.is_blob or attr.is_uuid or attr.is_attachment or attr.is_external or attr.is_filepath
+            or attr.adapter is not None):
         kinds = set(map(type, col))
         if kinds <= _PLAIN and not (float in kinds and any(v != v for v in col)) and \
                 (attr.numeric and str not in kinds or attr.string and kinds == {str}):

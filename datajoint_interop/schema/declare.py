@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
-from ..core.errors import DefinitionError
+from ..core.errors import DataJointError, DefinitionError
+from ..codec.adapter import get_adapter
 from ..core import catalog
 from ..core.sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
                         sql_table)
@@ -184,7 +185,7 @@ def compile_definition(full_table_name, definition, context=None, *, language=PY
         except DefinitionError as error:
             raise DefinitionError(f"{where} {fk.line_no}: {error}") from None
 
-    return compile_model(full_table_name, model, resolve)
+    return compile_model(full_table_name, model, resolve, lambda name: get_adapter(context, name))
 
 
 def _fk_mapping(fk, parent, present, table):
@@ -222,8 +223,9 @@ def _fk_mapping(fk, parent, present, table):
     return [(inverse.get(name, name), name) for name in key]
 
 
-def compile_model(full_table_name, model, resolve):
-    """Compile a TableModel; ``resolve(fk)`` returns the ParentInfo a ForeignKeyDef refers to."""
+def compile_model(full_table_name, model, resolve, adapter_of=None):
+    """Compile a TableModel; ``resolve(fk)`` returns the ParentInfo a ForeignKeyDef refers to and
+    ``adapter_of("<name>")`` the AttributeAdapter of an adapted attribute."""
     database, _ = split_full_name(full_table_name)
     table = full_name(*split_full_name(full_table_name))
     attribute_sql, primary_key, fk_sql, index_sql, stores = [], [], [], [], []
@@ -257,7 +259,7 @@ def compile_model(full_table_name, model, resolve):
             if item.name in columns:
                 raise DefinitionError(f"line {item.line_no} {item.line!r} of {table}: attribute {item.name!r} "
                                       f"is already added by the foreign key on line {origin[item.name]}")
-            sql, store, column = _compile_attribute(item, table, database)
+            sql, store, column = _compile_attribute(item, table, database, adapter_of)
             if type_category(item.type)[0] == "serial":  # SERIAL implies a unique index of its own
                 indexes.append((True, (item.name,)))
             attribute_sql.append(sql)
@@ -321,16 +323,22 @@ def alter_clauses(new, old):
     return clauses
 
 
-def _compile_attribute(attr: AttributeDef, table, database):
+def _compile_attribute(attr: AttributeDef, table, database, adapter_of=None):
+    """(column clause, store or None, (sql_type, nullable, comment, default)) of one attribute.
+
+    An adapted attribute (``<name>``) is stored as its adapter's type, with ``:<name>:`` as the
+    comment marker (0.14's layout); ``adapter_of(type)`` finds the adapter in the declaring context.
+    """
     where = f"line {attr.line_no} {attr.line!r} of {table}"
     try:
         category, store = type_category(attr.type)
     except DefinitionError as error:
         raise DefinitionError(f"{where}: {error}") from None
-    if category == "adapted":
-        raise DefinitionError(f"{where}: attribute adapters ({attr.type}) are not supported")
     sql_type, comment = attr.type, attr.comment
-    if category in SPECIAL:
+    if category == "adapted":
+        category, store, sql_type = _adapted_storage(attr, where, adapter_of)
+        comment = f":{attr.type}:{comment}"
+    elif category in SPECIAL:
         marker = attr.type.lower()
         comment = f":{marker}:{comment}"
         sql_type = "LONGBLOB" if category == "attach" else "binary(16)"
@@ -346,6 +354,22 @@ def _compile_attribute(attr: AttributeDef, table, database):
     if comment:
         sql += f' COMMENT {quote_string(comment)}'
     return sql, store, (sql_type, attr.nullable, comment, attr.default)
+
+
+def _adapted_storage(attr, where, adapter_of):
+    """(category, store, SQL type) of the type an adapted attribute is stored as."""
+    if adapter_of is None:
+        raise DefinitionError(f"{where}: attribute adapters ({attr.type}) need the declaring context")
+    try:
+        stored = adapter_of(attr.type).attribute_type
+        category, store = type_category(stored)
+    except DataJointError as error:
+        raise DefinitionError(f"{where}: {error}") from None
+    if category == "adapted":
+        raise DefinitionError(f"{where}: adapter {attr.type} stores values as another adapted type {stored}")
+    if category in SPECIAL:
+        return category, store, "LONGBLOB" if category == "attach" else "binary(16)"
+    return category, store, stored
 
 
 def _default_literal(text, where):
