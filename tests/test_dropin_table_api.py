@@ -122,8 +122,8 @@ def test_schema_code_declares_the_same_tables(pipeline, connection, db_prefix):
     twin = namespace["schema"]
     assert twin.list_tables() == schema.list_tables()
     for table in schema.list_tables():
-        assert (dj.FreeTable(connection, f"{copy}.{table}").describe()
-                == dj.FreeTable(connection, f"{schema.database}.{table}").describe().replace(schema.database, copy))
+        assert (dj.FreeTable(connection, f"{copy}.{table}").describe(context={})
+                == dj.FreeTable(connection, f"{schema.database}.{table}").describe(context={}).replace(schema.database, copy))
     twin.drop(force=True)
 
 

@@ -114,13 +114,19 @@ class UserTable(Table, metaclass=TableMeta):
             return f"<{type(self).__name__}: not associated with a schema>"
         return super().__repr__()
 
-    def describe(self, printout=False, *, language=PYTHON, package=None):
-        """The definition of the live table, in Python or MATLAB syntax, with class-name references.
+    def describe(self, context=None, printout=False, *, language=PYTHON, package=None):
+        """The definition of the live table: 0.14's exact text in Python (parents named from
+        ``context``, the caller's names by default), or MATLAB syntax with ``language="matlab"``.
 
-        Declaring the text again (from either language) re-creates the same table. For MATLAB,
-        ``package`` names the package of this schema (default: the database name) or maps database
-        names to packages.
+        Declaring the text again re-creates the same table. For MATLAB, ``package`` names the package
+        of this schema (default: the database name) or maps database names to packages.
         """
+        if language != MATLAB:
+            if context is None:
+                frame = inspect.currentframe().f_back
+                context = {**frame.f_globals, **frame.f_locals}
+                del frame
+            return super().describe(context, printout)
         text = describe_table(self.connection, self.database, self.table_name, language, package)
         if printout:
             print(text)
