@@ -6,6 +6,7 @@ master's. Everything else is behaviour: Imported/Computed populate, parts are ch
 their master.
 """
 import inspect
+import logging
 
 from ..schema import naming
 from ..compute.autopopulate import AutoPopulate
@@ -22,6 +23,8 @@ from ..storage.external import ExternalMapping
 from ..codec.adapter import get_adapter
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
+
+logger = logging.getLogger(__name__.split(".")[0])
 
 # instance attributes reachable on the class itself, so that ``Scan.populate()`` and
 # ``Animal.insert1(row)`` work as in DataJoint 0.14 (the class stands for its whole table)
@@ -161,7 +164,7 @@ class UserTable(Table, metaclass=TableMeta):
         clauses = alter_clauses(new, old)
         if not clauses:
             if prompt:
-                print("Nothing to alter.")
+                logger.warning("Nothing to alter.")
             return
         sql = f"ALTER TABLE {sql_table(self.full_table_name)}\n\t" + ",\n\t".join(clauses)
         if prompt and not _ask(sql + "\n\nExecute? [yes, no]: "):
@@ -173,6 +176,8 @@ class UserTable(Table, metaclass=TableMeta):
         execute(connection, escape_percent(sql))
         forget_heading()
         cls._model = None
+        if prompt:
+            logger.info("Table altered")
         if schema is not None:
             schema.log(f"Altered {self.full_table_name}")
 

@@ -365,8 +365,6 @@ def _adapted_storage(attr, where, adapter_of):
         category, store = type_category(stored)
     except DataJointError as error:
         raise DefinitionError(f"{where}: {error}") from None
-    if category == "adapted":
-        raise DefinitionError(f"{where}: adapter {attr.type} stores values as another adapted type {stored}")
     if category in SPECIAL:
         return category, store, "LONGBLOB" if category == "attach" else "binary(16)"
     return category, store, stored

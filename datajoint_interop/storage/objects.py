@@ -558,9 +558,6 @@ class AdaptedCodec:
     def encode(self, v):
         return self.codec.encode(self.adapter.put(v))
 
-    def bind(self, v):
-        return self.codec.bind(self.adapter.put(v))
-
     def decode(self, raw):
         if raw is None:
             return None
