@@ -21,7 +21,7 @@ def described(connection, db_prefix):
     @schema
     class Animal(dj.Manual):
         definition = """
-        # an animal "with quotes"
+        # an animal, 'quoted'
         animal_id : int unsigned   # the id
         ---
         species = "mouse" : enum('mouse','Rat')
@@ -115,3 +115,25 @@ def test_current_timestamp_default_stays_unquoted(described, connection):
     copy(twin, context={})
     assert dj.FreeTable(connection, f"{copy.database}.stamp").describe(context={}) == text
     copy.drop(force=True)
+
+
+def test_schema_code_reaches_other_schemas_through_virtual_modules(described):
+    schema, other, c14 = described
+    code = schema.code
+    assert f"vmod0 = dj.VirtualModule('vmod0', {other.database!r})" in code
+    assert "-> [nullable] vmod0.Rig" in code and "-> [unique] vmod0.Rig" in code
+    assert "-> Animal.proj(buddy='animal_id')" in code
+    # DataJoint 0.14 itself declares the same tables from the code
+    from .server_env import configure_oracle
+    configure_oracle(dj14, dj)
+    copy = schema.database + "_code14"
+    namespace = {}
+    exec(compile(code.replace(repr(schema.database), repr(copy)), "<schema.code>", "exec"), namespace)
+    try:
+        assert sorted(namespace["schema"].list_tables()) == sorted(schema.list_tables())
+        for table in schema.list_tables():
+            assert (dj.FreeTable(schema.connection, f"{copy}.{table}").describe(context={})
+                    == dj.FreeTable(schema.connection, f"{schema.database}.{table}").describe(context={})
+                    .replace(f"`{schema.database}`", f"`{copy}`"))
+    finally:
+        namespace["schema"].connection.close()
