@@ -129,11 +129,8 @@ def test_schema_code_reaches_other_schemas_through_virtual_modules(described):
     copy = schema.database + "_code14"
     namespace = {}
     exec(compile(code.replace(repr(schema.database), repr(copy)), "<schema.code>", "exec"), namespace)
-    try:
-        assert sorted(namespace["schema"].list_tables()) == sorted(schema.list_tables())
-        for table in schema.list_tables():
-            assert (dj.FreeTable(schema.connection, f"{copy}.{table}").describe(context={})
-                    == dj.FreeTable(schema.connection, f"{schema.database}.{table}").describe(context={})
-                    .replace(f"`{schema.database}`", f"`{copy}`"))
-    finally:
-        namespace["schema"].connection.close()
+    assert sorted(namespace["schema"].list_tables()) == sorted(schema.list_tables())
+    for table in schema.list_tables():
+        assert (dj.FreeTable(schema.connection, f"{copy}.{table}").describe(context={})
+                == dj.FreeTable(schema.connection, f"{schema.database}.{table}").describe(context={})
+                .replace(f"`{schema.database}`", f"`{copy}`"))
