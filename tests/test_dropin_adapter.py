@@ -148,3 +148,19 @@ def test_switch_and_bad_adapters(connection, schema_name, monkeypatch):
         class Bad(dj.Manual):
             definition = "n : int\n---\nx : <broken>"
     assert schema.list_tables() == []
+
+
+def test_alter_and_describe_keep_adapted_types(connection, schema_name, adapted_on):
+    schema = dj.Schema(schema_name("adapt_alter"), connection=connection)
+
+    @schema
+    class Labelled(dj.Manual):
+        definition = "n : int\n---\nlabel : <tag>\n"
+
+    Labelled.insert1(dict(n=1, label="Ab"))
+    Labelled.definition = "n : int\n---\nlabel : <tag>  # now commented\nextra = 1 : int\n"
+    Labelled.alter(prompt=False)
+    assert Labelled.fetch1() == dict(n=1, label="ab", extra=1)
+    assert "label                : <tag>                        # now commented\n" in Labelled.describe()
+    assert connection.query(f"SELECT column_comment FROM information_schema.columns WHERE table_schema=%s "
+                            "AND column_name='label'", (schema.database,)).fetchone()[0] == ":<tag>:now commented"
