@@ -82,6 +82,11 @@ def test_external_is_the_schemas_mapping(pipeline, tmp_path):
     ext = Rec.external["dropin"]
     assert ext.full_table_name == schema.external["dropin"].full_table_name
     assert ext.full_table_name.endswith("`~external_dropin`")
+    free = dj.FreeTable(schema.connection, Rec.full_table_name)
+    assert free.external["dropin"].full_table_name == ext.full_table_name
+    stranger = dj.FreeTable(schema.connection, "information_schema.tables")
+    with pytest.raises(DataJointError, match="not activated"):
+        stranger.external
 
 
 def test_schema_size_on_disk_matches_014(pipeline):
@@ -187,3 +192,29 @@ def test_permissive_join_and_restriction(pipeline):
     assert len(Subject ^ Rec.proj("mood")) == 2
     assert _rows(Subject ^ dj.Not(Rec.proj("mood"))) == _rows(vm14.Subject ^ dj14.Not(vm14.Rec.proj("mood")))
     assert len(Subject ^ dj.Not(Rec.proj("mood"))) == 1
+
+
+def test_log_without_insert_privilege_loses_only_the_event(pipeline, connection):
+    """As in 0.14, an account that may change a table but not write ~log still deletes; the event is lost."""
+    import uuid
+    from .server_env import connection_settings
+    schema, Subject, Rec, vm14 = pipeline
+    name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    connection.query("CREATE USER %s@'%%' IDENTIFIED BY %s", (name, password))
+    try:
+        connection.query(f"GRANT SELECT ON `{schema.database}`.* TO %s@'%%'", (name,))
+        for table in schema.list_tables():  # every table but ~log
+            connection.query(f"GRANT INSERT, DELETE ON `{schema.database}`.`{table}` TO %s@'%%'", (name,))
+        settings = connection_settings()
+        limited = dj.Connection(settings["host"], name, password, port=settings["port"])
+        mine = dj.Schema(schema.database, connection=limited)
+        before = len(schema.log)
+        mine.log("not allowed")
+        free = dj.FreeTable(limited, Subject.full_table_name)
+        free.insert1(dict(subject_id=99, mood="x"))
+        (free & "subject_id=99").delete()
+        assert len(Subject & "subject_id=99") == 0
+        assert len(schema.log) == before
+        limited.close()
+    finally:
+        connection.query("DROP USER %s@'%%'", (name,))

@@ -5,6 +5,7 @@
 edited definition never silently disagrees with the live table.
 """
 import inspect
+import logging
 import platform
 import re
 import types
@@ -31,6 +32,7 @@ from ..core import catalog
 __all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_schemas",
            "DefinitionMismatchWarning"]
 
+logger = logging.getLogger(__name__.split(".")[0])
 _SYSTEM_SCHEMAS = ("information_schema", "mysql", "performance_schema", "sys")
 LOG_TABLE = "~log"
 _LOG_SQL = """CREATE TABLE IF NOT EXISTS {name} (
@@ -408,11 +410,14 @@ class Log(FreeTable):
         """Append ``event`` with the version, the server's user@host and this machine's name."""
         if self.skip_logging if skip_logging is None else skip_logging:
             return
-        execute(
-            self.connection,
-            f"INSERT INTO {sql_table(self.full_table_name)} (`version`, `user`, `host`, `event`) "
-            "VALUES (%s, USER(), %s, %s)",
-            (f"{__version__}py"[:12], platform.node()[:255], str(event)[:255]))
+        try:
+            execute(
+                self.connection,
+                f"INSERT INTO {sql_table(self.full_table_name)} (`version`, `user`, `host`, `event`) "
+                "VALUES (%s, USER(), %s, %s)",
+                (f"{__version__}py"[:12], platform.node()[:255], str(event)[:255]))
+        except DataJointError:  # e.g. no INSERT privilege: the event is lost, the action is not (0.14)
+            logger.info("could not log event in table ~log")
 
     def delete(self):
         """Delete all events without asking and without cascading (nothing depends on ~log)."""

@@ -19,7 +19,6 @@ from ..schema.declare import (alter_clauses, compile_definition, compile_model, 
 from ..core.sql import escape_percent, execute, sql_table
 from ..schema.heading import forget_heading
 from ..query.delete import _ask
-from ..storage.external import ExternalMapping
 from ..codec.adapter import get_adapter
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
@@ -180,11 +179,6 @@ class UserTable(Table, metaclass=TableMeta):
             logger.info("Table altered")
         if schema is not None:
             schema.log(f"Altered {self.full_table_name}")
-
-    @property
-    def external(self):
-        """``Table.external[store]``: the external tables of this table's schema (as ``schema.external``)."""
-        return ExternalMapping(self._require_connection(), self.database)
 
     def matlab_classdef(self, package=None):
         """Text of a MATLAB classdef file declaring this table (``package`` as in describe)."""

@@ -136,6 +136,16 @@ class Table(QueryExpression):
         names = [n for n in self._graph().nodes if not n.isdigit() and n.startswith(prefix)]
         return [FreeTable(self.connection, n) for n in names] if as_objects else names
 
+    @property
+    def external(self):
+        """``table.external[store]``: the external tables of this table's schema, reached as 0.14 does
+        through the schema activated on this connection."""
+        schema = self._require_connection().schemas.get(self.database)
+        if schema is None:
+            raise DataJointError(f"Schema `{self.database}` is not activated on this connection: "
+                                 f"create dj.Schema({self.database!r}) first")
+        return schema.external
+
     def descendants(self, as_objects=False):
         names = self._graph().descendants(self.full_table_name)
         return [FreeTable(self.connection, n) for n in names] if as_objects else names
