@@ -140,3 +140,26 @@ def test_reference_through_self(connection, schema_name):
 
     assert Derived.parents() == [Source.full_table_name]
     assert Source.full_table_name in Derived.Detail.parents()
+
+
+def test_alter_renames_like_014(connection, db_prefix):
+    Thing, Parent, Thing14, Parent14, c14 = _declare_pair(connection, db_prefix, "c")
+    try:
+        renamed = BEFORE.replace("size : int                 # in bytes", "bytes : int   # {{size}}")
+        Thing.definition = renamed.format(parent="Parent")
+        Thing14.definition = renamed.format(parent="Parent14")
+        Thing14.alter(prompt=False, context=dict(Parent14=Parent14))
+        Thing.alter(prompt=False, context=dict(Parent=Parent))
+        ours = _columns(connection, Thing.database, Thing.table_name)
+        assert ours == _columns(connection, Thing14.database, Thing14.table_name)
+        assert "bytes" in [c[0] for c in ours[1]] and "size" not in [c[0] for c in ours[1]]
+        assert Thing.fetch1("bytes") == 3  # the values moved with the column
+        twice = BEFORE.replace("label = \"x\" : varchar(16)", "a : int # {{size}}\nb : int # {{size}}")
+        Thing.definition = twice.format(parent="Parent")
+        with pytest.raises(DataJointError, match="twice"):
+            Thing.alter(prompt=False, context=dict(Parent=Parent))
+        Thing.definition = BEFORE.format(parent="Parent").replace("# in bytes", "# {nothing}")
+        with pytest.raises(DataJointError, match="does not exist"):
+            Thing.alter(prompt=False, context=dict(Parent=Parent))
+    finally:
+        c14.close()

@@ -293,11 +293,15 @@ def compile_model(full_table_name, model, resolve, adapter_of=None):
                        indexes=indexes, column_sql=column_sql)
 
 
+_RENAMED_FROM = re.compile(r"^\{\s*(\w+)\s*\}")
+
+
 def alter_clauses(new, old):
     """The clauses of ``ALTER TABLE`` that turn declaration ``old`` into ``new`` (0.14's ``alter``).
 
-    Only secondary attributes (added, dropped, changed, moved) and the table comment can change;
-    a different primary key, foreign key or index raises NotImplementedError as in 0.14.
+    Only secondary attributes (added, dropped, changed, moved, or renamed by a comment starting
+    with ``{old_name}``, as in 0.14) and the table comment can change; a different primary key,
+    foreign key or index raises NotImplementedError as in 0.14.
     """
     if new.primary_key != old.primary_key:
         raise NotImplementedError("table.alter cannot alter the primary key (yet).")
@@ -305,22 +309,42 @@ def alter_clauses(new, old):
         raise NotImplementedError("table.alter cannot alter foreign keys (yet).")
     if sorted(new.indexes) != sorted(old.indexes):
         raise NotImplementedError("table.alter cannot alter indexes (yet)")
-    clauses = [f"DROP {q(name)}" for name in old.attributes if name not in new.column_sql]
-    kept = [name for name in old.attributes if name in new.column_sql]
-    previous = None
+    source = _alter_sources(new, old)
+    clauses = [f"DROP {q(name)}" for name in old.attributes if name not in source.values()]
+    kept = [name for name in old.attributes if name in source.values()]
+    previous = None  # (new name, old name) of the attribute before
     for name in new.attributes:
+        was = source.get(name)
         if name not in new.primary_key:
-            moved = previous is not None and (name not in kept or kept.index(name) == 0
-                                              or kept[kept.index(name) - 1] != previous)
-            if name not in old.column_sql:
-                clauses.append(f"ADD {new.column_sql[name]} AFTER {q(previous)}" if previous
-                               else f"ADD {new.column_sql[name]} FIRST")
+            moved = previous is not None and was is not None and (
+                kept.index(was) == 0 or kept[kept.index(was) - 1] != (previous[1] or previous[0]))
+            after = f" AFTER {q(previous[0])}" if previous else " FIRST"
+            if was is None:
+                clauses.append(f"ADD {new.column_sql[name]}{after}")
+            elif was != name:
+                clauses.append(f"CHANGE {q(was)} {new.column_sql[name]}" + (after if moved else ""))
             elif moved or new.column_sql[name] != old.column_sql[name]:
-                clauses.append(f"MODIFY {new.column_sql[name]}" + (f" AFTER {q(previous)}" if moved else ""))
-        previous = name
+                clauses.append(f"MODIFY {new.column_sql[name]}" + (after if moved else ""))
+        previous = (name, was)
     if new.comment != old.comment:
         clauses.append(f"COMMENT={quote_string(new.comment)}")
     return clauses
+
+
+def _alter_sources(new, old):
+    """{new attribute: the old attribute it continues} (renames from ``{old_name}`` comments)."""
+    renames = {}
+    for name in new.attributes:
+        match = _RENAMED_FROM.match(new.columns[name][2] or "")
+        if match and name not in new.primary_key:
+            if match.group(1) in renames.values():
+                raise DefinitionError(f"Alter attempted to rename attribute {{{match.group(1)}}} twice.")
+            renames[name] = match.group(1)
+    for was in renames.values():
+        if was not in old.column_sql:
+            raise DefinitionError(f"Attribute {was} does not exist in the original definition")
+    return {name: renames.get(name, name) for name in new.attributes
+            if name in renames or name in old.column_sql}
 
 
 def _compile_attribute(attr: AttributeDef, table, database, adapter_of=None):
