@@ -134,3 +134,18 @@ def test_schema_code_reaches_other_schemas_through_virtual_modules(described):
         assert (dj.FreeTable(schema.connection, f"{copy}.{table}").describe(context={})
                 == dj.FreeTable(schema.connection, f"{schema.database}.{table}").describe(context={})
                 .replace(f"`{schema.database}`", f"`{copy}`"))
+
+
+def test_hidden_attributes_are_not_described(described, connection):
+    schema, other, c14 = described
+    connection.query(f"ALTER TABLE `{schema.database}`.`stamp` ADD `_hidden` int NOT NULL DEFAULT 0")
+    try:
+        from datajoint_interop.schema.heading import forget_heading
+        forget_heading()
+        ours = dj.FreeTable(connection, f"{schema.database}.stamp").describe(context={})
+        assert "_hidden" not in ours
+        assert ours == dj14.FreeTable(c14, f"`{schema.database}`.`stamp`").describe(context={}) \
+            .replace('"current_timestamp()"', "current_timestamp()")
+    finally:
+        connection.query(f"ALTER TABLE `{schema.database}`.`stamp` DROP `_hidden`")
+        forget_heading()

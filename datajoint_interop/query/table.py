@@ -167,6 +167,8 @@ class Table(QueryExpression):
         text = f"# {heading.table_comment}\n" if heading.table_comment else ""
         in_key, seen = True, set()
         for attr in heading.attributes.values():
+            if attr.name.startswith("_"):  # hidden attributes are not part of the definition (0.14)
+                continue
             if in_key and not attr.in_key:
                 text += "---\n"
                 in_key = False
