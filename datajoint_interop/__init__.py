@@ -21,6 +21,7 @@ _LAZY = {
     "MatCell": "blob",
     "MatStruct": "blob",
     "MatChar": "blob",
+    "AttributeAdapter": "attribute_adapter",
     # definitions, declaration, schemas
     "Schema": "schemas",
     "schema": "schemas",

@@ -446,7 +446,7 @@ _ERROR_CASES = [
     ("---\na : int", "no primary key"),
     ("a : int\nindex(nope)", "not an attribute"),
     ("-> Parent\n---\npid : int", "already added by the foreign key"),
-    ("a : <graph>", "adapters"),
+    ("a : <graph>", "Adapted Attribute types is disabled"),  # DJ_SUPPORT_ADAPTED_TYPES unset
 ]
 
 

@@ -136,8 +136,8 @@ def test_update1(connection, db):
         parent.update1(dict(pid=2, label="x"))
     with pytest.raises(MissingAttributeError):
         parent.update1(dict(label="x"))
-    with pytest.raises(DataJointError):
-        parent.update1(dict(pid=1, label=None))
+    parent.update1(dict(pid=1, label=None))  # None resets to the column default, as in 0.14
+    assert (parent & {"pid": 1}).fetch1("label") == "none"
     with pytest.raises(DataJointError, match="restricted"):
         (parent & "pid=1").update1(dict(pid=1, label="y"))
 

@@ -83,6 +83,8 @@ class NumericCodec(Codec):
             return int(v)
         if isinstance(v, float) and math.isnan(v):
             return DEFAULT
+        if isinstance(v, str) and v.strip().lower() in ("", "nan", "+nan", "-nan"):
+            return DEFAULT  # an empty or NaN CSV field, as 0.14 treats it
         if isinstance(v, (numbers.Number, decimal.Decimal, str)):
             return v
         raise DataJointError(f"Invalid value {v!r} ({type(v).__name__}) for numeric attribute {self.label}")

@@ -44,6 +44,26 @@ def table_size(connection, database, table):
     return None if row is None else int(row[0] or 0)
 
 
+def schema_size(connection, database):
+    """Bytes of data and indexes of all tables of a database (0 when it has none)."""
+    row = execute(connection, "SELECT SUM(data_length + index_length) FROM information_schema.TABLES "
+                  "WHERE TABLE_SCHEMA=%s", (database,)).fetchone()
+    return int(row[0] or 0)
+
+
+def secondary_indexes(connection, database, table):
+    """{(columns...): {"unique": bool, "nullable": bool}} of every index but the primary key, in the
+    server's order (DataJoint 0.14's ``heading.indexes``)."""
+    rows = execute(connection, "SELECT INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME, NON_UNIQUE, NULLABLE "
+                   "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
+                   "AND INDEX_NAME != 'PRIMARY' ORDER BY INDEX_NAME, SEQ_IN_INDEX", (database, table)).fetchall()
+    grouped = {}
+    for name, _seq, column, non_unique, nullable in rows:
+        grouped.setdefault(name, []).append((column, not int(non_unique), (nullable or "").upper() == "YES"))
+    return {tuple(c for c, _, _ in cols): dict(unique=cols[0][1], nullable=any(n for _, _, n in cols))
+            for cols in grouped.values()}
+
+
 def table_comment(connection, database, table):
     """The table's comment ('' when none), or None when the table does not exist."""
     row = execute(connection, "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "

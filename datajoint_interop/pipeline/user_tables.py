@@ -5,6 +5,9 @@ other program, MATLAB included, recognizes the tier) and, for parts, that the na
 master's. Everything else is behaviour: Imported/Computed populate, parts are changed through
 their master.
 """
+import inspect
+import logging
+
 from ..schema import naming
 from ..compute.autopopulate import AutoPopulate
 from ..schema.definition import MATLAB, PYTHON, TableModel, format_definition, parse_definition
@@ -12,9 +15,16 @@ from ..core.errors import DataJointError
 from ..core.sql import split_full_table_name
 from ..query import delete as _delete
 from ..query.table import Table
-from ..schema.declare import model_from_database
+from ..schema.declare import (alter_clauses, compile_definition, compile_model, model_from_database,
+                              parent_info_from_database)
+from ..core.sql import escape_percent, execute, sql_table
+from ..schema.heading import forget_heading
+from ..query.delete import _ask
+from ..codec.adapter import get_adapter
 
 __all__ = ["UserTable", "Manual", "Lookup", "Imported", "Computed", "Part"]
+
+logger = logging.getLogger(__name__.split(".")[0])
 
 # instance attributes reachable on the class itself, so that ``Scan.populate()`` and
 # ``Animal.insert1(row)`` work as in DataJoint 0.14 (the class stands for its whole table)
@@ -22,7 +32,8 @@ _CLASS_FORWARDED = frozenset((
     "full_table_name", "heading", "primary_key", "key_source", "describe", "populate", "progress",
     "proj", "aggr", "join", "restrict", "fetch", "fetch1", "head", "tail", "insert", "insert1", "update1",
     "delete", "delete_quick", "drop", "drop_quick", "parents", "children", "descendants", "ancestors",
-    "is_declared", "size_on_disk", "make_sql", "cursor", "jobs", "matlab_classdef",
+    "is_declared", "size_on_disk", "make_sql", "cursor", "jobs", "matlab_classdef", "parts", "external",
+    "alter",
 ))
 
 
@@ -114,17 +125,69 @@ class UserTable(Table, metaclass=TableMeta):
             return f"<{type(self).__name__}: not associated with a schema>"
         return super().__repr__()
 
-    def describe(self, printout=False, *, language=PYTHON, package=None):
-        """The definition of the live table, in Python or MATLAB syntax, with class-name references.
+    def describe(self, context=None, printout=False, *, language=PYTHON, package=None):
+        """The definition of the live table: 0.14's exact text in Python (parents named from
+        ``context``, the caller's names by default), or MATLAB syntax with ``language="matlab"``.
 
-        Declaring the text again (from either language) re-creates the same table. For MATLAB,
-        ``package`` names the package of this schema (default: the database name) or maps database
-        names to packages.
+        Declaring the text again re-creates the same table. For MATLAB, ``package`` names the package
+        of this schema (default: the database name) or maps database names to packages.
         """
+        if language != MATLAB:
+            if context is None:
+                frame = inspect.currentframe().f_back
+                context = {**frame.f_globals, **frame.f_locals}
+                del frame
+            return super().describe(context, printout)
         text = describe_table(self.connection, self.database, self.table_name, language, package)
         if printout:
             print(text)
         return text
+
+    def alter(self, prompt=True, context=None):
+        """Change the live table to the class's current definition, as 0.14's ``alter``.
+
+        Secondary attributes may be added, dropped, changed (type, default, comment) or reordered, and
+        the table comment changed; the primary key, foreign keys and indexes cannot
+        (NotImplementedError). ``context`` resolves the references (default: the caller's names).
+        """
+        connection = self._require_connection()
+        if connection.in_transaction:
+            raise DataJointError("Cannot update table declaration inside a transaction, "
+                                 "e.g. from inside a populate/make call")
+        if context is None:
+            frame = inspect.currentframe().f_back
+            context = {**frame.f_globals, **frame.f_locals}
+            del frame
+        cls = type(self)
+        context = {**context, cls.__name__: cls, "self": cls}
+        if getattr(cls, "master", None) is not None:
+            context["master"] = cls.master
+        definition = cls.__dict__.get("definition", cls.definition)
+        model = definition if isinstance(definition, TableModel) else parse_definition(definition,
+                                                                                       self._definition_language)
+        new = compile_definition(self.full_table_name, model, context, resolver=self._resolver, label=cls.__name__)
+        old = compile_model(self.full_table_name, model_from_database(connection, self.database, self.table_name),
+                            lambda fk: parent_info_from_database(connection, fk.ref),
+                            lambda name: get_adapter(context, name))
+        clauses = alter_clauses(new, old)
+        if not clauses:
+            if prompt:
+                logger.warning("Nothing to alter.")
+            return
+        sql = f"ALTER TABLE {sql_table(self.full_table_name)}\n\t" + ",\n\t".join(clauses)
+        if prompt and not _ask(sql + "\n\nExecute? [yes, no]: "):
+            return
+        schema = connection.schemas.get(self.database)
+        for store in new.external_stores:
+            if schema is not None and store not in old.external_stores:
+                schema._declare_external(store)
+        execute(connection, escape_percent(sql))
+        forget_heading()
+        cls._model = None
+        if prompt:
+            logger.info("Table altered")
+        if schema is not None:
+            schema.log(f"Altered {self.full_table_name}")
 
     def matlab_classdef(self, package=None):
         """Text of a MATLAB classdef file declaring this table (``package`` as in describe)."""
@@ -210,7 +273,9 @@ def matlab_class_name(table, package):
     return f"{package}.{name}"
 
 
-def describe_table(connection, database, table, language=PYTHON, package=None):
+def describe_table(connection, database, table, language=PYTHON, package=None, module_of=None):
+    """The definition of a live table; in Python, tables of other schemas are ``db.Class`` or, with
+    ``module_of(db)``, ``<module>.Class``."""
 
     packages = _packages(database, package)
     tier, master = naming.parse_table_name(table)
@@ -225,7 +290,9 @@ def describe_table(connection, database, table, language=PYTHON, package=None):
         name = naming.class_name_of(ref_table) if ref_tier else ref_table
         if ref_tier == "part":
             name = f"{naming.class_name_of(ref_master)}.{name}"
-        return name if ref_db == database else f"{ref_db}.{name}"
+        if ref_db == database:
+            return name
+        return f"{module_of(ref_db) if module_of else ref_db}.{name}"
 
     return format_definition(model_from_database(connection, database, table), language, name_of)
 

@@ -243,14 +243,17 @@ def compile_insert_query(full_table_name, names, query, replace=False, skip_dupl
     return sql, params
 
 
-def compile_update(expr, full_table_name, values, null):
-    """(sql, params) of ``UPDATE t SET ... WHERE <expr's restriction>``; a value `null` sets NULL."""
+def compile_update(expr, full_table_name, values, null, default=None):
+    """(sql, params) of ``UPDATE t SET ... WHERE <expr's restriction>``; a value `null` sets NULL,
+    a value `default` (when given) sets the column's DEFAULT (how 0.14's update1 treats None)."""
     if not values:
         raise DataJointError("An UPDATE needs at least one attribute to set")
     ctx = _Context()
     sets = []
     for name, value in values.items():
-        if value is null:
+        if default is not None and value is default:
+            sets.append(f"{sql_name(name)}=DEFAULT")
+        elif value is null:
             sets.append(f"{sql_name(name)}=NULL")
         else:
             sets.append(f"{sql_name(name)}=%s")

@@ -170,13 +170,16 @@ class QueryExpression:
         return result._derive(_heading=Heading(attrs, heading.table_comment))
 
     # --- join --------------------------------------------------------------------------------
-    def join(self, other, left=False):
+    def join(self, other, semantic_check=True, left=False):
+        """Join on all common attributes; with semantic_check (0.14's default) they must not be
+        secondary in both operands (``@`` turns the check off)."""
         other = as_query(other)
         if isinstance(other, U):
             return other * self
         if not isinstance(other, QueryExpression):
             raise DataJointError(f"Cannot join a query with {type(other).__name__}")
-        _assert_join_compatibility(self, other)
+        if semantic_check:
+            _assert_join_compatibility(self, other)
         common = [n for n in self.heading.names if n in other.heading]
         a = self._prepare_for_join(common, other)
         b = other._prepare_for_join(common, a, force=left and bool(other._restriction))
@@ -201,6 +204,17 @@ class QueryExpression:
 
     def __rmul__(self, other):
         return self.join(other)
+
+    def __matmul__(self, other):
+        """Permissive join (0.14's ``@``): also on attributes that are secondary in both operands."""
+        return self.join(other, semantic_check=False)
+
+    def __xor__(self, restriction):
+        """Permissive restriction (0.14's ``^``): by a query that shares secondary attributes."""
+        restriction = as_query(restriction)
+        if isinstance(restriction, Not):
+            return self.restrict(Not(Permissive(as_query(restriction.restriction))))
+        return self.restrict(Permissive(restriction))
 
     # --- union -------------------------------------------------------------------------------
     def __add__(self, other):
@@ -400,7 +414,14 @@ def union(a, b):
                      _top=None, _group_by=None, _source_columns=set(names), _heading=heading)
 
 
-def make_condition(expr, restriction):
+class Permissive:
+    """A restriction whose compatibility check is skipped (the operand of ``^``)."""
+
+    def __init__(self, restriction):
+        self.restriction = restriction
+
+
+def make_condition(expr, restriction, semantic_check=True):
     """Return (Cond, attribute names used or None when unknown, e.g. for SQL strings).
 
     Lives with the expressions because a restriction may itself be a query or ``dj.U``.
@@ -410,6 +431,8 @@ def make_condition(expr, restriction):
         restriction = restriction()
     if isinstance(restriction, Cond):
         return restriction, None
+    if isinstance(restriction, Permissive):
+        return make_condition(expr, restriction.restriction, semantic_check=False)
     if isinstance(restriction, (bool, np.bool_)):
         return Const(bool(restriction)), set()
     if isinstance(restriction, str):
@@ -417,12 +440,12 @@ def make_condition(expr, restriction):
             raise DataJointError("A restriction string cannot contain a NUL character")
         return Sql(restriction), sql_names(restriction)
     if isinstance(restriction, Not):
-        c, used = make_condition(expr, restriction.restriction)
+        c, used = make_condition(expr, restriction.restriction, semantic_check)
         return _negate(c), used
     if isinstance(restriction, AndList):
         used, conds = set(), []
         for r in restriction:
-            c, u = make_condition(expr, r)
+            c, u = make_condition(expr, r, semantic_check)
             conds.append(c)
             used = None if used is None or u is None else used | u
         return _and(conds), used
@@ -431,7 +454,7 @@ def make_condition(expr, restriction):
     if isinstance(restriction, QueryExpression):
         common = [n for n in restriction.heading.names if n in heading]
         sec = set(restriction.heading.secondary_attributes) & set(heading.secondary_attributes)
-        if sec:
+        if sec and semantic_check:
             raise DataJointError(
                 f"Cannot restrict by a query sharing the non-key attribute(s) {sorted(sec)}: "
                 f"project them away first")
@@ -450,7 +473,7 @@ def make_condition(expr, restriction):
     if isinstance(restriction, (list, tuple, set, frozenset, np.ndarray)):
         used, conds = set(), []
         for r in restriction:
-            c, u = make_condition(expr, r)
+            c, u = make_condition(expr, r, semantic_check)
             conds.append(c)
             used = None if used is None or u is None else used | u
         return _or(conds), used

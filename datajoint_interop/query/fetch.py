@@ -30,7 +30,7 @@ def _decoder(attr, squeeze, download_path, connection=None):
 
 
 def _column(values, attr, n, squeeze, download_path, connection=None):
-    if attr.is_blob and not attr.is_external:
+    if attr.is_blob and not attr.is_external and attr.adapter is None:
         if squeeze:
             return np.fromiter([None if v is None else unpack(v, squeeze=True) for v in values], dtype=object, count=n)
         return np.fromiter([None if v is None else unpack(v) for v in values], dtype=object, count=n)
@@ -50,7 +50,7 @@ def _decode_dicts(rows, heading, names, squeeze, download_path, connection=None)
     decoders = [(n, _decoder(heading[n], squeeze, download_path, connection)) for n in names]
     decoders = [(n, d) for n, d in decoders if d is not None]
     for n, d in decoders:
-        if heading[n].is_blob and not heading[n].is_external and not squeeze:
+        if heading[n].is_blob and not heading[n].is_external and heading[n].adapter is None and not squeeze:
             for row in rows:
                 v = row[n]
                 if v is not None:

@@ -6,6 +6,8 @@ bytes), and sent as multi-row INSERT statements whose size stays under the serve
 ``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
 """
 import collections.abc
+import csv
+import pathlib
 import re
 
 import numpy as np
@@ -73,6 +75,15 @@ def _as_columns(rows, heading):
         if len(r) != len(names):
             raise DataJointError(f"Row {i} has {len(r)} values but {names} has {len(names)} attributes")
     return names, [list(c) for c in zip(*rows)]
+
+
+def _read_csv(path):
+    """Rows of a CSV file with a header line (0.14's ``insert(pathlib.Path)``): every value a string."""
+    try:
+        with open(path, newline="", encoding="utf-8") as file:
+            return list(csv.DictReader(file, delimiter=","))
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise DataJointError(f"Cannot read rows from the CSV file {str(path)!r}: {error}") from error
 
 
 def _check_allowed(table, allow_direct_insert):
@@ -165,6 +176,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         except QueryError as e:
             raise _explain(table, e) from e
         return
+    if isinstance(rows, pathlib.PurePath):
+        rows = _read_csv(rows)
     names, columns = _as_columns(rows, heading)
     if not columns or not columns[0]:
         return
@@ -214,7 +227,8 @@ _PLAIN = {int, float, str}
 
 def _encode_column(table, attr, col):
     """Encode one column; plain ints/floats/strings for simple types pass through untouched."""
-    if not (attr.is_blob or attr.is_uuid or attr.is_attachment or attr.is_external or attr.is_filepath):
+    if not (attr.is_blob or attr.is_uuid or attr.is_attachment or attr.is_external or attr.is_filepath
+            or attr.adapter is not None):
         kinds = set(map(type, col))
         if kinds <= _PLAIN and not (float in kinds and any(v != v for v in col)) and \
                 (attr.numeric and str not in kinds or attr.string and kinds == {str}):
@@ -302,10 +316,12 @@ def update1(table, row):
     values = {}
     for k in changes:
         v = _encoder(table, heading[k])(row[k])
-        if v is _DEFAULT and not heading[k].nullable:
-            raise DataJointError(f"update1: attribute `{k}` of {table.full_table_name} is not nullable")
+        if v is _DEFAULT and not heading[k].nullable and heading[k].default is None:
+            raise DataJointError(f"update1: attribute `{k}` of {table.full_table_name} is not nullable and has "
+                                 "no default, so it cannot be reset (None)")
         values[k] = v
-    sql, params = compiler.compile_update(restricted, table.full_table_name, values, null=_DEFAULT)
+    # None resets the attribute to its default (NULL for a nullable one without default), as in 0.14
+    sql, params = compiler.compile_update(restricted, table.full_table_name, values, null=_DEFAULT, default=_DEFAULT)
     try:
         execute(table.connection, sql, params)
     except QueryError as e:

@@ -6,6 +6,7 @@ connection. Restricting a table keeps it a table of the same class, so ``(Sessio
 and ``(T & key).fetch1()`` act on the restricted rows.
 """
 import copy
+import inspect
 
 from ..core.errors import DataJointError, MissingTableError
 from ..core.sql import full_table_name as _full_name, quote_identifier, split_full_table_name
@@ -129,6 +130,22 @@ class Table(QueryExpression):
                 out.append(n)
         return out
 
+    def parts(self, as_objects=False):
+        """Full names of this table's part tables (``master__part``), or FreeTables with as_objects."""
+        prefix = self.full_table_name[:-1] + "__"
+        names = [n for n in self._graph().nodes if not n.isdigit() and n.startswith(prefix)]
+        return [FreeTable(self.connection, n) for n in names] if as_objects else names
+
+    @property
+    def external(self):
+        """``table.external[store]``: the external tables of this table's schema, reached as 0.14 does
+        through the schema activated on this connection."""
+        schema = self._require_connection().schemas.get(self.database)
+        if schema is None:
+            raise DataJointError(f"Schema `{self.database}` is not activated on this connection: "
+                                 f"create dj.Schema({self.database!r}) first")
+        return schema.external
+
     def descendants(self, as_objects=False):
         names = self._graph().descendants(self.full_table_name)
         return [FreeTable(self.connection, n) for n in names] if as_objects else names
@@ -137,34 +154,97 @@ class Table(QueryExpression):
         names = self._graph().ancestors(self.full_table_name)
         return [FreeTable(self.connection, n) for n in names] if as_objects else names
 
-    def describe(self, printout=False):
-        """A readable definition rebuilt from the heading and foreign keys."""
-        fks = self.parents(foreign_key_info=True)
-        lines = [f"# {self.heading.table_comment}"] if self.heading.table_comment else []
-        covered = set()
-        in_key = True
-        for name, attr in self.heading.attributes.items():
-            if in_key and not attr.in_key:
-                lines.append("---")
-                in_key = False
-            if name in covered:
+    def describe(self, context=None, printout=False):
+        """The definition of the live table in DataJoint 0.14's exact text (parents named by the
+        classes found in ``context``, the caller's names by default, else by full table name)."""
+        if context is None:
+            frame = inspect.currentframe().f_back
+            context = {**frame.f_globals, **frame.f_locals}
+            del frame
+        heading = self.heading
+        indexes = catalog.secondary_indexes(self._require_connection(), self.database, self.table_name)
+        parents = self.parents(foreign_key_info=True)
+        text = f"# {heading.table_comment}\n" if heading.table_comment else ""
+        in_key, seen = True, set()
+        for attr in heading.attributes.values():
+            if attr.name.startswith("_"):  # hidden attributes are not part of the definition (0.14)
                 continue
-            for parent, props in fks:
-                if name in props["attr_map"] and not set(props["attr_map"]) & covered:
-                    ref = parent
-                    if props["aliased"]:
-                        ren = ", ".join(f"{k}='{v}'" for k, v in props["attr_map"].items() if k != v)
-                        ref = f"{parent}.proj({ren})"
-                    lines.append(f"-> {ref}")
-                    covered |= set(props["attr_map"])
-                    break
-            else:
-                default = "" if attr.default is None else (" = null" if attr.nullable else f" = {attr.default}")
-                lines.append(f"{name}{default} : {attr.type}" + (f"  # {attr.comment}" if attr.comment else ""))
-        text = "\n".join(lines) + "\n"
+            if in_key and not attr.in_key:
+                text += "---\n"
+                in_key = False
+            seen.add(attr.name)
+            from_parent = False
+            for parent, props in parents:
+                if attr.name in props["attr_map"]:
+                    from_parent = True
+                    if seen.issuperset(props["attr_map"]):
+                        text += _reference_line(parent, props, indexes.pop(tuple(props["attr_map"]), None), context)
+            if not from_parent:
+                name = attr.name if attr.default is None else f"{attr.name}={attr.default}"
+                kind = _described_type(attr)
+                text += "%-20s : %-28s %s\n" % (name, kind + (" auto_increment" if attr.autoincrement else ""),
+                                                 "# " + attr.comment if attr.comment else "")
+        for columns, props in indexes.items():
+            text += f"{'UNIQUE ' if props['unique'] else ''}INDEX ({', '.join(columns)})\n"
         if printout:
             print(text)
         return text
+
+
+def _described_type(attr):
+    """An attribute's type as 0.14 describes it: the DataJoint type of special kinds, else the SQL type."""
+    if attr.adapter is not None or attr.is_uuid or attr.is_attachment or attr.is_external or attr.is_filepath:
+        return attr.type
+    return attr.sql_type
+
+
+def _reference_line(parent, props, index, context):
+    """One ``-> Parent`` line of describe: index properties in brackets, renames as ``.proj()``."""
+    flags = [k for k, v in (index or {}).items() if v]
+    options = f" [{', '.join(flags)}]" if flags else ""
+    name = lookup_class_name(parent, context) or parent
+    if not props["aliased"]:
+        return f"->{options} {name}\n"
+    renames = ",".join(f'{new}="{old}"' for new, old in props["attr_map"].items() if new != old)
+    return f"->{options} {name}.proj({renames})\n"
+
+
+def lookup_class_name(name, context, depth=3):
+    """The dotted name under which ``context`` reaches the table class of full table name ``name``
+    (classes, their part classes, and modules up to ``depth`` levels), or None."""
+    queue = [(context, "", depth)]
+    visited = set()
+    while queue:
+        namespace, prefix, level = queue.pop(0)
+        for member_name, member in list(namespace.items()):
+            if member_name.startswith("_"):
+                continue
+            if inspect.isclass(member) and issubclass(member, Table):
+                found = _class_or_part_named(member, name)
+                if found is not None:
+                    return f"{prefix}{member_name}{found}"
+            elif level > 0 and inspect.ismodule(member) and id(member) not in visited \
+                    and member.__name__.split(".")[0] not in ("datajoint", "datajoint_interop"):
+                visited.add(id(member))
+                queue.append((vars(member), f"{prefix}{member_name}.", level - 1))
+    return None
+
+
+def _class_or_part_named(cls, name):
+    """'' if ``cls`` is the table ``name``, '.Part' if one of its part classes is, else None."""
+    try:
+        if cls.full_table_name == name:
+            return ""
+    except (DataJointError, TypeError):  # a class not bound to a schema, or one needing arguments
+        return None
+    for attr_name, part in vars(cls).items():
+        if attr_name[:1].isupper() and inspect.isclass(part) and issubclass(part, Table):
+            try:
+                if part.full_table_name == name:
+                    return f".{part.__name__}"
+            except (DataJointError, TypeError):
+                continue
+    return None
 
 
 class FreeTable(Table):

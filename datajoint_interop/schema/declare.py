@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import List
 
 from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
-from ..core.errors import DefinitionError
+from ..core.errors import DataJointError, DefinitionError
+from ..codec.adapter import get_adapter
 from ..core import catalog
 from ..core.sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
                         sql_table)
@@ -93,6 +94,7 @@ class Declaration:
     comment: str = ""  # table comment
     foreign_keys: list = field(default_factory=list)  # (parent, child columns, parent columns)
     indexes: list = field(default_factory=list)  # (unique, columns), unique-FK indexes included
+    column_sql: dict = field(default_factory=dict)  # name -> the column's clause in CREATE TABLE
 
 
 def split_full_name(name):
@@ -183,7 +185,7 @@ def compile_definition(full_table_name, definition, context=None, *, language=PY
         except DefinitionError as error:
             raise DefinitionError(f"{where} {fk.line_no}: {error}") from None
 
-    return compile_model(full_table_name, model, resolve)
+    return compile_model(full_table_name, model, resolve, lambda name: get_adapter(context, name))
 
 
 def _fk_mapping(fk, parent, present, table):
@@ -221,12 +223,13 @@ def _fk_mapping(fk, parent, present, table):
     return [(inverse.get(name, name), name) for name in key]
 
 
-def compile_model(full_table_name, model, resolve):
-    """Compile a TableModel; ``resolve(fk)`` returns the ParentInfo a ForeignKeyDef refers to."""
+def compile_model(full_table_name, model, resolve, adapter_of=None):
+    """Compile a TableModel; ``resolve(fk)`` returns the ParentInfo a ForeignKeyDef refers to and
+    ``adapter_of("<name>")`` the AttributeAdapter of an adapted attribute."""
     database, _ = split_full_name(full_table_name)
     table = full_name(*split_full_name(full_table_name))
     attribute_sql, primary_key, fk_sql, index_sql, stores = [], [], [], [], []
-    columns, origin, parents, foreign_keys, indexes = {}, {}, [], [], []
+    columns, origin, parents, foreign_keys, indexes, column_sql = {}, {}, [], [], [], {}
     fk_indexes = []  # (line_no, sql) so unique-FK indexes and index lines interleave by line
     for item in model.items:
         if isinstance(item, ForeignKeyDef):
@@ -239,6 +242,7 @@ def compile_model(full_table_name, model, resolve):
                     continue
                 column = by_name[parent_name]
                 attribute_sql.append(column.sql(child, nullable=item.nullable))
+                column_sql[child] = attribute_sql[-1]
                 columns[child] = (column.sql_type, item.nullable, column.comment, None)
                 origin[child] = item.line_no
                 if item.in_key:
@@ -255,10 +259,11 @@ def compile_model(full_table_name, model, resolve):
             if item.name in columns:
                 raise DefinitionError(f"line {item.line_no} {item.line!r} of {table}: attribute {item.name!r} "
                                       f"is already added by the foreign key on line {origin[item.name]}")
-            sql, store, column = _compile_attribute(item, table, database)
+            sql, store, column = _compile_attribute(item, table, database, adapter_of)
             if type_category(item.type)[0] == "serial":  # SERIAL implies a unique index of its own
                 indexes.append((True, (item.name,)))
             attribute_sql.append(sql)
+            column_sql[item.name] = sql
             columns[item.name] = column
             origin[item.name] = item.line_no
             if store:
@@ -285,19 +290,79 @@ def compile_model(full_table_name, model, resolve):
            + f'\n) ENGINE=InnoDB, COMMENT {quote_string(model.comment)}')
     return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
                        columns=columns, parents=parents, comment=model.comment, foreign_keys=foreign_keys,
-                       indexes=indexes)
+                       indexes=indexes, column_sql=column_sql)
 
 
-def _compile_attribute(attr: AttributeDef, table, database):
+_RENAMED_FROM = re.compile(r"^\{\s*(\w+)\s*\}")
+
+
+def alter_clauses(new, old):
+    """The clauses of ``ALTER TABLE`` that turn declaration ``old`` into ``new`` (0.14's ``alter``).
+
+    Only secondary attributes (added, dropped, changed, moved, or renamed by a comment starting
+    with ``{old_name}``, as in 0.14) and the table comment can change; a different primary key,
+    foreign key or index raises NotImplementedError as in 0.14.
+    """
+    if new.primary_key != old.primary_key:
+        raise NotImplementedError("table.alter cannot alter the primary key (yet).")
+    if sorted(new.foreign_keys) != sorted(old.foreign_keys):
+        raise NotImplementedError("table.alter cannot alter foreign keys (yet).")
+    if sorted(new.indexes) != sorted(old.indexes):
+        raise NotImplementedError("table.alter cannot alter indexes (yet)")
+    source = _alter_sources(new, old)
+    clauses = [f"DROP {q(name)}" for name in old.attributes if name not in source.values()]
+    kept = [name for name in old.attributes if name in source.values()]
+    previous = None  # (new name, old name) of the attribute before
+    for name in new.attributes:
+        was = source.get(name)
+        if name not in new.primary_key:
+            moved = previous is not None and was is not None and (
+                kept.index(was) == 0 or kept[kept.index(was) - 1] != (previous[1] or previous[0]))
+            after = f" AFTER {q(previous[0])}" if previous else " FIRST"
+            if was is None:
+                clauses.append(f"ADD {new.column_sql[name]}{after}")
+            elif was != name:
+                clauses.append(f"CHANGE {q(was)} {new.column_sql[name]}" + (after if moved else ""))
+            elif moved or new.column_sql[name] != old.column_sql[name]:
+                clauses.append(f"MODIFY {new.column_sql[name]}" + (after if moved else ""))
+        previous = (name, was)
+    if new.comment != old.comment:
+        clauses.append(f"COMMENT={quote_string(new.comment)}")
+    return clauses
+
+
+def _alter_sources(new, old):
+    """{new attribute: the old attribute it continues} (renames from ``{old_name}`` comments)."""
+    renames = {}
+    for name in new.attributes:
+        match = _RENAMED_FROM.match(new.columns[name][2] or "")
+        if match and name not in new.primary_key:
+            if match.group(1) in renames.values():
+                raise DefinitionError(f"Alter attempted to rename attribute {{{match.group(1)}}} twice.")
+            renames[name] = match.group(1)
+    for was in renames.values():
+        if was not in old.column_sql:
+            raise DefinitionError(f"Attribute {was} does not exist in the original definition")
+    return {name: renames.get(name, name) for name in new.attributes
+            if name in renames or name in old.column_sql}
+
+
+def _compile_attribute(attr: AttributeDef, table, database, adapter_of=None):
+    """(column clause, store or None, (sql_type, nullable, comment, default)) of one attribute.
+
+    An adapted attribute (``<name>``) is stored as its adapter's type, with ``:<name>:`` as the
+    comment marker (0.14's layout); ``adapter_of(type)`` finds the adapter in the declaring context.
+    """
     where = f"line {attr.line_no} {attr.line!r} of {table}"
     try:
         category, store = type_category(attr.type)
     except DefinitionError as error:
         raise DefinitionError(f"{where}: {error}") from None
-    if category == "adapted":
-        raise DefinitionError(f"{where}: attribute adapters ({attr.type}) are not supported")
     sql_type, comment = attr.type, attr.comment
-    if category in SPECIAL:
+    if category == "adapted":
+        category, store, sql_type = _adapted_storage(attr, where, adapter_of)
+        comment = f":{attr.type}:{comment}"
+    elif category in SPECIAL:
         marker = attr.type.lower()
         comment = f":{marker}:{comment}"
         sql_type = "LONGBLOB" if category == "attach" else "binary(16)"
@@ -313,6 +378,20 @@ def _compile_attribute(attr: AttributeDef, table, database):
     if comment:
         sql += f' COMMENT {quote_string(comment)}'
     return sql, store, (sql_type, attr.nullable, comment, attr.default)
+
+
+def _adapted_storage(attr, where, adapter_of):
+    """(category, store, SQL type) of the type an adapted attribute is stored as."""
+    if adapter_of is None:
+        raise DefinitionError(f"{where}: attribute adapters ({attr.type}) need the declaring context")
+    try:
+        stored = adapter_of(attr.type).attribute_type
+        category, store = type_category(stored)
+    except DataJointError as error:
+        raise DefinitionError(f"{where}: {error}") from None
+    if category in SPECIAL:
+        return category, store, "LONGBLOB" if category == "attach" else "binary(16)"
+    return category, store, stored
 
 
 def _default_literal(text, where):

@@ -10,6 +10,7 @@ from collections import OrderedDict
 import numpy as np
 
 from ..core.errors import DataJointError, MissingTableError, UnknownAttributeError
+from ..codec.adapter import AttributeAdapter, adapted_types_enabled
 from ..core.sql import execute, full_table_name, sql_name, sql_table
 
 _MARKER = re.compile(r"^:([^:]+):(.*)$", re.S)
@@ -32,7 +33,7 @@ _INT_DTYPES = {
 
 _FIELDS = ("name", "type", "sql_type", "in_key", "nullable", "default", "comment", "autoincrement",
            "numeric", "string", "is_blob", "is_uuid", "is_attachment", "is_filepath", "is_external",
-           "store", "dtype", "sql_expression", "original_name", "unsupported", "database")
+           "store", "dtype", "sql_expression", "original_name", "unsupported", "database", "adapter")
 
 
 class Attribute:
@@ -121,6 +122,41 @@ def make_attribute(name, sql_type, *, in_key=False, nullable=False, default=None
         sql_expression=sql_expression, original_name=original_name or name, unsupported=unsupported)
 
 
+_ADAPTED = re.compile(r"^<(\w+)>$")
+_SPECIAL_STORED = re.compile(r"^(uuid|attach|(blob|attach|filepath)@[a-z][-\w]*)$", re.I)
+
+
+def _adapted_attribute(attr, col, adapters):
+    """An ``<name>`` column read as its adapter's stored type, with the adapter attached (0.14).
+
+    Without a known adapter (or with the feature off) the attribute gets a bare AttributeAdapter,
+    whose get/put raise NotImplementedError on first use, as 0.14 delays that error.
+    """
+    name = _ADAPTED.match(attr.type).group(1)
+    adapter = adapters.get(name)
+    if adapter is None or not adapted_types_enabled():
+        return attr.replace(adapter=AttributeAdapter())
+    stored = adapter.attribute_type
+    comment = f":{stored}:{attr.comment}" if _SPECIAL_STORED.match(stored) else attr.comment
+    base = make_attribute(col["Field"], col["Type"], in_key=attr.in_key, nullable=attr.nullable,
+                          default=attr.default, comment=comment, autoincrement=attr.autoincrement)
+    return base.replace(type=attr.type, comment=attr.comment, adapter=adapter)
+
+
+# adapters known per (connection, database): the names in the contexts its classes were declared in
+_ADAPTERS = {}
+
+
+def register_adapters(connection, database, adapters):
+    """Make ``adapters`` ({name: AttributeAdapter}) the ones the headings of ``database`` use."""
+    if not adapters:
+        return
+    known = _ADAPTERS.setdefault((id(connection), database), {})
+    if any(known.get(n) is not a for n, a in adapters.items()):
+        known.update(adapters)
+        forget_heading()
+
+
 def _default_text(attr, default):
     """The default as DataJoint 0.14 reports it: null, a bare number or constant, or "quoted"."""
     if attr.nullable:
@@ -181,6 +217,8 @@ class Heading:
             attr = make_attribute(
                 col["Field"], col["Type"], in_key=col["Key"] == "PRI", nullable=col["Null"] == "YES",
                 default=default, comment=col["Comment"], autoincrement="auto_increment" in extra)
+            if _ADAPTED.match(attr.type):
+                attr = _adapted_attribute(attr, col, _ADAPTERS.get((id(connection), database), {}))
             attrs.append(attr.replace(default=_default_text(attr, default), database=database))
         return cls(attrs, status.get("Comment") or "")
 

@@ -541,5 +541,25 @@ class StoredCodec(Codec):
 def attribute_codec(connection, database, attr, label=None, squeeze=False, download_path="."):
     """The codec of any attribute: stored kinds here, in-row kinds from codec/values.py."""
     if attr.is_external or attr.is_attachment or attr.is_filepath:
-        return StoredCodec(connection, database, attr, label, squeeze, download_path)
-    return in_row_codec(attr, label, squeeze)
+        codec = StoredCodec(connection, database, attr, label, squeeze, download_path)
+    else:
+        codec = in_row_codec(attr, label, squeeze)
+    adapter = getattr(attr, "adapter", None)
+    return AdaptedCodec(codec, adapter) if adapter is not None else codec
+
+
+class AdaptedCodec:
+    """An adapted attribute (``<name>``): the adapter's put/get around the stored type's codec."""
+
+    def __init__(self, codec, adapter):
+        self.codec, self.adapter = codec, adapter
+        self.attr, self.label = codec.attr, codec.label
+
+    def encode(self, v):
+        return self.codec.encode(self.adapter.put(v))
+
+    def decode(self, raw):
+        if raw is None:
+            return None
+        value = self.codec.decode(raw) if self.codec.decode is not None else raw
+        return self.adapter.get(value)
