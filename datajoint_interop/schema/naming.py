@@ -25,8 +25,13 @@ _TIER_PATTERNS = [
 MAX_TABLE_NAME = 64
 
 
+def is_camel_case(name):
+    """True for a valid table class name: an uppercase letter, then letters and digits."""
+    return isinstance(name, str) and bool(_CLASS_NAME.match(name))
+
+
 def check_class_name(name):
-    if not _CLASS_NAME.match(name):
+    if not is_camel_case(name):
         raise DataJointError(f"Invalid table class name {name!r}: it must start with an uppercase letter "
                              "and contain only letters and digits (e.g. TwoPhotonScan)")
 
@@ -66,6 +71,18 @@ def parse_table_name(name):
         if match:
             return tier, (match.group("master") if tier == "part" else None)
     return None, None
+
+
+def get_master(full_table_name):
+    """The master's full table name (`` `db`.`master` ``) of a part table's full name, else ``""``.
+
+    Same answer as 0.14's ``utils.get_master``, from the same naming rule as ``parse_table_name``.
+    """
+    match = re.match(r"^`(?P<db>[^`]+)`\.`(?P<table>[^`]+)`$", full_table_name or "")
+    if not match:
+        return ""
+    tier, master = parse_table_name(match["table"])
+    return f"`{match['db']}`.`{master}`" if tier == "part" else ""
 
 
 def class_name_of(table):
