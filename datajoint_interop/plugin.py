@@ -9,6 +9,8 @@ import base64
 import hashlib
 from pathlib import Path
 
+from .core.log import logger  # noqa: F401  (0.14 has the package logger here too)
+
 __all__ = ["hash_pkg", "verify", "connection_plugins", "type_plugins"]
 
 #: name -> plugin, as in 0.14; always empty here (see the module's docstring)

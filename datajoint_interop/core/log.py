@@ -8,6 +8,7 @@ how an application reports its uncaught exceptions.
 """
 import logging
 import os
+import sys
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -30,3 +31,12 @@ if not logger.handlers:
     stream_handler = logging.StreamHandler()
     stream_handler.setFormatter(log_format)
     logger.addHandler(stream_handler)
+
+
+def excepthook(exc_type, exc_value, exc_traceback):
+    """0.14's hook logging uncaught exceptions; not installed here (see the module's docstring),
+    an application may install it with ``sys.excepthook = dj.logging.excepthook``."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc_value, exc_traceback)
+        return
+    logger.error("Uncaught exception", exc_info=(exc_type, exc_value, exc_traceback))

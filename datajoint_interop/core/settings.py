@@ -54,6 +54,7 @@ DEFAULTS = {
     "database_prefix": "",
     "stores": {},
     "cache": None,
+    "query_cache": None,  # folder of the query cache (Connection.set_query_cache)
     "filepath_checksum_size_limit": None,
 }
 

@@ -24,6 +24,15 @@ def _is_key(a):
     return a is key or (isinstance(a, str) and a == "KEY")
 
 
+is_key = _is_key  # 0.14's public name
+
+
+def to_dicts(recarray):
+    """The rows of a fetched record array as dicts (0.14's helper of the same name)."""
+    for record in recarray:
+        yield dict(zip(recarray.dtype.names, record.tolist()))
+
+
 def _decoder(attr, squeeze, download_path, connection=None):
     """A function converting one raw value of `attr`, or None if raw values are final."""
     return attribute_codec(connection, getattr(attr, "database", None), attr, squeeze=squeeze,

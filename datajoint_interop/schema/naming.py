@@ -5,6 +5,7 @@ lets Python classes, MATLAB classes and virtual modules agree on which table is 
 """
 import re
 
+from ..core.dependencies import extract_master
 from ..core.errors import DataJointError
 
 TIER_PREFIXES = {"manual": "", "lookup": "#", "imported": "_", "computed": "__"}
@@ -74,15 +75,8 @@ def parse_table_name(name):
 
 
 def get_master(full_table_name):
-    """The master's full table name (`` `db`.`master` ``) of a part table's full name, else ``""``.
-
-    Same answer as 0.14's ``utils.get_master``, from the same naming rule as ``parse_table_name``.
-    """
-    match = re.match(r"^`(?P<db>[^`]+)`\.`(?P<table>[^`]+)`$", full_table_name or "")
-    if not match:
-        return ""
-    tier, master = parse_table_name(match["table"])
-    return f"`{match['db']}`.`{master}`" if tier == "part" else ""
+    """The master's full table name (`` `db`.`master` ``) of a part table's full name, else ``""`` (0.14's ``utils.get_master``)."""
+    return extract_master(full_table_name) or ""
 
 
 def class_name_of(table):
