@@ -5,6 +5,7 @@ each ``name`` to a virtual module of database ``db``, as ``datajoint``'s console
 """
 import argparse
 import code
+import keyword
 import sys
 
 from ..core.errors import DataJointError
@@ -27,7 +28,7 @@ def build_parser(config):
 def _mapping(text):
     """``db:name`` -> (db, name); anything else is refused with the expected form."""
     database, sep, name = text.partition(":")
-    if not sep or not database or not name or ":" in name or not name.isidentifier():
+    if not sep or not database or ":" in name or not name.isidentifier() or keyword.iskeyword(name):
         raise DataJointError(f"dj -s: expected DATABASE:NAME with NAME a Python identifier, got {text!r}")
     return database, name
 
