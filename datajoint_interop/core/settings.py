@@ -56,6 +56,7 @@ DEFAULTS = {
     "cache": None,
     "query_cache": None,  # folder of the query cache (Connection.set_query_cache)
     "filepath_checksum_size_limit": None,
+    "add_hidden_timestamp": False,  # declare a hidden insertion-time column in new tables (0.14)
 }
 
 # environment variable -> (key, converter)
@@ -77,6 +78,7 @@ _TYPES = {
     "database.reconnect": bool,
     "enable_python_native_blobs": bool,
     "blob.max_decompressed_size": int,
+    "add_hidden_timestamp": bool,
 }
 
 #: settings that must be positive integers (a zero or negative limit would refuse everything)
