@@ -106,3 +106,33 @@ def test_hidden_columns_take_no_part_in_queries(connection, db_prefix, c14):
     assert joined == theirs == []
     with pytest.raises(dj.DataJointError):
         a.insert1(dict(id=3, _note="q"))
+
+
+OCTAVE = """
+t = dj.FreeTable(dj.conn, '{db}', 'animal');
+insert(t, struct('animal_id', 3, 'name', 'c'));
+rows = fetch(t, '*');
+r.fields = fieldnames(rows)';
+r.names = t.header.names;
+r.count = numel(rows);
+write_json('result.json', r);
+"""
+
+
+def test_octave_sees_the_same_heading(connection, db_prefix, hidden_timestamp, tmp_path):
+    from .test_crosslang_support import read_json, run_octave
+    schema = dj.Schema(f"{db_prefix}_dropin_hidden4", connection=connection)
+
+    @schema
+    class Animal(dj.Manual):
+        definition = DEFINITION
+
+    Animal.insert([(1, "a"), (2, "b")])
+    run_octave(tmp_path, "hidden", OCTAVE.replace("{db}", schema.database))
+    result = read_json(tmp_path / "result.json")
+    assert result["fields"] == result["names"] == ["animal_id", "name"]
+    assert result["count"] == 3 and len(Animal) == 3
+    hidden = Animal.heading.hidden_attributes
+    assert len(hidden) == 1
+    stamps = connection.query(f"SELECT `{hidden[0]}` FROM {Animal.full_table_name}").fetchall()
+    assert all(s[0] is not None for s in stamps) and len(stamps) == 3
