@@ -6,6 +6,8 @@ Use it as ``import datajoint_interop as dj``. Public names are imported lazily (
 import importlib
 
 from .version import __version__
+
+__author__ = "DataJoint Contributors"
 from .errors import DataJointError  # noqa: F401  (always needed, cheap)
 
 # public name -> module that defines it. Add one line per new public name.
@@ -50,6 +52,10 @@ _LAZY = {
     "export": "archive",
     "import_archive": "archive",
     "set_password": "admin",
+    "kill": "admin",
+    # tools
+    "logger": "logging",
+    "cli": None,
 }
 
 
@@ -68,4 +74,4 @@ def __dir__():
     return sorted(set(globals()) | set(_LAZY))
 
 
-__all__ = ["__version__", "DataJointError", *_LAZY]
+__all__ = ["__author__", "__version__", "DataJointError", *_LAZY]

@@ -7,6 +7,7 @@ import argparse
 import importlib
 import pkgutil
 import sys
+import types
 
 from ..core.errors import DataJointError
 from ..core.version import __version__
@@ -59,6 +60,24 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("dji: interrupted", file=sys.stderr)
         return 130
+
+
+def cli(args=None):
+    """0.14's console (`datajoint.cli.cli`): see cli/repl.py."""
+    from .repl import cli as run
+
+    return run(args)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``dj.cli(...)`` call the console as in 0.14, where ``datajoint.cli`` is that function,
+    while ``datajoint_interop.cli`` stays this package (``dji``'s commands)."""
+
+    def __call__(self, args=None):
+        return cli(args)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
 if __name__ == "__main__":

@@ -6,8 +6,13 @@ That rule is deliberately naive (values concatenated without separators), and we
 compatibility with the deployed workers matters more than collision resistance here.
 """
 import hashlib
+import io
+import pathlib
+import uuid
 
-__all__ = ["key_hash", "key_text"]
+__all__ = ["key_hash", "key_text", "uuid_from_stream", "uuid_from_buffer", "uuid_from_file"]
+
+_CHUNK = 1 << 16
 
 
 def key_text(mapping):
@@ -23,3 +28,28 @@ def key_hash(mapping):
     (an ``int`` 1 and a ``float`` 1.0 hash differently, as they do in 0.14).
     """
     return hashlib.md5(key_text(mapping).encode("utf-8")).hexdigest()
+
+
+def uuid_from_stream(stream, *, init_string=""):
+    """The MD5 of ``init_string`` followed by everything ``stream`` yields, as a UUID.
+
+    This is how 0.14 (and this package) name external objects and attachments, so a name computed
+    here matches the ``hash`` column of an ``~external_<store>`` table. The stream is read in
+    chunks until it is exhausted, so a file of any size costs constant memory.
+    """
+    prefix = init_string.encode() if isinstance(init_string, str) else bytes(init_string)
+    digest = hashlib.md5(prefix)
+    for chunk in iter(lambda: stream.read(_CHUNK), b""):
+        digest.update(chunk)
+    return uuid.UUID(bytes=digest.digest())
+
+
+def uuid_from_buffer(buffer=b"", *, init_string=""):
+    """``uuid_from_stream`` of a bytes-like object."""
+    return uuid_from_stream(io.BytesIO(buffer), init_string=init_string)
+
+
+def uuid_from_file(filepath, *, init_string=""):
+    """``uuid_from_stream`` of a file's contents (the file is closed afterwards, unlike in 0.14)."""
+    with pathlib.Path(filepath).open("rb") as stream:
+        return uuid_from_stream(stream, init_string=init_string)

@@ -15,9 +15,10 @@ import time
 
 import pymysql
 
-from . import errors
+from . import errors, query_cache
 from .settings import config, server_settings
 from .dependencies import Dependencies
+from .query_cache import CachedCursor as EmulatedCursor, cache_key  # noqa: F401  (0.14's names)
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -81,6 +82,9 @@ def translate_error(error, sql=None):
     new.errno = code
     new.server_message = message
     return new
+
+
+translate_query_error = translate_error  # 0.14's name
 
 
 def _timeout_setting(key):
@@ -149,6 +153,7 @@ class Connection:
         self._conn = None
         self._in_transaction = False
         self.connection_id = None
+        self._query_cache = None
         self.connect()
 
     # -- identity ---------------------------------------------------------------------------
@@ -296,6 +301,17 @@ class Connection:
             with contextlib.suppress(Exception):
                 self._conn.close()
 
+    # -- query cache ------------------------------------------------------------------------
+    def set_query_cache(self, query_cache=None):
+        """Answer SELECT/SHOW statements from files in ``dj.config['query_cache']`` while
+        ``query_cache`` (any text naming a state of the data) is set; other statements are refused.
+        ``None`` turns caching off."""
+        self._query_cache = query_cache
+
+    def purge_query_cache(self):
+        """Delete the cached answers (of every cache state)."""
+        query_cache.purge()
+
     # -- queries ----------------------------------------------------------------------------
     def query(self, sql, args=(), *, as_dict=False, unbuffered=False, suppress_warnings=True,
               reconnect=None):
@@ -305,6 +321,17 @@ class Connection:
         (pymysql), `sql` is %-formatted unless `args` is None, so a literal ``%`` is written ``%%``
         even when there are no parameters: raw SQL written for 0.14 keeps its meaning.
         """
+        if self._query_cache:
+            return query_cache.cached_query(
+                self._query_cache, sql, args, as_dict,
+                lambda: self._query(sql, args, as_dict=as_dict, suppress_warnings=suppress_warnings,
+                                    reconnect=reconnect))
+        return self._query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
+                           suppress_warnings=suppress_warnings, reconnect=reconnect)
+
+    def _query(self, sql, args=(), *, as_dict=False, unbuffered=False, suppress_warnings=True,
+               reconnect=None):
+        """``query`` without the cache."""
         if reconnect is None:
             reconnect = config["database.reconnect"]
         if self._conn is None:
@@ -338,7 +365,7 @@ class Connection:
                 if reconnect and read_only:
                     logger.warning("Lost connection to %s; reconnecting", self.host)
                     self.connect()
-                    return self.query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
+                    return self._query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
                                       suppress_warnings=suppress_warnings, reconnect=False)
                 if reconnect:
                     # a statement that changes data may or may not have been applied: never

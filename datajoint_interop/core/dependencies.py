@@ -15,6 +15,7 @@ the child's primary key), ``aliased`` (some column is renamed), ``multi`` (the F
 child's primary key exactly).
 """
 import itertools
+import re
 from collections import defaultdict
 
 import networkx as nx
@@ -25,6 +26,52 @@ from .sql import execute, full_table_name, split_full_table_name
 
 def _is_alias(node):
     return node.isdigit()
+
+
+# "`db`.`master__part`": the master is everything before the first "__" that follows the tier prefix
+_PART_NAME = re.compile(r"^(?P<master>`[^`]+`\.`(?:#|__|_)?[^`_]+(?:_[^`_]+)*)__[^`]+`$")
+
+
+def extract_master(part_table):
+    """The master's full table name of a part table's full name, None for other tables (as 0.14)."""
+    match = _PART_NAME.match(part_table) if isinstance(part_table, str) else None
+    return match["master"] + "`" if match else None
+
+
+def _without_aliases(graph):
+    """A copy of ``graph`` in which each alias node is replaced by a direct parent -> child edge."""
+    graph = nx.DiGraph(graph)
+    for node in [n for n in graph if _is_alias(n)]:
+        graph.add_edges_from((parent, child) for parent in graph.predecessors(node)
+                             for child in graph.successors(node))
+        graph.remove_node(node)
+    return graph
+
+
+def topo_sort(graph):
+    """Table names of ``graph`` in dependency order, each master immediately followed by its parts.
+
+    As in 0.14, so that a pipeline's masters and parts are listed (and declared, dropped, dumped)
+    together: a part's other parents are made to precede its master, then each part is placed
+    right after its master. Ties are broken by name, so the order is the same on every run.
+    """
+    graph = _without_aliases(graph)
+    for part in list(graph):
+        master = extract_master(part)
+        if master in graph:
+            for parent in list(graph.predecessors(part)):
+                if master not in (parent, extract_master(parent)):
+                    graph.add_edge(parent, master)
+    parts = defaultdict(list)
+    order = []
+    for node in nx.lexicographical_topological_sort(graph):
+        master = extract_master(node)
+        (parts[master] if master in graph else order).append(node)
+    result = []
+    for node in order:
+        result.append(node)
+        result.extend(parts[node])
+    return result
 
 
 class Dependencies(nx.DiGraph):

@@ -4,6 +4,7 @@ Every failure a user can cause raises a subclass of DataJointError, so one ``exc
 catches them all, while the subclass says which kind of problem it is. Names mirror DataJoint 0.14
 where it has one, so code written against the original keeps working.
 """
+import os
 
 
 import pymysql
@@ -109,10 +110,51 @@ class MissingExternalFile(DataJointError):
     """A tracked external object is not where its store says it is (same name as 0.14)."""
 
 
+class BucketInaccessible(DataJointError):
+    """An S3 bucket of a store cannot be reached (same name as 0.14)."""
+
+
+class PluginWarning(DataJointError):
+    """A plugin could not be verified (same name as 0.14; this package loads no plugins)."""
+
+
+# Names of the environment variables with which 0.14 gated its experimental features. Both features
+# are always on here; the names stay importable because 0.14 code and tests set them.
+ADAPTED_TYPE_SWITCH = "DJ_SUPPORT_ADAPTED_TYPES"
+FILEPATH_FEATURE_SWITCH = "DJ_SUPPORT_FILEPATH_MANAGEMENT"
+
+
+def _set_switch(name, on):
+    """Set or clear one of the switches above, as 0.14's test suites do before using the feature."""
+    if on:
+        os.environ[name] = "TRUE"
+    else:
+        os.environ.pop(name, None)
+
+
+def _switch_adapted_types(on):
+    _set_switch(ADAPTED_TYPE_SWITCH, on)
+
+
+def _switch_filepath_types(on):
+    _set_switch(FILEPATH_FEATURE_SWITCH, on)
+
+
+def _support_adapted_types():
+    """Always true: adapted types need no switch here (0.14 read ADAPTED_TYPE_SWITCH)."""
+    return True
+
+
+def _support_filepath_types():
+    """Always true: filepath attributes need no switch here (0.14 read FILEPATH_FEATURE_SWITCH)."""
+    return True
+
+
 # Earlier names of ConnectionFailedError, kept importable: `ConnectionError_` (this package's first
 # name for it) and `ConnectionError` (same spelling as the builtin, so `from errors import *` code
 # written against either keeps catching it).
 ConnectionError_ = ConnectionFailedError
 ConnectionError = ConnectionFailedError
 
-__all__ = [name for name in dir() if name.endswith("Error") or name.endswith("Error_")] + ["MissingExternalFile"]
+__all__ = [name for name in dir() if name.endswith("Error") or name.endswith("Error_")] + [
+    "MissingExternalFile", "BucketInaccessible", "PluginWarning", "ADAPTED_TYPE_SWITCH", "FILEPATH_FEATURE_SWITCH"]

@@ -18,9 +18,11 @@ import os
 import pprint
 
 from .errors import DataJointError
+from .log import logger
 
 LOCAL_CONFIG = "dj_local_conf.json"
 GLOBAL_CONFIG = ".datajoint_config.json"
+LOCALCONFIG, GLOBALCONFIG = LOCAL_CONFIG, GLOBAL_CONFIG  # 0.14's spellings of the same names
 
 #: keys whose values are never shown in reprs, logs or error messages
 SECRET_KEYS = frozenset({"database.password", "stores.secret_key", "stores.access_key"})
@@ -52,7 +54,9 @@ DEFAULTS = {
     "database_prefix": "",
     "stores": {},
     "cache": None,
+    "query_cache": None,  # folder of the query cache (Connection.set_query_cache)
     "filepath_checksum_size_limit": None,
+    "add_hidden_timestamp": False,  # declare a hidden insertion-time column in new tables (0.14)
 }
 
 # environment variable -> (key, converter)
@@ -74,12 +78,12 @@ _TYPES = {
     "database.reconnect": bool,
     "enable_python_native_blobs": bool,
     "blob.max_decompressed_size": int,
+    "add_hidden_timestamp": bool,
 }
 
 #: settings that must be positive integers (a zero or negative limit would refuse everything)
 _POSITIVE = frozenset({"blob.max_decompressed_size"})
 
-logger = logging.getLogger(__name__.split(".")[0])
 
 
 class Config(collections.abc.MutableMapping):

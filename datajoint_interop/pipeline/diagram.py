@@ -5,14 +5,22 @@ grow it ``n`` steps down to dependents or up to dependencies, ``+``/``-``/``*`` 
 set union, difference and intersection. Rendering goes through Graphviz ``dot`` (via pydot), the
 only tool that lays such graphs out readably; without it the error says what to install.
 """
+import importlib.util
+import io
+
 import networkx as nx
 
 from ..schema import naming
+from ..core.dependencies import extract_master, topo_sort
 from ..core.errors import DataJointError
 from ..core.sql import quote_identifier, split_full_table_name
 from .schemas import Schema
 
 __all__ = ["Diagram", "ERD", "Di"]
+
+#: 0.14's flags: diagrams can be built (pydot is a dependency), images read (matplotlib is optional)
+diagram_active = True
+plot_active = importlib.util.find_spec("matplotlib") is not None
 
 # tier -> graphviz node attributes (shape and color carry the tier, as in DataJoint's diagrams)
 STYLES = {
@@ -123,6 +131,16 @@ class Diagram(nx.DiGraph):
         result.nodes_to_show &= other.nodes_to_show
         return result
 
+    def add_parts(self):
+        """A copy that also shows the part tables of every master it shows (0.14's ``add_parts``)."""
+        result = Diagram(self)
+        result.nodes_to_show |= {n for n in self.nodes if extract_master(n) in self.nodes_to_show}
+        return result
+
+    def topo_sort(self):
+        """The shown tables in dependency order, each master followed by its parts."""
+        return [n for n in topo_sort(self) if n in self.nodes_to_show]
+
     # --- the graph that is drawn -----------------------------------------------------------------
     def _label(self, node, databases):
         database, table = split_full_table_name(node)
@@ -193,6 +211,14 @@ class Diagram(nx.DiGraph):
 
     def make_png(self):
         return self._render("png")
+
+    def make_image(self):
+        """The diagram as an RGBA image array (height x width x 4), as ``matplotlib`` reads a PNG."""
+        try:
+            from matplotlib import image
+        except ImportError:
+            raise DataJointError("Diagram.make_image needs matplotlib: pip install matplotlib") from None
+        return image.imread(io.BytesIO(self.make_png()), format="png")
 
     def _repr_svg_(self):
         return self.make_svg()

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..codec.blob import unpack
 from ..core.errors import DataJointError, UnknownAttributeError
+from ..core.settings import config
 from ..core.sql import execute
 from ..storage.objects import attribute_codec
 from . import compiler
@@ -21,6 +22,15 @@ class key:
 
 def _is_key(a):
     return a is key or (isinstance(a, str) and a == "KEY")
+
+
+is_key = _is_key  # 0.14's public name
+
+
+def to_dicts(recarray):
+    """The rows of a fetched record array as dicts (0.14's helper of the same name)."""
+    for record in recarray:
+        yield dict(zip(recarray.dtype.names, record.tolist()))
 
 
 def _decoder(attr, squeeze, download_path, connection=None):
@@ -100,6 +110,27 @@ def _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
     return arrays
 
 
+_FORMATS = ("array", "frame")
+
+
+def _output_format(format, attrs, as_dict):
+    """The format of a whole-row fetch: the argument, else ``config['fetch_format']`` (as in 0.14).
+
+    A format applies to whole rows only, so naming one together with attributes or ``as_dict``
+    is refused, as 0.14 refuses it.
+    """
+    if format is not None and (as_dict or attrs):
+        raise DataJointError("Cannot specify output format when as_dict=True or "
+                             "when attributes are selected to be fetched separately.")
+    if format not in (None, *_FORMATS):
+        raise DataJointError(f"fetch format must be 'array' or 'frame', got {format!r}")
+    if format is None and not (attrs or as_dict):
+        format = config["fetch_format"]
+        if format not in _FORMATS:
+            raise DataJointError(f"Invalid entry {format!r} in dj.config['fetch_format']: use 'array' or 'frame'")
+    return format
+
+
 class Fetch:
     """Callable bound to a query: ``q.fetch(...)``."""
 
@@ -110,10 +141,7 @@ class Fetch:
                  squeeze=False, download_path="."):
         expr = self._expression
         heading = expr.heading
-        if format not in (None, "array", "frame"):
-            raise DataJointError(f"fetch format must be 'array' or 'frame', got {format!r}")
-        if format == "frame" and (as_dict or attrs):
-            raise DataJointError("format='frame' cannot be combined with as_dict or attribute names")
+        format = _output_format(format, attrs, as_dict)
         if offset and limit is None:
             raise DataJointError("fetch(offset=...) requires a limit")
         for what, value in (("limit", limit), ("offset", offset)):
@@ -140,7 +168,11 @@ class Fetch:
                     out.append(arrays[a])
             return out[0] if len(attrs) == 1 else tuple(out)
         if format == "frame":
-            import pandas
+            try:
+                import pandas
+            except ImportError:
+                raise DataJointError("fetch format 'frame' needs pandas: pip install "
+                                     "'datajoint-interop[pandas]'") from None
             frame = pandas.DataFrame({k: v for k, v in arrays.items()}, columns=names)
             if heading.primary_key:
                 frame = frame.set_index(heading.primary_key)

@@ -9,12 +9,14 @@ Where 0.14 has bugs we deliberately differ (comments copied from a parent are es
 comment may contain backslashes or quotes, ``index_count`` is an attribute); types and defaults
 are checked strictly so that no definition text can smuggle extra SQL into the statement.
 """
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import List
 
 from .definition import AttributeDef, ForeignKeyDef, IndexDef, TableModel, PYTHON, parse_definition
 from ..core.errors import DataJointError, DefinitionError
+from ..core.settings import config
 from ..codec.adapter import get_adapter
 from ..core import catalog
 from ..core.sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
@@ -223,6 +225,14 @@ def _fk_mapping(fk, parent, present, table):
     return [(inverse.get(name, name), name) for name in key]
 
 
+def hidden_timestamp_sql(table):
+    """The hidden column 0.14 adds to every table it declares with ``config['add_hidden_timestamp']``:
+    ``_<sha1 of db.table>_timestamp`` (hidden because it starts with ``_``), the time each row was
+    inserted, kept by the server."""
+    digest = hashlib.sha1(table.replace("`", "").encode("utf-8")).hexdigest()
+    return f"{q(f'_{digest}_timestamp')} timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP"
+
+
 def compile_model(full_table_name, model, resolve, adapter_of=None):
     """Compile a TableModel; ``resolve(fk)`` returns the ParentInfo a ForeignKeyDef refers to and
     ``adapter_of("<name>")`` the AttributeAdapter of an adapted attribute."""
@@ -285,6 +295,8 @@ def compile_model(full_table_name, model, resolve, adapter_of=None):
         indexes.append((index.unique, tuple(index.attributes)))
         fk_indexes.append((index.line_no, f"{unique}index ({','.join(q(a) for a in index.attributes)})"))
     index_sql = [sql for _, sql in sorted(fk_indexes, key=lambda pair: pair[0])]
+    if config.get("add_hidden_timestamp", False):
+        attribute_sql = attribute_sql + [hidden_timestamp_sql(table)]
     clauses = attribute_sql + [f"PRIMARY KEY ({','.join(q(k) for k in primary_key)})"] + fk_sql + index_sql
     sql = (f"CREATE TABLE IF NOT EXISTS {table} (\n" + ",\n".join(clauses)
            + f'\n) ENGINE=InnoDB, COMMENT {quote_string(model.comment)}')
@@ -429,6 +441,8 @@ def model_from_database(connection, database, table):
     columns = cursor.fetchall()
     if not columns:
         raise DefinitionError(f"Table {full_name(database, table)} does not exist")
+    # hidden columns ("_...", e.g. add_hidden_timestamp's) are no part of the definition, as in 0.14
+    columns = [row for row in columns if not row[0].startswith("_")]
     key = catalog.primary_key(connection, database, table)
     comment = catalog.table_comment(connection, database, table) or ""
     fks = {}

@@ -171,7 +171,10 @@ def _default_text(attr, default):
 class Heading:
     """Ordered attributes plus the table comment; primary-key attributes come first."""
 
-    def __init__(self, attributes=(), table_comment=""):
+    def __init__(self, attributes=(), table_comment="", hidden=()):
+        #: columns whose names start with "_" (0.14's hidden attributes, e.g. add_hidden_timestamp's):
+        #: they exist in the table but take no part in fetch, insert, joins or display
+        self.hidden_attributes = tuple(hidden)
         self._attributes = OrderedDict()
         for a in attributes:
             if a.name in self._attributes:
@@ -208,8 +211,11 @@ class Heading:
             raise MissingTableError(f"Table {full_table_name(database, table_name)} is not declared")
         cur = execute(connection, "SHOW FULL COLUMNS FROM " + sql_table(full_table_name(database, table_name)),
                       as_dict=True)
-        attrs = []
+        attrs, hidden = [], []
         for col in cur.fetchall():
+            if col["Field"].startswith("_"):
+                hidden.append(col["Field"])
+                continue
             default = col["Default"]
             if isinstance(default, bytes):
                 default = default.decode()
@@ -220,7 +226,7 @@ class Heading:
             if _ADAPTED.match(attr.type):
                 attr = _adapted_attribute(attr, col, _ADAPTERS.get((id(connection), database), {}))
             attrs.append(attr.replace(default=_default_text(attr, default), database=database))
-        return cls(attrs, status.get("Comment") or "")
+        return cls(attrs, status.get("Comment") or "", hidden)
 
     # --- mapping protocol -------------------------------------------------------------------
     def __getitem__(self, name):

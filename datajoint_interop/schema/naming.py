@@ -5,6 +5,7 @@ lets Python classes, MATLAB classes and virtual modules agree on which table is 
 """
 import re
 
+from ..core.dependencies import extract_master
 from ..core.errors import DataJointError
 
 TIER_PREFIXES = {"manual": "", "lookup": "#", "imported": "_", "computed": "__"}
@@ -25,8 +26,13 @@ _TIER_PATTERNS = [
 MAX_TABLE_NAME = 64
 
 
+def is_camel_case(name):
+    """True for a valid table class name: an uppercase letter, then letters and digits."""
+    return isinstance(name, str) and bool(_CLASS_NAME.match(name))
+
+
 def check_class_name(name):
-    if not _CLASS_NAME.match(name):
+    if not is_camel_case(name):
         raise DataJointError(f"Invalid table class name {name!r}: it must start with an uppercase letter "
                              "and contain only letters and digits (e.g. TwoPhotonScan)")
 
@@ -66,6 +72,11 @@ def parse_table_name(name):
         if match:
             return tier, (match.group("master") if tier == "part" else None)
     return None, None
+
+
+def get_master(full_table_name):
+    """The master's full table name (`` `db`.`master` ``) of a part table's full name, else ``""`` (0.14's ``utils.get_master``)."""
+    return extract_master(full_table_name) or ""
 
 
 def class_name_of(table):

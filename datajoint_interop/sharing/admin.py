@@ -23,7 +23,7 @@ from ..core import errors
 from ..core.errors import AccessError, DataJointError, GrantError
 from .grant_patterns import covers, matches
 from ..core.connection import conn, SQL_MODE
-from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
+from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name, sql_name
 from ..core.settings import config
 from ..core import catalog
 
@@ -550,3 +550,80 @@ def require_privilege(connection, full_table_names, privilege, action=None):
         raise AccessError(
             f"{action or privilege.capitalize()} not permitted: user {who} lacks the {privilege.upper()} "
             f"privilege on {', '.join(missing)}")
+
+
+# ------------------------------------------------------------------------------ server connections
+_PROCESS_ORDER = re.compile(r"^\s*(?P<name>[A-Za-z_]+)(?:\s+(?P<dir>ASC|DESC))?\s*$", re.I)
+
+
+def _process_query(restriction, order_by):
+    """(sql, params) listing the server's connections except our own, as `dj.kill` shows them.
+
+    ``restriction`` is SQL over information_schema.PROCESSLIST's columns (ID, USER, HOST, DB,
+    COMMAND, TIME, STATE, INFO), written by the caller as in 0.14 (``'TIME > 600'``), or a dict of
+    column -> value compared for equality with bound values. ``order_by`` names columns only.
+    """
+    sql, params = "SELECT * FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()", []
+    if isinstance(restriction, dict):
+        for column, value in restriction.items():
+            sql += f" AND {sql_name(str(column).upper())} = %s"
+            params.append(value)
+    elif restriction is not None:
+        if not isinstance(restriction, str):
+            raise DataJointError(f"kill: the restriction must be SQL text or a dict, got {type(restriction).__name__}")
+        sql += f" AND ({escape_percent(restriction)})"
+    orders = [order_by] if isinstance(order_by, str) else list(order_by or ["id"])
+    terms = []
+    for term in orders:
+        match = _PROCESS_ORDER.match(term) if isinstance(term, str) else None
+        if not match:
+            raise DataJointError(f"kill: order_by takes PROCESSLIST column names (optionally ASC/DESC), got {term!r}")
+        terms.append(sql_name(match["name"].upper()) + (f" {match['dir'].upper()}" if match["dir"] else ""))
+    return sql + " ORDER BY " + ", ".join(terms), params
+
+
+def _processes(connection, restriction=None, order_by=None):
+    """The matching connections as dicts with lower-case keys (id, user, host, ...)."""
+    sql, params = _process_query(restriction, order_by)
+    cursor = execute(connection, sql, params)
+    names = [d[0].lower() for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _kill_process(connection, pid):
+    """End one server connection; False if it was already gone (server error 1094)."""
+    try:
+        execute(connection, "KILL %s", (int(pid),))
+    except errors.QueryError as error:
+        if "1094" not in str(error) and "Unknown thread" not in str(error):
+            raise
+        logger.warning("Process %d not found", pid)
+        return False
+    return True
+
+
+def kill(restriction=None, connection=None, order_by=None):
+    """List the server's other connections and end those whose id the user types ("q" quits).
+
+    Same use as 0.14: ``dj.kill('HOST LIKE "%compute%"')``, ``dj.kill('TIME > 600')``.
+    """
+    connection = _conn(connection)
+    while True:
+        print("  ID USER         HOST          STATE         TIME    INFO")
+        print("+--+ +----------+ +-----------+ +-----------+ +-----+")
+        for process in _processes(connection, restriction, order_by):
+            try:
+                print("{id:>4d} {user:<12s} {host:<12s} {state:<12s} {time:>7d}  {info}".format(**process))
+            except (TypeError, ValueError):
+                print(process)
+        response = input('process to kill or "q" to quit > ')
+        if response == "q":
+            break
+        if response.strip().isdigit():
+            _kill_process(connection, int(response))
+
+
+def kill_quick(restriction=None, connection=None):
+    """End every other connection matching ``restriction`` without asking; returns how many."""
+    connection = _conn(connection)
+    return sum(_kill_process(connection, process["id"]) for process in _processes(connection, restriction))

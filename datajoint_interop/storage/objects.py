@@ -17,7 +17,6 @@ never removed when rows are deleted; ``schema.external[store].delete(delete_exte
 removes the objects no table references any more.
 """
 import functools
-import hashlib
 import os
 import re
 import shutil
@@ -33,6 +32,7 @@ from ..core.sql import escape_percent, execute, full_table_name
 from ..schema.declare import compile_model
 from ..schema.definition import parse_definition
 from ..codec.blob import pack, unpack
+from ..codec.hash import uuid_from_buffer, uuid_from_file
 from ..codec.values import DEFAULT, Codec, in_row_codec
 from ..core import catalog
 from ..query import compiler
@@ -42,7 +42,6 @@ TABLE_PREFIX = "~external_"
 DEFAULT_SUBFOLDING = (2, 2)
 CACHE_SUBFOLDING = (2, 2)  # layout of config['cache'], fixed as in 0.14
 _FILE_KEYS = {"protocol", "location", "subfolding", "stage"}
-_CHUNK = 1 << 16
 
 # the ~external_<store> table, as DataJoint 0.14 declares it
 EXTERNAL_DEFINITION = """
@@ -58,17 +57,11 @@ timestamp = CURRENT_TIMESTAMP : timestamp   # automatic timestamp
 
 
 def _md5_uuid(data=b"", *, prefix=b""):
-    digest = hashlib.md5(prefix)
-    digest.update(data)
-    return uuid.UUID(bytes=digest.digest())
+    return uuid_from_buffer(data, init_string=prefix)
 
 
 def _md5_uuid_of_file(path, *, prefix=b""):
-    digest = hashlib.md5(prefix)
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(chunk)
-    return uuid.UUID(bytes=digest.digest())
+    return uuid_from_file(path, init_string=prefix)
 
 
 def subfold(name, folds):

@@ -35,8 +35,12 @@ dflt = asCell(r.dflt);
 nodflt = asCell(r.nodflt);
 extra = asCell(r.extra);
 comments = asCell(r.comment);
-attrs = cell(1, numel(names));
-for i = 1:numel(names)
+% columns named '_...' are hidden (DataJoint for Python 0.14: e.g. the insertion timestamp of
+% add_hidden_timestamp): they stay in the table but are no attribute of the heading
+visible = find(~strncmp(names, '_', 1));
+attrs = cell(1, numel(visible));
+for k = 1:numel(visible)
+    i = visible(k);
     sqlType = regexprep(types{i}, '^((tiny|small|medium|big)?int)\(\d+\)', '$1');
     comment = comments{i};
     type = sqlType;
@@ -49,11 +53,11 @@ for i = 1:numel(names)
     if isnumeric(d)
         d = '';
     end
-    attrs{i} = dj.internal.makeAttribute(names{i}, type, sqlType, strcmp(ckey{i}, 'PRI'), ...
+    attrs{k} = dj.internal.makeAttribute(names{i}, type, sqlType, strcmp(ckey{i}, 'PRI'), ...
         strcmp(nullable{i}, 'YES'), d, comment, comments{i});
-    attrs{i}.database = db;
-    attrs{i}.hasDefault = ~double(nodflt{i});
-    attrs{i}.autoIncrement = ~isempty(strfind(lower(extra{i}), 'auto_increment'));
+    attrs{k}.database = db;
+    attrs{k}.hasDefault = ~double(nodflt{i});
+    attrs{k}.autoIncrement = ~isempty(strfind(lower(extra{i}), 'auto_increment'));
 end
 h.attrs = [attrs{:}];
 h.primaryKey = {h.attrs([h.attrs.inKey]).name};
