@@ -259,3 +259,37 @@ def test_slurm_script_from_the_command_line():
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "#SBATCH --array=0-3" in out.stdout
     assert out.stdout.rstrip().endswith("exec dji worker pipe")
+
+
+def _schedule(database, *args):
+    out = subprocess.run([*DJI, "schedule", PIPELINE, "Comp", *args], env=_env(database), cwd=ROOT,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def test_priority_orders_keys_and_delay_holds_them_back(connection, db):
+    database = db(6)
+    assert "2 keys at priority 5" in _schedule(database, "--priority", "5", "--restriction", "sid in (4, 5)")
+    assert "1 keys at priority 0, starting in 3600 s" in _schedule(database, "--delay", "3600",
+                                                                    "--restriction", "sid = 0")
+    summary = finish(start(database, "--tables", "Comp"))
+    assert (summary["exit"], summary["computed"]) == (3, 5)
+    assert summary["reason"] == "1 delayed keys not yet due"
+    order = [r[0] for r in rows(connection, database, "SELECT sid FROM {db}.`calls` ORDER BY call_id")]
+    assert order[:2] == [4, 5] and sorted(order) == [1, 2, 3, 4, 5]
+    # once due, the delayed key is computed
+    _schedule(database, "--delay", "0", "--restriction", "sid = 0")
+    summary = finish(start(database, "--tables", "Comp"))
+    assert (summary["exit"], summary["computed"]) == (0, 1)
+    assert job_rows(connection, database) == ()
+
+
+def test_schedule_rejects_bad_values(db):
+    database = db(1)
+    out = subprocess.run([*DJI, "schedule", PIPELINE, "Comp", "--priority", "99999999999"], env=_env(database),
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "32-bit" in out.stderr
+    out = subprocess.run([*DJI, "schedule", PIPELINE, "Nope"], env=_env(database),
+                         cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "no computed table named Nope" in out.stderr

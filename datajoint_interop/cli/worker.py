@@ -66,6 +66,20 @@ def register(sub):
     parser.set_defaults(func=_worker)
     parser.set_defaults(defaults={a.dest: a.default for a in parser._actions})
 
+    schedule = sub.add_parser(
+        "schedule", help="give keys of a computed table a priority or a delayed start for dji workers",
+        description="Record in the schema's ~jobs_priority side table (which DataJoint 0.14 and MATLAB workers "
+                    "ignore) that the keys of TABLE still to compute (all, or those matching --restriction) have "
+                    "--priority (higher first, default 0) and, with --delay, start no earlier than that many "
+                    "seconds from now.")
+    schedule.add_argument("pipeline", help="Python module name or path of a .py file that declares the tables")
+    schedule.add_argument("table", help="class name of the computed table")
+    schedule.add_argument("--restriction", action="append", default=[], metavar="SQL",
+                          help="a condition on the key source (repeatable; all must hold)")
+    schedule.add_argument("--priority", type=int, default=0, help="higher is attempted first (default 0)")
+    schedule.add_argument("--delay", type=float, metavar="SECONDS", help="earliest start, seconds from now")
+    schedule.set_defaults(func=_schedule)
+
 
 
 def load_pipeline(spec):
@@ -156,3 +170,12 @@ def _worker(args):
         code_version=args.code_version)
     print(result.line(), flush=True)
     return result.exit_code
+
+
+def _schedule(args):
+    from ..compute.priority import schedule
+    table, = pipeline_tables(load_pipeline(args.pipeline), args.table)
+    count = schedule(table, table._fetch_todo(tuple(args.restriction)), priority=args.priority, delay=args.delay)
+    when = f", starting in {args.delay:g} s" if args.delay is not None else ""
+    print(f"{type(table).__name__}: {count} keys at priority {args.priority}{when}")
+    return 0

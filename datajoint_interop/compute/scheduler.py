@@ -17,7 +17,7 @@ from ..core.sql import execute
 from ..codec.hash import key_hash
 from .autopopulate import _run_populate, last_populate_stats
 from .jobs import JobQueue, declare_jobs_table
-from . import runs as run_log
+from . import priority, runs as run_log
 from .worker import StopRequested
 
 # exit codes: what a scheduler (or a wrapper deciding to resubmit) needs to tell apart
@@ -195,10 +195,13 @@ def run_worker(tables, *, restrictions=(), max_jobs=None, max_time=None, deadlin
         try:
             while True:
                 before = monitor.made_count
+                held = 0
                 for table in tables:
                     retried += run_log.retry_errors(connection, table.database, table.table_name,
                                                     retry_patterns, max_retries)
-                    _run_populate(table, restrictions, keys=None, suppress_errors=True,
+                    keys, later = priority.order_keys(table, table._fetch_todo(restrictions))
+                    held += later
+                    _run_populate(table, restrictions, keys=keys, suppress_errors=True,
                                   return_exception_objects=False, reserve_jobs=True, order="original",
                                   limit=None, max_calls=None, display_progress=False, processes=1,
                                   make_kwargs={}, reservation_timeout=reservation_timeout, monitor=monitor)
@@ -212,6 +215,8 @@ def run_worker(tables, *, restrictions=(), max_jobs=None, max_time=None, deadlin
                     wait = poll
                     continue  # a pass that did work: look again at once (children may be ready now)
                 if polls >= idle_exit:
+                    if held:
+                        monitor.stop_reason = f"{held} delayed keys not yet due"
                     break
                 polls += 1
                 _sleep_unless_stopped(monitor, wait, sleep)
