@@ -20,6 +20,7 @@ _SLURM_TEMPLATE = """#!/bin/bash
 # the current one finish within --grace and hands it back otherwise. The worker also reads
 # SLURM_JOB_END_TIME and takes no key that its recent make durations say would not finish.
 # Database settings come from the environment (DJ_HOST, DJ_PORT, DJ_USER, DJ_PASS) or a config file.
+# Put the activation of the Python environment that provides `dji` above the exec line.
 exec {command}
 """
 

@@ -180,6 +180,8 @@ def run_worker(tables, *, restrictions=(), max_jobs=None, max_time=None, deadlin
     if idle_exit < 0 or poll <= 0 or poll_max < poll or grace < 0:
         raise DataJointError("dji worker: need --idle-exit >= 0, 0 < --poll <= --poll-max and --grace >= 0")
     tables = order_tables(list(tables))
+    if not tables:
+        raise DataJointError("dji worker: no table to populate")
     started = time.time()
     monitor = _Monitor(max_jobs, end_time_from(max_time, deadline), margin, grace)
     connection = tables[0].connection if tables else None
@@ -205,6 +207,7 @@ def run_worker(tables, *, restrictions=(), max_jobs=None, max_time=None, deadlin
                                   return_exception_objects=False, reserve_jobs=True, order="original",
                                   limit=None, max_calls=None, display_progress=False, processes=1,
                                   make_kwargs={}, reservation_timeout=reservation_timeout, monitor=monitor)
+                    monitor.in_make = False  # between tables a late alarm must not interrupt bookkeeping
                     skipped += last_populate_stats.get("skipped", 0)
                     _flush(connection, monitor, tables, code_version)
                     if monitor.stop_reason:
