@@ -309,3 +309,21 @@ def test_schedule_rejects_bad_values(db):
     out = subprocess.run([*DJI, "schedule", PIPELINE, "Nope"], env=_env(database),
                          cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 1 and "no computed table named Nope" in out.stderr
+
+
+def test_sigterm_while_idle_polling_exits_promptly(connection, db):
+    database = db(0)
+    worker = start(database, "--tables", "Comp", "--idle-exit", "100", "--poll", "5")
+    wait_for(lambda: _runs_table_exists(connection, database))
+    time.sleep(0.5)
+    began = time.time()
+    worker.send_signal(signal.SIGTERM)
+    summary = finish(worker, timeout=30)
+    assert time.time() - began < 3  # not after the 5 s poll
+    assert (summary["exit"], summary["reason"], summary["computed"]) == (143, "signal SIGTERM", 0)
+
+
+def _runs_table_exists(connection, database):
+    return bool(rows(connection, database,
+                     f"SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='{database}' "
+                     "AND table_name='~jobs_runs'")[0][0])

@@ -184,16 +184,16 @@ def run_worker(tables, *, restrictions=(), max_jobs=None, max_time=None, deadlin
         raise DataJointError("dji worker: no table to populate")
     started = time.time()
     monitor = _Monitor(max_jobs, end_time_from(max_time, deadline), margin, grace)
-    connection = tables[0].connection if tables else None
-    for database in sorted({t.database for t in tables}):
-        declare_jobs_table(connection, database)
-        run_log.declare_runs_table(connection, database)
-        for table in (t for t in tables if t.database == database):
-            monitor.durations[type(table).__name__].extend(
-                reversed(run_log.recent_durations(connection, database, table.table_name, _DURATIONS_KEPT)))
+    connection = tables[0].connection
     skipped = retried = polls = 0
     wait = poll
-    with _signals(monitor):
+    with _signals(monitor):  # from here on a signal stops the worker cleanly
+        for database in sorted({t.database for t in tables}):
+            declare_jobs_table(connection, database)
+            run_log.declare_runs_table(connection, database)
+            for table in (t for t in tables if t.database == database):
+                monitor.durations[type(table).__name__].extend(reversed(
+                    run_log.recent_durations(connection, database, table.table_name, _DURATIONS_KEPT)))
         try:
             while True:
                 before = monitor.made_count
