@@ -1,6 +1,6 @@
 """Benchmark populate: per-key overhead and multi-worker throughput, ours vs DataJoint 0.14.
 
-Run: ``python bench/populate.py [--keys 1000] [--workers-keys 200] [--sleep-ms 20]``.
+Run: ``python bench/populate.py [--keys 1000] [--workers-keys 200] [--sleep-ms 20] [--processes 1,2,4,8]``.
 Everything is measured in this one run against the same server, and reported as ratios:
 
 1. per-key cost of ``populate()`` and ``populate(reserve_jobs=True)`` for a trivial make (one
@@ -160,12 +160,20 @@ def main():
     parser.add_argument("--workers-keys", type=int, default=400)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sleep-ms", type=float, default=20.0)
+    parser.add_argument("--processes", default="1,2,4",
+                        help="comma-separated worker counts for the throughput table (default 1,2,4)")
     parser.add_argument("--worker", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         kind, database, sleep, go = args.worker
         worker(kind, database, float(sleep), go)
         return
+    try:
+        counts = [int(n) for n in args.processes.split(",")]
+    except ValueError:
+        parser.error(f"--processes {args.processes!r}: give positive integers separated by commas")
+    if not counts or min(counts) < 1:
+        parser.error("--processes: give positive integers separated by commas")
     tag = f"bench_pop_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     databases = []
     try:
@@ -194,7 +202,7 @@ def main():
             database = f"{tag}_{kind}_workers"
             databases.append(database)
             base = None
-            for processes in (1, 2, 4):
+            for processes in counts:
                 r = throughput(kind, database, args.workers_keys, processes, args.sleep_ms / 1000)
                 base = base or r["keys_per_s"]
                 print(f"{kind:<10}{processes:>6}{r['keys_per_s']:>10.1f}{r['keys_per_s'] / base:>9.2f}"

@@ -28,6 +28,11 @@ def register(sub):
     jobs.add_argument("--limit", type=int, default=100, help="show at most this many entries (default 100)")
     jobs.add_argument("--full", action="store_true",
                       help="show each job in full: key, status, age, host, pid and the whole error message")
+    jobs.add_argument("--summary", action="store_true",
+                      help="one line per computed table of --pipeline: total, done, pending, reserved, error, "
+                           "ignore, recent rate and ETA")
+    jobs.add_argument("--pipeline", metavar="MODULE",
+                      help="with --summary: the Python module or .py file declaring the tables (as for dji worker)")
     jobs.set_defaults(func=_jobs)
 
 
@@ -93,6 +98,8 @@ def _jobs(args):
     from ..core.sql import escape_percent, quote_identifier
     if args.limit < 1:
         raise DataJointError("--limit must be positive")
+    if args.summary:
+        return _jobs_summary(args)
     connection = _connection()
     _require_schema(connection, args.schema)
     if not catalog.table_exists(connection, args.schema, "~jobs"):
@@ -109,6 +116,21 @@ def _jobs(args):
         (*params, args.limit)).fetchall()
     for row in rows:
         print(_job_text(*row) if args.full else _job_line(*row))
+    return 0
+
+
+def _jobs_summary(args):
+    """Progress per table of the pipeline's tables in SCHEMA (counting pending keys needs the key
+    sources, which only the pipeline's classes know)."""
+    from .worker import load_pipeline, pipeline_tables
+    from ..compute.progress import format_summary, summary_rows
+    if not args.pipeline:
+        raise DataJointError("dji jobs --summary needs --pipeline MODULE (the module or .py file that declares "
+                             "the tables) to count the keys still to compute")
+    tables = [t for t in pipeline_tables(load_pipeline(args.pipeline)) if t.database == args.schema]
+    if not tables:
+        raise DataJointError(f"--pipeline {args.pipeline} declares no computed table in schema {args.schema}")
+    print(format_summary(summary_rows(tables)), flush=True)
     return 0
 
 

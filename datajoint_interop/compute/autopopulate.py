@@ -179,7 +179,8 @@ def _target_key_names(table, keys):
 
 
 def _run_populate(table, restrictions, *, keys, suppress_errors, return_exception_objects, reserve_jobs,
-                  order, limit, max_calls, display_progress, processes, make_kwargs, reservation_timeout):
+                  order, limit, max_calls, display_progress, processes, make_kwargs, reservation_timeout,
+                  monitor=None):
     connection = table.connection
     if connection.in_transaction:
         raise DataJointError("populate() cannot run inside a transaction: each make() needs its own.")
@@ -215,7 +216,7 @@ def _run_populate(table, restrictions, *, keys, suppress_errors, return_exceptio
             start = 0
             if queue is not None and queue.reserved_by_others():
                 start = _independent_start(connection, len(items))
-            outcome = _work(table, items, queue, start, progress, **options)
+            outcome = _work(table, items, queue, start, progress, monitor=monitor, **options)
         finally:
             if progress is not None:
                 progress.close()

@@ -23,6 +23,15 @@ class PopulateInputsChanged(DataJointError):
     """make_fetch() returned different data inside the insert transaction than before compute."""
 
 
+class StopRequested(KeyboardInterrupt):
+    """A worker was told to stop now (a scheduler's SIGTERM after its grace period).
+
+    Unlike a user's Ctrl-C, which 0.14 records as an error job, the interrupted key is rolled
+    back and its reservation handed back, so another worker computes it: preemption is not a
+    failure of the key.
+    """
+
+
 def _error_message(error):
     text = str(error)
     return f"{error.__class__.__name__}: {text}" if text else error.__class__.__name__
@@ -179,7 +188,7 @@ def _set_autocommit(connection, on):
 
 
 def _work(table, items, queue, start, progress, *, suppress_errors, return_exception_objects, make_kwargs,
-          restrictions, reservation_timeout, fences=()):
+          restrictions, reservation_timeout, fences=(), monitor=None):
     """One worker's loop over ``items`` (the whole to-do list; it starts at ``start``).
 
     With atomic reservations and a one-part make the worker runs *chained*: the session's
@@ -187,6 +196,10 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
     costs its make, the deletion of its reservation and one COMMIT (docs/jobs.md §4.3); the
     reservation statement of each batch is followed by a COMMIT. Bookkeeping off the hot path
     runs with autocommit back on.
+
+    ``monitor`` (used by ``dji worker``) is asked ``should_stop(table)`` before each key and told
+    ``made(table, seconds, key, status)`` after it, so limits and signals stop the walk between
+    keys; reservations taken ahead are then handed back.
     """
     connection = table.connection
     outcome = _Outcome()
@@ -204,6 +217,8 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
     next_probe = max(_PROBE_MIN, len(walk.ahead()) // 2)
     try:
         while True:
+            if monitor is not None and monitor.should_stop(table):
+                break
             if not batch:
                 if queue is not None and walked >= next_probe:
                     # look for a worker that started or jumped into our stretch before we run into it
@@ -263,8 +278,11 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
             began = time.perf_counter()
             status = _populate1(table, key, hash_, queue, suppress_errors, return_exception_objects, make_kwargs,
                                 reserved_by, chained)
-            make_time += time.perf_counter() - began
+            elapsed = time.perf_counter() - began
+            make_time += elapsed
             makes += 1
+            if monitor is not None:
+                monitor.made(table, elapsed, key, status)
             walked += 1
             if status == "lost":
                 batch = []  # our reservations died with the old connection and were released
@@ -358,9 +376,14 @@ def _populate1(table, key, hash_, queue, suppress_errors, return_exception_objec
         connection.cancel_transaction()
         message = _error_message(error)
         if queue is not None:
-            with contextlib.suppress(errors.LostConnectionError):
+            stopped = isinstance(error, StopRequested)
+            # a stop may have cut a statement short: then the caller frees the key on a new connection
+            with contextlib.suppress(errors.DataJointError if stopped else errors.LostConnectionError):
                 _set_autocommit(connection, True)
-                queue.error(key, message, traceback.format_exc(), hash_=hash_)
+                if stopped:
+                    queue.release([hash_])
+                else:
+                    queue.error(key, message, traceback.format_exc(), hash_=hash_)
         if isinstance(error, (KeyboardInterrupt, SystemExit)) or not suppress_errors:
             raise
         logger.warning("%s: make(%s) failed: %s", type(table).__name__, key, message)

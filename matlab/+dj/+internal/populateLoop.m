@@ -1,10 +1,15 @@
-function [failedKeys, errors] = populateLoop(self, reserve, varargin)
+function [failedKeys, errors, stats] = populateLoop(self, reserve, varargin)
 % The populate loop shared by populate (reserve = false: errors are thrown)
 % and parpopulate (reserve = true: jobs are reserved in ~jobs, errors are
 % recorded there and the loop goes on), per docs/jobs.md. Arguments are
 % restrictions of the key source, and for parpopulate the option
-% 'reservationTimeout', seconds (jobs.md 4.6).
-[restrictions, timeout] = parseArgs(varargin, reserve);
+% 'reservationTimeout', seconds (jobs.md 4.6). dj.worker also passes
+% 'maxCalls' (makes to run at most) and 'stopAt' (epoch seconds after which
+% no make may end, judged by the slowest make so far); stats reports
+% computed, failed and why the loop stopped early ('' if it did not).
+[restrictions, timeout, limits] = parseArgs(varargin, reserve);
+stats = struct('computed', 0, 'failed', 0, 'stopped', '');
+slowest = 0;
 target = self.emptyCopy();
 target.ensureIdentity();
 conn = target.connection;
@@ -28,8 +33,22 @@ end
 for pass = 1:2
     [keys, hashes] = todo(src, target, srcHeader, jobs);
     for i = 1:numel(keys)
-        [ok, err] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading);
+        if stats.computed + stats.failed >= limits.maxCalls
+            stats.stopped = 'max-jobs';
+            return
+        end
+        if dj.internal.epochNow() + slowest > limits.stopAt
+            stats.stopped = 'max-time';
+            return
+        end
+        began = tic;
+        [ok, err, made] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading);
+        if made
+            stats.computed = stats.computed + 1;
+            slowest = max(slowest, toc(began));
+        end
         if ~ok
+            stats.failed = stats.failed + 1;
             if isempty(failedKeys)
                 failedKeys = keys(i);
             else
@@ -46,14 +65,26 @@ end
 end
 
 
-function [restrictions, timeout] = parseArgs(args, reserve)
+function [restrictions, timeout, limits] = parseArgs(args, reserve)
 % restrictions, then options as name-value pairs
 restrictions = {};
 timeout = [];
+limits = struct('maxCalls', inf, 'stopAt', inf);
 i = 1;
 while i <= numel(args)
     a = args{i};
-    if ischar(a) && strcmpi(a, 'reservationTimeout')
+    if ischar(a) && any(strcmpi(a, {'maxCalls', 'stopAt'}))
+        if i == numel(args) || ~isnumeric(args{i+1}) || ~isscalar(args{i+1}) || ~isreal(args{i+1}) ...
+                || ~(args{i+1} >= 0)
+            error('DataJoint:populate:badArgument', '%s must be followed by a number >= 0', a);
+        end
+        if strcmpi(a, 'maxCalls')
+            limits.maxCalls = double(args{i+1});
+        else
+            limits.stopAt = double(args{i+1});
+        end
+        i = i + 2;
+    elseif ischar(a) && strcmpi(a, 'reservationTimeout')
         if ~reserve
             error('DataJoint:populate:badArgument', ...
                 'The reservationTimeout option applies to parpopulate (reservations in ~jobs), not populate');
@@ -87,12 +118,14 @@ end
 end
 
 
-function [ok, err] = runKey(self, conn, target, jobs, key, hash, targetHeading)
+function [ok, err, made] = runKey(self, conn, target, jobs, key, hash, targetHeading)
 % one key: reserve, make in a transaction, complete or record the error; a
-% lost connection is reported, the reservation released and the key retried once
+% lost connection is reported, the reservation released and the key retried once.
+% made: a make ran and committed.
 reserve = ~isempty(jobs);
 ok = true;
 err = [];
+made = false;
 for attempt = 1:2
     if reserve
         if ~jobs.reserve(hash, key, targetHeading.attrs)
@@ -115,6 +148,7 @@ for attempt = 1:2
             return
         end
         conn.commitTransaction();
+        made = true;
         if reserve
             state('active') = false;
             clear guard
