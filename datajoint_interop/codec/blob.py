@@ -35,12 +35,30 @@ class MatChar(str):
     For a 1xN row it is simply the text. For other shapes (a 2x3 char matrix, a 1x0 or 0x0 char)
     the string holds the characters row by row (C order). ``dims`` lets pack() write the original
     char array back (same bytes), also at top level, where a plain ``str`` becomes dj0 text.
+
+    Only dims that differ from the text's own (1xN, or 0x0 when empty) are stored: a cell of
+    10,000 strings decodes without 10,000 dims tuples, and ``dims`` computes the default on access.
     """
 
-    def __new__(cls, text, dims):
+    _dims = None  # None: the default dims of the text (see `dims`)
+
+    def __new__(cls, text, dims=None):
         obj = super().__new__(cls, text)
-        obj.dims = tuple(int(d) for d in dims)
+        if dims is not None:
+            obj.dims = dims
         return obj
+
+    @property
+    def dims(self):
+        """MATLAB's dims: those given, else 1xN (N UTF-16 units) or 0x0 for empty text."""
+        if self._dims is not None:
+            return self._dims
+        units = _utf16_units(self)
+        return (1, units) if units else (0, 0)
+
+    @dims.setter
+    def dims(self, dims):
+        self._dims = tuple(int(d) for d in dims)
 
     def rows(self):
         """The rows of a 2-D char matrix as a list of str."""
@@ -57,6 +75,11 @@ class MatChar(str):
 
     def __reduce__(self):
         return (MatChar, (str(self), self.dims))
+
+
+def _utf16_units(text):
+    """Length of text in UTF-16 code units (characters beyond U+FFFF take two)."""
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF) if not text.isascii() else len(text)
 
 
 _blob.configure(MatCell, MatStruct, MatChar, BlobError)
