@@ -948,9 +948,10 @@ cdef class _Builder:
                         % (module, getattr(t, "__qualname__", t.__name__)))
 
 
-def pack(obj, int compress=1, int level=1, bint allow_dj0=True):
+def pack(obj, int compress=1, int level=1, bint allow_dj0=True, list header_out=None):
     """Encode obj. compress: 0 = never, 1 = rule by header (mYm: MATLAB rule, dj0: Python rule),
-    2 = MATLAB rule, 3 = Python rule. Returns bytes."""
+    2 = MATLAB rule, 3 = Python rule. Returns bytes (None when dj0 is needed but not allowed).
+    header_out, when given, gets True appended for a dj0 blob, False for mYm."""
     cdef _Builder b = _Builder()
     cdef mym_node *root = b.node(obj, False, 0)
     cdef mym_encoded_info info
@@ -962,6 +963,8 @@ def pack(obj, int compress=1, int level=1, bint allow_dj0=True):
     rc = mym_measure(root, MYM_HDR_AUTO, MAX_DEPTH + 2, &info, &err)
     if rc:
         raise _err(&err)
+    if header_out is not None:
+        header_out.append(info.header == MYM_HDR_DJ0)
     if info.header == MYM_HDR_DJ0 and not allow_dj0:
         return None
     out = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>info.plain_length)
