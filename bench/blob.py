@@ -3,7 +3,7 @@
 Prints, for each case of issue #4, the best-of-N pack and unpack time of datajoint_interop, of
 numpy `arr.copy()` of the same data, and of DataJoint 0.14 (`datajoint.blob`), with the ratios
 measured in this same run. Targets: uncompressed 8 MB float64 within 1.5x of numpy copy;
-structs, cells, lists, dicts >= 20x faster than 0.14; compressed 8 MB pack >= 3x faster.
+structs, cells (also of strings), lists, dicts >= 20x faster than 0.14; compressed 8 MB pack >= 3x faster.
 """
 import argparse
 import os
@@ -54,6 +54,9 @@ def cases():
     cell = np.empty((1, 10_000), dtype=object)
     for k in range(10_000):
         cell[0, k] = np.array([[k, k + 1.0, k + 2.0]])
+    strings = np.empty((1, 10_000), dtype=object)
+    for k in range(10_000):
+        strings[0, k] = "trial_%d" % k
     return [
         ("float64 8 MB, uncompressed", f8, False, f8),
         ("float64 8 MB, compressed (random)", f8, True, f8),
@@ -62,6 +65,7 @@ def cases():
         ("complex128 1e5", c16, True, c16),
         ("MatStruct 1000 x 3 fields", st.view(MatStruct), True, None),
         ("MatCell 10,000 1x3", cell.view(MatCell), True, None),
+        ("MatCell 10,000 short strings", strings.view(MatCell), True, None),
         ("list of 10,000 ints", list(range(-5000, 5000)), True, None),
         ("dict 1000 str->float", {f"key{k}": k / 7 for k in range(1000)}, True, None),
         ("str 100,000 chars", "abcdéfgh😀" * 10_000, True, None),

@@ -83,6 +83,7 @@ cdef extern from "mym_codec.h" nogil:
 
     mym_tree *mym_tree_new()
     void mym_tree_free(mym_tree *t)
+    void mym_tree_reset(mym_tree *t, size_t keep)
     void mym_decode_opts_init(mym_decode_opts *o)
     int mym_decode(const uint8_t *buf, size_t len, const mym_decode_opts *opts, mym_tree **out,
                    mym_error *err)

@@ -22,6 +22,30 @@ import uuid
 
 cnp.import_array()
 
+cdef extern from *:
+    """
+    /* str.__new__(type, text) without going through type's Python-level __new__: makes a
+       MatChar from a str at C speed (MatChar's dims default lazily, see blob.py). */
+    static PyObject *djx_str_subtype(PyObject *type, PyObject *text) {
+        PyObject *args = PyTuple_Pack(1, text);
+        PyObject *obj;
+        if (args == NULL) return NULL;
+        obj = PyUnicode_Type.tp_new((PyTypeObject *)type, args, NULL);
+        Py_DECREF(args);
+        return obj;
+    }
+    """
+    object djx_str_subtype(object type, object text)
+
+cdef extern from "Python.h":
+    int PyUnicode_READY(object s) except -1
+    Py_ssize_t PyUnicode_GET_LENGTH(object s)
+    int PyUnicode_KIND(object s)
+    void *PyUnicode_DATA(object s)
+    enum:
+        PyUnicode_1BYTE_KIND
+        PyUnicode_2BYTE_KIND
+
 cdef enum:
     MAX_DEPTH = 256
     MAX_DIMS = 64
@@ -107,17 +131,19 @@ cdef object _dec_char(mym_node *n):
     cdef int byteorder = -1
     cdef const char *p = <const char *>n.re
     cdef uint64_t count = n.numel
-    cdef tuple shape = _shape(n)
+    cdef tuple shape
     if n.flags & MYM_NF_CHAR8:
         raw = p[:count]
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = raw.decode("latin-1")
-        nunits = len(text.encode("utf-16-le", "surrogatepass")) // 2
-        if nunits:
-            return MatChar(text, (1, nunits))
-        return MatChar(text, (0, 0))
+        return djx_str_subtype(MatChar, text)  # dims: its UTF-16 row (1xN, 0x0 when empty)
+    if n.ndims == 2 and ((n.dims[0] == 1 and count) or (n.dims[0] == 0 and n.dims[1] == 0)):
+        # a 1xN row (or 0x0): the default dims, no tuple needed
+        return djx_str_subtype(MatChar, PyUnicode_DecodeUTF16(p, <Py_ssize_t>(count * 2),
+                                                              "surrogatepass", &byteorder))
+    shape = _shape(n)
     if n.ndims <= 1 or (n.ndims == 2 and n.dims[0] <= 1):
         # a row: column-major order is the text order
         return MatChar(PyUnicode_DecodeUTF16(p, <Py_ssize_t>(count * 2), "surrogatepass",
@@ -477,18 +503,35 @@ cdef object _Sequence = collections.abc.Sequence
 cdef object _Set = collections.abc.Set
 
 
+# at most one emptied encoding tree with this much arena is kept between pack() calls
+cdef enum:
+    SPARE_ARENA_BYTES = 4 * 1024 * 1024
+cdef mym_tree *_spare_tree = NULL
+
+
 cdef class _Builder:
     cdef mym_tree *t
     cdef list keep
 
     def __cinit__(self):
-        self.t = mym_tree_new()
+        global _spare_tree
+        if _spare_tree != NULL:  # the emptied tree of the previous pack (taken under the GIL)
+            self.t, _spare_tree = _spare_tree, NULL
+        else:
+            self.t = mym_tree_new()
         if self.t == NULL:
             raise MemoryError()
         self.keep = []
 
     def __dealloc__(self):
-        mym_tree_free(self.t)
+        """Keep one emptied tree for the next pack: freeing and re-faulting its arena cost
+        more than building a cell of 10,000 strings itself."""
+        global _spare_tree
+        if _spare_tree == NULL and self.t != NULL:
+            mym_tree_reset(self.t, SPARE_ARENA_BYTES)
+            _spare_tree = self.t
+        else:
+            mym_tree_free(self.t)
 
     cdef uint64_t *dims(self, tuple shape) except NULL:
         cdef Py_ssize_t i, nd = len(shape)
@@ -509,14 +552,43 @@ cdef class _Builder:
         cdef const char *p = units
         return self.check(mym_new_array(self.t, 4, 0, len(shape), self.dims(shape), p, NULL), units)
 
-    cdef mym_node *matlab_str(self, str s) except NULL:
-        units = s.encode("utf-16-le", "surrogatepass")
-        cdef Py_ssize_t n = len(units) // 2
-        if n:
+    cdef mym_node *matlab_str(self, s) except NULL:
+        """A str as a MATLAB char row (UTF-16, 1xN; '' is 0x0). Strings of 1- and 2-byte
+        characters are widened straight into the tree's arena (a cell of 10,000 short strings
+        would otherwise spend its time in 10,000 encode() calls)."""
+        cdef Py_ssize_t i, n
+        cdef int kind
+        cdef uint8_t *dst
+        cdef const uint8_t *src1
+        cdef const uint16_t *src2
+        cdef uint64_t dims[2]
+        PyUnicode_READY(s)
+        kind = PyUnicode_KIND(s)
+        n = PyUnicode_GET_LENGTH(s)
+        if kind != PyUnicode_1BYTE_KIND and kind != PyUnicode_2BYTE_KIND:
+            units = str(s).encode("utf-16-le", "surrogatepass")  # astral characters: pairs
+            n = len(units) // 2
             return self.char16(units, (1, n))
-        return self.char16(units, (0, 0))
+        dst = <uint8_t *>mym_arena_alloc(self.t, <size_t>(2 * n if n else 2))
+        if dst == NULL:
+            raise MemoryError()
+        if kind == PyUnicode_1BYTE_KIND:
+            src1 = <const uint8_t *>PyUnicode_DATA(s)
+            for i in range(n):
+                dst[2 * i] = src1[i]
+                dst[2 * i + 1] = 0
+        else:
+            src2 = <const uint16_t *>PyUnicode_DATA(s)
+            for i in range(n):  # little-endian whatever the host
+                dst[2 * i] = <uint8_t>(src2[i] & 0xFF)
+                dst[2 * i + 1] = <uint8_t>(src2[i] >> 8)
+        dims[0] = 1 if n else 0
+        dims[1] = <uint64_t>n
+        return self.check(mym_new_array(self.t, 4, 0, 2, dims, dst, NULL), s)
 
     cdef mym_node *matchar(self, obj) except NULL:
+        if obj._dims is None:  # a 1xN row or '' (0x0): the text alone says it
+            return self.matlab_str(obj)
         shape = tuple(obj.dims)
         units = np.frombuffer(str(obj).encode("utf-16-le", "surrogatepass"), dtype="<u2")
         total = 1
@@ -667,7 +739,11 @@ cdef class _Builder:
         cdef Py_ssize_t i, count = cnp.PyArray_SIZE(items)
         cdef PyObject **data = <PyObject **>cnp.PyArray_DATA(items)
         for i in range(count):
-            n.children[i] = self.node(<object>data[i], True, depth + 1)
+            item = <object>data[i]
+            if type(item) is str:  # the common cell of strings: straight to a char row
+                n.children[i] = self.matlab_str(item)
+            else:
+                n.children[i] = self.node(item, True, depth + 1)
         return n
 
     cdef mym_node *matstruct(self, arr, int depth) except NULL:
@@ -790,6 +866,8 @@ cdef class _Builder:
             return self.pyint(obj)
         if t is str:
             return self.matlab_str(obj) if matlab else self.utf8(obj)
+        if t is MatChar:
+            return self.matchar(obj)
         if t is bool:
             n = self.check(mym_new_scalar(self.t, MYM_BOOL), obj)
             n.u.b = obj
@@ -870,9 +948,10 @@ cdef class _Builder:
                         % (module, getattr(t, "__qualname__", t.__name__)))
 
 
-def pack(obj, int compress=1, int level=1, bint allow_dj0=True):
+def pack(obj, int compress=1, int level=1, bint allow_dj0=True, list header_out=None):
     """Encode obj. compress: 0 = never, 1 = rule by header (mYm: MATLAB rule, dj0: Python rule),
-    2 = MATLAB rule, 3 = Python rule. Returns bytes."""
+    2 = MATLAB rule, 3 = Python rule. Returns bytes (None when dj0 is needed but not allowed).
+    header_out, when given, gets True appended for a dj0 blob, False for mYm."""
     cdef _Builder b = _Builder()
     cdef mym_node *root = b.node(obj, False, 0)
     cdef mym_encoded_info info
@@ -884,6 +963,8 @@ def pack(obj, int compress=1, int level=1, bint allow_dj0=True):
     rc = mym_measure(root, MYM_HDR_AUTO, MAX_DEPTH + 2, &info, &err)
     if rc:
         raise _err(&err)
+    if header_out is not None:
+        header_out.append(info.header == MYM_HDR_DJ0)
     if info.header == MYM_HDR_DJ0 and not allow_dj0:
         return None
     out = PyBytes_FromStringAndSize(NULL, <Py_ssize_t>info.plain_length)

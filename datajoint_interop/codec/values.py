@@ -20,7 +20,7 @@ import numpy as np
 
 from ..core.errors import DataJointError
 from ..core.settings import config
-from .blob import pack, unpack
+from .blob import pack_and_protocol, shares_with_matlab, unpack, warn_if_dj0
 
 DEFAULT = object()  # marker: let the server use the column default
 
@@ -141,12 +141,17 @@ class BlobCodec(Codec):
         except Exception:
             self.compress = True
         self.squeeze = squeeze
+        self.database = getattr(attr, "database", None)
+        self.shared = shares_with_matlab(self.database)  # checked once per statement
 
     def encode(self, v):
         if v is None:
             return DEFAULT
         try:
-            return pack(v, compress=self.compress)
+            raw, is_dj0 = pack_and_protocol(v, compress=self.compress)
+            if self.shared:
+                warn_if_dj0(is_dj0, self.database, self.label, v)
+            return raw
         except DataJointError as e:
             raise type(e)(f"Cannot store {type(v).__name__} value in blob attribute {self.label}: {e}") from e
         except (TypeError, ValueError) as e:

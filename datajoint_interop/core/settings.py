@@ -51,6 +51,7 @@ DEFAULTS = {
     "enable_python_native_blobs": True,
     "blob.compress": True,
     "blob.max_decompressed_size": 1 << 30,  # bytes a compressed blob may inflate to (1 GiB)
+    "blob.matlab_schemas": (),  # schemas MATLAB also uses: a dj0 blob inserted there warns once
     "database_prefix": "",
     "stores": {},
     "cache": None,
@@ -86,6 +87,16 @@ _POSITIVE = frozenset({"blob.max_decompressed_size"})
 
 
 
+def _schema_names(key, value):
+    """A list of schema names ('*': every schema); a bare string is refused, not split."""
+    if value is None:
+        return ()
+    if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple, set, frozenset)) \
+            or not all(isinstance(v, str) and v for v in value):
+        raise DataJointError(f"config[{key!r}] must be a list of schema names (or ['*']), got {value!r}")
+    return tuple(value)
+
+
 class Config(collections.abc.MutableMapping):
     """Dict-like settings with validation and secret masking."""
 
@@ -114,6 +125,8 @@ class Config(collections.abc.MutableMapping):
                 raise DataJointError(
                     f"config[{key!r}] must be of type {getattr(expected, '__name__', expected)}, "
                     f"got {type(value).__name__}") from None
+        if key == "blob.matlab_schemas":
+            value = _schema_names(key, value)
         if key == "loglevel" and value is not None:
             level = str(value).upper()
             if level not in logging._nameToLevel:

@@ -195,10 +195,16 @@ typedef struct mym_tree {
     /* private */
     mym_arena_block *arena;
     uint8_t *owned;            /* inflated plain bytes when compressed                         */
+    mym_arena_block *spare;    /* emptied blocks kept by mym_tree_reset for the next use       */
 } mym_tree;
 
 mym_tree *mym_tree_new(void);                 /* NULL on out of memory                        */
 void      mym_tree_free(mym_tree *t);         /* frees arena + owned bytes; NULL is a no-op   */
+/* Empties t for reuse (every node and pointer into it becomes invalid), keeping up to `keep`
+ * bytes of its arena blocks: a caller encoding many values in a row then neither returns that
+ * memory to the system nor faults it back in (for a cell of 10,000 strings that is most of
+ * the time). */
+void      mym_tree_reset(mym_tree *t, size_t keep);
 void     *mym_arena_alloc(mym_tree *t, size_t n);   /* 16-byte aligned, zeroed; NULL on OOM  */
 
 /* ------------------------------------------------------------------------------------------ */

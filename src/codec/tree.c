@@ -33,13 +33,39 @@ mym_tree *mym_tree_new(void) {
     return (mym_tree *)calloc(1, sizeof(mym_tree));
 }
 
-void mym_arena_release(mym_tree *t) {
-    mym_arena_block *b, *next;
-    for (b = t->arena; b; b = next) {
+static void free_blocks(mym_arena_block *b) {
+    mym_arena_block *next;
+    for (; b; b = next) {
         next = b->next;
         free(b);
     }
-    t->arena = NULL;
+}
+
+void mym_arena_release(mym_tree *t) {
+    free_blocks(t->arena);
+    free_blocks(t->spare);
+    t->arena = t->spare = NULL;
+}
+
+void mym_tree_reset(mym_tree *t, size_t keep) {
+    mym_arena_block *b, *next, *kept = NULL;
+    size_t total = 0;
+    if (!t) return;
+    free_blocks(t->spare);
+    for (b = t->arena; b; b = next) {
+        next = b->next;
+        if (b->cap <= keep - total) {   /* total <= keep always holds */
+            total += b->cap;
+            b->used = 0;
+            b->next = kept;
+            kept = b;
+        } else {
+            free(b);
+        }
+    }
+    free(t->owned);
+    memset(t, 0, sizeof *t);
+    t->spare = kept;
 }
 
 void mym_tree_free(mym_tree *t) {
@@ -57,9 +83,14 @@ void *mym_arena_alloc(mym_tree *t, size_t n) {
     if (!b || b->cap - b->used < n) {
         size_t cap = n > MYM_BLOCK_MIN ? n : MYM_BLOCK_MIN;
         if (cap > SIZE_MAX - MYM_BLOCK_HDR) return NULL;
-        b = (mym_arena_block *)malloc(MYM_BLOCK_HDR + cap);
-        if (!b) return NULL;
-        b->cap = cap;
+        if (t->spare && t->spare->cap >= n) {   /* a block kept by mym_tree_reset */
+            b = t->spare;
+            t->spare = b->next;
+        } else {
+            b = (mym_arena_block *)malloc(MYM_BLOCK_HDR + cap);
+            if (!b) return NULL;
+            b->cap = cap;
+        }
         b->used = 0;
         if (n > MYM_BLOCK_MIN / 4 && t->arena) {
             /* big request: keep the current (partly free) block at the head */
