@@ -22,12 +22,9 @@ import datajoint_interop as dj
 _PARSERS = "0.14's pyparsing grammar objects; our definition parser is schema/definition.py, with no such objects"
 _INTERNAL = "an implementation detail of 0.14's internals that user code does not import"
 _LOGGER = "every module logs to the one package logger, importable as dj.logger and datajoint_interop.logging.logger"
-_OTHER_HELPER = "owned by another issue-16 item (AttributeAdapter), in progress on another branch"
 
 #: 0.14 public names deliberately not provided, with the reason
 OMITTED = {
-    "datajoint.AttributeAdapter": _OTHER_HELPER,
-    "datajoint.attribute_adapter": _OTHER_HELPER,
     "datajoint.s3": "stores of protocol s3 are not supported by this package (docs/compatibility.md); a "
                     "config naming one is refused with a DataJointError",
     "datajoint.blob.Blob": "0.14's codec class; ours is the shared C codec behind blob.pack/unpack",

@@ -8,11 +8,10 @@ the feature is off unless the environment variable ``DJ_SUPPORT_ADAPTED_TYPES`` 
 import os
 import re
 
-from ..core.errors import DataJointError
+from ..core.errors import ADAPTED_TYPE_SWITCH, DataJointError
 
 __all__ = ["AttributeAdapter", "ADAPTED_TYPE_SWITCH", "adapted_types_enabled", "get_adapter", "adapters_in"]
 
-ADAPTED_TYPE_SWITCH = "DJ_SUPPORT_ADAPTED_TYPES"
 _STORED_TYPE = re.compile(r"^\w")
 
 
