@@ -27,10 +27,10 @@ def q(name):
 def build_pipeline(connection, lab, extra):
     """Lookup, manual, part, renamed FKs, a cross-schema child, blobs, every common column type."""
     for db in (lab, extra):
-        connection.query(f"CREATE DATABASE {q(db)}")
+        connection.query(f"CREATE DATABASE {q(db)}", args=None)
     L = q(lab)
     connection.query(f"CREATE TABLE {L}.`#species` (species_id tinyint unsigned NOT NULL, "
-                     "name varchar(30) NOT NULL, PRIMARY KEY (species_id)) COMMENT 'species'")
+                     "name varchar(30) NOT NULL, PRIMARY KEY (species_id)) COMMENT 'species'", args=None)
     connection.query(
         f"CREATE TABLE {L}.`subject` (subject_id int NOT NULL, species_id tinyint unsigned NOT NULL, "
         "born date DEFAULT NULL, weight float DEFAULT NULL, height double DEFAULT NULL, "
@@ -38,29 +38,29 @@ def build_pipeline(connection, lab, extra):
         "sex enum('F','M','U') NOT NULL DEFAULT 'U', seen timestamp(6) NULL DEFAULT NULL, "
         "daily time(3) DEFAULT NULL, token binary(16) DEFAULT NULL COMMENT ':uuid:token', flags bit(7) DEFAULT NULL, "
         "PRIMARY KEY (subject_id), FOREIGN KEY (species_id) REFERENCES `#species` (species_id) "
-        "ON UPDATE CASCADE ON DELETE RESTRICT)")
+        "ON UPDATE CASCADE ON DELETE RESTRICT)", args=None)
     connection.query(
         f"CREATE TABLE {L}.`session` (subject_id int NOT NULL, session smallint NOT NULL, "
         "data longblob COMMENT 'raw', PRIMARY KEY (subject_id, session), "
-        f"FOREIGN KEY (subject_id) REFERENCES {L}.`subject` (subject_id) ON UPDATE CASCADE ON DELETE RESTRICT)")
+        f"FOREIGN KEY (subject_id) REFERENCES {L}.`subject` (subject_id) ON UPDATE CASCADE ON DELETE RESTRICT)", args=None)
     connection.query(
         f"CREATE TABLE {L}.`session__unit` (subject_id int NOT NULL, session smallint NOT NULL, "
         "unit int NOT NULL, spikes mediumblob NOT NULL, PRIMARY KEY (subject_id, session, unit), "
-        "FOREIGN KEY (subject_id, session) REFERENCES `session` (subject_id, session))")
+        "FOREIGN KEY (subject_id, session) REFERENCES `session` (subject_id, session))", args=None)
     connection.query(
         f"CREATE TABLE {L}.`pairing` (pair_id int NOT NULL, mother int NOT NULL, father int DEFAULT NULL, "
         "PRIMARY KEY (pair_id), FOREIGN KEY (mother) REFERENCES `subject` (subject_id), "
-        "FOREIGN KEY (father) REFERENCES `subject` (subject_id))")
-    connection.query(f"CREATE TABLE {L}.`~log` (id int PRIMARY KEY, event varchar(255) NOT NULL)")
+        "FOREIGN KEY (father) REFERENCES `subject` (subject_id))", args=None)
+    connection.query(f"CREATE TABLE {L}.`~log` (id int PRIMARY KEY, event varchar(255) NOT NULL)", args=None)
     connection.query(f"CREATE TABLE {L}.`~jobs` (table_name varchar(255) NOT NULL, key_hash char(32) NOT NULL, "
-                     "status enum('reserved','error','ignore') NOT NULL, PRIMARY KEY (table_name, key_hash))")
+                     "status enum('reserved','error','ignore') NOT NULL, PRIMARY KEY (table_name, key_hash))", args=None)
     connection.query(
         f"CREATE TABLE {q(extra)}.`__analysis` (subject_id int NOT NULL, session smallint NOT NULL, "
         "result longblob, PRIMARY KEY (subject_id, session), "
-        f"FOREIGN KEY (subject_id, session) REFERENCES {L}.`session` (subject_id, session))")
+        f"FOREIGN KEY (subject_id, session) REFERENCES {L}.`session` (subject_id, session))", args=None)
 
     rng = random.Random(7)
-    connection.query(f"INSERT INTO {L}.`#species` VALUES (1, 'mouse'), (2, 'rat'), (3, 'fly')")
+    connection.query(f"INSERT INTO {L}.`#species` VALUES (1, 'mouse'), (2, 'rat'), (3, 'fly')", args=None)
     connection.query(
         f"INSERT INTO {L}.`subject` VALUES "
         "(1, 1, '2020-01-31', 0.1, 0.1, 12.345, 'Grüße, \"quoted\" ''x''', 'F', '2021-03-04 05:06:07.890123', "
@@ -79,9 +79,9 @@ def build_pipeline(connection, lab, extra):
                              (subject, session, unit, rng.randbytes(rng.randint(0, 5000))))
         connection.query(f"INSERT INTO {q(extra)}.`__analysis` VALUES (%s, %s, %s)",
                          (subject, session, None if subject == 2 else bytes([subject, session]) * 100))
-    connection.query(f"INSERT INTO {L}.`pairing` VALUES (1, 1, 2), (2, 3, NULL), (3, 4, 2)")
-    connection.query(f"INSERT INTO {L}.`~log` VALUES (1, 'created')")
-    connection.query(f"INSERT INTO {L}.`~jobs` VALUES ('session', 'abc', 'error')")
+    connection.query(f"INSERT INTO {L}.`pairing` VALUES (1, 1, 2), (2, 3, NULL), (3, 4, 2)", args=None)
+    connection.query(f"INSERT INTO {L}.`~log` VALUES (1, 'created')", args=None)
+    connection.query(f"INSERT INTO {L}.`~jobs` VALUES ('session', 'abc', 'error')", args=None)
 
 
 TABLES = {"lab": ["#species", "subject", "session", "session__unit", "pairing"], "extra": ["__analysis"]}
@@ -95,11 +95,11 @@ def pipeline(connection, db_prefix, tmp_path_factory):
     summary = archive.export([lab, extra], path, progress=False)
     yield dict(lab=lab, extra=extra, path=path, summary=summary)
     for db in (extra, lab):  # the child schema first: its foreign keys pin the parent
-        connection.query(f"DROP DATABASE IF EXISTS {q(db)}")
+        connection.query(f"DROP DATABASE IF EXISTS {q(db)}", args=None)
 
 
 def rows(connection, db, table):
-    return connection.query(f"SELECT * FROM {q(db)}.{q(table)} ORDER BY 1, 2").fetchall()
+    return connection.query(f"SELECT * FROM {q(db)}.{q(table)} ORDER BY 1, 2", args=None).fetchall()
 
 
 def assert_same_rows(connection, source, target, tables):
@@ -121,7 +121,7 @@ def test_export_import_roundtrip_under_new_names(connection, pipeline, schema_na
     assert_same_rows(connection, pipeline["extra"], extra2, TABLES["extra"])
     assert rows(connection, lab2, "session")[-1][2] == MARK
     # hidden tables: ~log never, ~jobs only on request
-    names = {r[0] for r in connection.query(f"SHOW TABLES FROM {q(lab2)}").fetchall()}
+    names = {r[0] for r in connection.query(f"SHOW TABLES FROM {q(lab2)}", args=None).fetchall()}
     assert names == set(TABLES["lab"])
     # every foreign key now points into the renamed schemas
     refs = connection.query(
@@ -129,8 +129,8 @@ def test_export_import_roundtrip_under_new_names(connection, pipeline, schema_na
         "WHERE TABLE_SCHEMA IN (%s, %s) AND REFERENCED_TABLE_NAME IS NOT NULL", (lab2, extra2)).fetchall()
     assert {r[0] for r in refs} == {lab2}
     for table in TABLES["lab"]:
-        before = connection.query(f"SHOW CREATE TABLE {q(pipeline['lab'])}.{q(table)}").fetchone()[1]
-        after = connection.query(f"SHOW CREATE TABLE {q(lab2)}.{q(table)}").fetchone()[1]
+        before = connection.query(f"SHOW CREATE TABLE {q(pipeline['lab'])}.{q(table)}", args=None).fetchone()[1]
+        after = connection.query(f"SHOW CREATE TABLE {q(lab2)}.{q(table)}", args=None).fetchone()[1]
         assert after == before
     # importing the same archive again changes nothing and says so
     again = archive.import_archive(pipeline["path"], rename={pipeline["lab"]: lab2, pipeline["extra"]: extra2},
@@ -247,10 +247,10 @@ def test_import_refuses_conflicting_existing_rows_and_bad_renames(connection, pi
     with pytest.raises(DataJointError, match="Invalid new schema name"):
         archive.import_archive(pipeline["path"], rename={pipeline["lab"]: "a`b"}, progress=False)
     lab2, extra2 = schema_name("clab"), schema_name("cextra")
-    connection.query(f"CREATE DATABASE {q(lab2)}")
+    connection.query(f"CREATE DATABASE {q(lab2)}", args=None)
     connection.query(f"CREATE TABLE {q(lab2)}.`#species` (species_id tinyint unsigned NOT NULL, "
-                     "name varchar(30) NOT NULL, PRIMARY KEY (species_id))")
-    connection.query(f"INSERT INTO {q(lab2)}.`#species` VALUES (9, 'other')")
+                     "name varchar(30) NOT NULL, PRIMARY KEY (species_id))", args=None)
+    connection.query(f"INSERT INTO {q(lab2)}.`#species` VALUES (9, 'other')", args=None)
     with pytest.raises(ArchiveError, match="differ from the archive"):
         archive.import_archive(pipeline["path"], rename={pipeline["lab"]: lab2, pipeline["extra"]: extra2},
                                progress=False)
@@ -392,9 +392,9 @@ def test_table_models_reproduce_every_column_feature(connection, schema_name, tm
     same table, down to SHOW CREATE TABLE (defaults, charsets, keys, indexes, rules, comments)."""
     source, target = schema_name("feat"), schema_name("featcopy")
     S = q(source)
-    connection.query(f"CREATE DATABASE {S}")
+    connection.query(f"CREATE DATABASE {S}", args=None)
     connection.query(f"CREATE TABLE {S}.`#kind` (k smallint(5) unsigned zerofill NOT NULL, "
-                     "PRIMARY KEY (k)) ENGINE=InnoDB COMMENT 'kinds'")
+                     "PRIMARY KEY (k)) ENGINE=InnoDB COMMENT 'kinds'", args=None)
     connection.query(
         f"CREATE TABLE {S}.`thing` (id int NOT NULL AUTO_INCREMENT, k smallint(5) unsigned zerofill DEFAULT NULL, "
         "up int DEFAULT NULL, label varchar(40) NOT NULL DEFAULT 'it''s \\\\ \"q\"\\n%s', "
@@ -408,19 +408,19 @@ def test_table_models_reproduce_every_column_feature(connection, schema_name, tm
         "PRIMARY KEY (id), UNIQUE KEY by_label (label, code), KEY prefix (body(10), raw(4)), "
         f"CONSTRAINT kind_fk FOREIGN KEY (k) REFERENCES {S}.`#kind` (k) ON DELETE SET NULL ON UPDATE CASCADE, "
         "CONSTRAINT up_fk FOREIGN KEY (up) REFERENCES `thing` (id) ON DELETE CASCADE"
-        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT 'a \"thing\" ''here'''")
-    connection.query(f"INSERT INTO {S}.`#kind` VALUES (7)")
-    connection.query(f"INSERT INTO {S}.`thing` (k, label, doc, body) VALUES (7, 'x', '{{\"a\": 1}}', 'long text')")
-    connection.query(f"INSERT INTO {S}.`thing` (up, label) VALUES (1, 'y')")
+        ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci COMMENT 'a \"thing\" ''here'''", args=None)
+    connection.query(f"INSERT INTO {S}.`#kind` VALUES (7)", args=None)
+    connection.query(f"INSERT INTO {S}.`thing` (k, label, doc, body) VALUES (7, 'x', '{{\"a\": 1}}', 'long text')", args=None)
+    connection.query(f"INSERT INTO {S}.`thing` (up, label) VALUES (1, 'y')", args=None)
     path = tmp_path / "feat.djx"
     archive.export(source, path, progress=False)
     archive.import_archive(path, rename={source: target}, progress=False)
     for table in ("#kind", "thing"):
-        before = connection.query(f"SHOW CREATE TABLE {S}.{q(table)}").fetchone()[1]
-        after = connection.query(f"SHOW CREATE TABLE {q(target)}.{q(table)}").fetchone()[1]
+        before = connection.query(f"SHOW CREATE TABLE {S}.{q(table)}", args=None).fetchone()[1]
+        after = connection.query(f"SHOW CREATE TABLE {q(target)}.{q(table)}", args=None).fetchone()[1]
         assert after == before
-        assert (connection.query(f"SELECT * FROM {q(target)}.{q(table)} ORDER BY 1").fetchall()
-                == connection.query(f"SELECT * FROM {S}.{q(table)} ORDER BY 1").fetchall())
+        assert (connection.query(f"SELECT * FROM {q(target)}.{q(table)} ORDER BY 1", args=None).fetchall()
+                == connection.query(f"SELECT * FROM {S}.{q(table)} ORDER BY 1", args=None).fetchall())
 
 
 @pytest.mark.parametrize("definition, why", [
@@ -431,8 +431,8 @@ def test_table_models_reproduce_every_column_feature(connection, schema_name, tm
 ])
 def test_export_refuses_what_a_model_cannot_carry(connection, schema_name, tmp_path, definition, why):
     db = schema_name("nomodel")
-    connection.query(f"CREATE DATABASE {q(db)}")
-    connection.query(f"CREATE TABLE {q(db)}.`t` ({definition})")
+    connection.query(f"CREATE DATABASE {q(db)}", args=None)
+    connection.query(f"CREATE TABLE {q(db)}.`t` ({definition})", args=None)
     with pytest.raises(ArchiveError, match=f"Cannot export {db}.t: .*{why}"):
         archive.export(db, tmp_path / "x.djx", progress=False)
     assert not (tmp_path / "x.djx").exists()

@@ -193,10 +193,10 @@ def test_literals_are_bound_and_names_quoted(connection, schema_name, tmp_path):
     comment = connection.query("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s",
                                (target,)).fetchone()[0]
     assert comment == nasty
-    assert connection.query(f"SELECT `label`, `kind` FROM `{target}`.`we``ird %s name`").fetchall() == \
+    assert connection.query(f"SELECT `label`, `kind` FROM `{target}`.`we``ird %s name`", args=None).fetchall() == \
         ((None, "%s"),)
     connection.query(f"INSERT INTO `{target.replace('%', '%%')}`.`we``ird %%s name` (`id``%%s`) VALUES (%s)", (2,))
-    assert connection.query(f"SELECT `label` FROM `{target}`.`we``ird %s name` WHERE `id``%s` = 2").fetchone()[0] \
+    assert connection.query(f"SELECT `label` FROM `{target}`.`we``ird %s name` WHERE `id``%s` = 2", args=None).fetchone()[0] \
         == nasty  # the default arrived as one literal
 
 
@@ -223,7 +223,7 @@ def test_archived_system_schema_may_be_renamed(connection, schema_name, tmp_path
     path = one_table(tmp_path / "label.djx", model(column("a")), rows=[["7"]], schema="mysql")
     target = schema_name("fromsys")
     archive.import_archive(path, rename={"mysql": target}, progress=False)
-    assert connection.query(f"SELECT a FROM `{target}`.`t`").fetchall() == ((7,),)
+    assert connection.query(f"SELECT a FROM `{target}`.`t`", args=None).fetchall() == ((7,),)
 
 
 # ------------------------------------------------------------------------------ foreign-key checks
@@ -238,7 +238,7 @@ def test_orphans_in_a_self_referencing_table_are_refused(connection, schema_name
                                          ("src", "node", node, [["2", "1", "1"], ["1", None, "1"]])])
     target = schema_name("selfok")
     archive.import_archive(good, rename={"src": target}, progress=False)  # child-first order is fine
-    assert connection.query(f"SELECT COUNT(*) FROM `{target}`.`node`").fetchone()[0] == 2
+    assert connection.query(f"SELECT COUNT(*) FROM `{target}`.`node`", args=None).fetchone()[0] == 2
     assert connection.query("SELECT @@foreign_key_checks").fetchone()[0] == 1
 
     for rows, fk in ([["1", "9", "1"]], "up_fk"), ([["1", None, "5"]], "p_fk"):
@@ -476,7 +476,7 @@ def test_a_flaw_at_the_end_leaves_nothing_behind(connection, schema_name, tmp_pa
     assert code == 1 and "dji: error:" in err and "Imported" not in out, (out, err)
     assert not schema_exists(connection, fresh)
     existing = schema_name("flawold")  # a schema that existed keeps existing, and gets no table
-    connection.query(f"CREATE DATABASE `{existing}`")
+    connection.query(f"CREATE DATABASE `{existing}`", args=None)
     code, _, err = dji(capsys, "import", path, "--rename", f"src={existing}", "--no-progress")
     assert code == 1 and schema_exists(connection, existing) and tables_in(connection, existing) == []
 
@@ -499,9 +499,9 @@ def test_a_server_failure_in_the_second_table_undoes_what_the_import_created(con
     path = _not_null_in_second_table(tmp_path)
     for use_cli in (False, True):
         existing, fresh = schema_name("keep"), schema_name("new")
-        connection.query(f"CREATE DATABASE `{existing}`")
-        connection.query(f"CREATE TABLE `{existing}`.`mine` (k int PRIMARY KEY)")
-        connection.query(f"INSERT INTO `{existing}`.`mine` VALUES (7)")
+        connection.query(f"CREATE DATABASE `{existing}`", args=None)
+        connection.query(f"CREATE TABLE `{existing}`.`mine` (k int PRIMARY KEY)", args=None)
+        connection.query(f"INSERT INTO `{existing}`.`mine` VALUES (7)", args=None)
         rename = {"src": existing, "two": fresh}
         if use_cli:
             code, out, message = dji(capsys, "import", path, "--rename", f"src={existing}",
@@ -515,7 +515,7 @@ def test_a_server_failure_in_the_second_table_undoes_what_the_import_created(con
         assert "dropped" in message and f"`{existing}`.`parent`" in message and f"`{fresh}`" in message, message
         assert not schema_exists(connection, fresh)
         assert tables_in(connection, existing) == ["mine"]
-        assert connection.query(f"SELECT k FROM `{existing}`.`mine`").fetchall() == ((7,),)
+        assert connection.query(f"SELECT k FROM `{existing}`.`mine`", args=None).fetchall() == ((7,),)
         assert connection.query("SELECT @@foreign_key_checks").fetchone()[0] == 1
 
 
@@ -524,14 +524,14 @@ def test_rows_in_tables_that_existed_before_are_kept_and_named(connection, schem
     not delete from tables it did not create, and the error says which ones hold imported rows."""
     path = _not_null_in_second_table(tmp_path)
     existing, fresh = schema_name("pre"), schema_name("prenew")
-    connection.query(f"CREATE DATABASE `{existing}`")
+    connection.query(f"CREATE DATABASE `{existing}`", args=None)
     connection.query(f"CREATE TABLE `{existing}`.`parent` (p int NOT NULL, PRIMARY KEY (p)) "
-                     "ENGINE=InnoDB COMMENT=''")
+                     "ENGINE=InnoDB COMMENT=''", args=None)
     with pytest.raises(ArchiveError, match=rf"kept.*`{existing}`\.`parent`") as failure:
         archive.import_archive(path, rename={"src": existing, "two": fresh}, progress=False)
     assert "resume" in str(failure.value)
     assert tables_in(connection, existing) == ["parent"]
-    assert connection.query(f"SELECT COUNT(*) FROM `{existing}`.`parent`").fetchone()[0] == 2
+    assert connection.query(f"SELECT COUNT(*) FROM `{existing}`.`parent`", args=None).fetchone()[0] == 2
     assert not schema_exists(connection, fresh)
 
 
@@ -549,7 +549,7 @@ def test_an_archive_from_a_pipe_is_spooled_for_the_second_pass(connection, schem
             if data is good:
                 summary = archive.import_archive(fifo, rename={"src": fresh}, progress=False)
                 assert summary["rows"] == 5
-                assert connection.query(f"SELECT c FROM `{fresh}`.`child` ORDER BY p").fetchall() == (("x",), ("y",))
+                assert connection.query(f"SELECT c FROM `{fresh}`.`child` ORDER BY p", args=None).fetchall() == (("x",), ("y",))
             else:
                 with pytest.raises(ArchiveError, match="column 'z' type"):
                     archive.import_archive(fifo, rename={"src": fresh}, progress=False)
@@ -564,7 +564,7 @@ def test_an_archive_from_a_pipe_is_spooled_for_the_second_pass(connection, schem
                           input=good, capture_output=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert b"Imported 3 tables (5 rows)" in done.stdout
-    assert connection.query(f"SELECT COUNT(*) FROM `{fresh}`.`parent`").fetchone()[0] == 2
+    assert connection.query(f"SELECT COUNT(*) FROM `{fresh}`.`parent`", args=None).fetchone()[0] == 2
 
 
 class _ChangingFile:
@@ -650,7 +650,7 @@ def test_an_undo_that_the_server_refuses_names_what_is_left(connection, schema_n
     """Another client's table references one this import created: the server refuses to drop it,
     and the error names what is left for the user to drop by hand."""
     fresh, theirs = schema_name("pinned"), schema_name("theirs")
-    connection.query(f"CREATE DATABASE `{theirs}`")
+    connection.query(f"CREATE DATABASE `{theirs}`", args=None)
     s = connection_settings()
     bystander = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
                                 autocommit=True)
@@ -719,7 +719,7 @@ def test_a_killed_connection_is_reported_with_what_is_left(connection, schema_na
 
     def kill(table, rows):
         if table.endswith("`parent`"):
-            connection.query(f"KILL {int(victim)}")
+            connection.query(f"KILL {int(victim)}", args=None)
 
     with pytest.raises(ArchiveError) as failure:
         archive.import_archive(path, rename={"src": fresh, "two": other}, progress=False, on_batch=kill,

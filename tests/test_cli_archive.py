@@ -14,13 +14,13 @@ def run(capsys, *argv):
 @pytest.fixture
 def small(connection, schema_name):
     db = schema_name("cli")
-    connection.query(f"CREATE DATABASE `{db}`")
-    connection.query(f"CREATE TABLE `{db}`.`#kind` (k int PRIMARY KEY) COMMENT 'kinds'")
+    connection.query(f"CREATE DATABASE `{db}`", args=None)
+    connection.query(f"CREATE TABLE `{db}`.`#kind` (k int PRIMARY KEY) COMMENT 'kinds'", args=None)
     connection.query(f"CREATE TABLE `{db}`.`item` (k int, i int, b longblob, PRIMARY KEY (k, i), "
-                     f"FOREIGN KEY (k) REFERENCES `#kind` (k))")
+                     f"FOREIGN KEY (k) REFERENCES `#kind` (k))", args=None)
     connection.query(f"CREATE TABLE `{db}`.`__item__part` (k int, i int, p int, PRIMARY KEY (k, i, p), "
-                     f"FOREIGN KEY (k, i) REFERENCES `item` (k, i))")
-    connection.query(f"INSERT INTO `{db}`.`#kind` VALUES (1), (2)")
+                     f"FOREIGN KEY (k, i) REFERENCES `item` (k, i))", args=None)
+    connection.query(f"INSERT INTO `{db}`.`#kind` VALUES (1), (2)", args=None)
     connection.query(f"INSERT INTO `{db}`.`item` VALUES (1, 1, %s), (1, 2, NULL), (2, 1, %s)",
                      (b"\x00\x01blob", bytes(range(256))))
     return db
@@ -38,8 +38,8 @@ def test_export_import_commands(connection, small, schema_name, tmp_path, capsys
     assert code == 0, err
     assert "Imported 3 tables (5 rows)" in out
     for table in ("#kind", "item"):
-        assert (connection.query(f"SELECT * FROM `{copy}`.`{table}` ORDER BY 1").fetchall()
-                == connection.query(f"SELECT * FROM `{small}`.`{table}` ORDER BY 1").fetchall())
+        assert (connection.query(f"SELECT * FROM `{copy}`.`{table}` ORDER BY 1", args=None).fetchall()
+                == connection.query(f"SELECT * FROM `{small}`.`{table}` ORDER BY 1", args=None).fetchall())
     code, out, _ = run(capsys, "import", path, "--rename", f"{small}={copy}", "--no-progress")
     assert code == 0 and "2 already complete, skipped" in out  # the empty part table is simply re-verified
 
@@ -83,7 +83,7 @@ def test_jobs_listing(connection, small, capsys):
         "status enum('reserved','error','ignore') NOT NULL, `key` blob, error_message varchar(2047) NOT NULL DEFAULT '', "
         "error_stack mediumblob, user varchar(255) NOT NULL DEFAULT '', host varchar(255) NOT NULL DEFAULT '', "
         "pid int unsigned NOT NULL DEFAULT 0, connection_id bigint unsigned NOT NULL DEFAULT 0, "
-        "timestamp timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (table_name, key_hash))")
+        "timestamp timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (table_name, key_hash))", args=None)
     connection.query(f"INSERT INTO `{small}`.`~jobs` (table_name, key_hash, status, error_message, user) VALUES "
                      "('__item__part', 'a1', 'error', %s, 'me@h'), ('__item__part', 'b2', 'reserved', '', 'you@h')",
                      ("ValueError: " + "x" * 300,))
@@ -106,15 +106,15 @@ def test_tier_and_class_names():
 
 def test_names_with_percent_signs(connection, schema_name, tmp_path, capsys):
     db = schema_name("pct%d")
-    connection.query(f"CREATE DATABASE `{db}`")
-    connection.query(f"CREATE TABLE `{db}`.`rate%s` (`a%s` int PRIMARY KEY, b blob)")
+    connection.query(f"CREATE DATABASE `{db}`", args=None)
+    connection.query(f"CREATE TABLE `{db}`.`rate%s` (`a%s` int PRIMARY KEY, b blob)", args=None)
     connection.query(f"INSERT INTO `{db.replace('%', '%%')}`.`rate%%s` VALUES (%s, %s)", (1, b"%s%d"))
     connection.query(f"CREATE TABLE `{db}`.`~jobs` (table_name varchar(255) NOT NULL, key_hash char(32) NOT NULL, "
                      "status enum('reserved','error','ignore') NOT NULL, error_message varchar(2047) NOT NULL "
                      "DEFAULT '', user varchar(255) NOT NULL DEFAULT '', host varchar(255) NOT NULL DEFAULT '', "
                      "pid int unsigned NOT NULL DEFAULT 0, timestamp timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP, "
-                     "PRIMARY KEY (table_name, key_hash))")
-    connection.query(f"INSERT INTO `{db}`.`~jobs` (table_name, key_hash, status) VALUES ('rate%s', 'k', 'error')")
+                     "PRIMARY KEY (table_name, key_hash))", args=None)
+    connection.query(f"INSERT INTO `{db}`.`~jobs` (table_name, key_hash, status) VALUES ('rate%s', 'k', 'error')", args=None)
     code, out, err = run(capsys, "jobs", db, "--status", "error")
     assert code == 0 and "rate%s" in out, err
     path = tmp_path / "pct.djx"
@@ -122,4 +122,4 @@ def test_names_with_percent_signs(connection, schema_name, tmp_path, capsys):
     copy = schema_name("pct%copy")
     code, out, err = run(capsys, "import", path, "--rename", f"{db}={copy}", "--no-progress")
     assert code == 0, err
-    assert connection.query(f"SELECT * FROM `{copy}`.`rate%s`").fetchall() == ((1, b"%s%d"),)
+    assert connection.query(f"SELECT * FROM `{copy}`.`rate%s`", args=None).fetchall() == ((1, b"%s%d"),)
