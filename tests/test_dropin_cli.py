@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from importlib import metadata
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,9 @@ from .conftest import connection_settings
 
 
 def _dj_program():
-    return str(Path(sys.executable).parent / "dj")
+    """Our `dj` entry point as the installed script runs it. Not the `dj` file on PATH: DataJoint 0.14
+    (the test oracle) installs a script of the same name, and whichever package pip wrote last owns it."""
+    return [sys.executable, "-c", "import sys; sys.argv[0] = 'dj'; from datajoint_interop.cli import cli; sys.exit(cli())"]
 
 
 def test_console_script_is_installed_next_to_dji():
@@ -44,7 +45,7 @@ def lab(connection, db_prefix):
 def _run(args, stdin, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJ_")}
     env["HOME"] = str(tmp_path)
-    return subprocess.run([_dj_program(), *args], input=stdin, capture_output=True, text=True, cwd=tmp_path,
+    return subprocess.run([*_dj_program(), *args], input=stdin, capture_output=True, text=True, cwd=tmp_path,
                           env=env, timeout=60)
 
 
