@@ -491,7 +491,7 @@ static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
     return a;
 }
 
-static mxArray *decode_cell(const mym_node *n, mym_dec *dc)
+mxArray *mym_decode_cell(const mym_node *n, mym_dec *dc)
 {
     mwSize nd, *d = mym_mx_dims(n, &nd, dc);
     mxArray *a;
@@ -515,7 +515,7 @@ mxArray *mym_decode_node(const mym_node *n, mym_dec *dc)
     switch (n->kind) {
     case MYM_ARRAY: return decode_array(n, dc);
     case MYM_STRUCT: return decode_struct(n, dc);
-    case MYM_CELL: return decode_cell(n, dc);
+    case MYM_CELL: return mym_decode_cell(n, dc);
     case MYM_SPARSE: return decode_sparse(n, dc);
     default: return mym_dj0_to_mx(n, dc);   /* Python-native values (mym_dj0.c) */
     }

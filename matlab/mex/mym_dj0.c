@@ -483,24 +483,6 @@ static mxArray *dict_mx(const mym_node *n, mym_dec *d)
 /* numpy arrays: object -> cell of the array's shape, datetime64 -> ISO text, records -> struct */
 /* ---------------------------------------------------------------------------------------- */
 
-static mxArray *objarray_mx(const mym_node *n, mym_dec *d)
-{
-    mwSize nd, *dd = mym_mx_dims(n, &nd, d);
-    mxArray *a;
-    size_t i;
-    if (!dd) return NULL;
-    a = mxCreateCellArray(nd, dd);
-    for (i = 0; i < (size_t)n->nchildren; i++) {   /* the children the bytes actually held */
-        mxArray *v = mym_decode_node(n->children[i], d);
-        if (!v) {
-            mym_dec_prefix(d, "{%llu}", (unsigned long long)i + 1);
-            return NULL;
-        }
-        mxSetCell(a, (mwIndex)i, v);
-    }
-    return a;
-}
-
 static mxArray *datetime64_array_mx(const mym_node *n, mym_dec *d)
 {
     mwSize nd, *dd;
@@ -651,7 +633,7 @@ mxArray *mym_dj0_to_mx(const mym_node *n, mym_dec *d)
     case MYM_DECIMAL: return decimal_mx(n, d);
     case MYM_DATETIME: return datetime_mx(n, d);
     case MYM_UUID: return uuid_mx(n);
-    case MYM_OBJARRAY: return objarray_mx(n, d);
+    case MYM_OBJARRAY: return mym_decode_cell(n, d);
     case MYM_RECARRAY: return recarray_mx(n, d);
     case MYM_ARRAY:
         if (n->class_id >= MYM_CLASS_DATETIME64) return datetime64_array_mx(n, d);

@@ -22,6 +22,9 @@ typedef struct mym_dec {
 
 /* Any decoded node -> new mxArray; NULL with d->e (and d->path) filled on failure. */
 mxArray *mym_decode_node(const mym_node *n, mym_dec *d);
+/* a cell of the node's dims, one decoded child per element the blob's bytes held (mym cells and
+ * numpy object arrays alike) */
+mxArray *mym_decode_cell(const mym_node *n, mym_dec *d);
 
 /* n bytes form a valid MATLAB field name (letter, then letters/digits/_, at most 63) */
 int mym_is_field_name(const uint8_t *p, size_t n);
