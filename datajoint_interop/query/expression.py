@@ -328,23 +328,24 @@ class U:
     def primary_key(self):
         return self._primary_key
 
-    def __and__(self, query):
+    def _operand(self, query, action):
+        """The query dj.U is combined with, after checking it holds dj.U's attributes: a subquery
+        when it is complex, so its heading can be re-keyed."""
         query = as_query(query)
         if not isinstance(query, QueryExpression):
-            raise DataJointError("dj.U can only be restricted by a query expression")
+            raise DataJointError(f"dj.U can only be {action} a query expression")
         check_attributes(query.heading, self.primary_key)
-        base = query.make_subquery() if query._is_complex else query
+        return query, (query.make_subquery() if query._is_complex else query)
+
+    def __and__(self, query):
+        _, base = self._operand(query, "restricted by")
         keys = self.primary_key
         return base._derive(_heading=base.heading.select(keys, in_key=set(keys)), _distinct=True)
 
     __rand__ = __and__
 
     def __mul__(self, query):
-        query = as_query(query)
-        if not isinstance(query, QueryExpression):
-            raise DataJointError("dj.U can only be joined with a query expression")
-        check_attributes(query.heading, self.primary_key)
-        base = query.make_subquery() if query._is_complex else query
+        query, base = self._operand(query, "joined with")
         keys = set(query.primary_key) | set(self.primary_key)
         return base._derive(_heading=base.heading.select(base.heading.names, in_key=keys))
 
