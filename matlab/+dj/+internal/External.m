@@ -363,7 +363,7 @@ function checkName(name, label)
 if ~ischar(name) || isempty(name) || any(name == '/' | name == '\' | name == 0) || ...
         any(strcmp(name, {'.', '..'})) || numel(name) > 255
     error('DataJoint:external:badName', 'Attachment name "%s" of %s is not a plain file name (at most 255 characters)', ...
-        anyText(name), label);
+        dj.internal.anyText(name), label);
 end
 end
 
@@ -373,7 +373,7 @@ function checkRelative(relative, label)
 parts = strsplit(strrep(relative, '\', '/'), '/');
 if isempty(relative) || relative(1) == '/' || any(relative == 0) || any(cellfun(@isempty, parts)) || ...
         any(strcmp(parts, '.')) || any(strcmp(parts, '..')) || ~isempty(regexp(relative, '^[A-Za-z]:', 'once'))
-    error('DataJoint:external:badPath', 'The filepath "%s" of %s is not a plain relative path', anyText(relative), label);
+    error('DataJoint:external:badPath', 'The filepath "%s" of %s is not a plain relative path', dj.internal.anyText(relative), label);
 end
 end
 
@@ -526,11 +526,3 @@ else
 end
 end
 
-
-function s = anyText(v)
-if ischar(v)
-    s = v;
-else
-    s = sprintf('<%s>', class(v));
-end
-end

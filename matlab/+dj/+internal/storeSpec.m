@@ -6,7 +6,7 @@ function spec = storeSpec(store)
 % subfolding (default [2 2]; [] means flat), stage (filepath@store), no other keys.
 if ~ischar(store) || isempty(regexp(store, '^[a-z][-\w]*$', 'once'))
     error('DataJoint:external:badStore', ...
-        'Invalid store name "%s": expected a lowercase letter, then letters, digits, ''_'' or ''-''', anyText(store));
+        'Invalid store name "%s": expected a lowercase letter, then letters, digits, ''_'' or ''-''', dj.internal.anyText(store));
 end
 stores = dj.config('stores');
 raw = [];
@@ -37,7 +37,7 @@ for i = 1:numel(names)
     v = raw.(names{i});
     switch key
         case 'protocol'
-            spec.protocol = lower(anyText(v));
+            spec.protocol = lower(dj.internal.anyText(v));
         case 'location'
             spec.location = v;
         case 'subfolding'
@@ -76,11 +76,3 @@ end
 spec.subfolding = double(f(:)');
 end
 
-
-function s = anyText(v)
-if ischar(v)
-    s = v;
-else
-    s = sprintf('<%s>', class(v));
-end
-end
