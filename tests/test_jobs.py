@@ -147,6 +147,19 @@ def _other_connection():
     return Connection(f"{c.host}:{c.port}", c.user, c._password)
 
 
+def _close_and_wait_gone(connection, dying):
+    """Close `dying` and wait (bounded) until the server has dropped it from PROCESSLIST: the server
+    notices a closed client asynchronously, and a reservation counts as dead only once it has."""
+    cid = dying.connection_id
+    dying.close()
+    for _ in range(200):
+        if not connection.query("SELECT 1 FROM information_schema.PROCESSLIST WHERE ID = %s",
+                                (cid,)).fetchone():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"connection {cid} still in PROCESSLIST 10 s after it was closed")
+
+
 def _uptime(connection):
     return int(connection.query("SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()[1])
 
@@ -166,7 +179,7 @@ def test_dead_reservation_is_reclaimed(connection, pipe):
     JobQueue(other, pipe.schema.database, "__comp").reserve({"sid": 6})
     live_other = _other_connection()
     JobQueue(live_other, pipe.schema.database, "__comp").reserve({"sid": 7})
-    other.close()  # the worker died: its connection is gone from PROCESSLIST
+    _close_and_wait_gone(connection, other)  # the worker died: its connection is gone from PROCESSLIST
     result = pipe.Comp.populate(reserve_jobs=True)
     assert result["success_count"] == 9  # 6 reclaimed; 7 is held by a live connection
     assert [(r["status"], r["connection_id"]) for r in _rows(connection, pipe.schema.database)] == [
