@@ -122,10 +122,21 @@ classdef GeneralRelvar < handle
 
         function varargout = fetch(self, varargin)
             % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array;
-            % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...)
+            % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...);
+            % t = fetch(rel, ..., 'table') -> the same rows as columns: a MATLAB table where the
+            % table class exists (MATLAB), else a scalar struct of n x 1 columns (Octave)
+            [asTable, varargin] = tableOption(self, varargin);
             [self, varargin] = aggrFetchArgs(self, varargin);
             [names, suffix, folder] = parseFetchArgs(self, varargin, true);
-            s = self.fetchStruct(names, suffix, false, folder);
+            if asTable
+                if isempty(folder)
+                    folder = pwd;
+                end
+                cols = dj.internal.fetchRows(self.conn(), self.compile(), names, suffix, folder, true);
+                s = dj.internal.columnsToTable(cols, names);
+            else
+                s = self.fetchStruct(names, suffix, false, folder);
+            end
             varargout{1} = s;
             if nargout > 1
                 for i = 2:nargout
@@ -273,6 +284,19 @@ function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
     error('DataJoint:query:badOperand', 'The operand of %s must be a relation, got %s', op, class(x));
 end
+end
+
+
+function [asTable, args] = tableOption(rel, args)
+% the option 'table' of fetch (anywhere among the arguments, unless the query has an attribute
+% of that name), and the arguments without it
+isFlag = cellfun(@(a) ischar(a) && strcmp(strtrim(a), 'table'), args);
+h = rel.attrs();
+if any(strcmp({h.name}, 'table'))
+    isFlag(:) = false;
+end
+asTable = any(isFlag);
+args = args(~isFlag);
 end
 
 
