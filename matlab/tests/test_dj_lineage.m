@@ -119,7 +119,7 @@ for i = 1:2
     r = mym(others(i), 'SELECT CONNECTION_ID() AS id');
     ids(i) = double(r.id);
 end
-closer = onCleanup(@() arrayfun(@closeQuietly, others));
+closer = onCleanup(@() arrayfun(@close_quietly, others));
 only = sprintf('ID IN (%d, %d)', ids(1), ids(2));
 DJ_TEST_ANSWERS = {'q'};
 out = evalc('dj.kill(only)');
@@ -153,14 +153,6 @@ try
     mym(id, 'SELECT 1 AS x');
 catch
     tf = false;
-end
-end
-
-
-function closeQuietly(id)
-try
-    mym(id, 'close');
-catch
 end
 end
 

@@ -47,6 +47,7 @@ classdef WorkerTables < handle
 
         function record(self, tableName, hash, ok, seconds, message)
             % one finished make: its duration, outcome and this worker's code version
+            ph = dj.internal.placeholder('string');
             status = 'error';
             if ok
                 status = 'success';
@@ -55,16 +56,17 @@ classdef WorkerTables < handle
             message = message(1:min(end, 2047));
             self.conn.query(sprintf(['INSERT INTO %s (`table_name`,`key_hash`,`status`,`duration`,' ...
                 '`code_version`,`error_message`,`host`,`pid`) VALUES (%s,%s,%s,%s,%s,%s,%s,%s)'], ...
-                self.runsTable, ph(), ph(), ph(), ph(), ph(), ph(), ph(), ph()), tableName, hash, status, ...
+                self.runsTable, ph, ph, ph, ph, ph, ph, ph, ph), tableName, hash, status, ...
                 sprintf('%.17g', seconds), self.codeVersion, message, self.hostName(1:min(end, 255)), ...
                 sprintf('%d', self.pid));
         end
 
         function s = expected(self, tableName, count)
             % the slowest of the table's last count successful makes (0 without any), in seconds
+            ph = dj.internal.placeholder('string');
             r = self.conn.query(sprintf(['SELECT MAX(d) AS d FROM (SELECT `duration` AS d FROM %s ' ...
                 'WHERE `table_name`=%s AND `status`=''success'' ORDER BY `finished` DESC LIMIT %d) AS recent'], ...
-                self.runsTable, ph(), round(count)), tableName);
+                self.runsTable, ph, round(count)), tableName);
             s = double(r.d(1));
             if isnan(s)
                 s = 0;
@@ -74,15 +76,16 @@ classdef WorkerTables < handle
         function n = retryErrors(self, tableName, patterns, maxRetries)
             % delete error jobs whose message holds a retryable text and whose key failed at
             % most maxRetries times, so that workers take them again; returns how many
+            ph = dj.internal.placeholder('string');
             n = 0;
             if isempty(patterns) || maxRetries <= 0 || ~self.conn.tableExists(self.db, '~jobs')
                 return
             end
-            likes = repmat({['`error_message` LIKE ' ph()]}, 1, numel(patterns));
+            likes = repmat({['`error_message` LIKE ' ph]}, 1, numel(patterns));
             args = cellfun(@(p) ['%' likeEscape(p) '%'], patterns, 'UniformOutput', false);
             n = double(self.conn.query(sprintf(['DELETE FROM %s WHERE `table_name`=%s AND `status`=''error'' ' ...
                 'AND (%s) AND (SELECT COUNT(*) FROM %s AS r WHERE r.`table_name`=%s.`table_name` ' ...
-                'AND r.`key_hash`=%s.`key_hash` AND r.`status`=''error'') <= %d'], self.jobsTable, ph(), ...
+                'AND r.`key_hash`=%s.`key_hash` AND r.`status`=''error'') <= %d'], self.jobsTable, ph, ...
                 strjoin(likes, ' OR '), self.runsTable, self.jobsTable, self.jobsTable, round(maxRetries)), ...
                 tableName, args{:}));
         end
@@ -90,6 +93,7 @@ classdef WorkerTables < handle
         function [order, held] = priorityOrder(self, tableName, hashes)
             % indices into hashes: keys due now, higher priority first (no row: 0), ties in the
             % given order; held counts keys whose start time has not come
+            ph = dj.internal.placeholder('string');
             order = 1:numel(hashes);
             held = 0;
             if isempty(hashes) || ~self.conn.tableExists(self.db, '~jobs_priority')
@@ -97,7 +101,7 @@ classdef WorkerTables < handle
             end
             r = self.conn.query(sprintf(['SELECT `key_hash` AS h, `priority` AS p, ' ...
                 '(`not_before` IS NOT NULL AND `not_before` > NOW()) AS later FROM %s WHERE `table_name`=%s'], ...
-                self.priorityTable, ph()), tableName);
+                self.priorityTable, ph), tableName);
             if isempty(r.h)
                 return
             end
@@ -112,11 +116,6 @@ classdef WorkerTables < handle
             order = keep(rank);
         end
     end
-end
-
-
-function p = ph()
-p = dj.internal.placeholder('string');
 end
 
 
