@@ -1,8 +1,9 @@
 function tests = test_dj_lineage()
 % 3.5's remaining table methods and functions: t.parents/children (names, primary filter,
 % isprimary), ancestors/descendants (class names, order), sizeOnDisk, optimize, getEnumValues,
-% dj.config('queryPopulate_ancestors'), dj.kill (interactive, answers fed to input) and
-% dj.struct (sort, join, leftOuterJoin, pro/proj, rename, fromFields, tabulate, makeCode), and
+% dj.config('queryPopulate_ancestors'), dj.kill (interactive, answers fed to input),
+% dj.struct (sort, join, leftOuterJoin, pro/proj, rename, fromFields, tabulate, makeCode),
+% dj.lib (HMAC, compareVersions, startsWith, isString), dj.internal.ask/hash/shorthash, and
 % that none of them makes Octave print a shadowing warning.
 [work, db] = test_package('djl', 'lineage');
 write_class(work, 'djl', 'Animal', {'# animals', 'animal : int', '---', ...
@@ -29,6 +30,7 @@ tests.size_optimize_enum = @() t_size_optimize_enum();
 tests.populate_ancestors = @() t_populate_ancestors();
 tests.kill = @() t_kill();
 tests.struct_functions = @() t_struct();
+tests.lib_functions = @() t_lib();
 tests.no_shadow_warning = @() t_no_warning();
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
@@ -102,8 +104,8 @@ assert(isequal(sort(fetchn(djl.Summary, 'total'))', [11 21 31]));
 end
 
 
-function t_kill()
-c = dj.conn;
+function cleaner = fakeInput()
+% input() answers from the global DJ_TEST_ANSWERS, first to last, until cleaner is cleared
 folder = tempname();
 mkdir(folder);
 f = fopen(fullfile(folder, 'input.m'), 'w');
@@ -111,6 +113,12 @@ fprintf(f, 'function a = input(prompt, varargin)\nglobal DJ_TEST_ANSWERS\na = DJ
 fclose(f);
 addpath(folder);
 cleaner = onCleanup(@() cleanupInput(folder));
+end
+
+
+function t_kill()
+c = dj.conn;
+cleaner = fakeInput();
 global DJ_TEST_ANSWERS
 ids = zeros(1, 2);
 others = zeros(1, 2);
@@ -150,7 +158,7 @@ end
 function tf = alive(id)
 tf = true;
 try
-    mym(id, 'SELECT 1 AS x');
+    r = mym(id, 'SELECT 1 AS x'); %#ok<NASGU>
 catch
     tf = false;
 end
@@ -197,7 +205,8 @@ function t_no_warning()
 % a new Octave adds the toolbox, starts it and calls dj.kill / dj.struct.sort: nothing on stderr
 root = fileparts(fileparts(mfilename('fullpath')));
 script = sprintf(['addpath(''%s''); dj.config(''safemode''); ' ...
-    's = dj.struct.sort(struct(''a'', {2; 1}), ''a''); disp(s(1).a); ' ...
+    's = dj.struct.sort(struct(''a'', {2; 1}), ''a''); disp(s(1).a); dj.internal.hash(1); ' ...
+    'dj.lib.startsWith(''ab'', ''a''); ' ...
     'r = dj.struct.rename(s, ''a'', ''b''); disp(fieldnames(r){1}); disp(exist(''kill'')); ' ...
     'addpath(tempdir()); rehash();'], root);
 errFile = [tempname() '.err'];
@@ -207,4 +216,32 @@ delete(errFile);
 assert(status == 0, out);
 assert(isempty(strtrim(err)), ['stderr: ' err]);
 assert(~isempty(regexp(out, '^1\s+b\s+[25]\s*$', 'once')), out);
+end
+
+
+function t_lib()
+% dj.lib.HMAC against RFC 4231 test case 2 and a key longer than the block
+assert(strcmp(dj.lib.HMAC('Jefe', 'what do ya want for nothing?', 'SHA-256'), ...
+    '5BDCC146BF60754E6A042426089575C75A003F089D2739839DEC58B964EC3843'));
+assert(strcmp(dj.lib.HMAC('Jefe', 'what do ya want for nothing?', 'SHA-1'), ...
+    'EFFCDF6AE5EB2FA2D27416D5F184DF9C259A7C79'));
+assert(numel(dj.lib.HMAC(repmat('k', 1, 200), 'm', 'SHA-512')) == 128);
+assert_error(@() dj.lib.HMAC('k', 'm', 'MD5'), 'DataJoint:HMAC:badMethod');
+assert(isequal(dj.lib.compareVersions({'3.2.4beta', '9.5.2.1', '8.0'}, '8.0.0'), [false true true]));
+assert(isequal(dj.lib.compareVersions({'3.5', '3.5.0.1', '3.4.99'}, '3.5.0'), [true true false]));
+assert_error(@() dj.lib.compareVersions({}, '1'), 'compareVersions:Error:CellArray');
+assert_error(@() dj.lib.compareVersions({'1'}, ''), 'compareVersions:Error:VersionRef');
+assert(dj.lib.startsWith('datajoint', 'data') && ~dj.lib.startsWith('datajoint', 'joint'));
+assert(dj.lib.isString('x') && ~dj.lib.isString(3) && ~dj.lib.isString({'x'}));
+h = dj.internal.hash(uint8(1:10), 'bin');
+assert(numel(h) == 44 && isempty(regexp(h, '[+/]', 'once')), h);
+expected = dj.lib.DataHash(uint8(1:10), 'bin', 'SHA-256', 'base64');
+assert(strcmp(h, strrep(strrep(expected, '/', '_'), '+', '-')));
+assert(strcmp(dj.internal.shorthash(uint8(1:10), 'bin'), h(1:8)));
+cleaner = fakeInput();
+global DJ_TEST_ANSWERS
+DJ_TEST_ANSWERS = {'maybe', ' YES '};
+assert(strcmp(dj.internal.ask('Proceed?'), 'yes'), 'asks again until a choice is typed');
+DJ_TEST_ANSWERS = {'B'};
+assert(strcmp(dj.internal.ask('Pick', {'a', 'b'}), 'b'));
 end
