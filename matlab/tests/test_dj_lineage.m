@@ -31,6 +31,7 @@ tests.populate_ancestors = @() t_populate_ancestors();
 tests.kill = @() t_kill();
 tests.struct_functions = @() t_struct();
 tests.lib_functions = @() t_lib();
+tests.setup = @() t_setup();
 tests.no_shadow_warning = @() t_no_warning();
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
@@ -244,4 +245,16 @@ DJ_TEST_ANSWERS = {'maybe', ' YES '};
 assert(strcmp(dj.internal.ask('Proceed?'), 'yes'), 'asks again until a choice is typed');
 DJ_TEST_ANSWERS = {'B'};
 assert(strcmp(dj.internal.ask('Pick', {'a', 'b'}), 'b'));
+end
+
+
+function t_setup()
+dj.setup();
+dj.setup(false, false);
+dj.setup('force', false, 'prompt', false);
+assert(~isempty(which('mym')) && ~isempty(mym('version')));
+assert_error(@() dj.setup('force'), 'DataJoint:setup:badArgument');
+assert_error(@() dj.setup('quiet', true), 'DataJoint:setup:badArgument');
+assert_error(@() dj.setup('yes'), 'DataJoint:setup:badArgument');
+assert_error(@() dj.setup(true, false, 1), 'DataJoint:setup:badArgument');
 end
