@@ -52,6 +52,13 @@ assert(isequal(children(djl.Tag), {q('session')}) && isempty(children(djl.Tag, t
 t = djl.Session;
 assert(isequal(t.children(), {q('__stat')}), 'the method form');
 assert(isempty(children(djl.Summary)));
+c = dj.conn;
+[p, isPrimary] = c.parents(q('session'));
+assert(numel(p) == 2 && isequal(isPrimary(strcmp(p, q('animal'))), true), '3.x''s connection form');
+assert(isequal(c.parents(q('session'), false), {q('#tag')}) && isequal(c.children(q('animal'), true), {q('session')}));
+links = c.parents(db, 'session');
+assert(iscell(links) && isstruct(links{1}) && isfield(links{1}, 'attrMap'), 'the toolbox''s form is kept');
+assert_error(@() c.parents('`nodots'), 'DataJoint:Connection:badArgument');
 end
 
 

@@ -290,8 +290,7 @@ classdef Table < dj.internal.GeneralRelvar
                 primary = [];
             end
             self.ensureIdentity();
-            [names, isPrimary] = neighbourNames(self.connection.parents(self.dbName, self.tableName), ...
-                self.primaryKey(), @(p) p.attrMap(:, 2), primary);
+            [names, isPrimary] = self.connection.parents(self.fullName, primary);
         end
 
         function [names, isPrimary] = children(self, primary)
@@ -301,13 +300,7 @@ classdef Table < dj.internal.GeneralRelvar
                 primary = [];
             end
             self.ensureIdentity();
-            kids = self.connection.children(self.dbName, self.tableName);
-            inKey = false(1, numel(kids));
-            for i = 1:numel(kids)
-                h = self.connection.heading(kids{i}.db, kids{i}.table);
-                inKey(i) = all(ismember(kids{i}.attrMap(:, 2), h.primaryKey));
-            end
-            [names, isPrimary] = neighbourNames(kids, {}, inKey, primary);
+            [names, isPrimary] = self.connection.children(self.fullName, primary);
         end
 
         function list = ancestors(self)
@@ -874,29 +867,3 @@ parent = target;
 parent.ensureIdentity();
 end
 
-
-function [names, isPrimary] = neighbourNames(links, pk, inKey, primary)
-% '`db`.`table`' names (a cell row, each once) of foreign-key links and whether each link lies in
-% the primary key (inKey: a logical per link, or a function of the link giving its columns in
-% this table, tested against pk); primary [] keeps all, else only links with that flag
-names = {};
-isPrimary = false(1, 0);
-for i = 1:numel(links)
-    if isa(inKey, 'function_handle')
-        flag = all(ismember(inKey(links{i}), pk));
-    else
-        flag = inKey(i);
-    end
-    if ~isempty(primary) && logical(primary) ~= flag
-        continue
-    end
-    full = [dj.internal.quoteId(links{i}.db) '.' dj.internal.quoteId(links{i}.table)];
-    k = find(strcmp(names, full), 1);
-    if isempty(k)
-        names{end+1} = full; %#ok<AGROW>
-        isPrimary(end+1) = flag; %#ok<AGROW>
-    else
-        isPrimary(k) = isPrimary(k) || flag;
-    end
-end
-end
