@@ -20,6 +20,7 @@ tests.columns = @() t_columns();
 tests.same_as_struct_fetch = @() t_same();
 tests.clauses_and_aggr = @() t_clauses();
 tests.empty = @() t_empty();
+tests.table_class_where_it_exists = @() t_table_class();
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
 
@@ -76,4 +77,33 @@ t = fetch(djt.Subject & 'subject_id > 100', '*', 'table');
 assert(isstruct(t) && isscalar(t) && numel(fieldnames(t)) == 7);
 assert(isempty(t.subject_id) && size(t.subject_id, 2) <= 1, 'no rows: empty columns');
 assert(iscell(t.species) && isequal(size(t.species), [0 1]));
+end
+
+
+function t_table_class()
+% MATLAB's branch, run under Octave with a stand-in table class that records its arguments:
+% one variable per column, in order, named by 'VariableNames'
+folder = tempname();
+mkdir(folder);
+f = fopen(fullfile(folder, 'table.m'), 'w');
+fprintf(f, ['classdef table\n  properties\n    args\n  end\n  methods\n' ...
+    '    function self = table(varargin)\n      self.args = varargin;\n    end\n  end\nend\n']);
+fclose(f);
+addpath(folder);
+cleaner = onCleanup(@() removeFolder(folder));
+t = fetch(djt.Subject, 'weight', 'species', 'ORDER BY subject_id', 'table');
+assert(isa(t, 'table'), class(t));
+assert(numel(t.args) == 5 && strcmp(t.args{4}, 'VariableNames'));
+assert(isequal(t.args{5}, {'subject_id', 'weight', 'species'}), 'the key first, then as asked');
+assert(isequal(t.args{1}, [1; 2; 3]) && isnan(t.args{2}(2)) && isequal(t.args{3}, {'mouse'; 'rat'; 'rat'}));
+clear cleaner
+t = fetch(djt.Subject, 'table');
+assert(isstruct(t), 'without a table class: the struct of columns again');
+end
+
+
+function removeFolder(folder)
+rmpath(folder);
+delete(fullfile(folder, 'table.m'));
+rmdir(folder);
 end

@@ -14,13 +14,10 @@ end
 
 
 function tf = hasTableClass()
-persistent known
-if isempty(known)
-    try
-        known = exist('table', 'class') == 8;
-    catch
-        known = false;
-    end
+% asked on every call (cheap next to a query), so a table class added to the path is used
+try
+    tf = exist('table', 'class') == 8;
+catch
+    tf = false;
 end
-tf = known;
 end
