@@ -21,6 +21,7 @@ tests.same_as_struct_fetch = @() t_same();
 tests.clauses_and_aggr = @() t_clauses();
 tests.empty = @() t_empty();
 tests.table_class_where_it_exists = @() t_table_class();
+tests.export = @() t_export();
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
 
@@ -106,4 +107,31 @@ function removeFolder(folder)
 rmpath(folder);
 delete(fullfile(folder, 'table.m'));
 rmdir(folder);
+end
+
+
+function t_export()
+folder = tempname();
+mkdir(folder);
+cleaner = onCleanup(@() remove_tree(folder));
+insert(djt.Subject, struct('subject_id', num2cell(10:16), 'species', 'mouse'));
+extra = onCleanup(@() del(djt.Subject & 'subject_id >= 10', false));
+prefix = fullfile(folder, 'subjects');
+out = evalc('export(djt.Subject, prefix, 1e-6)');
+files = dir([prefix '-*.mat']);
+assert(numel(files) >= 2, 'tiny chunks: several files');
+assert(~isempty(strfind(out, 'Tuples: [  10/10]')), out);
+all = [];
+for i = 1:numel(files)
+    loaded = load(fullfile(folder, files(i).name));
+    all = [all; loaded.tuples]; %#ok<AGROW>
+end
+expected = fetch(djt.Subject, '*', 'ORDER BY subject_id');
+assert(isequaln(all, expected), 'the files hold every row, every attribute, in key order');
+evalc('export(djt.Subject & ''subject_id = 2'', fullfile(folder, ''one''))');
+loaded = load(fullfile(folder, 'one-0000.mat'));
+assert(numel(loaded.tuples) == 1 && loaded.tuples.subject_id == 2);
+c = dj.conn;
+assert(~c.inTransaction, 'export closes its transaction');
+assert_error(@() export(djt.Subject, prefix, -1), 'DataJoint:export:badArgument');
 end
