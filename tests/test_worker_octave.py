@@ -109,11 +109,20 @@ def test_octave_and_python_dji_workers_share_the_queue(connection, db, tmp_path)
 # ------------------------------------------------------------------ side tables shared with dji worker
 FLAKY_BODY = """    methods (Access = protected)
         function makeTuples(self, key)
-            % sid 1 fails like a deadlock the first time only; sid 2 always fails with a user error
-            flag = fullfile(getenv('OCT_FLAG_DIR'), sprintf('failed_%d', key.sid));
-            if key.sid == 1 && ~exist(flag, 'file')
-                fclose(fopen(flag, 'w'));
-                error('DataJoint:query', 'Deadlock found when trying to get lock; try restarting transaction');
+            % sid 1 fails like a deadlock the first OCT_DEADLOCKS times; sid 2 always fails with
+            % a user error
+            if key.sid == 1
+                counter = fullfile(getenv('OCT_FLAG_DIR'), 'deadlocks');
+                n = 0;
+                if exist(counter, 'file')
+                    n = numel(fileread(counter));
+                end
+                if n < str2double(getenv('OCT_DEADLOCKS'))
+                    f = fopen(counter, 'a');
+                    fprintf(f, 'x');
+                    fclose(f);
+                    error('DataJoint:query', 'Deadlock found when trying to get lock; try restarting transaction');
+                end
             end
             if key.sid == 2
                 error('test:userError', 'the data of this key are bad');
@@ -160,11 +169,11 @@ def test_octave_worker_retries_errors_by_class(connection, db, tmp_path):
     database = db(4)
     _package(tmp_path, database)
     write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", FLAKY_BODY)
-    os.environ["OCT_FLAG_DIR"] = str(tmp_path)
+    os.environ.update(OCT_FLAG_DIR=str(tmp_path), OCT_DEADLOCKS="1")
     try:
         out = run_octave(tmp_path, "flaky", "s = dj.worker('xw', 'tables', {'Comp'});\nassert(s.exitCode == 4);\n")
     finally:
-        del os.environ["OCT_FLAG_DIR"]
+        del os.environ["OCT_FLAG_DIR"], os.environ["OCT_DEADLOCKS"]
     summary = _summary(out)
     assert summary == dict(computed=3, failed=2, retried=1, polls=0, reason="no work left", exit=4), out
     assert set(calls_per_key(connection, database)) == {0, 1, 3}, "the deadlocked key was computed on retry"
@@ -176,6 +185,22 @@ def test_octave_worker_retries_errors_by_class(connection, db, tmp_path):
     # a user error is never retried, however often the worker runs
     out = run_octave(tmp_path, "again", "s = dj.worker('xw', 'tables', {'Comp'});\n")
     assert _summary(out)["retried"] == 0 and _summary(out)["computed"] == 0
+
+
+def test_octave_worker_stops_retrying_after_max_retries(connection, db, tmp_path):
+    database = db(2)
+    _package(tmp_path, database)
+    write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", FLAKY_BODY)
+    os.environ.update(OCT_FLAG_DIR=str(tmp_path), OCT_DEADLOCKS="10")
+    try:
+        out = run_octave(tmp_path, "stubborn", "s = dj.worker('xw', 'tables', {'Comp'}, 'maxRetries', 2);\n")
+    finally:
+        del os.environ["OCT_FLAG_DIR"], os.environ["OCT_DEADLOCKS"]
+    summary = _summary(out)
+    assert summary["computed"] == 1 and summary["failed"] == 3 and summary["retried"] == 2, out
+    assert (tmp_path / "deadlocks").read_text() == "xxx", "one attempt and two retries"
+    errors = rows(connection, database, "SELECT error_message FROM {db}.`~jobs` WHERE status='error'")
+    assert len(errors) == 1 and "Deadlock found" in errors[0][0], "after the retries the error stays"
 
 
 def test_octave_worker_options_of_the_side_tables(tmp_path, db):
