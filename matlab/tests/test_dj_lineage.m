@@ -246,6 +246,16 @@ assert(numel(h) == 44 && isempty(regexp(h, '[+/]', 'once')), h);
 expected = dj.lib.DataHash(uint8(1:10), 'bin', 'SHA-256', 'base64');
 assert(strcmp(h, strrep(strrep(expected, '/', '_'), '+', '-')));
 assert(strcmp(dj.internal.shorthash(uint8(1:10), 'bin'), h(1:8)));
+file = [tempname() '.json'];
+dj.lib.saveJSONfile(struct('databaseHost', 'db.lab', 'displayLimit', 7, 'stores', ...
+    struct('rawData', struct('location', 'a"b', 'subfolding', [2 2])), 'none', [], 'ok', true), file);
+text = fileread(file);
+delete(file);
+back = jsondecode(text);
+assert(isstruct(back) && isequal(back.ok, true) && isequal(back.stores.raw_data.subfolding(:)', [2 2]), 'valid JSON');
+assert(~isempty(strfind(text, '"database.host" : "db.lab"')) && ~isempty(strfind(text, '"display.limit" : 7')), text);
+assert(~isempty(strfind(text, '"raw.data"')) && ~isempty(strfind(text, '"none" : null')) && ~isempty(strfind(text, 'a\"b')), text);
+assert_error(@() dj.lib.saveJSONfile(struct('a', {1, 2}), file), 'DataJoint:saveJSONfile:badArgument');
 cleaner = fakeInput();
 global DJ_TEST_ANSWERS
 DJ_TEST_ANSWERS = {'maybe', ' YES '};
