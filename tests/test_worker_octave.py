@@ -165,15 +165,21 @@ def test_octave_worker_honours_priority_and_delay_and_records_runs(connection, d
     assert result["computed"] == 0 and result["exit"] == 3 and "delayed" in result["reason"], result
 
 
-def test_octave_worker_retries_errors_by_class(connection, db, tmp_path):
-    database = db(4)
+def _flaky_run(db, tmp_path, keys, deadlocks, script):
+    """A schema of ``keys`` keys whose Comp make deadlocks ``deadlocks`` times on sid 1 and always
+    fails on sid 2; runs ``script`` in Octave and returns the schema and its output."""
+    database = db(keys)
     _package(tmp_path, database)
     write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", FLAKY_BODY)
-    os.environ.update(OCT_FLAG_DIR=str(tmp_path), OCT_DEADLOCKS="1")
+    os.environ.update(OCT_FLAG_DIR=str(tmp_path), OCT_DEADLOCKS=str(deadlocks))
     try:
-        out = run_octave(tmp_path, "flaky", "s = dj.worker('xw', 'tables', {'Comp'});\nassert(s.exitCode == 4);\n")
+        return database, run_octave(tmp_path, f"flaky{deadlocks}", script)
     finally:
         del os.environ["OCT_FLAG_DIR"], os.environ["OCT_DEADLOCKS"]
+
+
+def test_octave_worker_retries_errors_by_class(connection, db, tmp_path):
+    database, out = _flaky_run(db, tmp_path, 4, 1, "s = dj.worker('xw', 'tables', {'Comp'});\nassert(s.exitCode == 4);\n")
     summary = _summary(out)
     assert summary == dict(computed=3, failed=2, retried=1, polls=0, reason="no work left", exit=4), out
     assert set(calls_per_key(connection, database)) == {0, 1, 3}, "the deadlocked key was computed on retry"
@@ -188,14 +194,7 @@ def test_octave_worker_retries_errors_by_class(connection, db, tmp_path):
 
 
 def test_octave_worker_stops_retrying_after_max_retries(connection, db, tmp_path):
-    database = db(2)
-    _package(tmp_path, database)
-    write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", FLAKY_BODY)
-    os.environ.update(OCT_FLAG_DIR=str(tmp_path), OCT_DEADLOCKS="10")
-    try:
-        out = run_octave(tmp_path, "stubborn", "s = dj.worker('xw', 'tables', {'Comp'}, 'maxRetries', 2);\n")
-    finally:
-        del os.environ["OCT_FLAG_DIR"], os.environ["OCT_DEADLOCKS"]
+    database, out = _flaky_run(db, tmp_path, 2, 10, "s = dj.worker('xw', 'tables', {'Comp'}, 'maxRetries', 2);\n")
     summary = _summary(out)
     assert summary["computed"] == 1 and summary["failed"] == 3 and summary["retried"] == 2, out
     assert (tmp_path / "deadlocks").read_text() == "xxx", "one attempt and two retries"
