@@ -15,9 +15,11 @@ from .jobs import JOBS_TABLE_NAME
 
 RUNS_TABLE_NAME = "~jobs_runs"
 
-# error messages (``Class: text``) that say the key itself is fine and only the attempt failed
+# error messages (``Class: text``) that say the key itself is fine and only the attempt failed;
+# ``DataJoint:lostConnection`` is how MATLAB/Octave workers record a lost connection (dj.worker
+# retries the same texts, so each language retries the other's)
 RETRYABLE_DEFAULT = ("LostConnectionError", "Deadlock found", "Lock wait timeout",
-                     "MySQL server has gone away", "Lost connection to")
+                     "MySQL server has gone away", "Lost connection to", "DataJoint:lostConnection")
 
 _DDL = """CREATE TABLE IF NOT EXISTS {name} (
 `run_id` bigint unsigned NOT NULL AUTO_INCREMENT,

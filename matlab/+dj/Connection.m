@@ -261,25 +261,81 @@ classdef Connection < handle
             end
         end
 
-        function kids = children(self, db, tbl)
-            % each: struct(db, table, attrMap = {parent_col, child_col; ...})
+        function varargout = children(self, db, tbl)
+            % children(db, table): the foreign keys referencing the table, each
+            % struct(db, table, attrMap = {parent_col, child_col; ...}, name) (the toolbox's form);
+            % [names, isprimary] = children('`db`.`table`' [, primary]): 3.x's form, see parents
+            if ~isempty(db) && db(1) == '`'
+                primary = [];
+                if nargin >= 3
+                    primary = tbl;
+                end
+                [varargout{1:max(1, nargout)}] = self.linkNames(db, @(d, t) self.children(d, t), ...
+                    @(link) primaryKeyOf(self, link.db, link.table), primary);
+                return
+            end
             ph = dj.internal.placeholder('string');
             r = self.query(sprintf(['SELECT table_schema AS db, table_name AS tbl, constraint_name AS cname, ' ...
                 'column_name AS col, referenced_column_name AS ref FROM information_schema.key_column_usage ' ...
                 'WHERE referenced_table_schema=%s AND referenced_table_name=%s ' ...
                 'ORDER BY table_schema, table_name, constraint_name, ordinal_position'], ph, ph), db, tbl);
-            kids = groupConstraints(r);
+            varargout{1} = groupConstraints(r);
         end
 
-        function ps = parents(self, db, tbl)
-            % each: struct(db, table, attrMap = {parent_col, child_col; ...})
+        function varargout = parents(self, db, tbl)
+            % parents(db, table): the table's foreign keys, each
+            % struct(db, table, attrMap = {parent_col, child_col; ...}, name) (the toolbox's form);
+            % [names, isprimary] = parents('`db`.`table`' [, primary]): 3.x's form, the referenced
+            % tables' '`db`.`table`' names (a cell row, each once) and whether each reference lies
+            % in the primary key; primary true/false keeps only those that do/do not
+            if ~isempty(db) && db(1) == '`'
+                primary = [];
+                if nargin >= 3
+                    primary = tbl;
+                end
+                [varargout{1:max(1, nargout)}] = self.linkNames(db, @(d, t) self.parents(d, t), ...
+                    @(link) [], primary);
+                return
+            end
             ph = dj.internal.placeholder('string');
             r = self.query(sprintf(['SELECT referenced_table_schema AS db, referenced_table_name AS tbl, ' ...
                 'constraint_name AS cname, referenced_column_name AS ref, column_name AS col ' ...
                 'FROM information_schema.key_column_usage ' ...
                 'WHERE table_schema=%s AND table_name=%s AND referenced_table_name IS NOT NULL ' ...
                 'ORDER BY constraint_name, ordinal_position'], ph, ph), db, tbl);
-            ps = groupConstraints(r);
+            varargout{1} = groupConstraints(r);
+        end
+
+        function [names, isPrimary] = linkNames(self, fullName, links, childKey, primary)
+            % 3.x's parents/children of '`db`.`table`': links(db, table) gives the foreign keys;
+            % a link is in the primary key when its columns on the referencing side are all in
+            % that side's primary key (childKey(link), or [] for the named table's own key)
+            s = regexp(fullName, '^`(?<db>[^`]+)`\.`(?<tbl>[^`]+)`$', 'names');
+            if isempty(s)
+                error('DataJoint:Connection:badArgument', 'Not a full table name such as `db`.`table`: %s', fullName);
+            end
+            own = primaryKeyOf(self, s.db, s.tbl);
+            list = links(s.db, s.tbl);
+            names = {};
+            isPrimary = false(1, 0);
+            for i = 1:numel(list)
+                key = childKey(list{i});
+                if isempty(key)
+                    key = own;
+                end
+                flag = all(ismember(list{i}.attrMap(:, 2), key));
+                if ~isempty(primary) && logical(primary) ~= flag
+                    continue
+                end
+                name = [dj.internal.quoteId(list{i}.db) '.' dj.internal.quoteId(list{i}.table)];
+                k = find(strcmp(names, name), 1);
+                if isempty(k)
+                    names{end+1} = name; %#ok<AGROW>
+                    isPrimary(end+1) = flag; %#ok<AGROW>
+                else
+                    isPrimary(k) = isPrimary(k) || flag;
+                end
+            end
         end
 
         function reload(self)
@@ -347,6 +403,12 @@ end
 function tf = isLostSession(msg)
 % the server or the network ended the session (mym's message carries the client error)
 tf = ~isempty(regexp(msg, 'error (2006|2013|2055)[,)]|gone away|Lost connection', 'once'));
+end
+
+
+function pk = primaryKeyOf(conn, db, tbl)
+h = conn.heading(db, tbl);
+pk = h.primaryKey;
 end
 
 

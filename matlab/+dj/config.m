@@ -25,6 +25,7 @@ function out = config(name, value)
 % DataJoint:Config:InvalidKey, a bad value of a known setting DataJoint:config:badValue.
 % blobErrors ('error' or 'marker', kept by mym): what fetching an undecodable blob does.
 addMatlabOnlyFiles();
+dj.internal.addBuiltinNames();
 if nargin >= 1
     if isstring(name) && isscalar(name)
         name = char(name);

@@ -18,6 +18,7 @@ function connObj = conn(host, user, pass, initQuery, reset, use_tls, nogui)
 % login, raises MySQL:Error (mym's identifier) with a message saying what to check.
 % This toolbox's older form dj.conn(host, user, pass, true) still means reset.
 persistent connection
+dj.internal.addBuiltinNames();
 args = {[], [], [], [], [], []};   % host, user, pass, initQuery, reset, use_tls; [] = not given
 if nargin >= 1, args{1} = host; end
 if nargin >= 2, args{2} = user; end

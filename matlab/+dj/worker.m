@@ -2,34 +2,61 @@ function summary = worker(package, varargin)
 % DJ.WORKER  Populate a package's computed tables through the shared ~jobs queue until done.
 %   summary = dj.worker('lab') parpopulates every Imported/Computed class of package +lab in
 %   dependency order, again and again while a pass computes something, then prints one summary
-%   line (the same as `dji worker`) and returns it as a struct with field exitCode.
+%   line (like `dji worker`) and returns it as a struct with field exitCode.
 %   Options (name-value): 'tables' (cell of class names, default all of the package's),
 %   'restriction' (a restriction of the key sources), 'maxJobs' (makes at most), 'maxTime'
 %   (seconds from start; SLURM_JOB_END_TIME is also honoured, the earlier wins), 'margin'
 %   (seconds kept free before the end, default 10), 'idleExit' (empty polls to wait through,
-%   default 0), 'poll' (first wait in seconds, doubled per empty poll up to 60, default 1).
-%   Exit codes as `dji worker`: 0 no work left, 3 a limit was reached, 4 some makes failed.
-%   MATLAB and Octave cannot catch SIGTERM: a killed worker leaves its reservation for the stale
-%   reclaim of docs/jobs.md 4.6, and its transaction is rolled back by the server.
+%   default 0), 'poll' (first wait in seconds, doubled per empty poll up to 60, default 1),
+%   'codeVersion' (tag recorded in ~jobs_runs, default env DJ_CODE_VERSION), 'retryOn' (cell of
+%   texts: error jobs whose message holds one are retried; default as dji worker's, plus
+%   DataJoint:lostConnection), 'maxRetries' (failures of one key after which it is no longer
+%   retried, default 2).
+%   As dji worker (docs/jobs.md 8): keys are taken in ~jobs_priority order and not before their
+%   start time; each make's duration, outcome and code version go to ~jobs_runs, whose recent
+%   durations also judge whether a key still fits before maxTime/SLURM_JOB_END_TIME.
+%   Exit codes as `dji worker`: 0 no work left, 3 a limit was reached (or only delayed keys
+%   remain), 4 some makes failed.
+%   Stopping: m-code cannot trap signals. Under Octave, SIGTERM (Slurm's preemption or time
+%   limit) and Ctrl-C unwind the make in progress: its transaction is rolled back and its
+%   reservation deleted, so another worker takes the key at once (no error row, no workspace
+%   dump), then Octave exits. MATLAB ends at once on SIGTERM, and SIGKILL ends either at once:
+%   the server rolls the transaction back and the reservation stays until the next worker
+%   reclaims it as stale (its connection is gone, docs/jobs.md 4.6); the key is computed once.
 opts = parseOptions(varargin);
 began = tic;
+if dj.internal.isOctave()
+    % a scheduler's SIGTERM makes Octave unwind (releasing the current key, see below) and exit;
+    % it would also dump the workspace into the job's folder: not for a worker
+    dumps = crash_dumps_octave_core(false);
+    restoreDumps = onCleanup(@() crash_dumps_octave_core(dumps));
+end
 tables = orderTables(packageTables(package, opts.tables));
 stopAt = endTime(opts);
+side = sideTables(tables, opts.codeVersion);
 computed = 0;
 failed = 0;
+retried = 0;
 polls = 0;
 reason = '';
 wait = opts.poll;
 while isempty(reason)
     before = computed + failed;
+    held = 0;
     for i = 1:numel(tables)
-        args = {'maxCalls', opts.maxJobs - computed - failed, 'stopAt', stopAt};
+        t = tables{i};
+        w = side(t.dbName);
+        retried = retried + w.retryErrors(t.tableName, opts.retryOn, opts.maxRetries);
+        args = {'maxCalls', opts.maxJobs - computed - failed, 'stopAt', stopAt, 'interrupt', 'release', ...
+            'expected', w.expected(t.tableName, 20), 'sideTables', w, ...
+            'onMade', @(hash, ok, seconds, message) w.record(t.tableName, hash, ok, seconds, message)};
         if ~isempty(opts.restriction)
             args = [{opts.restriction}, args]; %#ok<AGROW>
         end
-        [~, ~, stats] = dj.internal.populateLoop(tables{i}, true, args{:});
+        [~, ~, stats] = dj.internal.populateLoop(t, true, args{:});
         computed = computed + stats.computed;
         failed = failed + stats.failed;
+        held = held + stats.held;
         if ~isempty(stats.stopped)
             reason = stats.stopped;
             break
@@ -39,6 +66,9 @@ while isempty(reason)
         continue
     end
     if polls >= opts.idleExit
+        if held > 0
+            reason = sprintf('%d delayed keys not yet due', held);
+        end
         break
     end
     polls = polls + 1;
@@ -58,21 +88,34 @@ if isempty(reason)
         reason = sprintf('no work left after %d idle polls', polls);
     end
 end
-summary = struct('computed', computed, 'failed', failed, 'idlePolls', polls, ...
+summary = struct('computed', computed, 'failed', failed, 'retried', retried, 'idlePolls', polls, ...
     'seconds', toc(began), 'stopped', reason, 'exitCode', code);
-fprintf('dj.worker: %d computed, %d failed, %d idle polls, %.1f s; stopped: %s; exit %d\n', ...
-    computed, failed, polls, summary.seconds, reason, code);
+fprintf('dj.worker: %d computed, %d failed, %d retried, %d idle polls, %.1f s; stopped: %s; exit %d\n', ...
+    computed, failed, retried, polls, summary.seconds, reason, code);
+end
+
+
+function side = sideTables(tables, codeVersion)
+% one dj.internal.WorkerTables per database of the tables (creates ~jobs_runs where missing)
+side = containers.Map();
+for i = 1:numel(tables)
+    db = tables{i}.dbName;
+    if ~isKey(side, db)
+        side(db) = dj.internal.WorkerTables(tables{i}.connection, db, codeVersion);
+    end
+end
 end
 
 
 function opts = parseOptions(args)
 % name-value options with their defaults; unknown names and bad values are errors
 opts = struct('tables', {{}}, 'restriction', [], 'maxJobs', inf, 'maxTime', inf, 'margin', 10, ...
-    'idleExit', 0, 'poll', 1);
+    'idleExit', 0, 'poll', 1, 'codeVersion', getenv('DJ_CODE_VERSION'), 'retryOn', {retryable()}, ...
+    'maxRetries', 2);
 if mod(numel(args), 2) ~= 0
     error('DataJoint:worker:badArgument', 'dj.worker options come in name-value pairs');
 end
-numeric = {'maxJobs', 'maxTime', 'margin', 'idleExit', 'poll'};
+numeric = {'maxJobs', 'maxTime', 'margin', 'idleExit', 'poll', 'maxRetries'};
 for i = 1:2:numel(args)
     name = args{i};
     value = args{i+1};
@@ -83,14 +126,28 @@ for i = 1:2:numel(args)
     if any(strcmp(name, numeric)) && ~(isnumeric(value) && isscalar(value) && isreal(value) && value >= 0)
         error('DataJoint:worker:badArgument', 'dj.worker option %s must be a number >= 0', name);
     end
-    if strcmp(name, 'tables') && ischar(value)
+    if any(strcmp(name, {'tables', 'retryOn'})) && ischar(value)
         value = {value};
+    end
+    if strcmp(name, 'retryOn') && ~(iscellstr(value) && all(cellfun(@(v) ~isempty(v), value)))
+        error('DataJoint:worker:badArgument', 'dj.worker option retryOn must be a cell of non-empty texts');
+    end
+    if strcmp(name, 'codeVersion') && ~ischar(value)
+        error('DataJoint:worker:badArgument', 'dj.worker option codeVersion must be text');
     end
     opts.(name) = value;
 end
 if opts.poll <= 0
     error('DataJoint:worker:badArgument', 'dj.worker option poll must be > 0');
 end
+end
+
+
+function patterns = retryable()
+% error texts that say the attempt failed, not the key (compute/runs.py RETRYABLE_DEFAULT, which
+% also lists this toolbox's DataJoint:lostConnection, so both languages retry each other's)
+patterns = {'LostConnectionError', 'Deadlock found', 'Lock wait timeout', 'MySQL server has gone away', ...
+    'Lost connection to', 'DataJoint:lostConnection'};
 end
 
 

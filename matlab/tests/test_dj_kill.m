@@ -4,7 +4,7 @@ function test_dj_kill()
 % restriction is one SQL condition.
 c = dj.conn;
 other = db_open();
-closer = onCleanup(@() closeQuietly(other));
+closer = onCleanup(@() close_quietly(other));
 r = mym(other, 'SELECT CONNECTION_ID() AS id');
 id = double(r.id);
 assert(dj.kill_quick('1=0') == 0);
@@ -24,12 +24,4 @@ assert(c.connectionId() == mine);
 assert_error(@() dj.kill_quick('1=1; DROP DATABASE x'), 'DataJoint:kill:badArgument');
 rows = dj.internal.processList(c, '1=1', 'ID');
 assert(isstruct(rows) && ~any([rows.id] == mine) && all(isfield(rows, {'id', 'user', 'host', 'db', 'time', 'info'})));
-end
-
-
-function closeQuietly(id)
-try
-    mym(id, 'close');
-catch
-end
 end

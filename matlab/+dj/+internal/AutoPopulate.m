@@ -43,6 +43,7 @@ classdef AutoPopulate < dj.internal.UserTable
         function [failedKeys, errors] = populate(self, varargin)
             % populate(rel, restrictions...): makeTuples for each missing key
             dj.internal.checkKeySource(self);
+            populateAncestors(self, false, varargin);
             [failedKeys, errors] = dj.internal.populateLoop(self, false, varargin{:});
         end
 
@@ -50,6 +51,7 @@ classdef AutoPopulate < dj.internal.UserTable
             % populate with job reservations, so that workers share the work
             writeJobsClass(class(self));
             dj.internal.checkKeySource(self);
+            populateAncestors(self, true, varargin);
             [failedKeys, errors] = dj.internal.populateLoop(self, true, varargin{:});
         end
 
@@ -172,5 +174,31 @@ if ~iscell(x)
     c = {x};
 else
     c = x;
+end
+end
+
+
+function populateAncestors(self, reserve, args)
+% with dj.config('queryPopulate_ancestors') true (3.x), the Imported/Computed tables this one
+% depends on are populated first, farthest first, each with the same arguments (and like self
+% with or without reservations); tables of no bound package (no class to call make on) are left
+% alone. populate's first error stops it, as it would for self.
+if ~isequal(dj.config('queryPopulate_ancestors'), true)
+    return
+end
+names = self.ancestors();
+for i = 1:numel(names) - 1
+    name = names{i};
+    if name(1) == '`' || strcmp(name, class(self)) || isempty(which(name))
+        continue
+    end
+    t = feval(name);
+    if isa(t, 'dj.internal.AutoPopulate')
+        if reserve
+            writeJobsClass(name);
+        end
+        dj.internal.checkKeySource(t);
+        dj.internal.populateLoop(t, reserve, args{:});
+    end
 end
 end

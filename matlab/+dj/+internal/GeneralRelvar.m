@@ -122,10 +122,21 @@ classdef GeneralRelvar < handle
 
         function varargout = fetch(self, varargin)
             % s = fetch(rel, 'attr', ..., '*', 'ORDER BY ...', 'LIMIT n') -> struct array;
-            % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...)
+            % s = fetch(rel, other, 'count(*)->n', ...) fetches aggr(rel, other, ...);
+            % t = fetch(rel, ..., 'table') -> the same rows as columns: a MATLAB table where the
+            % table class exists (MATLAB), else a scalar struct of n x 1 columns (Octave)
+            [asTable, varargin] = tableOption(self, varargin);
             [self, varargin] = aggrFetchArgs(self, varargin);
             [names, suffix, folder] = parseFetchArgs(self, varargin, true);
-            s = self.fetchStruct(names, suffix, false, folder);
+            if asTable
+                if isempty(folder)
+                    folder = pwd;
+                end
+                cols = dj.internal.fetchRows(self.conn(), self.compile(), names, suffix, folder, true);
+                s = dj.internal.columnsToTable(cols, names);
+            else
+                s = self.fetchStruct(names, suffix, false, folder);
+            end
             varargout{1} = s;
             if nargout > 1
                 for i = 2:nargout
@@ -157,6 +168,48 @@ classdef GeneralRelvar < handle
                     varargout{i} = v(:); %#ok<AGROW>
                 else
                     varargout{i} = vals(:); %#ok<AGROW>
+                end
+            end
+        end
+
+        function export(self, outfilePrefix, mbytesPerFile)
+            % 3.x's export(rel, prefix, mbytes): all rows, every attribute, saved as the struct
+            % array 'tuples' in MAT files <prefix>-0000.mat, -0001.mat, ... of about mbytes each
+            % (default './temp' and 250), in primary-key order, read inside one transaction so
+            % the chunks are one consistent snapshot. Files are MAT v7 (read by MATLAB and Octave).
+            if nargin < 2 || isempty(outfilePrefix)
+                outfilePrefix = './temp';
+            end
+            if nargin < 3 || isempty(mbytesPerFile)
+                mbytesPerFile = 250;
+            end
+            if ~ischar(outfilePrefix) || ~(isnumeric(mbytesPerFile) && isscalar(mbytesPerFile) && mbytesPerFile > 0)
+                error('DataJoint:export:badArgument', 'export(rel, outfilePrefix, mbytesPerFile) needs a text and a number > 0');
+            end
+            c = self.conn();
+            if c.inTransaction
+                error('DataJoint:export:badArgument', 'export runs in its own transaction: commit or cancel the open one first');
+            end
+            order = sprintf(' ORDER BY %s', strjoin(cellfun(@dj.internal.quoteId, self.primaryKey(), 'UniformOutput', false), ','));
+            c.startTransaction();
+            finish = onCleanup(@() c.cancelTransaction());
+            total = self.count();
+            saved = 0;
+            megabytes = 0;
+            chunk = 3;
+            file = 0;
+            while saved < total
+                tuples = self.fetch('*', [order(2:end)], sprintf('LIMIT %d OFFSET %d', chunk, saved)); %#ok<NASGU>
+                info = whos('tuples');
+                name = sprintf('%s-%04d.mat', outfilePrefix, file);
+                save(name, 'tuples', '-v7');
+                megabytes = megabytes + info.bytes / 2^20;
+                saved = saved + info.size(1);
+                chunk = max(1, min(5 * chunk, ceil(mbytesPerFile / max(megabytes, eps) * saved)));
+                fprintf('file %s.  Tuples: [%4u/%d]  Total MB: %6.1f\n', name, saved, total, megabytes);
+                file = file + 1;
+                if info.size(1) == 0
+                    break
                 end
             end
         end
@@ -273,6 +326,19 @@ function checkRelvar(x, op)
 if ~isa(x, 'dj.internal.GeneralRelvar')
     error('DataJoint:query:badOperand', 'The operand of %s must be a relation, got %s', op, class(x));
 end
+end
+
+
+function [asTable, args] = tableOption(rel, args)
+% the option 'table' of fetch (anywhere among the arguments, unless the query has an attribute
+% of that name), and the arguments without it
+isFlag = cellfun(@(a) ischar(a) && strcmp(strtrim(a), 'table'), args);
+h = rel.attrs();
+if any(strcmp({h.name}, 'table'))
+    isFlag(:) = false;
+end
+asTable = any(isFlag);
+args = args(~isFlag);
 end
 
 

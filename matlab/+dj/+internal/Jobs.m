@@ -27,8 +27,8 @@ classdef Jobs < handle
             self.target = [dj.internal.quoteId(db) '.' dj.internal.quoteId(tableName)];
             self.ensureTable();
             self.refreshConnection();
-            self.hostName = hostName();
-            self.pid = processId();
+            self.hostName = dj.internal.hostName();
+            self.pid = dj.internal.processId();
             w = conn.query(sprintf(['SELECT character_maximum_length AS w FROM information_schema.columns ' ...
                 'WHERE table_schema=%s AND table_name=''~jobs'' AND column_name=''error_message'''], ph()), db);
             if ~isempty(w.w)
@@ -133,16 +133,7 @@ classdef Jobs < handle
         end
 
         function recordError(self, hash, key, err)
-            id = err.identifier;
-            if isempty(id)
-                id = 'MException';
-            end
-            msg = err.message;
-            if isempty(msg)
-                text = id;
-            else
-                text = [id ': ' msg];
-            end
+            text = dj.internal.errorText(err);
             if numel(text) > self.messageWidth
                 text = [text(1:self.messageWidth - 12) '...truncated'];
             end
@@ -235,27 +226,5 @@ if iscell(v)
 end
 if ~ischar(v)
     v = char(v(:)');
-end
-end
-
-
-function h = hostName()
-if exist('OCTAVE_VERSION', 'builtin')
-    h = gethostname();
-else
-    try
-        h = char(java.net.InetAddress.getLocalHost().getHostName());
-    catch
-        h = getenv('HOSTNAME');
-    end
-end
-end
-
-
-function p = processId()
-if exist('OCTAVE_VERSION', 'builtin')
-    p = getpid();
-else
-    p = feature('getpid');
 end
 end

@@ -283,10 +283,83 @@ classdef Table < dj.internal.GeneralRelvar
             end
         end
 
-        function kids = children(self)
-            % {fullName, attrMap} of tables referencing this one
+        function [names, isPrimary] = parents(self, primary)
+            % 3.x's t.parents: the tables this one references, as '`db`.`table`' names; with
+            % primary true (false), only those whose foreign key lies (not) inside the primary key
+            if nargin < 2
+                primary = [];
+            end
             self.ensureIdentity();
-            kids = self.connection.children(self.dbName, self.tableName);
+            [names, isPrimary] = self.connection.parents(self.fullName, primary);
+        end
+
+        function [names, isPrimary] = children(self, primary)
+            % 3.x's t.children: the tables referencing this one, as '`db`.`table`' names; with
+            % primary true (false), only those that reference it inside (outside) their primary key
+            if nargin < 2
+                primary = [];
+            end
+            self.ensureIdentity();
+            [names, isPrimary] = self.connection.children(self.fullName, primary);
+        end
+
+        function list = ancestors(self)
+            % 3.x's t.ancestors: class names of this table and every table it depends on,
+            % recursively, farthest first (a table in no bound package: its '`db`.`table`')
+            list = self.lineage(@(c, db, t) c.parents(db, t), 'descend');
+        end
+
+        function list = descendants(self)
+            % 3.x's t.descendants: class names of this table and every table depending on it,
+            % recursively, nearest first
+            list = self.lineage(@(c, db, t) c.children(db, t), 'ascend');
+        end
+
+        function varargout = sizeOnDisk(self)
+            % 3.x's t.sizeOnDisk: data plus index size in MiB; printed when no output is asked for
+            self.ensureIdentity();
+            r = self.connection.query(sprintf(['SELECT CAST(data_length + index_length AS DOUBLE) AS b ' ...
+                'FROM information_schema.tables WHERE table_schema=%s AND table_name=%s'], ...
+                dj.internal.placeholder('string'), dj.internal.placeholder('string')), self.dbName, self.tableName);
+            if isempty(r.b)
+                error('DataJoint:missingTable', 'Table %s does not exist', self.fullName);
+            end
+            mib = double(r.b(1)) / 1024 / 1024;
+            if nargout
+                varargout{1} = mib;
+            else
+                fprintf('Size on disk %u MB\n', ceil(mib));
+            end
+        end
+
+        function optimize(self)
+            % 3.x's t.optimize: OPTIMIZE LOCAL TABLE (defragment after many inserts and deletes);
+            % prints the server's last status message
+            self.ensureIdentity();
+            if self.connection.inTransaction
+                error('DataJoint:alter:inTransaction', ...
+                    'optimize cannot run inside a transaction (the server would commit it)');
+            end
+            fprintf('optimizing ...');
+            r = self.connection.query(['OPTIMIZE LOCAL TABLE ' self.fullName]);
+            disp(r.Msg_text{end});
+        end
+
+        function list = getEnumValues(self, attrName)
+            % 3.x's t.getEnumValues('attr'): the allowed values of an enum attribute, a cell row
+            if ~ischar(attrName)
+                error('DataJoint:unknownAttribute', 'getEnumValues needs an attribute name');
+            end
+            attrs = self.heading().attrs;
+            a = attrs(strcmpi({attrs.name}, attrName));
+            if isempty(a)
+                error('DataJoint:unknownAttribute', 'Attribute "%s" not found in %s', attrName, self.fullName);
+            end
+            list = enumValues(a(1).sqlType);
+            if isempty(list) && isempty(regexpi(a(1).sqlType, '^\s*enum\s*\(', 'once'))
+                error('DataJoint:unknownAttribute', 'Attribute "%s" not of type ENUM', a(1).name);
+            end
+            list = reshape(list, 1, []);
         end
     end
 
@@ -478,6 +551,47 @@ classdef Table < dj.internal.GeneralRelvar
             names = indexAttributes(:)';
             for i = 1:numel(names)
                 self.checkAttribute(names{i}, caller);
+            end
+        end
+
+        function list = lineage(self, neighbours, direction)
+            % class names of this table and its tables reachable through neighbours(conn, db,
+            % table), ordered by their longest distance from it (3.x's ancestors/descendants)
+            self.ensureIdentity();
+            c = self.connection;
+            names = {};
+            levels = [];
+            pending = {struct('db', self.dbName, 'table', self.tableName, 'level', 0)};
+            while ~isempty(pending)
+                t = pending{1};
+                pending(1) = [];
+                full = [dj.internal.quoteId(t.db) '.' dj.internal.quoteId(t.table)];
+                k = find(strcmp(names, full));
+                if ~isempty(k) && levels(k) >= t.level
+                    continue
+                end
+                if t.level > 256
+                    error('DataJoint:dependencies:cycle', 'Foreign keys nest deeper than 256 levels around %s', self.fullName);
+                end
+                if isempty(k)
+                    names{end+1} = full; %#ok<AGROW>
+                    levels(end+1) = t.level; %#ok<AGROW>
+                else
+                    levels(k) = t.level;
+                end
+                next = neighbours(c, t.db, t.table);
+                for i = 1:numel(next)
+                    pending{end+1} = struct('db', next{i}.db, 'table', next{i}.table, 'level', t.level + 1); %#ok<AGROW>
+                end
+            end
+            [names, order] = sort(names);
+            levels = levels(order);
+            [~, order] = sort(levels, direction);
+            names = names(order);
+            list = cellfun(@(n) c.tableToClass(n), names, 'UniformOutput', false);
+            me = strcmp(names, self.fullName);
+            if ~isa(self, 'dj.FreeTable') && ~strcmp(class(self), 'dj.internal.Table')
+                list(me) = {class(self)};
             end
         end
 
@@ -752,3 +866,4 @@ end
 parent = target;
 parent.ensureIdentity();
 end
+

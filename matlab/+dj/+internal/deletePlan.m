@@ -13,7 +13,8 @@ function plan = visit(r, depth, forDrop, plan)
 if depth > 64
     error('DataJoint:delete:cycle', 'Foreign keys nest deeper than 64 levels below %s', r.fullName);
 end
-kids = r.children();
+c = r.conn();   % binds a class's table first
+kids = c.children(r.dbName, r.tableName);
 for i = 1:numel(kids)
     k = kids{i};
     child = dj.internal.Table(r.conn(), k.db, k.table);

@@ -4,12 +4,19 @@ function [failedKeys, errors, stats] = populateLoop(self, reserve, varargin)
 % recorded there and the loop goes on), per docs/jobs.md. Arguments are
 % restrictions of the key source, and for parpopulate the option
 % 'reservationTimeout', seconds (jobs.md 4.6). dj.worker also passes
-% 'maxCalls' (makes to run at most) and 'stopAt' (epoch seconds after which
-% no make may end, judged by the slowest make so far); stats reports
-% computed, failed and why the loop stopped early ('' if it did not).
+% 'maxCalls' (makes to run at most), 'stopAt' (epoch seconds after which
+% no make may end, judged by the slowest make so far or 'expected' seconds),
+% 'sideTables' (a dj.internal.WorkerTables: keys in ~jobs_priority order,
+% delayed ones left out, jobs.md 8.2), 'onMade' (called as
+% onMade(hash, ok, seconds, message) after each make that ran) and
+% 'interrupt', 'release' (a make interrupted by Ctrl-C or by Octave's SIGTERM
+% handler gives its key back to the queue instead of recording an error:
+% preemption is not the key's fault, jobs.md 8.1); stats reports
+% computed, failed, held (delayed keys left out) and why the loop stopped
+% early ('' if it did not).
 [restrictions, timeout, limits] = parseArgs(varargin, reserve);
-stats = struct('computed', 0, 'failed', 0, 'stopped', '');
-slowest = 0;
+stats = struct('computed', 0, 'failed', 0, 'held', 0, 'stopped', '');
+slowest = limits.expected;
 target = self.emptyCopy();
 target.ensureIdentity();
 conn = target.connection;
@@ -32,6 +39,11 @@ if reserve
 end
 for pass = 1:2
     [keys, hashes] = todo(src, target, srcHeader, jobs);
+    if ~isempty(limits.sideTables)
+        [order, stats.held] = limits.sideTables.priorityOrder(target.tableName, hashes);
+        keys = keys(order);
+        hashes = hashes(order);
+    end
     for i = 1:numel(keys)
         if stats.computed + stats.failed >= limits.maxCalls
             stats.stopped = 'max-jobs';
@@ -42,10 +54,14 @@ for pass = 1:2
             return
         end
         began = tic;
-        [ok, err, made] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading);
+        [ok, err, made] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading, limits.release);
+        seconds = toc(began);
         if made
             stats.computed = stats.computed + 1;
-            slowest = max(slowest, toc(began));
+            slowest = max(slowest, seconds);
+        end
+        if (made || ~ok) && ~isempty(limits.onMade)
+            limits.onMade(hashes{i}, ok, seconds, dj.internal.errorText(err));
         end
         if ~ok
             stats.failed = stats.failed + 1;
@@ -69,17 +85,29 @@ function [restrictions, timeout, limits] = parseArgs(args, reserve)
 % restrictions, then options as name-value pairs
 restrictions = {};
 timeout = [];
-limits = struct('maxCalls', inf, 'stopAt', inf);
+limits = struct('maxCalls', inf, 'stopAt', inf, 'expected', 0, 'sideTables', [], 'onMade', [], 'release', false);
 i = 1;
 while i <= numel(args)
     a = args{i};
-    if ischar(a) && any(strcmpi(a, {'maxCalls', 'stopAt'}))
+    if ischar(a) && i < numel(args) && strcmp(a, 'sideTables') && isa(args{i+1}, 'dj.internal.WorkerTables')
+        limits.sideTables = args{i+1};
+        i = i + 2;
+    elseif ischar(a) && i < numel(args) && strcmp(a, 'interrupt') && ischar(args{i+1}) ...
+            && any(strcmp(args{i+1}, {'error', 'release'}))
+        limits.release = strcmp(args{i+1}, 'release');
+        i = i + 2;
+    elseif ischar(a) && i < numel(args) && strcmp(a, 'onMade') && isa(args{i+1}, 'function_handle')
+        limits.onMade = args{i+1};
+        i = i + 2;
+    elseif ischar(a) && any(strcmpi(a, {'maxCalls', 'stopAt', 'expected'}))
         if i == numel(args) || ~isnumeric(args{i+1}) || ~isscalar(args{i+1}) || ~isreal(args{i+1}) ...
                 || ~(args{i+1} >= 0)
             error('DataJoint:populate:badArgument', '%s must be followed by a number >= 0', a);
         end
         if strcmpi(a, 'maxCalls')
             limits.maxCalls = double(args{i+1});
+        elseif strcmpi(a, 'expected')
+            limits.expected = double(args{i+1});
         else
             limits.stopAt = double(args{i+1});
         end
@@ -118,7 +146,7 @@ end
 end
 
 
-function [ok, err, made] = runKey(self, conn, target, jobs, key, hash, targetHeading)
+function [ok, err, made] = runKey(self, conn, target, jobs, key, hash, targetHeading, release)
 % one key: reserve, make in a transaction, complete or record the error; a
 % lost connection is reported, the reservation released and the key retried once.
 % made: a make ran and committed.
@@ -132,7 +160,7 @@ for attempt = 1:2
             return
         end
         state = containers.Map({'active'}, {true});
-        guard = onCleanup(@() interrupted(state, conn, jobs, hash, key));
+        guard = onCleanup(@() interrupted(state, conn, jobs, hash, key, release));
     end
     try
         done = [];
@@ -188,8 +216,10 @@ end
 end
 
 
-function interrupted(state, conn, jobs, hash, key)
-% runs when the loop is left mid-key (Ctrl-C): record it, as 4.5 says
+function interrupted(state, conn, jobs, hash, key, release)
+% runs when the loop is left mid-key (Ctrl-C; under Octave also SIGTERM, whose handler unwinds
+% the stack before exiting): record it as an error, as 4.5 says, or with release (dj.worker)
+% delete the reservation so that another worker takes the key at once
 if ~state('active')
     return
 end
@@ -197,7 +227,11 @@ try
     if conn.inTransaction
         conn.cancelTransaction();
     end
-    jobs.recordError(hash, key, struct('identifier', 'Interrupted', 'message', 'populate interrupted', 'stack', []));
+    if release
+        jobs.release(hash, jobs.connectionId);
+    else
+        jobs.recordError(hash, key, struct('identifier', 'Interrupted', 'message', 'populate interrupted', 'stack', []));
+    end
 catch
 end
 end
@@ -216,3 +250,4 @@ for i = 1:numel(names)
 end
 s = strjoin(parts, ', ');
 end
+
