@@ -105,7 +105,7 @@ class ExternalMapping:
     def __contains__(self, store):
         try:
             name = sql_table(full_table_name(self.database, TABLE_PREFIX + store))
-            execute(self.connection, f"SELECT 1 FROM {name} LIMIT 0")
+            execute(self.connection, compiler.compile_probe(name))
         except (MissingTableError, DataJointError):
             return False
         return True
