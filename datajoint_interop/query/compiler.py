@@ -340,3 +340,30 @@ def referencing_condition(referenced, child, columns, child_condition=None):
 def compile_probe(name):
     """A statement that reads no row and fails unless table `name` (escaped) exists and is readable."""
     return f"SELECT 1 FROM {name} LIMIT 0"
+
+
+def referenced_hash_condition(table, column):
+    """Condition text over an ``~external_*`` table: the object's `hash` is referenced by `column` of
+    `table` (a quoted full name)."""
+    return (f"`hash` IN (SELECT {quote_identifier(column)} FROM {table} "
+            f"WHERE {quote_identifier(column)} IS NOT NULL)")
+
+
+def all_of(conditions):
+    """Condition texts joined by AND (each already parenthesized where it needs to be)."""
+    return " AND ".join(conditions)
+
+
+def either_of(conditions):
+    """Condition texts joined by OR, unparenthesized."""
+    return " OR ".join(conditions)
+
+
+def any_of(conditions):
+    """Condition texts joined by OR, as one parenthesized condition."""
+    return "(" + either_of(conditions) + ")"
+
+
+def none_of(conditions):
+    """True where none of the condition texts holds."""
+    return "NOT " + any_of(conditions)

@@ -43,6 +43,20 @@ def drop_table_if_exists(full_name):
 
 # --- declared tables (schema/declare.py) ----------------------------------------------------------
 
+#: the column constraint of a nullable attribute
+DEFAULT_NULL = " DEFAULT NULL"
+
+
+def not_null(default=None):
+    """The column constraint of a required attribute, with its default (an SQL literal) if any."""
+    return " NOT NULL" if default is None else " NOT NULL DEFAULT " + default
+
+
+def column(name, sql_type, constraint="", comment=None):
+    """One column clause: name, type, constraint (``not_null()``, ``DEFAULT_NULL`` or ''), comment."""
+    return f"{_q(name)} {sql_type}{constraint}" + ("" if comment is None else f" COMMENT {quote_string(comment)}")
+
+
 def primary_key(names):
     """The PRIMARY KEY clause of a declaration."""
     return f"PRIMARY KEY ({','.join(_q(k) for k in names)})"
@@ -182,6 +196,8 @@ def log_table(full_name, database):
 
 # --- archive import: a table model read from another server (sharing/archive_model.py) ------------
 
+#: what a foreign key may do on update or delete
+REFERENTIAL_ACTIONS = ("RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT")
 _TEXTUAL = re.compile(r"^((var)?char\(\d+\)|(tiny|medium|long)?text|enum|set)\Z", re.ASCII)
 
 

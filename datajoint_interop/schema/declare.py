@@ -20,7 +20,7 @@ from ..core.settings import config
 from ..codec.adapter import get_adapter
 from ..core import catalog
 from . import ddl
-from ..core.sql import full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name
+from ..core.sql import full_table_name as full_name, quote_string, split_full_table_name
 
 _Q1 = r"'(?:[^'\\]|\\.|'')*'"
 _Q2 = r'"(?:[^"\\]|\\.|"")*"'
@@ -72,8 +72,7 @@ class Column:
     comment: str = ""  # full SQL comment, including any ``:type:`` marker
 
     def sql(self, name=None, nullable=False):
-        null = "" if nullable else " NOT NULL"
-        return f'{q(name or self.name)} {self.sql_type}{null} COMMENT {quote_string(self.comment)}'
+        return ddl.column(name or self.name, self.sql_type, "" if nullable else ddl.not_null(), self.comment)
 
 
 @dataclass
@@ -224,7 +223,7 @@ def hidden_timestamp_sql(table):
     ``_<sha1 of db.table>_timestamp`` (hidden because it starts with ``_``), the time each row was
     inserted, kept by the server."""
     digest = hashlib.sha1(table.replace("`", "").encode("utf-8")).hexdigest()
-    return f"{q(f'_{digest}_timestamp')} timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP"
+    return ddl.column(f"_{digest}_timestamp", "timestamp", ddl.not_null("CURRENT_TIMESTAMP"))
 
 
 def compile_model(full_table_name, model, resolve, adapter_of=None):
@@ -368,17 +367,14 @@ def _compile_attribute(attr: AttributeDef, table, database, adapter_of=None):
         comment = f":{marker}:{comment}"
         sql_type = "LONGBLOB" if category == "attach" else "binary(16)"
     if attr.default is None:
-        default = " NOT NULL"
+        default = ddl.not_null()
     elif attr.nullable:
-        default = " DEFAULT NULL"
+        default = ddl.DEFAULT_NULL
     else:
         if category in _NULL_DEFAULT_ONLY:
             raise DefinitionError(f"{where}: a {category.replace('_', ' ')} attribute can only default to null")
-        default = " NOT NULL DEFAULT " + _default_literal(attr.default, where)
-    sql = f"{q(attr.name)} {sql_type}{default}"
-    if comment:
-        sql += f' COMMENT {quote_string(comment)}'
-    return sql, store, (sql_type, attr.nullable, comment, attr.default)
+        default = ddl.not_null(_default_literal(attr.default, where))
+    return ddl.column(attr.name, sql_type, default, comment or None), store, (sql_type, attr.nullable, comment, attr.default)
 
 
 def _adapted_storage(attr, where, adapter_of):

@@ -147,14 +147,14 @@ def restricted_conditions(order, fks, user):
     down = {}
     for table in order:
         if table in user:
-            down[table] = " AND ".join(f"({c})" for c in user[table])
+            down[table] = compiler.all_of(f"({c})" for c in user[table])
             continue
         clauses = []
         for fk in relevant:
             if fk.child == table and down.get(fk.parent) is not None:
                 clauses.append(compiler.referenced_by_condition(fk.columns, full_name(*fk.parent), fk.referenced,
                                                                 down[fk.parent]))
-        down[table] = " AND ".join(clauses) if clauses else None
+        down[table] = compiler.all_of(clauses) if clauses else None
     final = {}
     for table in reversed(order):
         clauses = [f"({down[table]})"] if down[table] is not None else []
@@ -162,5 +162,5 @@ def restricted_conditions(order, fks, user):
             if fk.parent == table:
                 clauses.append(compiler.referencing_condition(fk.referenced, full_name(*fk.child), fk.columns,
                                                               final[fk.child]))
-        final[table] = " OR ".join(clauses) if clauses else "FALSE"
+        final[table] = compiler.either_of(clauses) if clauses else "FALSE"
     return final

@@ -25,6 +25,7 @@ from typing import List, Optional, Tuple
 from ..core.errors import ArchiveError, DataJointError
 from ..schema.naming import is_system_schema
 from ..core import catalog
+from ..schema import ddl
 from ..core.sql import quote_identifier
 
 NAME_LIMIT = 64
@@ -49,7 +50,7 @@ _TYPES = [
 _EXPRESSION = re.compile(r"^current_timestamp(\([0-6]?\))?\Z", re.ASCII)
 _NUMBER = re.compile(r"^[-+]?(\d{1,80}(\.\d{0,80})?|\.\d{1,80})([eE][-+]?\d{1,3})?\Z", re.ASCII)
 _CHARSET = re.compile(r"^[a-z0-9_]{1,64}\Z", re.ASCII)
-_RULES = ("RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT")
+_RULES = ddl.REFERENTIAL_ACTIONS
 ENGINES = ("InnoDB", "MyISAM", "Aria")
 
 
