@@ -91,21 +91,19 @@ def server_version(connection):
 
 
 def max_allowed_packet(connection):
-    """The server's ``max_allowed_packet`` in bytes, read once per server connection.
+    """The server's ``max_allowed_packet`` in bytes, read once per server session.
 
-    The value is kept on the Connection with the server's connection id, so a reconnect (a new
-    session, possibly after ``SET GLOBAL max_allowed_packet``) reads it again instead of reusing a
-    value cached for an older session.
+    The value is kept in the Connection's ``session_values``, which every (re)connect empties: a
+    new session (possibly after ``SET GLOBAL max_allowed_packet``, or on a restarted server that
+    hands out the old connection id again) reads it anew. Nothing is keyed by ``id(connection)``,
+    which a new object may reuse. An object without ``session_values`` is asked every time.
     """
-    session = getattr(connection, "connection_id", None)
-    cached = getattr(connection, "_max_allowed_packet", None)
-    if cached is not None and session is not None and cached[0] == session:
-        return cached[1]
+    values = getattr(connection, "session_values", None)
+    if values is not None and "max_allowed_packet" in values:
+        return values["max_allowed_packet"]
     size = int(execute(connection, "SELECT @@max_allowed_packet").fetchone()[0])
-    try:
-        connection._max_allowed_packet = (getattr(connection, "connection_id", None), size)
-    except AttributeError:  # an object that takes no attributes: read again next time
-        pass
+    if values is not None:
+        values["max_allowed_packet"] = size
     return size
 
 

@@ -153,6 +153,7 @@ class Connection:
         self._conn = None
         self._in_transaction = False
         self.connection_id = None
+        self.session_values = {}
         self._query_cache = None
         self.connect()
 
@@ -256,6 +257,7 @@ class Connection:
             raise errors.ConnectionError_(
                 f"Cannot connect to the database server at {where} as '{self.user}': {error}") from None
         self._in_transaction = False
+        self.session_values = {}  # what catalog read for this session; a new session reads again
         with self._conn.cursor() as cursor:
             cursor.execute(catalog.CONNECTION_ID)
             self.connection_id = cursor.fetchone()[0]
