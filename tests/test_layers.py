@@ -192,8 +192,9 @@ SQL_MODULES = {f"{NAME}.query.compiler", f"{NAME}.query.compiler_jobs", f"{NAME}
 _STATEMENT = re.compile(r"^\W*(SELECT|INSERT|REPLACE|UPDATE|DELETE|CREATE|ALTER|DROP|SHOW|GRANT|REVOKE|SET|KILL"
                         r"|EXPLAIN|START TRANSACTION|COMMIT|ROLLBACK|TRUNCATE|RENAME|LOCK|UNLOCK|FLUSH|CALL|DESCRIBE"
                         r"|USE)\b")
-_CLAUSE = re.compile(r"\b(SELECT .+ FROM|INSERT (IGNORE )?INTO|DELETE FROM|REPLACE INTO|UPDATE \S+ SET|"
-                     r"(CREATE|DROP|ALTER) (TABLE|DATABASE|SCHEMA|USER)|ON DUPLICATE KEY|IN \(SELECT|EXISTS ?\(SELECT)\b"
+_CLAUSE = re.compile(r"\b(SELECT .+ FROM|INSERT (IGNORE )?INTO|DELETE FROM|REPLACE INTO|UPDATE \S+ SET"
+                     r"|(CREATE|DROP|ALTER) (TABLE|DATABASE|SCHEMA|USER)|ON DUPLICATE KEY|IN \(SELECT"
+                     r"|EXISTS ?\(SELECT)\b"
                      r"|\b(information_schema|INFORMATION_SCHEMA)\.[A-Za-z_]"
                      r"|\bmysql\.(user|db|global_priv|tables_priv|columns_priv|roles_mapping)\b")
 # calls whose text arguments are messages to people (errors, warnings, logs, prompts, help)

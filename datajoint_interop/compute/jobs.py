@@ -221,7 +221,8 @@ class JobQueue:
 
     def release_if_mine(self, hash_, connection_id):
         """Delete a reservation only if it still carries ``connection_id`` (lost-connection recovery)."""
-        return execute(self.connection, statements.release_if_mine(self.name), (self.table_name, hash_, connection_id)).rowcount
+        return execute(self.connection, statements.release_if_mine(self.name),
+                       (self.table_name, hash_, connection_id)).rowcount
 
     def error(self, key, error_message, error_stack=None, hash_=None):
         """Record a failed key (replacing its reservation); it is skipped until the row is deleted."""
@@ -288,7 +289,7 @@ class JobQueue:
                     if see_all is None:
                         see_all = self.can_see_all_connections()
                     stale = see_all
-            if stale and execute(self.connection, statements.reclaim(self.name),
+            if stale and execute(self.connection, statements.release_if_mine(self.name),
                     (self.table_name, hash_, connection_id)).rowcount:
                 reclaimed.append(hash_)
         restarted = [h for h in before_restart if h in reclaimed]

@@ -75,7 +75,8 @@ def job_counts(connection, database, table_name):
 
 def recent_rate(connection, database, table_name, window=600):
     """Successful makes per second over the last ``window`` seconds (None without any)."""
-    count, first, last = execute(connection, statements.recent_rate(runs_table(database)), (table_name, int(window))).fetchone()
+    count, first, last = execute(connection, statements.recent_rate(runs_table(database)),
+                                 (table_name, int(window))).fetchone()
     if not count:
         return None
     span = max(float(last) - float(first), 1.0) if count > 1 else float(window)

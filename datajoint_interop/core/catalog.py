@@ -392,14 +392,6 @@ def referential_rules(connection, schema, table):
         "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()}
 
 
-def foreign_key_columns_upper(connection, schema, table):
-    """As ``foreign_key_columns`` (the archive's own spelling of the same question)."""
-    return execute(connection,
-        "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, "
-        "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=%s "
-        "AND TABLE_NAME=%s AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION",
-        (schema, table)).fetchall()
-
 
 # --- the statements the connection itself sends (core/connection.py) -------------------------------
 # The connection runs these on its own driver cursor (at connect time, before ``execute`` can be

@@ -75,7 +75,8 @@ def reserved_by_others(jobs):
 
 
 def release_if_mine(jobs):
-    """Delete a reservation still held by a connection: (table_name, key_hash, connection_id)."""
+    """Delete a reservation still held by a connection (one we lost, or one judged dead):
+    (table_name, key_hash, connection_id)."""
     return (f"DELETE FROM {jobs} WHERE `table_name`=%s AND `key_hash`=%s AND `status`='reserved' "
             "AND `connection_id`=%s")
 
@@ -103,12 +104,6 @@ def reservations(jobs):
     """Reservations of a table with their owner and age in seconds: (table_name)."""
     return (f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
             f"FROM {jobs} WHERE `table_name`=%s AND `status`='reserved'")
-
-
-def reclaim(jobs):
-    """Delete a reservation judged dead, if unchanged: (table_name, key_hash, connection_id)."""
-    return (f"DELETE FROM {jobs} WHERE `table_name`=%s AND `key_hash`=%s AND "
-            "`status`='reserved' AND `connection_id`=%s")
 
 
 # --- ~jobs: listing (dji jobs) --------------------------------------------------------------------

@@ -374,7 +374,8 @@ def _compile_attribute(attr: AttributeDef, table, database, adapter_of=None):
         if category in _NULL_DEFAULT_ONLY:
             raise DefinitionError(f"{where}: a {category.replace('_', ' ')} attribute can only default to null")
         default = ddl.not_null(_default_literal(attr.default, where))
-    return ddl.column(attr.name, sql_type, default, comment or None), store, (sql_type, attr.nullable, comment, attr.default)
+    sql = ddl.column(attr.name, sql_type, default, comment or None)
+    return sql, store, (sql_type, attr.nullable, comment, attr.default)
 
 
 def _adapted_storage(attr, where, adapter_of):

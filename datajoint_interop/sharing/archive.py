@@ -486,7 +486,8 @@ class _Created:
         if exists:
             return
         charset, collation = info.get("charset"), info.get("collation")
-        execute(self.connection, escape_percent(ddl.create_database_like(name, charset, collation)))  # fails if it appeared
+        # fails if the schema appeared meanwhile
+        execute(self.connection, escape_percent(ddl.create_database_like(name, charset, collation)))
         self.schemas.append(name)
 
     def table(self, schema, name):

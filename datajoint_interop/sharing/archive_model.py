@@ -524,7 +524,7 @@ def model_from_server(connection, schema, table):
     model.indexes = list(indexes.values())
     rules = catalog.referential_rules(connection, schema, table)
     fks = {}
-    for name, column, ref_schema, ref_table, ref_column in catalog.foreign_key_columns_upper(connection, schema, table):
+    for name, column, ref_schema, ref_table, ref_column in catalog.foreign_key_columns(connection, schema, table):
         update, delete = rules.get(name, ("RESTRICT", "RESTRICT"))
         fk = fks.setdefault(name, ForeignKey(name, [], ref_schema, ref_table, [], update, delete))
         fk.columns.append(column)
