@@ -4,8 +4,6 @@ import re
 from ..core.errors import DataJointError, MissingTableError
 from ..core import catalog
 from ..core.sql import execute
-from ..query import compiler_jobs as statements
-from ..query.compiler import compile_count_table
 
 _TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
 
@@ -74,6 +72,7 @@ def _schemas(args):
 
 
 def _tables(args):
+    from ..query.compiler import compile_count_table
     from ..sharing.archive import _bar
     connection = _connection()
     _require_schema(connection, args.schema)
@@ -96,6 +95,7 @@ def _tables(args):
 
 def _jobs(args):
     from ..core.sql import escape_percent, quote_identifier
+    from ..query import compiler_jobs as statements
     if args.limit < 1:
         raise DataJointError("--limit must be positive")
     if args.summary:
