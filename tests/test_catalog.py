@@ -2,6 +2,7 @@
 import pytest
 
 from datajoint_interop.core import catalog
+from datajoint_interop.core.connection import Connection
 from datajoint_interop.sql import execute, sql_name
 
 
@@ -34,11 +35,30 @@ def test_tables_and_schemas(connection, database):
 def test_max_allowed_packet_is_read_again_after_a_reconnect(connection):
     real = int(execute(connection, "SELECT @@max_allowed_packet").fetchone()[0])
     assert catalog.max_allowed_packet(connection) == real
-    connection._max_allowed_packet = (connection.connection_id, 12345)  # as if the server said so
+    connection.session_values["max_allowed_packet"] = 12345  # as if the server had said so
     assert catalog.max_allowed_packet(connection) == 12345  # cached for this session
+    session = connection.connection_id
     connection.close()
     connection.connect()  # a new session: the cached value belongs to the old one
+    # even if the new session had the old id (a restarted server numbers from 1 again)
+    connection.connection_id = session
     assert catalog.max_allowed_packet(connection) == real
+    assert connection.session_values == {"max_allowed_packet": real}
+    connection.connection_id = int(execute(connection, "SELECT connection_id()").fetchone()[0])
+
+
+def test_max_allowed_packet_is_never_shared_between_connections(connection):
+    """Nothing is cached by id(connection): another Connection object reads its own value."""
+    connection.session_values["max_allowed_packet"] = 12345
+    try:
+        other = Connection(connection.host, connection.user, connection._password, port=connection.port)
+        try:
+            assert catalog.max_allowed_packet(other) == int(
+                execute(other, "SELECT @@max_allowed_packet").fetchone()[0]) != 12345
+        finally:
+            other.close()
+    finally:
+        connection.session_values.clear()
 
 
 def test_privileges_of_this_account(connection):

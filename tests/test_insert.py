@@ -106,12 +106,17 @@ def test_large_insert_is_batched_and_atomic(connection, db):
     parent.insert(dict(pid=i, label=label) for i in range(n))
     assert len(parent) == n
     # a duplicate in a late batch must leave nothing of the earlier batches behind
-    connection._max_allowed_packet = (connection.connection_id, 200_000)  # force several statements
+    connection.session_values["max_allowed_packet"] = 200_000  # force several statements
+    sent = []
+    query = connection.query
+    connection.query = lambda sql, *args, **kwargs: sent.append(sql) or query(sql, *args, **kwargs)
     try:
         with pytest.raises(DuplicateError):
             parent.insert(dict(pid=n + i if i < 15000 else 0, label=label) for i in range(15001))
     finally:
-        del connection._max_allowed_packet
+        del connection.query
+        connection.session_values.clear()
+    assert sum(sql.startswith("INSERT") for sql in sent) > 1  # really several statements
     assert len(parent) == n
 
 

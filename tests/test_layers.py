@@ -4,6 +4,7 @@ Imports are read from the source with ``ast`` (nothing is imported), so a cycle 
 function, or one that happens to import fine in today's order, is still found.
 """
 import ast
+import re
 import pathlib
 
 import pytest
@@ -179,3 +180,86 @@ def test_all_sql_goes_through_execute():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "query":
                 direct.append(f"{name}:{node.lineno}")
     assert not direct, "Connection.query called directly: " + ", ".join(direct)
+
+
+# --- all SQL in two places ------------------------------------------------------------------------
+# Statements over user tables come from the compilers, statements about the server's catalog (and
+# its accounts and sessions) from the catalog modules, data definition from the DDL module.
+SQL_MODULES = {f"{NAME}.query.compiler", f"{NAME}.query.compiler_jobs", f"{NAME}.core.catalog",
+               f"{NAME}.core.accounts", f"{NAME}.schema.ddl"}
+
+# a string constant (or a literal piece of an f-string) that opens a statement, or names a catalog table
+_STATEMENT = re.compile(r"^\W*(SELECT|INSERT|REPLACE|UPDATE|DELETE|CREATE|ALTER|DROP|SHOW|GRANT|REVOKE|SET|KILL"
+                        r"|EXPLAIN|START TRANSACTION|COMMIT|ROLLBACK|TRUNCATE|RENAME|LOCK|UNLOCK|FLUSH|CALL|DESCRIBE"
+                        r"|USE)\b")
+_CLAUSE = re.compile(r"\b(SELECT .+ FROM|INSERT (IGNORE )?INTO|DELETE FROM|REPLACE INTO|UPDATE \S+ SET"
+                     r"|(CREATE|DROP|ALTER) (TABLE|DATABASE|SCHEMA|USER)|ON DUPLICATE KEY|IN \(SELECT"
+                     r"|EXISTS ?\(SELECT)\b"
+                     r"|\b(information_schema|INFORMATION_SCHEMA)\.[A-Za-z_]"
+                     r"|\bmysql\.(user|db|global_priv|tables_priv|columns_priv|roles_mapping)\b")
+# calls whose text arguments are messages to people (errors, warnings, logs, prompts, help)
+_MESSAGE_CALLS = re.compile(r"(Error|Warning|Exception|Exit|_?error|_?warn|warning|info|debug|exception|critical"
+                            r"|print|_log|log|_ask|input|_refuse|say|add_argument|add_parser|ArgumentParser)$")
+_MESSAGE_KEYWORDS = {"help", "description", "epilog", "prompt", "msg", "message"}
+
+
+def looks_like_sql(text):
+    return bool(_STATEMENT.match(text) or _CLAUSE.search(text))
+
+
+def _call_name(call):
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+
+
+def _message_nodes(tree):
+    """ids of the string nodes that are docstrings or arguments of message calls."""
+    allowed = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body
+                and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)):
+            allowed.add(id(body[0].value))
+        if isinstance(node, ast.Call):
+            parts = []
+            if _MESSAGE_CALLS.search(_call_name(node)):
+                parts = list(node.args) + [k.value for k in node.keywords]
+            parts += [k.value for k in node.keywords if k.arg in _MESSAGE_KEYWORDS]
+            for part in parts:
+                allowed.update(id(n) for n in ast.walk(part))
+    return allowed
+
+
+def sql_literals(source, filename="<source>"):
+    """(line, text) of every string constant in `source` that reads as SQL and is not a message."""
+    tree = ast.parse(source, filename)
+    allowed = _message_nodes(tree)
+    return sorted((node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in allowed
+            and looks_like_sql(node.value))
+
+
+def test_sql_scan_sees_statements_and_spares_messages():
+    found = sql_literals(
+        'def f(c, t):\n'
+        '    """Runs SELECT * FROM x."""\n'
+        '    execute(c, "SELECT COUNT(*) FROM information_schema.TABLES")\n'
+        '    execute(c, f"DELETE FROM {t} WHERE 1")\n'
+        '    execute(c, "SET autocommit=0")\n'
+        '    q = "x IN (SELECT a FROM " + t + ")"\n'
+        '    raise DataJointError(f"Cannot DROP TABLE {t}: it is referenced")\n'
+        '    logger.info("DELETE FROM %s done", t)\n'
+        '    parser.add_argument("--x", help="SHOW the GRANT statements")\n')
+    assert sorted(line for line, _ in found) == [3, 4, 5, 6]
+    assert not looks_like_sql("select the rows you need") and not looks_like_sql("information_schema")
+
+
+def test_sql_only_in_compiler_catalog_and_ddl_modules():
+    """No SQL text outside the compilers, the catalog modules and the DDL module (docstrings and
+    messages to people aside), so every statement the package sends can be found in five files."""
+    stray = []
+    for name, path in modules().items():
+        if name in SQL_MODULES:
+            continue
+        stray += [f"{name}:{line}: {text[:60]!r}" for line, text in sql_literals(path.read_text(), str(path))]
+    assert not stray, "SQL text outside the compiler/catalog/ddl modules:\n" + "\n".join(stray)

@@ -1,6 +1,6 @@
 """`dji declare` / `dji classdefs`: MATLAB package folders <-> tables, from the command line."""
 from ..core.errors import DataJointError
-from ..core.sql import execute, sql_table
+from ..core import catalog
 
 
 def register(sub):
@@ -46,7 +46,7 @@ def _declare(args):
         cls = getattr(module, name)
         print(f"{package}.{name} -> {cls.full_table_name}")
         if args.show_sql:
-            print(execute(schema.connection, f"SHOW CREATE TABLE {sql_table(cls.full_table_name)}").fetchone()[1] + ";")
+            print(catalog.create_statement(schema.connection, cls.full_table_name) + ";")
     mismatches = [w for w in caught if issubclass(w.category, DefinitionMismatchWarning)]
     for warning in mismatches:
         print(f"warning: {warning.message}")

@@ -3,7 +3,7 @@ import re
 
 from ..core.errors import DataJointError, MissingTableError
 from ..core import catalog
-from ..core.sql import execute, sql_name
+from ..core.sql import execute
 
 _TIERS = (("~", "hidden"), ("__", "computed"), ("_", "imported"), ("#", "lookup"))
 
@@ -72,19 +72,18 @@ def _schemas(args):
 
 
 def _tables(args):
+    from ..query.compiler import compile_count_table
     from ..sharing.archive import _bar
     connection = _connection()
     _require_schema(connection, args.schema)
-    rows = execute(connection,
-        "SELECT TABLE_NAME, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
-        "AND TABLE_TYPE='BASE TABLE' ORDER BY TABLE_NAME", (args.schema,)).fetchall()
+    rows = catalog.base_tables_with_estimates(connection, args.schema)
     listing = []
     with _bar(len(rows), "counting", False if args.no_progress else None) as bar:
         for name, estimate, comment in rows:
             if args.estimate:
                 count = f"~{estimate or 0}"
             else:
-                count = execute(connection, f"SELECT COUNT(*) FROM {sql_name(args.schema)}.{sql_name(name)}").fetchone()[0]
+                count = execute(connection, compile_count_table(args.schema, name)).fetchone()[0]
             listing.append((name, *tier_and_class(name), count, comment))
             bar.update(1)
     print(f"{'table':<32} {'tier':<9} {'class':<28} {'rows':>10}  comment")
@@ -96,6 +95,7 @@ def _tables(args):
 
 def _jobs(args):
     from ..core.sql import escape_percent, quote_identifier
+    from ..query import compiler_jobs as statements
     if args.limit < 1:
         raise DataJointError("--limit must be positive")
     if args.summary:
@@ -106,14 +106,11 @@ def _jobs(args):
         print(f"Schema {args.schema} has no job table (~jobs): nothing was populated with reserve_jobs=True.")
         return 0
     table = escape_percent(f"{quote_identifier(args.schema)}.`~jobs`")  # the queries below bind values
-    where, params = ("WHERE `status`=%s", (args.status,)) if args.status else ("", ())
-    counts = execute(connection, f"SELECT `status`, COUNT(*) FROM {table} GROUP BY `status` ORDER BY `status`").fetchall()
+    params = (args.status,) if args.status else ()
+    counts = execute(connection, statements.count_by_status(table)).fetchall()
     print("jobs: " + (", ".join(f"{n} {s}" for s, n in counts) or "none"))
-    rows = execute(connection,
-        f"SELECT `table_name`, `status`, `key_hash`, `user`, `host`, `pid`, `timestamp`, "
-        f"TIMESTAMPDIFF(SECOND, `timestamp`, NOW()), `error_message`{', `key`' if args.full else ''} "
-        f"FROM {table} {where} ORDER BY `timestamp`, `table_name`, `key_hash` LIMIT %s",
-        (*params, args.limit)).fetchall()
+    rows = execute(connection, statements.listing(table, bool(args.status), args.full),
+                   (*params, args.limit)).fetchall()
     for row in rows:
         print(_job_text(*row) if args.full else _job_line(*row))
     return 0

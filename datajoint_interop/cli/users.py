@@ -5,6 +5,7 @@ from the command line, so they stay out of shell history and process listings.
 """
 import sys
 
+from ..core import accounts
 from ..sharing import admin
 from ..core.errors import DataJointError
 
@@ -157,7 +158,7 @@ def _whoami(args):
     elif not info["global_role"]:
         print("schemas:  (no schema-level grants)")
     for line in info["grant_statements"]:
-        if " ON *.* " in line and not line.startswith("GRANT USAGE "):
+        if " ON *.* " in line and not accounts.is_usage_only(line):
             print(f"global:   {line}")
     return 0
 

@@ -13,11 +13,13 @@ import platform
 from ..core.errors import DataJointError, DuplicateError
 from ..codec.hash import key_hash
 from ..codec.values import bind_value
-from ..core.sql import escape_percent, execute, full_table_name, quote_string, sql_name, sql_table
+from ..core.sql import escape_percent, execute, full_table_name, sql_table
 from ..codec import blob
 from ..codec.blob import unpack
 from ..query.table import FreeTable
 from ..core import catalog
+from ..query import compiler_jobs as statements
+from ..schema import ddl
 
 __all__ = ["JobQueue", "JobTable", "JOBS_TABLE_NAME", "jobs_table_sql", "ERROR_MESSAGE_LENGTH", "decode_key"]
 
@@ -27,26 +29,9 @@ JOBS_TABLE_NAME = "~jobs"
 ERROR_MESSAGE_LENGTH = 2047
 TRUNCATION_APPENDIX = "...truncated"
 
-_DDL = """CREATE TABLE IF NOT EXISTS {name} (
-`table_name` varchar(255) NOT NULL COMMENT "className of the table",
-`key_hash` char(32) NOT NULL COMMENT "key hash",
-`status` enum('reserved','error','ignore') NOT NULL COMMENT "if tuple is missing, the job is available",
-`key` blob DEFAULT NULL COMMENT "structure containing the key",
-`error_message` varchar(2047) NOT NULL DEFAULT "" COMMENT "error message returned if failed",
-`error_stack` mediumblob DEFAULT NULL COMMENT "error stack if failed",
-`user` varchar(255) NOT NULL DEFAULT "" COMMENT "database user",
-`host` varchar(255) NOT NULL DEFAULT "" COMMENT "system hostname",
-`pid` int unsigned NOT NULL DEFAULT "0" COMMENT "system process id",
-`connection_id` bigint unsigned NOT NULL DEFAULT "0" COMMENT "connection_id()",
-`timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "automatic timestamp",
-PRIMARY KEY (`table_name`,`key_hash`)
-) ENGINE=InnoDB, COMMENT {comment}"""
-
-
 def jobs_table_sql(database):
     """The CREATE TABLE statement of ``~jobs``, identical to DataJoint 0.14's (plain text, no %-escaping)."""
-    return _DDL.format(name=full_table_name(database, JOBS_TABLE_NAME),
-                       comment=quote_string(f"job reservation table for `{database}`"))
+    return ddl.jobs_table(database, JOBS_TABLE_NAME)
 
 
 def truncate_message(message, limit=ERROR_MESSAGE_LENGTH):
@@ -146,13 +131,7 @@ class JobQueue:
     def _insert_sql(self, names):
         sql = self._reserve_sql.get(names)
         if sql is None:
-            columns = "`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`"
-            if names is None:
-                sql = f"INSERT INTO {self.name} ({columns}) VALUES (%s,%s,'reserved',%s,%s,%s,%s,%s)"
-            else:
-                where = " AND ".join(f"{sql_name(n)}=%s" for n in names)
-                sql = (f"INSERT INTO {self.name} ({columns}) SELECT %s,%s,'reserved',%s,%s,%s,%s,%s "
-                       f"FROM DUAL WHERE NOT EXISTS (SELECT 1 FROM {self._target} WHERE {where})")
+            sql = statements.reserve(self.name, self._target, names)
             self._reserve_sql[names] = sql
         return sql
 
@@ -190,13 +169,7 @@ class JobQueue:
         names = self._key_names or tuple(items[0][1])
         sql = self._reserve_sql.get((names, len(items)))
         if sql is None:
-            row = "SELECT %s AS h, %s AS b" + "".join(f", %s AS k{i}" for i in range(len(names)))
-            where = " AND ".join(f"t.{sql_name(n)} = v.k{i}" for i, n in enumerate(names))
-            sql = (f"INSERT IGNORE INTO {self.name} "
-                   "(`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,`connection_id`) "
-                   "SELECT %s, v.h, 'reserved', v.b, %s, %s, %s, %s FROM ("
-                   + " UNION ALL ".join([row] * len(items)) +
-                   f") AS v WHERE NOT EXISTS (SELECT 1 FROM {self._target} AS t WHERE {where})")
+            sql = statements.reserve_many(self.name, self._target, names, len(items))
             self._reserve_sql[(names, len(items))] = sql
         connection_id = self.connection.connection_id
         args = [self.table_name, self.user, self.host, self.pid, connection_id]
@@ -207,10 +180,7 @@ class JobQueue:
         hashes = [h for h, _ in items]
         if inserted == len(items):
             return set(hashes)
-        marks = ",".join(["%s"] * len(hashes))
-        mine = {row[0] for row in execute(self.connection,
-            f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
-            f"AND `connection_id`=%s AND `key_hash` IN ({marks})",
+        mine = {row[0] for row in execute(self.connection, statements.reserved_by(self.name, len(hashes)),
             (self.table_name, connection_id, *hashes)).fetchall()}
         self.refused += len(items) - len(mine)
         return mine
@@ -220,32 +190,25 @@ class JobQueue:
 
         The timestamp is renewed too: the reconnect may have been to a restarted server, and a
         reservation older than the server is judged dead by everyone (``reclaim_stale``)."""
-        return execute(self.connection,
-            f"UPDATE {self.name} SET `connection_id`=%s, `timestamp`=CURRENT_TIMESTAMP "
-            "WHERE `table_name`=%s AND `key_hash`=%s "
-            "AND `status`='reserved' AND `connection_id`=%s",
+        return execute(self.connection, statements.adopt(self.name),
             (self.connection.connection_id, self.table_name, hash_, old_connection_id)).rowcount == 1
 
     def release(self, hashes):
         """Hand back reservations we hold but will not work on (only ours, only 'reserved')."""
         if not hashes:
             return 0
-        marks = ",".join(["%s"] * len(hashes))
-        return execute(self.connection,
-            f"DELETE FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' AND `connection_id`=%s "
-            f"AND `key_hash` IN ({marks})", (self.table_name, self.connection.connection_id, *hashes)).rowcount
+        return execute(self.connection, statements.release(self.name, len(hashes)),
+            (self.table_name, self.connection.connection_id, *hashes)).rowcount
 
     def release_connection(self, connection_id):
         """Drop every reservation of this table held by ``connection_id`` (a connection we lost)."""
-        return execute(self.connection,
-            f"DELETE FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' AND `connection_id`=%s",
+        return execute(self.connection, statements.release_connection(self.name),
             (self.table_name, connection_id)).rowcount
 
     def complete(self, key=None, hash_=None):
         """The key is done (or abandoned): delete its row so it is available again."""
         hash_ = hash_ or key_hash(key)
-        execute(self.connection,
-            f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s", (self.table_name, hash_))
+        execute(self.connection, statements.complete(self.name), (self.table_name, hash_))
 
     def reserved_by_others(self):
         """Hashes reserved right now by other connections: where the other workers are walking.
@@ -253,25 +216,20 @@ class JobQueue:
         A cheap probe (a handful of rows): populate uses it to notice a worker that started or
         jumped into the stretch ahead of it before running into it.
         """
-        return {row[0] for row in execute(self.connection,
-            f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s AND `status`='reserved' "
-            "AND `connection_id`<>%s", (self.table_name, self.connection.connection_id)).fetchall()}
+        return {row[0] for row in execute(self.connection, statements.reserved_by_others(self.name),
+            (self.table_name, self.connection.connection_id)).fetchall()}
 
     def release_if_mine(self, hash_, connection_id):
         """Delete a reservation only if it still carries ``connection_id`` (lost-connection recovery)."""
-        return execute(self.connection,
-            f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND `status`='reserved' "
-            "AND `connection_id`=%s", (self.table_name, hash_, connection_id)).rowcount
+        return execute(self.connection, statements.release_if_mine(self.name),
+                       (self.table_name, hash_, connection_id)).rowcount
 
     def error(self, key, error_message, error_stack=None, hash_=None):
         """Record a failed key (replacing its reservation); it is skipped until the row is deleted."""
         hash_ = hash_ or key_hash(key)
         message = truncate_message(error_message, self._message_limit)
         stack = _pack(error_stack) if error_stack is not None else None
-        execute(self.connection,
-            f"REPLACE INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`error_message`,"
-            "`error_stack`,`user`,`host`,`pid`,`connection_id`) "
-            "VALUES (%s,%s,'error',%s,%s,%s,%s,%s,%s,%s)",
+        execute(self.connection, statements.error(self.name),
             (self.table_name, hash_, _key_blob(key), message, stack, self.user, self.host, self.pid,
              self.connection.connection_id))
 
@@ -279,9 +237,7 @@ class JobQueue:
         """Mark a key to be skipped by all workers; False if it already has a row."""
         hash_ = hash_ or key_hash(key)
         try:
-            execute(self.connection,
-                f"INSERT INTO {self.name} (`table_name`,`key_hash`,`status`,`key`,`user`,`host`,`pid`,"
-                "`connection_id`) VALUES (%s,%s,'ignore',%s,%s,%s,%s,%s)",
+            execute(self.connection, statements.ignore(self.name),
                 (self.table_name, hash_, _key_blob(key), self.user, self.host, self.pid,
                  self.connection.connection_id))
         except DuplicateError:
@@ -290,8 +246,7 @@ class JobQueue:
 
     def taken(self):
         """Hashes with any row (reserved, error or ignore) for this table: not to be attempted."""
-        cursor = execute(self.connection,
-            f"SELECT `key_hash` FROM {self.name} WHERE `table_name`=%s", (self.table_name,))
+        cursor = execute(self.connection, statements.taken(self.name), (self.table_name,))
         return {row[0] for row in cursor.fetchall()}
 
     # ------------------------------------------------------------------ crash recovery
@@ -302,8 +257,7 @@ class JobQueue:
 
     def server_uptime(self):
         """Seconds since the server started (readable without any privilege)."""
-        row = execute(self.connection, "SHOW GLOBAL STATUS LIKE 'Uptime'").fetchone()
-        return int(row[1])
+        return catalog.server_uptime(self.connection)
 
     def reclaim_stale(self, timeout=None):
         """Delete reservations whose owner is provably gone (or older than ``timeout`` seconds).
@@ -314,14 +268,11 @@ class JobQueue:
         seen it there: always with the PROCESS privilege, otherwise only for rows written by our
         own database account. Returns the list of reclaimed key hashes.
         """
-        rows = execute(self.connection,
-            f"SELECT `key_hash`, `connection_id`, `user`, TIMESTAMPDIFF(SECOND, `timestamp`, NOW()) "
-            f"FROM {self.name} WHERE `table_name`=%s AND `status`='reserved'", (self.table_name,)).fetchall()
+        rows = execute(self.connection, statements.reservations(self.name), (self.table_name,)).fetchall()
         if not rows:
             return []
         uptime = self.server_uptime()
-        live = {row[0] for row in execute(self.connection,
-            "SELECT ID FROM information_schema.PROCESSLIST").fetchall()}
+        live = catalog.connection_ids(self.connection)
         see_all = None
         me = self.user.split("@", 1)[0]
         reclaimed, before_restart = [], []
@@ -338,9 +289,7 @@ class JobQueue:
                     if see_all is None:
                         see_all = self.can_see_all_connections()
                     stale = see_all
-            if stale and execute(self.connection,
-                    f"DELETE FROM {self.name} WHERE `table_name`=%s AND `key_hash`=%s AND "
-                    "`status`='reserved' AND `connection_id`=%s",
+            if stale and execute(self.connection, statements.release_if_mine(self.name),
                     (self.table_name, hash_, connection_id)).rowcount:
                 reclaimed.append(hash_)
         restarted = [h for h in before_restart if h in reclaimed]

@@ -8,18 +8,12 @@ is a preference of our workers, not a lock.
 """
 from ..core import catalog
 from ..core.errors import DataJointError
-from ..core.sql import escape_percent, execute, full_table_name, quote_string, sql_table
+from ..core.sql import escape_percent, execute, full_table_name, sql_table
+from ..query import compiler_jobs as statements
+from ..schema import ddl
 from ..codec.hash import key_hash
 
 PRIORITY_TABLE_NAME = "~jobs_priority"
-
-_DDL = """CREATE TABLE IF NOT EXISTS {name} (
-`table_name` varchar(255) NOT NULL COMMENT "className of the table, as in ~jobs",
-`key_hash` char(32) NOT NULL COMMENT "key hash, as in ~jobs",
-`priority` int NOT NULL DEFAULT 0 COMMENT "higher first; keys without a row have 0",
-`not_before` datetime DEFAULT NULL COMMENT "no worker of ours starts the key earlier",
-PRIMARY KEY (`table_name`,`key_hash`)
-) ENGINE=InnoDB, COMMENT {comment}"""
 
 _BATCH = 500  # rows per INSERT statement
 
@@ -36,20 +30,13 @@ def schedule(table, keys, priority=0, delay=None):
     if delay is not None and (not isinstance(delay, (int, float)) or not 0 <= delay <= 10 * 365 * 86400):
         raise DataJointError(f"delay must be a number of seconds between 0 and ten years, not {delay!r}")
     connection, database = table.connection, table.database
-    execute(connection, escape_percent(_DDL.format(
-        name=full_table_name(database, PRIORITY_TABLE_NAME),
-        comment=quote_string(f"priority and delayed start of jobs in `{database}`"))))
+    execute(connection, escape_percent(ddl.priority_table(database, PRIORITY_TABLE_NAME)))
     hashes = [key_hash(table._job_key(dict(k))) for k in keys]
-    start = "NOW() + INTERVAL %s SECOND" if delay is not None else "NULL"
     for offset in range(0, len(hashes), _BATCH):
         chunk = hashes[offset:offset + _BATCH]
-        rows = ",".join([f"(%s,%s,%s,{start})"] * len(chunk))
         params = [v for h in chunk for v in ((table.table_name, h, priority, float(delay))
                                              if delay is not None else (table.table_name, h, priority))]
-        execute(connection,
-                f"INSERT INTO {_name(database)} (`table_name`,`key_hash`,`priority`,`not_before`) VALUES {rows} "
-                "ON DUPLICATE KEY UPDATE `priority`=VALUES(`priority`), `not_before`=VALUES(`not_before`)",
-                tuple(params))
+        execute(connection, statements.schedule(_name(database), len(chunk), delay is not None), tuple(params))
     return len(hashes)
 
 
@@ -58,9 +45,7 @@ def order_keys(table, keys):
     connection, database = table.connection, table.database
     if not catalog.table_exists(connection, database, PRIORITY_TABLE_NAME):
         return keys, 0
-    rows = execute(connection,
-        f"SELECT `key_hash`, `priority`, `not_before` IS NOT NULL AND `not_before` > NOW() "
-        f"FROM {_name(database)} WHERE `table_name`=%s", (table.table_name,)).fetchall()
+    rows = execute(connection, statements.priorities(_name(database)), (table.table_name,)).fetchall()
     if not rows:
         return keys, 0
     info = {h: (int(p), bool(later)) for h, p, later in rows}

@@ -13,7 +13,7 @@ import signal
 import time
 
 from ..core.errors import DataJointError
-from ..core.sql import execute
+from ..core import catalog
 from ..codec.hash import key_hash
 from .autopopulate import _run_populate, last_populate_stats
 from .jobs import JobQueue, declare_jobs_table
@@ -268,7 +268,7 @@ def _release_own(tables):
     old_id = connection.connection_id
     try:
         connection.cancel_transaction()
-        execute(connection, "SELECT 1").fetchall()
+        catalog.ping(connection)
     except Exception:  # noqa: BLE001 - any failure here means: this session is no longer trustworthy
         with contextlib.suppress(Exception):
             connection.close()

@@ -10,7 +10,7 @@ import sys
 import time
 import traceback
 
-from ..core import errors
+from ..core import catalog, errors
 from ..core.errors import DataJointError
 from ..core.sql import execute
 from ..query import compiler
@@ -183,7 +183,7 @@ def _set_autocommit(connection, on):
     if raw is None or not hasattr(raw, "get_autocommit") or not raw.open:
         return False
     if raw.get_autocommit() != on:
-        execute(connection, "SET autocommit=1" if on else "SET autocommit=0")
+        catalog.set_autocommit(connection, on)
     return raw.get_autocommit() == on
 
 
@@ -256,7 +256,7 @@ def _work(table, items, queue, start, progress, *, suppress_errors, return_excep
                     reserved_by = connection.connection_id
                     mine = queue.reserve_many([items[i] for i in indices])
                     if chained:
-                        execute(connection, "COMMIT")
+                        catalog.commit(connection)
                     batch = [i for i in indices if items[i][0] in mine]
                     refused = [i for i in indices if items[i][0] not in mine]
                     for index in refused:

@@ -15,7 +15,7 @@ import time
 
 import pymysql
 
-from . import errors, query_cache
+from . import catalog, errors, query_cache
 from .settings import config, server_settings
 from .dependencies import Dependencies
 from .query_cache import CachedCursor as EmulatedCursor, cache_key  # noqa: F401  (0.14's names)
@@ -153,6 +153,7 @@ class Connection:
         self._conn = None
         self._in_transaction = False
         self.connection_id = None
+        self.session_values = {}
         self._query_cache = None
         self.connect()
 
@@ -256,8 +257,9 @@ class Connection:
             raise errors.ConnectionError_(
                 f"Cannot connect to the database server at {where} as '{self.user}': {error}") from None
         self._in_transaction = False
+        self.session_values = {}  # what catalog read for this session; a new session reads again
         with self._conn.cursor() as cursor:
-            cursor.execute("SELECT connection_id()")
+            cursor.execute(catalog.CONNECTION_ID)
             self.connection_id = cursor.fetchone()[0]
         # the handshake above used connect_timeout; queries get the (long) read/write timeouts
         self._conn._read_timeout = _timeout_setting("database.read_timeout")
@@ -275,7 +277,7 @@ class Connection:
     def tls_cipher(self):
         """The TLS cipher in use, or '' for an unencrypted connection."""
         with self._conn.cursor() as cursor:
-            cursor.execute("SHOW STATUS LIKE 'Ssl_cipher'")
+            cursor.execute(catalog.TLS_CIPHER)
             row = cursor.fetchone()
         return row[1] if row else ""
 
@@ -431,7 +433,7 @@ class Connection:
             self.connect()
 
     def get_user(self):
-        return self.query("SELECT user()").fetchone()[0]
+        return self.query(catalog.CURRENT_USER).fetchone()[0]
 
     # -- transactions -----------------------------------------------------------------------
     @property
@@ -441,7 +443,7 @@ class Connection:
     def start_transaction(self):
         if self._in_transaction:
             raise errors.DataJointError("Nested transactions are not supported.")
-        self.query("START TRANSACTION WITH CONSISTENT SNAPSHOT")
+        self.query(catalog.START_TRANSACTION)
         self._in_transaction = True
         logger.debug("transaction started")
 
@@ -449,14 +451,14 @@ class Connection:
         if self._in_transaction:
             self._in_transaction = False
             with contextlib.suppress(errors.LostConnectionError):
-                self.query("ROLLBACK", reconnect=False)
+                self.query(catalog.ROLLBACK, reconnect=False)
         logger.debug("transaction cancelled")
 
     def commit_transaction(self):
         if not self._in_transaction:
             raise errors.DataJointError("commit_transaction called outside a transaction")
         try:
-            self.query("COMMIT")
+            self.query(catalog.COMMIT)
         finally:
             self._in_transaction = False
         logger.debug("transaction committed")

@@ -21,7 +21,8 @@ from collections import defaultdict
 import networkx as nx
 
 from .errors import DataJointError
-from .sql import execute, full_table_name, split_full_table_name
+from . import catalog
+from .sql import full_table_name, split_full_table_name
 
 
 def _is_alias(node):
@@ -99,29 +100,14 @@ class Dependencies(nx.DiGraph):
         if not names:
             self._loaded = True
             return
-        marks = ",".join(["%s"] * len(names))
         keys = defaultdict(list)
-        cur = execute(self._conn,
-            "SELECT table_schema, table_name, column_name FROM information_schema.key_column_usage "
-            f"WHERE constraint_name='PRIMARY' AND table_schema IN ({marks}) "
-            "ORDER BY table_schema, table_name, ordinal_position", names)
-        for db, tbl, col in cur.fetchall():
+        for db, tbl, col in catalog.primary_keys_of_schemas(self._conn, names):
             keys[(db, tbl)].append(col)
-        cur = execute(self._conn,
-            f"SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema IN ({marks})",
-            names)
-        for db, tbl in cur.fetchall():
+        for db, tbl in catalog.tables_of_schemas(self._conn, names):
             if not tbl.startswith("~"):
                 self.add_node(full_table_name(db, tbl), primary_key=set(keys[(db, tbl)]))
-        cur = execute(self._conn,
-            "SELECT constraint_schema, constraint_name, table_schema, table_name, column_name, "
-            "referenced_table_schema, referenced_table_name, referenced_column_name "
-            "FROM information_schema.key_column_usage "
-            f"WHERE referenced_table_name IS NOT NULL AND (table_schema IN ({marks}) "
-            f"OR referenced_table_schema IN ({marks})) "
-            "ORDER BY table_schema, table_name, constraint_name, ordinal_position", names + names)
         fks = {}
-        for cs, cname, db, tbl, col, rdb, rtbl, rcol in cur.fetchall():
+        for cs, cname, db, tbl, col, rdb, rtbl, rcol in catalog.foreign_keys_touching(self._conn, names):
             if tbl.startswith("~") or rtbl.startswith("~"):
                 continue
             child, parent = full_table_name(db, tbl), full_table_name(rdb, rtbl)
@@ -130,11 +116,7 @@ class Dependencies(nx.DiGraph):
         # child tables outside the named schemas need their primary keys too
         outside = {split_full_table_name(c) for _, _, c in fks} - set(keys)
         for db, tbl in sorted(outside):
-            cur = execute(self._conn,
-                "SELECT column_name FROM information_schema.key_column_usage WHERE "
-                "constraint_name='PRIMARY' AND table_schema=%s AND table_name=%s "
-                "ORDER BY ordinal_position", (db, tbl))
-            keys[(db, tbl)] = [r[0] for r in cur.fetchall()]
+            keys[(db, tbl)] = catalog.primary_key_of(self._conn, db, tbl)
         alias = itertools.count(1)
         for (_, _, child), fk in sorted(fks.items()):
             pk = set(keys[split_full_table_name(child)])

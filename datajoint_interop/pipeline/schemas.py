@@ -15,8 +15,7 @@ import warnings
 from ..schema import naming
 from ..schema.declare import compile_definition, compile_model, foreign_key_columns
 from ..core.errors import AccessError, DataJointError, DefinitionError, MissingDefinitionError
-from ..core.sql import (check_identifier, escape_percent, execute, full_table_name, quote_identifier, quote_string,
-                  sql_name, sql_table)
+from ..core.sql import check_identifier, escape_percent, execute, full_table_name, quote_identifier
 from ..core.version import __version__
 from ..core.connection import conn
 from ..query.table import forget_heading, FreeTable
@@ -29,6 +28,8 @@ from ..storage.external import ExternalMapping
 from ..storage.objects import EXTERNAL_DEFINITION
 from ..core.settings import config
 from ..core import catalog
+from ..query import compiler
+from ..schema import ddl
 
 __all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_schemas",
            "DefinitionMismatchWarning"]
@@ -36,15 +37,6 @@ __all__ = ["Schema", "schema", "VirtualModule", "create_virtual_module", "list_s
 logger = logging.getLogger(__name__.split(".")[0])
 _SYSTEM_SCHEMAS = ("information_schema", "mysql", "performance_schema", "sys")
 LOG_TABLE = "~log"
-_LOG_SQL = """CREATE TABLE IF NOT EXISTS {name} (
-`id` int unsigned auto_increment NOT NULL COMMENT "event order id",
-`timestamp` timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP COMMENT "event timestamp",
-`version` varchar(12) NOT NULL COMMENT "datajoint version",
-`user` varchar(255) NOT NULL COMMENT "user@host",
-`host` varchar(255) NOT NULL DEFAULT "" COMMENT "system hostname",
-`event` varchar(255) NOT NULL DEFAULT "" COMMENT "event message",
-PRIMARY KEY (`id`)
-) ENGINE=InnoDB, COMMENT {comment}"""
 class DefinitionMismatchWarning(UserWarning):
     """A class definition differs from the table that already exists in the database."""
 
@@ -120,7 +112,7 @@ class Schema:
             if not self.create_schema:
                 raise DataJointError(f"Schema `{schema_name}` does not exist; pass create_schema=True to "
                                      "create it")
-            execute(self.connection, f"CREATE DATABASE {sql_name(schema_name)}")
+            execute(self.connection, ddl.create_database(schema_name))
             self.log("created")
         self.connection.schemas[schema_name] = self
         self._forget_graph()
@@ -358,7 +350,7 @@ class Schema:
                 answer = ""
             if answer.strip().lower() != "yes":
                 return
-        execute(self.connection, f"DROP DATABASE {sql_name(self.database)}")
+        execute(self.connection, ddl.drop_database(self.database))
         self.connection.schemas.pop(self.database, None)
         self._forget_graph()
 
@@ -424,8 +416,7 @@ class Log(FreeTable):
         super().__init__(connection, full_table_name(database, LOG_TABLE))
         self.skip_logging = skip_logging
         if not catalog.table_exists(connection, database, LOG_TABLE):
-            comment = quote_string(f"event logging table for `{database}`")
-            execute(connection, escape_percent(_LOG_SQL.format(name=self.full_table_name, comment=comment)))
+            execute(connection, escape_percent(ddl.log_table(self.full_table_name, database)))
 
     def __call__(self, event, skip_logging=None):
         """Append ``event`` with the version, the server's user@host and this machine's name."""
@@ -433,9 +424,7 @@ class Log(FreeTable):
             return
         try:
             execute(
-                self.connection,
-                f"INSERT INTO {sql_table(self.full_table_name)} (`version`, `user`, `host`, `event`) "
-                "VALUES (%s, USER(), %s, %s)",
+                self.connection, compiler.compile_log_event(self.full_table_name),
                 (f"{__version__}py"[:12], platform.node()[:255], str(event)[:255]))
         except DataJointError:  # e.g. no INSERT privilege: the event is lost, the action is not (0.14)
             logger.info("could not log event in table ~log")
@@ -499,10 +488,7 @@ def normalize_type(sql_type):
 
 def definition_differences(connection, database, table, declaration):
     """Human-readable differences between a compiled definition and the live table ([] if none)."""
-    cursor = execute(connection,
-        "SELECT column_name, column_type, is_nullable, column_comment, column_default FROM information_schema.columns "
-        "WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position", (database, table))
-    live = {row[0]: row[1:] for row in cursor.fetchall()}
+    live = catalog.column_declarations(connection, database, table)
     live_key = catalog.primary_key(connection, database, table)
     table_comment = catalog.table_comment(connection, database, table) or ""
     out = []
@@ -569,8 +555,7 @@ def _key_differences(connection, database, table, declaration):
         if fk not in declared_fks:
             out.append(f"foreign key ({', '.join(fk[1])}) -> {fk[0]} is in the table but not in the definition")
     indexes = {}
-    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_table_name(database, table))}",
-                       as_dict=True).fetchall():
+    for row in catalog.index_rows(connection, database, table):
         if row["Key_name"] != "PRIMARY":
             indexes.setdefault(row["Key_name"], [not row["Non_unique"], []])[1].append(row["Column_name"])
     fk_columns = {fk[1] for fk in live_fks} | {fk[1] for fk in declared_fks}

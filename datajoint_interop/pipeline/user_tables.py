@@ -17,7 +17,8 @@ from ..query import delete as _delete
 from ..query.table import Table
 from ..schema.declare import (alter_clauses, compile_definition, compile_model, model_from_database,
                               parent_info_from_database)
-from ..core.sql import escape_percent, execute, sql_table
+from ..core.sql import escape_percent, execute
+from ..schema import ddl
 from ..schema.heading import forget_heading
 from ..query.delete import _ask
 from ..codec.adapter import get_adapter
@@ -174,7 +175,7 @@ class UserTable(Table, metaclass=TableMeta):
             if prompt:
                 logger.warning("Nothing to alter.")
             return
-        sql = f"ALTER TABLE {sql_table(self.full_table_name)}\n\t" + ",\n\t".join(clauses)
+        sql = ddl.alter_table(self.full_table_name, clauses)
         if prompt and not _ask(sql + "\n\nExecute? [yes, no]: "):
             return
         schema = connection.schemas.get(self.database)

@@ -11,7 +11,7 @@ import itertools
 
 from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql
 from ..core.errors import DataJointError
-from ..core.sql import escape_percent, sql_name, sql_table
+from ..core.sql import escape_percent, quote_identifier, sql_name, sql_table
 
 
 class UnionSource:
@@ -265,3 +265,105 @@ def compile_update(expr, full_table_name, values, null, default=None):
 def compile_drop(full_table_name):
     """``DROP TABLE t`` (no parameters)."""
     return f"DROP TABLE {sql_table(full_table_name)}", []
+
+
+def compile_log_event(full_table_name):
+    """One event into ``~log``, the account taken by the server: (version, host, event)."""
+    return (f"INSERT INTO {sql_table(full_table_name)} (`version`, `user`, `host`, `event`) "
+            "VALUES (%s, USER(), %s, %s)")
+
+
+def compile_count_table(database, table_name):
+    """``SELECT COUNT(*)`` of a whole table by name (no parameters)."""
+    return f"SELECT COUNT(*) FROM {sql_name(database)}.{sql_name(table_name)}"
+
+
+# --- archives: whole tables by name, restricted by conditions the archive computed -----------------
+# Archives move rows without table classes (sharing/archive.py), so these take quoted full names
+# and condition text and return %-escaped statement text.
+
+def _tuple(columns):
+    return "(" + ", ".join(quote_identifier(c) for c in columns) + ")"
+
+
+def select_list_as_stored(columns):
+    """(name, binary) pairs -> select list: binary columns as stored; everything else as the
+    server's text, which it parses back exactly."""
+    return ", ".join(quote_identifier(name) if binary else f"CAST({quote_identifier(name)} AS CHAR)"
+                     for name, binary in columns)
+
+
+def compile_table_rows(full_name, columns, condition=None):
+    """Every row of a table (restricted by `condition` text) with the `columns` (name, binary)."""
+    where = f" WHERE {condition}" if condition else ""
+    return escape_percent(f"SELECT {select_list_as_stored(columns)} FROM {full_name}{where}")
+
+
+def compile_table_count(full_name, condition=None):
+    """The number of rows of a table (restricted by `condition` text)."""
+    where = f" WHERE {condition}" if condition else ""
+    return escape_percent(f"SELECT COUNT(*) FROM {full_name}{where}")
+
+
+def compile_table_nonempty(full_name):
+    """Whether a table has any row."""
+    return escape_percent(f"SELECT EXISTS(SELECT 1 FROM {full_name})")
+
+
+def compile_insert_head(full_name, columns):
+    """``INSERT INTO t (columns) VALUES `` for rows appended as ``(%s, ...)`` groups."""
+    return escape_percent(f"INSERT INTO {full_name} ({', '.join(quote_identifier(c) for c in columns)}) VALUES ")
+
+
+def compile_dangling_count(child, columns, parent, referenced):
+    """How many rows of `child` have a non-NULL foreign key (`columns` -> `parent`.`referenced`)
+    that matches no parent row."""
+    present = " AND ".join(f"c.{quote_identifier(c)} IS NOT NULL" for c in columns)
+    match = " AND ".join(f"p.{quote_identifier(r)} = c.{quote_identifier(c)}" for c, r in zip(columns, referenced))
+    return escape_percent(f"SELECT COUNT(*) FROM {child} AS c WHERE {present} AND NOT EXISTS "
+                          f"(SELECT 1 FROM {parent} AS p WHERE {match})")
+
+
+def referenced_by_condition(columns, parent, referenced, parent_condition):
+    """Condition text: the row's foreign key `columns` point at a `parent` row meeting `parent_condition`."""
+    return (f"{_tuple(columns)} IN (SELECT {', '.join(quote_identifier(c) for c in referenced)} FROM "
+            f"{parent} WHERE {parent_condition})")
+
+
+def referencing_condition(referenced, child, columns, child_condition=None):
+    """Condition text: some `child` row (meeting `child_condition`) references this row."""
+    where = f" WHERE {child_condition}" if child_condition is not None else ""
+    return (f"{_tuple(referenced)} IN (SELECT {', '.join(quote_identifier(c) for c in columns)} "
+            f"FROM {child}{where})")
+
+
+def compile_probe(name):
+    """A statement that reads no row and fails unless table `name` (escaped) exists and is readable."""
+    return f"SELECT 1 FROM {name} LIMIT 0"
+
+
+def referenced_hash_condition(table, column):
+    """Condition text over an ``~external_*`` table: the object's `hash` is referenced by `column` of
+    `table` (a quoted full name)."""
+    return (f"`hash` IN (SELECT {quote_identifier(column)} FROM {table} "
+            f"WHERE {quote_identifier(column)} IS NOT NULL)")
+
+
+def all_of(conditions):
+    """Condition texts joined by AND (each already parenthesized where it needs to be)."""
+    return " AND ".join(conditions)
+
+
+def either_of(conditions):
+    """Condition texts joined by OR, unparenthesized."""
+    return " OR ".join(conditions)
+
+
+def any_of(conditions):
+    """Condition texts joined by OR, as one parenthesized condition."""
+    return "(" + either_of(conditions) + ")"
+
+
+def none_of(conditions):
+    """True where none of the condition texts holds."""
+    return "NOT " + any_of(conditions)

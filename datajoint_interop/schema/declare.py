@@ -19,8 +19,8 @@ from ..core.errors import DataJointError, DefinitionError
 from ..core.settings import config
 from ..codec.adapter import get_adapter
 from ..core import catalog
-from ..core.sql import (execute, full_table_name as full_name, quote_identifier as q, quote_string, split_full_table_name,
-                        sql_table)
+from . import ddl
+from ..core.sql import full_table_name as full_name, quote_string, split_full_table_name
 
 _Q1 = r"'(?:[^'\\]|\\.|'')*'"
 _Q2 = r'"(?:[^"\\]|\\.|"")*"'
@@ -72,8 +72,7 @@ class Column:
     comment: str = ""  # full SQL comment, including any ``:type:`` marker
 
     def sql(self, name=None, nullable=False):
-        null = "" if nullable else " NOT NULL"
-        return f'{q(name or self.name)} {self.sql_type}{null} COMMENT {quote_string(self.comment)}'
+        return ddl.column(name or self.name, self.sql_type, "" if nullable else ddl.not_null(), self.comment)
 
 
 @dataclass
@@ -107,16 +106,10 @@ def split_full_name(name):
 def parent_info_from_database(connection, full_table_name):
     """Primary-key columns of a live table, in key order, as a foreign key copies them."""
     database, table = split_full_name(full_table_name)
-    cursor = execute(connection,
-        "SELECT column_name, column_type, column_comment FROM information_schema.columns "
-        "WHERE table_schema=%s AND table_name=%s", (database, table))
-    columns = {row[0]: row for row in cursor.fetchall()}
+    columns = catalog.column_types(connection, database, table)
     if not columns:
         raise DefinitionError(f"Referenced table {full_name(database, table)} does not exist")
-    cursor = execute(connection,
-        "SELECT column_name FROM information_schema.key_column_usage WHERE table_schema=%s "
-        "AND table_name=%s AND constraint_name='PRIMARY' ORDER BY ordinal_position", (database, table))
-    key = [row[0] for row in cursor.fetchall()]
+    key = catalog.key_columns_in_order(connection, database, table)
     primary_key = [Column(name, _INT_WIDTH.sub(r"\1", columns[name][1]), columns[name][2] or "") for name in key]
     return ParentInfo(full_name(database, table), primary_key)
 
@@ -230,7 +223,7 @@ def hidden_timestamp_sql(table):
     ``_<sha1 of db.table>_timestamp`` (hidden because it starts with ``_``), the time each row was
     inserted, kept by the server."""
     digest = hashlib.sha1(table.replace("`", "").encode("utf-8")).hexdigest()
-    return f"{q(f'_{digest}_timestamp')} timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP"
+    return ddl.column(f"_{digest}_timestamp", "timestamp", ddl.not_null("CURRENT_TIMESTAMP"))
 
 
 def compile_model(full_table_name, model, resolve, adapter_of=None):
@@ -257,14 +250,12 @@ def compile_model(full_table_name, model, resolve, adapter_of=None):
                 origin[child] = item.line_no
                 if item.in_key:
                     primary_key.append(child)
-            children = ",".join(q(child) for child, _ in mapping)
             foreign_keys.append((parent.full_table_name, tuple(c for c, _ in mapping), tuple(p for _, p in mapping)))
             if item.unique:
                 indexes.append((True, tuple(c for c, _ in mapping)))
-            fk_sql.append(f"FOREIGN KEY ({children}) REFERENCES {parent.full_table_name} "
-                          f"({','.join(q(p) for _, p in mapping)}) ON UPDATE CASCADE ON DELETE RESTRICT")
+            fk_sql.append(ddl.foreign_key([c for c, _ in mapping], parent.full_table_name, [p for _, p in mapping]))
             if item.unique:
-                fk_indexes.append((item.line_no, f"UNIQUE INDEX ({children})"))
+                fk_indexes.append((item.line_no, ddl.index([c for c, _ in mapping], unique=True, upper=True)))
         else:
             if item.name in columns:
                 raise DefinitionError(f"line {item.line_no} {item.line!r} of {table}: attribute {item.name!r} "
@@ -279,8 +270,7 @@ def compile_model(full_table_name, model, resolve, adapter_of=None):
             if store:
                 if store not in stores:
                     stores.append(store)
-                fk_sql.append(f"FOREIGN KEY ({q(item.name)}) REFERENCES {full_name(database, '~external_' + store)} "
-                              "(`hash`) ON UPDATE RESTRICT ON DELETE RESTRICT")
+                fk_sql.append(ddl.external_reference(item.name, full_name(database, '~external_' + store)))
             if item.in_key:
                 primary_key.append(item.name)
     if not primary_key:
@@ -291,15 +281,13 @@ def compile_model(full_table_name, model, resolve, adapter_of=None):
             if name not in columns:
                 raise DefinitionError(f"line {index.line_no} {index.line!r} of {table}: index attribute "
                                       f"{name!r} is not an attribute of the table")
-        unique = "unique " if index.unique else ""
         indexes.append((index.unique, tuple(index.attributes)))
-        fk_indexes.append((index.line_no, f"{unique}index ({','.join(q(a) for a in index.attributes)})"))
+        fk_indexes.append((index.line_no, ddl.index(index.attributes, index.unique)))
     index_sql = [sql for _, sql in sorted(fk_indexes, key=lambda pair: pair[0])]
     if config.get("add_hidden_timestamp", False):
         attribute_sql = attribute_sql + [hidden_timestamp_sql(table)]
-    clauses = attribute_sql + [f"PRIMARY KEY ({','.join(q(k) for k in primary_key)})"] + fk_sql + index_sql
-    sql = (f"CREATE TABLE IF NOT EXISTS {table} (\n" + ",\n".join(clauses)
-           + f'\n) ENGINE=InnoDB, COMMENT {quote_string(model.comment)}')
+    clauses = attribute_sql + [ddl.primary_key(primary_key)] + fk_sql + index_sql
+    sql = ddl.create_table(table, clauses, model.comment)
     return Declaration(sql=sql, external_stores=stores, attributes=list(columns), primary_key=primary_key,
                        columns=columns, parents=parents, comment=model.comment, foreign_keys=foreign_keys,
                        indexes=indexes, column_sql=column_sql)
@@ -322,7 +310,7 @@ def alter_clauses(new, old):
     if sorted(new.indexes) != sorted(old.indexes):
         raise NotImplementedError("table.alter cannot alter indexes (yet)")
     source = _alter_sources(new, old)
-    clauses = [f"DROP {q(name)}" for name in old.attributes if name not in source.values()]
+    clauses = [ddl.drop_column(name) for name in old.attributes if name not in source.values()]
     kept = [name for name in old.attributes if name in source.values()]
     previous = None  # (new name, old name) of the attribute before
     for name in new.attributes:
@@ -330,16 +318,16 @@ def alter_clauses(new, old):
         if name not in new.primary_key:
             moved = previous is not None and was is not None and (
                 kept.index(was) == 0 or kept[kept.index(was) - 1] != (previous[1] or previous[0]))
-            after = f" AFTER {q(previous[0])}" if previous else " FIRST"
+            after = ddl.position(previous[0] if previous else None)
             if was is None:
-                clauses.append(f"ADD {new.column_sql[name]}{after}")
+                clauses.append(ddl.add_column(new.column_sql[name], after))
             elif was != name:
-                clauses.append(f"CHANGE {q(was)} {new.column_sql[name]}" + (after if moved else ""))
+                clauses.append(ddl.change_column(was, new.column_sql[name], after if moved else ""))
             elif moved or new.column_sql[name] != old.column_sql[name]:
-                clauses.append(f"MODIFY {new.column_sql[name]}" + (after if moved else ""))
+                clauses.append(ddl.modify_column(new.column_sql[name], after if moved else ""))
         previous = (name, was)
     if new.comment != old.comment:
-        clauses.append(f"COMMENT={quote_string(new.comment)}")
+        clauses.append(ddl.table_comment(new.comment))
     return clauses
 
 
@@ -379,16 +367,14 @@ def _compile_attribute(attr: AttributeDef, table, database, adapter_of=None):
         comment = f":{marker}:{comment}"
         sql_type = "LONGBLOB" if category == "attach" else "binary(16)"
     if attr.default is None:
-        default = " NOT NULL"
+        default = ddl.not_null()
     elif attr.nullable:
-        default = " DEFAULT NULL"
+        default = ddl.DEFAULT_NULL
     else:
         if category in _NULL_DEFAULT_ONLY:
             raise DefinitionError(f"{where}: a {category.replace('_', ' ')} attribute can only default to null")
-        default = " NOT NULL DEFAULT " + _default_literal(attr.default, where)
-    sql = f"{q(attr.name)} {sql_type}{default}"
-    if comment:
-        sql += f' COMMENT {quote_string(comment)}'
+        default = ddl.not_null(_default_literal(attr.default, where))
+    sql = ddl.column(attr.name, sql_type, default, comment or None)
     return sql, store, (sql_type, attr.nullable, comment, attr.default)
 
 
@@ -417,14 +403,7 @@ def _default_literal(text, where):
 
 
 # --- the reverse: a live table as a TableModel --------------------------------------------------
-def foreign_key_columns(connection, database, table):
-    """(constraint, column, parent schema, parent table, parent column) rows of a live table's foreign
-    keys, in constraint then column order: what both reverse engineering and drift checks read."""
-    return execute(connection,
-        "SELECT constraint_name, column_name, referenced_table_schema, referenced_table_name, "
-        "referenced_column_name FROM information_schema.key_column_usage WHERE table_schema=%s AND "
-        "table_name=%s AND referenced_table_name IS NOT NULL ORDER BY constraint_name, ordinal_position",
-        (database, table)).fetchall()
+foreign_key_columns = catalog.foreign_key_columns  # schemas' drift check reads it from here too
 
 
 def model_from_database(connection, database, table):
@@ -434,11 +413,7 @@ def model_from_database(connection, database, table):
     ``renames``; rendering them as class names is up to the caller (see ``format_definition``).
     Redeclaring the result gives the same table; an implicit foreign-key index is not an index line.
     """
-    cursor = execute(connection,
-        "SELECT column_name, column_type, is_nullable, column_default, column_comment, extra "
-        "FROM information_schema.columns WHERE table_schema=%s AND table_name=%s ORDER BY ordinal_position",
-        (database, table))
-    columns = cursor.fetchall()
+    columns = catalog.column_definitions(connection, database, table)
     if not columns:
         raise DefinitionError(f"Table {full_name(database, table)} does not exist")
     # hidden columns ("_...", e.g. add_hidden_timestamp's) are no part of the definition, as in 0.14
@@ -453,7 +428,7 @@ def model_from_database(connection, database, table):
     external = [[c for c, _ in fk["pairs"]] for fk in fks if split_full_name(fk["parent"])[1].startswith("~external_")]
     fks = [fk for fk in fks if not split_full_name(fk["parent"])[1].startswith("~external_")]
     indexes = {}
-    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_name(database, table))}", as_dict=True).fetchall():
+    for row in catalog.index_rows(connection, database, table):
         if row["Key_name"] != "PRIMARY":
             indexes.setdefault(row["Key_name"], (not row["Non_unique"], []))[1].append(row["Column_name"])
     for name, (unique, cols) in list(indexes.items()):

@@ -11,7 +11,8 @@ import numpy as np
 
 from ..core.errors import DataJointError, MissingTableError, UnknownAttributeError
 from ..codec.adapter import AttributeAdapter, adapted_types_enabled
-from ..core.sql import execute, full_table_name, sql_name, sql_table
+from ..core import catalog
+from ..core.sql import full_table_name
 
 _MARKER = re.compile(r"^:([^:]+):(.*)$", re.S)
 _INT = re.compile(r"^(tiny|small|medium|big)?int(\(\d+\))?(\s+unsigned)?(\s+zerofill)?$", re.I)
@@ -204,15 +205,11 @@ class Heading:
     @classmethod
     def from_database(cls, connection, database, table_name):
         """Read SHOW FULL COLUMNS and SHOW TABLE STATUS; raise MissingTableError if absent."""
-        cur = execute(connection, "SHOW TABLE STATUS FROM " + sql_name(database) + " WHERE `Name` = %s",
-                      (table_name,), as_dict=True)
-        status = cur.fetchone()
+        status = catalog.table_status(connection, database, table_name)
         if status is None:
             raise MissingTableError(f"Table {full_table_name(database, table_name)} is not declared")
-        cur = execute(connection, "SHOW FULL COLUMNS FROM " + sql_table(full_table_name(database, table_name)),
-                      as_dict=True)
         attrs, hidden = [], []
-        for col in cur.fetchall():
+        for col in catalog.full_columns(connection, database, table_name):
             if col["Field"].startswith("_"):
                 hidden.append(col["Field"])
                 continue

@@ -20,7 +20,7 @@ from ..sharing.admin import native_password_hash
 from ..core.errors import ServerError
 from ..core.settings import server_settings, ServerChoice, user_config_path
 from ..core.connection import Connection
-from ..core.sql import execute
+from ..core import accounts, catalog
 
 PRIVATE_USER = "dj"
 START_TIMEOUT = 90
@@ -169,12 +169,8 @@ class PrivateServer:
         root = pymysql.connect(unix_socket=self.socket, user="root", password="", autocommit=True)
         try:
             with root.cursor() as cursor:
-                for host in ("localhost", "127.0.0.1"):
-                    cursor.execute("CREATE USER IF NOT EXISTS %s@%s IDENTIFIED BY PASSWORD %s",
-                                   (PRIVATE_USER, host, hashed))
-                    cursor.execute("GRANT ALL PRIVILEGES ON *.* TO %s@%s WITH GRANT OPTION", (PRIVATE_USER, host))
-                cursor.execute("ALTER USER 'root'@'localhost' IDENTIFIED BY PASSWORD %s", (hashed,))
-                _drop_open_accounts(cursor)
+                accounts.bootstrap_private_account(cursor, PRIVATE_USER, ("localhost", "127.0.0.1"), hashed)
+                accounts.drop_open_accounts(cursor)
         finally:
             root.close()
         self._save_state(password=password, bootstrapped=True, user=PRIVATE_USER)
@@ -185,7 +181,7 @@ class PrivateServer:
                                 autocommit=True, connect_timeout=5)
         try:
             with admin.cursor() as cursor:
-                _drop_open_accounts(cursor)
+                accounts.drop_open_accounts(cursor)
         finally:
             admin.close()
 
@@ -225,7 +221,7 @@ def configured_server_status(config):
                        use_tls=config["database.use_tls"])
     except Exception as error:  # any failure means "not reachable"; the message says why
         return False, f"{choice.describe()}: {error}"
-    version = execute(c, "SELECT version()").fetchone()[0]
+    version = catalog.server_version(c)
     c.close()
     return True, f"{choice.describe()} (server {version})"
 
@@ -264,14 +260,6 @@ def _write_private(path, text):
     os.fchmod(fd, 0o600)  # an existing file keeps its mode on open: tighten it first
     with os.fdopen(fd, "w") as f:
         f.write(text)
-
-
-def _drop_open_accounts(cursor):
-    """Drop every root account but root@localhost, and anonymous ones (see _bootstrap)."""
-    cursor.execute("SELECT user, host FROM mysql.user WHERE (user = 'root' AND host <> 'localhost') "
-                   "OR (user = '' AND is_role = 'N')")
-    for user, host in cursor.fetchall():
-        cursor.execute("DROP USER %s@%s", (user, host))
 
 
 def _binary(*names):

@@ -23,22 +23,14 @@ from ..core import errors
 from ..core.errors import AccessError, DataJointError, GrantError
 from .grant_patterns import covers, matches
 from ..core.connection import conn, SQL_MODE
-from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name, sql_name
+from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
 from ..core.settings import config
-from ..core import catalog
+from ..core import accounts, catalog
+from ..core.accounts import ALL_PRIVILEGES, GRANT_OPTION, ROLE_PRIVILEGES  # noqa: F401  (ROLE_PRIVILEGES: public name)
 
 logger = logging.getLogger(__name__.split(".")[0])
 
-#: privileges of each role, cumulative. Writers may change data (including the ``~jobs`` rows
-#: populate reserves) but not the structure; admins may also declare, alter and drop tables and
-#: pass their privileges on within the pattern (GRANT OPTION).
-ROLE_PRIVILEGES = {
-    "reader": ("SELECT",),
-    "writer": ("SELECT", "INSERT", "UPDATE", "DELETE", "LOCK TABLES"),
-    "admin": ("SELECT", "INSERT", "UPDATE", "DELETE", "LOCK TABLES",
-              "CREATE", "DROP", "ALTER", "REFERENCES", "INDEX", "CREATE VIEW", "SHOW VIEW"),
-}
-ROLES = tuple(ROLE_PRIVILEGES)
+ROLES = tuple(ROLE_PRIVILEGES)  # ROLE_PRIVILEGES (each role's privileges) lives in core/accounts.py
 
 #: databases that belong to the server: never listed as schemas, never reachable by a grant
 SYSTEM_SCHEMAS = frozenset({"information_schema", "performance_schema", "mysql", "sys"})
@@ -53,7 +45,6 @@ _HOST_NAME = re.compile(r"^(?:[A-Za-z0-9_%\-]+(?:\.[A-Za-z0-9_%\-]+)*"
                         r"|[0-9A-Fa-f.%]*:[0-9A-Fa-f:.%]*)$")
 _HOST_MAX = 255
 _SCHEMA_PATTERN = re.compile(r"^[A-Za-z0-9_$%\\\-]{1,64}$")
-_GRANT_LINE = re.compile(r"^GRANT (?P<privs>.+?) ON (?P<target>\S+) TO ", re.S)
 _PASSWORD_ENV = "DJI_NEW_PASSWORD"
 _SECRET = re.compile(r"(IDENTIFIED BY PASSWORD|USING) '[^']*'")
 
@@ -201,7 +192,7 @@ def native_password_hash(password):
 
 
 def _is_mariadb(connection):
-    return "mariadb" in execute(connection, "SELECT VERSION()").fetchone()[0].lower()
+    return "mariadb" in catalog.server_version(connection).lower()
 
 
 def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
@@ -227,14 +218,11 @@ def create_user(name, password, *, host=None, require_tls=False, connection=None
     """
     name, host = parse_account(name, host)
     _check_password(password)
-    tls = " REQUIRE SSL" if require_tls else ""
     connection = _conn(connection)
-    if _is_mariadb(connection):
-        identified, secret = "IDENTIFIED BY PASSWORD %s", native_password_hash(password)
-    else:
-        identified, secret = "IDENTIFIED BY %s", password
+    hashed = _is_mariadb(connection)
+    secret = native_password_hash(password) if hashed else password
     try:
-        execute(connection, f"CREATE USER %s@%s {identified}{tls}", (name, host, secret))
+        accounts.create_user(connection, name, host, secret, hashed, require_tls)
     except errors.QueryError as error:
         if getattr(error, "errno", None) == 1396:
             raise DataJointError(f"User '{name}'@'{host}' already exists") from None
@@ -246,15 +234,14 @@ def create_user(name, password, *, host=None, require_tls=False, connection=None
 def set_require_tls(name, require=True, *, host=None, connection=None):
     """Make an existing account require (or stop requiring) an encrypted connection."""
     name, host = parse_account(name, host)
-    clause = "REQUIRE SSL" if require else "REQUIRE NONE"
-    execute(_conn(connection), f"ALTER USER %s@%s {clause}", (name, host))
+    accounts.set_require_tls(_conn(connection), name, host, require)
 
 
 def drop_user(name, *, host=None, connection=None):
     """Remove a login and all its grants."""
     name, host = parse_account(name, host)
     try:
-        execute(_conn(connection), "DROP USER %s@%s", (name, host))
+        accounts.drop_user(_conn(connection), name, host)
     except errors.QueryError as error:
         if getattr(error, "errno", None) == 1396:
             raise DataJointError(f"User '{name}'@'{host}' does not exist") from None
@@ -271,12 +258,9 @@ def list_users(connection=None):
     connection = _conn(connection)
     try:
         try:
-            rows = execute(connection,
-                "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' AND is_role = 'N' "
-                "ORDER BY User, Host").fetchall()
+            rows = accounts.login_accounts(connection)
         except errors.UnknownAttributeError:  # MySQL: no is_role column (roles are locked accounts there)
-            rows = execute(connection,
-                "SELECT User, Host, ssl_type FROM mysql.user WHERE User <> '' ORDER BY User, Host").fetchall()
+            rows = accounts.login_accounts(connection, no_role_column=True)
     except AccessError as error:
         raise AccessError(f"Listing users needs SELECT on mysql.user (an administrator account): {error}") from None
     users = []
@@ -290,12 +274,8 @@ def list_users(connection=None):
 
 
 def _show_grants(connection, name=None, host=None):
-    if name is None:
-        rows = execute(connection, "SHOW GRANTS").fetchall()
-    else:
-        rows = execute(connection, "SHOW GRANTS FOR %s@%s", (name, host)).fetchall()
     # the stored password hash is nobody's business in a report
-    return [_SECRET.sub(r"\1 <secret>", row[0]) for row in rows]
+    return [_SECRET.sub(r"\1 <secret>", line) for line in accounts.show_grants(connection, name, host)]
 
 
 def _unquote_target(target):
@@ -313,13 +293,9 @@ def _grant_entries(connection, name, host):
     """
     entries = []
     for line in _show_grants(connection, name, host):
-        match = _GRANT_LINE.match(line)
-        if not match or match.group("privs").strip().upper() == "PROXY":
-            continue
-        privileges = {p.strip().upper() for p in match.group("privs").split(",")}
-        if "WITH GRANT OPTION" in line:
-            privileges.add("GRANT OPTION")
-        entries.append((match.group("target"), privileges))
+        entry = accounts.parse_grant(line)
+        if entry is not None:
+            entries.append(entry)
     return entries
 
 
@@ -360,20 +336,20 @@ def global_role(name=None, *, host=None, connection=None):
             privileges |= granted - {"USAGE"}
     if not privileges:
         return None
-    if privileges >= set(ROLE_PRIVILEGES["admin"]) | {"GRANT OPTION"}:
+    if privileges >= set(ROLE_PRIVILEGES["admin"]) | {GRANT_OPTION}:
         return "admin"  # MySQL 8 lists root's privileges one by one instead of ALL PRIVILEGES
     return _role_of(privileges)
 
 
 def _role_of(privileges):
     """The role name for a set of privileges; ALL PRIVILEGES with GRANT OPTION is admin."""
-    if privileges >= {"ALL PRIVILEGES", "GRANT OPTION"}:
+    if privileges >= {ALL_PRIVILEGES, GRANT_OPTION}:
         return "admin"
     for role in reversed(ROLES):
-        expected = set(ROLE_PRIVILEGES[role]) | ({"GRANT OPTION"} if role == "admin" else set())
+        expected = set(ROLE_PRIVILEGES[role]) | ({GRANT_OPTION} if role == "admin" else set())
         if privileges == expected:
             return role
-    if "ALL PRIVILEGES" in privileges:
+    if ALL_PRIVILEGES in privileges:
         return "all privileges"  # everything but passing it on (no GRANT OPTION)
     return ", ".join(sorted(privileges))
 
@@ -392,15 +368,14 @@ def revoke(name, pattern, *, host=None, connection=None, missing_ok=False):
     found = False
     # MariaDB revokes GRANT OPTION in its own statement. REVOKE ALL needs every privilege, which a
     # pattern admin (our admin role) lacks; it may still revoke the privileges the roles consist of.
-    for what in ("ALL PRIVILEGES", "GRANT OPTION"):
+    for what in (ALL_PRIVILEGES, GRANT_OPTION):
         try:
             try:
-                execute(connection, f"REVOKE {what} ON {target} FROM %s@%s", (name, host))
+                accounts.revoke(connection, what, target, name, host)
             except AccessError:
-                if what != "ALL PRIVILEGES":
+                if what != ALL_PRIVILEGES:
                     raise
-                every_role = ", ".join(ROLE_PRIVILEGES["admin"])
-                execute(connection, f"REVOKE {every_role} ON {target} FROM %s@%s", (name, host))
+                accounts.revoke(connection, ", ".join(ROLE_PRIVILEGES["admin"]), target, name, host)
             found = True
         except errors.QueryError as error:
             if getattr(error, "errno", None) != 1141:
@@ -425,13 +400,12 @@ def grant(name, pattern, role, *, host=None, connection=None):
     target = _grant_target(pattern)
     # a role is the complete set on this pattern: demoting a writer to reader must drop INSERT etc.
     revoke(name, pattern, host=host, connection=connection, missing_ok=True)
-    privileges = ", ".join(ROLE_PRIVILEGES[role])
-    option = " WITH GRANT OPTION" if role == "admin" else ""
     # MariaDB creates a missing account, without a password, on GRANT unless NO_AUTO_CREATE_USER is
     # in the mode (DataJoint's session mode leaves it out); MySQL 8 never does and lacks the flag
-    prefix = f"SET STATEMENT sql_mode='{SQL_MODE},NO_AUTO_CREATE_USER' FOR " if _is_mariadb(connection) else ""
+    mode = f"{SQL_MODE},NO_AUTO_CREATE_USER" if _is_mariadb(connection) else None
     try:
-        execute(connection, f"{prefix}GRANT {privileges} ON {target} TO %s@%s{option}", (name, host))
+        accounts.grant(connection, ", ".join(ROLE_PRIVILEGES[role]), target, name, host,
+                       grant_option=role == "admin", sql_mode=mode)
     except errors.QueryError as error:
         if getattr(error, "errno", None) in (1133, 1410):
             raise DataJointError(f"User '{name}'@'{host}' does not exist: create it with `dji user add`") from None
@@ -443,9 +417,9 @@ def grant(name, pattern, role, *, host=None, connection=None):
 def whoami(connection=None):
     """Who the server thinks we are, how we are connected, and what we may do."""
     connection = _conn(connection)
-    user, current, role = execute(connection, "SELECT USER(), CURRENT_USER(), CURRENT_ROLE()").fetchone()
+    user, current, role = accounts.session_accounts(connection)
     return dict(login=user, account=current, role=role, tls_cipher=connection.tls_cipher(),
-                server=execute(connection, "SELECT VERSION()").fetchone()[0],
+                server=catalog.server_version(connection),
                 grants=schema_grants(connection=connection), global_role=global_role(connection=connection),
                 grant_statements=_show_grants(connection))
 
@@ -459,7 +433,7 @@ def set_password(new_password=None, connection=None, update_config=None):
     # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none.
     # MariaDB takes a quoted string there as the stored hash, so only the hash travels.
     secret = native_password_hash(new_password) if _is_mariadb(connection) else new_password
-    execute(connection, "SET PASSWORD = %s", (secret,))
+    accounts.set_own_password(connection, secret)
     connection._password = new_password  # later reconnects must use the new secret
     logger.info("password changed for the current user")
     if update_config:
@@ -471,19 +445,10 @@ def set_password(new_password=None, connection=None, update_config=None):
 
 def list_schemas(connection=None):
     """Names of the schemas this account can see (the server filters SHOW DATABASES by privilege)."""
-    rows = execute(_conn(connection), "SHOW DATABASES").fetchall()
-    return [row[0] for row in rows if row[0].lower() not in SYSTEM_SCHEMAS]
+    return [name for name in accounts.visible_databases(_conn(connection)) if name.lower() not in SYSTEM_SCHEMAS]
 
 
 # ------------------------------------------------------------------------------ privilege checks
-_PROBES = {
-    "SELECT": "EXPLAIN SELECT 1 FROM {t} WHERE 0",
-    "DELETE": "EXPLAIN DELETE FROM {t} WHERE 0",
-    "UPDATE": "EXPLAIN UPDATE {t} SET {c}={c} WHERE 0",
-    "INSERT": "EXPLAIN INSERT INTO {t} () VALUES ()",
-}
-
-
 def _split(full_table_name):
     return split_full_table_name(full_table_name)
 
@@ -509,19 +474,16 @@ def has_privilege(connection, full_table_name, privilege):
     privilege = privilege.upper()
     database, table = _split(full_table_name)
     quoted = quote_identifier(database) + "." + quote_identifier(table)
-    probe = _PROBES.get(privilege)
-    if probe is None:
+    if not accounts.has_probe(privilege):
         return _catalog_has(connection, database, table, privilege)
     column = None
-    if privilege == "UPDATE":
-        row = execute(connection,
-            "SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
-            "ORDER BY ORDINAL_POSITION LIMIT 1", (database, table)).fetchone()
-        column = quote_identifier(row[0]) if row else None
+    if accounts.probe_needs_column(privilege):
+        name = accounts.first_column(connection, database, table)
+        column = quote_identifier(name) if name else None
         if column is None:
             return _catalog_has(connection, database, table, privilege)
     try:
-        execute(connection, escape_percent(probe.format(t=quoted, c=column)))
+        accounts.probe(connection, privilege, quoted, column)
     except AccessError:
         return False
     except errors.MissingTableError:
@@ -546,45 +508,16 @@ def require_privilege(connection, full_table_names, privilege, action=None):
     """Raise AccessError naming every table in `full_table_names` lacking `privilege`."""
     missing = missing_privileges(connection, list(full_table_names), privilege)
     if missing:
-        who = execute(connection, "SELECT CURRENT_USER()").fetchone()[0]
+        who = accounts.current_account(connection)
         raise AccessError(
             f"{action or privilege.capitalize()} not permitted: user {who} lacks the {privilege.upper()} "
             f"privilege on {', '.join(missing)}")
 
 
 # ------------------------------------------------------------------------------ server connections
-_PROCESS_ORDER = re.compile(r"^\s*(?P<name>[A-Za-z_]+)(?:\s+(?P<dir>ASC|DESC))?\s*$", re.I)
-
-
-def _process_query(restriction, order_by):
-    """(sql, params) listing the server's connections except our own, as `dj.kill` shows them.
-
-    ``restriction`` is SQL over information_schema.PROCESSLIST's columns (ID, USER, HOST, DB,
-    COMMAND, TIME, STATE, INFO), written by the caller as in 0.14 (``'TIME > 600'``), or a dict of
-    column -> value compared for equality with bound values. ``order_by`` names columns only.
-    """
-    sql, params = "SELECT * FROM information_schema.PROCESSLIST WHERE ID <> CONNECTION_ID()", []
-    if isinstance(restriction, dict):
-        for column, value in restriction.items():
-            sql += f" AND {sql_name(str(column).upper())} = %s"
-            params.append(value)
-    elif restriction is not None:
-        if not isinstance(restriction, str):
-            raise DataJointError(f"kill: the restriction must be SQL text or a dict, got {type(restriction).__name__}")
-        sql += f" AND ({escape_percent(restriction)})"
-    orders = [order_by] if isinstance(order_by, str) else list(order_by or ["id"])
-    terms = []
-    for term in orders:
-        match = _PROCESS_ORDER.match(term) if isinstance(term, str) else None
-        if not match:
-            raise DataJointError(f"kill: order_by takes PROCESSLIST column names (optionally ASC/DESC), got {term!r}")
-        terms.append(sql_name(match["name"].upper()) + (f" {match['dir'].upper()}" if match["dir"] else ""))
-    return sql + " ORDER BY " + ", ".join(terms), params
-
-
 def _processes(connection, restriction=None, order_by=None):
     """The matching connections as dicts with lower-case keys (id, user, host, ...)."""
-    sql, params = _process_query(restriction, order_by)
+    sql, params = accounts.processes_query(restriction, order_by)
     cursor = execute(connection, sql, params)
     names = [d[0].lower() for d in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -593,7 +526,7 @@ def _processes(connection, restriction=None, order_by=None):
 def _kill_process(connection, pid):
     """End one server connection; False if it was already gone (server error 1094)."""
     try:
-        execute(connection, "KILL %s", (int(pid),))
+        accounts.kill(connection, pid)
     except errors.QueryError as error:
         if "1094" not in str(error) and "Unknown thread" not in str(error):
             raise

@@ -24,12 +24,14 @@ import tempfile
 
 from . import archive_catalog as catalog
 from .archive_format import FORMAT, VERSION, ArchiveReader, ArchiveWriter, RowChecksum, row_value_size
-from .archive_model import check_target_schema, create_statement, model_from_server
+from .archive_model import check_target_schema, model_from_server
 from ..core.errors import ArchiveError, DataJointError, LostConnectionError
 from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name
 from ..core.version import __version__
 from ..core.connection import conn
 from ..core import catalog as catalog_
+from ..query import compiler
+from ..schema import ddl
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -74,13 +76,6 @@ def _schema_names(schemas):
     return names
 
 
-def _select_list(cols):
-    """(name, binary) pairs -> select list: binary columns as stored; everything else as the
-    server's text, which it parses back exactly."""
-    return ", ".join(quote_identifier(name) if binary else f"CAST({quote_identifier(name)} AS CHAR)"
-                     for name, binary in cols)
-
-
 class _SessionTimeZone:
     """Timestamps are exchanged as UTC text, whatever the session's own time zone."""
 
@@ -88,12 +83,12 @@ class _SessionTimeZone:
         self.connection = connection
 
     def __enter__(self):
-        self.saved = execute(self.connection, "SELECT @@session.time_zone").fetchone()[0]
-        execute(self.connection, "SET time_zone = '+00:00'")
+        self.saved = catalog_.session_time_zone(self.connection)
+        catalog_.use_utc(self.connection)
 
     def __exit__(self, kind, error, trace):
         try:
-            execute(self.connection, "SET time_zone = %s", (self.saved,))
+            catalog_.set_time_zone(self.connection, self.saved)
         except DataJointError:
             if kind is None:
                 raise  # otherwise keep the original error visible
@@ -169,8 +164,8 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
             conditions = catalog.restricted_conditions(order, fks, user) if user else {t: None for t in order}
             counts = {}
             for table in order:
-                where = f" WHERE {conditions[table]}" if conditions[table] else ""
-                counts[table] = execute(connection, escape_percent(f"SELECT COUNT(*) FROM {catalog.full_name(*table)}{where}")).fetchone()[0]
+                counts[table] = execute(connection, compiler.compile_table_count(
+                    catalog.full_name(*table), conditions[table])).fetchone()[0]
             header = dict(
                 kind="header", format=FORMAT, version=VERSION,
                 created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -203,10 +198,8 @@ def export(schemas, path, restrictions=None, *, connection=None, include_jobs=Fa
 def _export_table(connection, writer, model, condition, batch_rows, batch_bytes, bar):
     schema, name = model.schema, model.table
     writer.write(dict(kind="table", schema=schema, table=name, model=model.to_record()))
-    where = f" WHERE {condition}" if condition else ""
-    cursor = execute(connection, escape_percent(
-        f"SELECT {_select_list([(c.name, c.binary) for c in model.columns])} FROM {catalog.full_name(schema, name)}"
-        f"{where}"), unbuffered=True)
+    cursor = execute(connection, compiler.compile_table_rows(
+        catalog.full_name(schema, name), [(c.name, c.binary) for c in model.columns], condition), unbuffered=True)
     checksum = RowChecksum()
     batch, size = [], 0
     try:
@@ -493,8 +486,8 @@ class _Created:
         if exists:
             return
         charset, collation = info.get("charset"), info.get("collation")
-        options = (f" CHARACTER SET {charset}" if charset else "") + (f" COLLATE {collation}" if collation else "")
-        execute(self.connection, escape_percent(f"CREATE DATABASE {quote_identifier(name)}{options}"))  # fails if it appeared
+        # fails if the schema appeared meanwhile
+        execute(self.connection, escape_percent(ddl.create_database_like(name, charset, collation)))
         self.schemas.append(name)
 
     def table(self, schema, name):
@@ -524,7 +517,7 @@ class _Created:
                 self.connection.cancel_transaction()  # a DROP would commit it
             while self.tables:
                 name = catalog.full_name(*self.tables[-1])
-                self._run(f"DROP TABLE IF EXISTS {name}")
+                self._run(ddl.drop_table_if_exists(name))
                 dropped.append(name)
                 self.tables.pop()
             while self.schemas:
@@ -533,7 +526,7 @@ class _Created:
                 if left:  # someone else put tables there meanwhile: not ours to drop
                     kept.append(quote_identifier(schema))
                 else:
-                    self._run(f"DROP DATABASE IF EXISTS {quote_identifier(schema)}")
+                    self._run(ddl.drop_database_if_exists(schema))
                     dropped.append(quote_identifier(schema))
                 self.schemas.pop()
         except DataJointError as error:
@@ -566,9 +559,7 @@ class _Collations:
             return
         key = (charset, collation)
         if key not in self.known:
-            self.known[key] = execute(self.connection,
-                "SELECT COUNT(*) FROM information_schema.COLLATIONS WHERE (%s IS NULL OR CHARACTER_SET_NAME=%s) "
-                "AND (%s IS NULL OR COLLATION_NAME=%s)", (charset, charset, collation, collation)).fetchone()[0]
+            self.known[key] = catalog_.collation_count(self.connection, charset, collation)
         if not self.known[key]:
             raise ArchiveError(f"{what} uses character set {charset!r} with collation {collation!r}, which this "
                                "server does not have")
@@ -592,22 +583,21 @@ class _TableImport:
         exists = _check_table(connection, model, self.schema, plan.collations)
         if not exists:
             try:
-                execute(connection, *create_statement(model, self.schema, self.targets))
+                execute(connection, *ddl.archive_create_table(model, self.schema, self.targets))
             except DataJointError as error:
                 raise ArchiveError(f"Cannot create table {model.label} of the archive as {self.target}: "
                                    f"the server refused its model ({error}).") from error
             created.table(self.schema, self.name)
-        self.resuming = exists and execute(connection, escape_percent(f"SELECT EXISTS(SELECT 1 FROM {self.target})")).fetchone()[0]
+        self.resuming = exists and execute(connection, compiler.compile_table_nonempty(self.target)).fetchone()[0]
         if not self.resuming:
             connection.start_transaction()
             if model.self_referencing:
                 # rows of a self-referencing table may arrive child-first: the importer (never the
                 # archive) turns checks off for this table and verifies every reference before commit
-                execute(connection, "SET foreign_key_checks = 0")
+                catalog_.set_foreign_key_checks(connection, False)
                 self.relaxed = True
-        cols = ", ".join(quote_identifier(c) for c in self.columns)
         # names may contain '%'; the values are bound, so the statement text is %-formatted
-        self.insert_head = escape_percent(f"INSERT INTO {self.target} ({cols}) VALUES ")
+        self.insert_head = compiler.compile_insert_head(self.target, self.columns)
         self.placeholder = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
 
     def add(self, chunk):
@@ -640,18 +630,14 @@ class _TableImport:
     def _restore_checks(self):
         if self.relaxed:
             self.relaxed = False
-            execute(self.connection, "SET foreign_key_checks = 1")
+            catalog_.set_foreign_key_checks(self.connection, True)
 
     def _check_references(self):
         """With checks off, prove that every foreign key of the table is satisfied."""
         for fk in self.model.foreign_keys:
             parent = catalog.full_name(self.targets[fk.schema], fk.table)
-            present = " AND ".join(f"c.{quote_identifier(c)} IS NOT NULL" for c in fk.columns)
-            match = " AND ".join(f"p.{quote_identifier(r)} = c.{quote_identifier(c)}"
-                                 for c, r in zip(fk.columns, fk.referenced))
-            missing = execute(self.connection, escape_percent(
-                f"SELECT COUNT(*) FROM {self.target} AS c WHERE {present} AND NOT EXISTS "
-                f"(SELECT 1 FROM {parent} AS p WHERE {match})")).fetchone()[0]
+            missing = execute(self.connection, compiler.compile_dangling_count(
+                self.target, fk.columns, parent, fk.referenced)).fetchone()[0]
             if missing:
                 self.abort()
                 raise ArchiveError(
@@ -697,9 +683,8 @@ class _TableImport:
 def table_checksum(connection, schema, table):
     """Row count and order-independent checksum of a table's rows, as the archive computes them."""
     cols = catalog.columns(connection, schema, table)
-    cursor = execute(connection, escape_percent(
-        f"SELECT {_select_list([(c['name'], c['binary']) for c in cols])} FROM {catalog.full_name(schema, table)}"),
-        unbuffered=True)
+    cursor = execute(connection, compiler.compile_table_rows(
+        catalog.full_name(schema, table), [(c['name'], c['binary']) for c in cols]), unbuffered=True)
     checksum = RowChecksum()
     try:
         for row in cursor:

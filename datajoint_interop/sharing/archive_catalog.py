@@ -8,7 +8,9 @@ import re
 from collections import defaultdict
 
 from ..core.errors import ArchiveError, DataJointError, MissingTableError
-from ..core.sql import execute, quote_identifier
+from ..core import catalog as server_catalog
+from ..core.sql import quote_identifier
+from ..query import compiler
 
 #: hidden tables never exported: the log describes the source server's history, not the data
 ALWAYS_SKIPPED = ("~log",)
@@ -33,28 +35,20 @@ class ForeignKey:
 
 
 def schema_info(connection, schema):
-    row = execute(connection,
-        "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA "
-        "WHERE SCHEMA_NAME=%s", (schema,)).fetchone()
+    row = server_catalog.schema_charset(connection, schema)
     if row is None:
         raise MissingTableError(f"Schema {schema!r} does not exist or you are not permitted to see it")
     return dict(name=schema, charset=row[0], collation=row[1])
 
 
 def list_tables(connection, schema, include_jobs=False):
-    rows = execute(connection,
-        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s AND TABLE_TYPE='BASE TABLE' "
-        "ORDER BY TABLE_NAME", (schema,)).fetchall()
     skipped = set(ALWAYS_SKIPPED) | (set() if include_jobs else {JOBS_TABLE})
-    return [(schema, row[0]) for row in rows if row[0] not in skipped]
+    return [(schema, name) for name in server_catalog.base_tables(connection, schema) if name not in skipped]
 
 
 def columns(connection, schema, table):
     """Heading information of the stored (non-generated) columns, in table order."""
-    rows = execute(connection,
-        "SELECT COLUMN_NAME, COLUMN_TYPE, DATA_TYPE, IS_NULLABLE, COLUMN_KEY, COLUMN_DEFAULT, "
-        "COLUMN_COMMENT, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s AND TABLE_NAME=%s "
-        "ORDER BY ORDINAL_POSITION", (schema, table)).fetchall()
+    rows = server_catalog.column_headings(connection, schema, table)
     result = []
     for name, column_type, data_type, nullable, key, default, comment, extra in rows:
         if _GENERATED.search(extra or ""):
@@ -69,12 +63,7 @@ def foreign_keys(connection, schemas):
     """Every foreign key whose child lies in one of `schemas`, as ForeignKey objects."""
     if not schemas:
         return []
-    marks = ", ".join(["%s"] * len(schemas))
-    rows = execute(connection,
-        "SELECT TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, "
-        "REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE "
-        f"WHERE TABLE_SCHEMA IN ({marks}) AND REFERENCED_TABLE_NAME IS NOT NULL "
-        "ORDER BY TABLE_SCHEMA, TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION", tuple(schemas)).fetchall()
+    rows = server_catalog.foreign_keys_of_schemas(connection, schemas)
     grouped = defaultdict(lambda: ([], [], None))
     for db, tbl, constraint, col, ref_db, ref_tbl, ref_col in rows:
         cols, refs, _ = grouped[(db, tbl, constraint)]
@@ -144,10 +133,6 @@ def parse_restriction(text):
     return spec.strip(), condition.strip()
 
 
-def _tuple(columns):
-    return "(" + ", ".join(quote_identifier(c) for c in columns) + ")"
-
-
 def restricted_conditions(order, fks, user):
     """WHERE conditions per table for a restricted export (`user`: table -> [conditions]).
 
@@ -162,23 +147,20 @@ def restricted_conditions(order, fks, user):
     down = {}
     for table in order:
         if table in user:
-            down[table] = " AND ".join(f"({c})" for c in user[table])
+            down[table] = compiler.all_of(f"({c})" for c in user[table])
             continue
         clauses = []
         for fk in relevant:
             if fk.child == table and down.get(fk.parent) is not None:
-                sub = (f"SELECT {', '.join(quote_identifier(c) for c in fk.referenced)} FROM "
-                       f"{full_name(*fk.parent)} WHERE {down[fk.parent]}")
-                clauses.append(f"{_tuple(fk.columns)} IN ({sub})")
-        down[table] = " AND ".join(clauses) if clauses else None
+                clauses.append(compiler.referenced_by_condition(fk.columns, full_name(*fk.parent), fk.referenced,
+                                                                down[fk.parent]))
+        down[table] = compiler.all_of(clauses) if clauses else None
     final = {}
     for table in reversed(order):
         clauses = [f"({down[table]})"] if down[table] is not None else []
         for fk in relevant:
             if fk.parent == table:
-                child_condition = final[fk.child]
-                where = f" WHERE {child_condition}" if child_condition is not None else ""
-                clauses.append(f"{_tuple(fk.referenced)} IN (SELECT {', '.join(quote_identifier(c) for c in fk.columns)} "
-                               f"FROM {full_name(*fk.child)}{where})")
-        final[table] = " OR ".join(clauses) if clauses else "FALSE"
+                clauses.append(compiler.referencing_condition(fk.referenced, full_name(*fk.child), fk.columns,
+                                                              final[fk.child]))
+        final[table] = compiler.either_of(clauses) if clauses else "FALSE"
     return final

@@ -24,12 +24,13 @@ from typing import List, Optional, Tuple
 
 from ..core.errors import ArchiveError, DataJointError
 from ..schema.naming import is_system_schema
-from ..core.sql import execute, full_table_name, quote_identifier, sql_table
+from ..core import catalog
+from ..schema import ddl
+from ..core.sql import quote_identifier
 
 NAME_LIMIT = 64
 _COMMENT_LIMIT = 2048
 _BINARY = re.compile(r"^((tiny|medium|long)?blob|(var)?binary\(\d+\)|bit\(\d+\))\Z", re.ASCII)
-_TEXTUAL = re.compile(r"^((var)?char\(\d+\)|(tiny|medium|long)?text|enum|set)\Z", re.ASCII)
 # type pattern -> check of its parameters (None: no parameters)
 # re.ASCII everywhere: \d must not accept other scripts' digits, which Python's int() would take
 _TYPES = [
@@ -49,7 +50,7 @@ _TYPES = [
 _EXPRESSION = re.compile(r"^current_timestamp(\([0-6]?\))?\Z", re.ASCII)
 _NUMBER = re.compile(r"^[-+]?(\d{1,80}(\.\d{0,80})?|\.\d{1,80})([eE][-+]?\d{1,3})?\Z", re.ASCII)
 _CHARSET = re.compile(r"^[a-z0-9_]{1,64}\Z", re.ASCII)
-_RULES = ("RESTRICT", "CASCADE", "SET NULL", "NO ACTION", "SET DEFAULT")
+_RULES = ddl.REFERENTIAL_ACTIONS
 ENGINES = ("InnoDB", "MyISAM", "Aria")
 
 
@@ -390,88 +391,6 @@ class ArchiveCatalog:
                                f"announces {len(self.announced)}: the archive is corrupt")
 
 
-# ------------------------------------------------------------------------------ CREATE TABLE
-class _Statement:
-    """SQL text with bound parameters; every literal piece is %-escaped for the driver."""
-
-    def __init__(self):
-        self.parts, self.args = [], []
-
-    def sql(self, text):
-        self.parts.append(text.replace("%", "%%"))
-        return self
-
-    def bind(self, value):
-        self.parts.append("%s")
-        self.args.append(value)
-        return self
-
-    def text(self):
-        return "".join(self.parts)
-
-
-def _column_sql(out, column):
-    out.sql(f"{quote_identifier(column.name)} ")
-    if column.values is not None:
-        out.sql(f"{column.type}(")
-        for i, value in enumerate(column.values):
-            if i:
-                out.sql(",")
-            out.bind(value)
-        out.sql(")")
-    else:
-        out.sql(column.type)
-    if column.charset and _TEXTUAL.match(column.type):
-        out.sql(f" CHARACTER SET {column.charset}")
-        if column.collation:
-            out.sql(f" COLLATE {column.collation}")
-    out.sql(" NULL" if column.nullable else " NOT NULL")
-    if column.default is not None:
-        kind = column.default[0]
-        if kind == "null":
-            out.sql(" DEFAULT NULL")
-        elif kind == "string":
-            out.sql(" DEFAULT ").bind(column.default[1])
-        elif kind == "bit":
-            out.sql(f" DEFAULT b'{column.default[1]}'")
-        else:  # validated number or CURRENT_TIMESTAMP expression
-            out.sql(f" DEFAULT {column.default[1]}")
-    if column.on_update:
-        out.sql(f" ON UPDATE {column.on_update}")
-    if column.auto_increment:
-        out.sql(" AUTO_INCREMENT")
-    if column.comment:
-        out.sql(" COMMENT ").bind(column.comment)
-
-
-def create_statement(model, target_schema, rename):
-    """(sql with %s placeholders, args): the CREATE TABLE of a validated model in `target_schema`,
-    its foreign keys pointing at the renamed parents."""
-    out = _Statement().sql(f"CREATE TABLE {full_table_name(target_schema, model.table)} (\n  ")
-    for i, column in enumerate(model.columns):
-        if i:
-            out.sql(",\n  ")
-        _column_sql(out, column)
-    if model.primary_key:
-        out.sql(",\n  PRIMARY KEY (" + ", ".join(quote_identifier(c) for c in model.primary_key) + ")")
-    for index in model.indexes:
-        cols = ", ".join(quote_identifier(n) + (f"({p})" if p else "") for n, p in index.columns)
-        out.sql(f",\n  {'UNIQUE ' if index.unique else ''}KEY {quote_identifier(index.name)} ({cols})")
-    for fk in model.foreign_keys:
-        parent = full_table_name(rename.get(fk.schema, fk.schema), fk.table)
-        out.sql(f",\n  CONSTRAINT {quote_identifier(fk.name)} FOREIGN KEY ("
-                + ", ".join(quote_identifier(c) for c in fk.columns) + f") REFERENCES {parent} ("
-                + ", ".join(quote_identifier(c) for c in fk.referenced)
-                + f") ON DELETE {fk.on_delete} ON UPDATE {fk.on_update}")
-    out.sql(f"\n) ENGINE={model.engine}")
-    if model.charset:
-        out.sql(f" DEFAULT CHARSET={model.charset}")
-    if model.collation:
-        out.sql(f" COLLATE={model.collation}")
-    out.sql(" COMMENT=").bind(model.comment)
-    return out.text(), out.args
-
-
 def check_target_schema(name, what="target schema"):
     """Refuse names the server owns or cannot hold, before any statement is sent."""
     if not isinstance(name, str) or not name or len(name) > NAME_LIMIT or name != name.strip() \
@@ -539,9 +458,7 @@ def _export_default(schema, table, name, default, nullable):
 def _json_columns(connection, schema, table):
     """Columns that are MariaDB's JSON (longtext + json_valid check); any other CHECK is refused."""
     try:
-        rows = execute(connection,
-            "SELECT CONSTRAINT_NAME, LEVEL, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
-            "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()
+        rows = catalog.check_constraints(connection, schema, table)
     except DataJointError:
         return set()  # MySQL: no LEVEL column, and JSON is a type of its own there
     json = set()
@@ -586,16 +503,9 @@ def model_from_server(connection, schema, table):
     """The TableModel of an existing table, from information_schema and SHOW INDEX. Raises
     ArchiveError for what a model cannot express (generated columns, CHECK constraints other than
     JSON's, functional or full-text indexes, partitions, other engines)."""
-    rows = execute(connection,
-        "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, COLUMN_COMMENT, EXTRA, "
-        "CHARACTER_SET_NAME, COLLATION_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA=%s "
-        "AND TABLE_NAME=%s ORDER BY ORDINAL_POSITION", (schema, table)).fetchall()
+    rows = catalog.column_models(connection, schema, table)
     json = _json_columns(connection, schema, table)
-    engine, collation, options, comment, charset = execute(connection,
-        "SELECT t.ENGINE, t.TABLE_COLLATION, t.CREATE_OPTIONS, t.TABLE_COMMENT, c.CHARACTER_SET_NAME "
-        "FROM information_schema.TABLES t LEFT JOIN information_schema.COLLATIONS c "
-        "ON c.COLLATION_NAME = t.TABLE_COLLATION WHERE t.TABLE_SCHEMA=%s AND t.TABLE_NAME=%s",
-        (schema, table)).fetchone()
+    engine, collation, options, comment, charset = catalog.table_options(connection, schema, table)
     if engine not in ENGINES:
         _refuse(schema, table, f"its engine is {engine}")
     if "partitioned" in (options or "").lower():
@@ -603,7 +513,7 @@ def model_from_server(connection, schema, table):
     model = TableModel(schema=schema, table=table, columns=[_export_column(schema, table, r, json) for r in rows],
                        comment=comment or "", engine=engine, charset=charset, collation=collation)
     indexes = {}
-    for row in execute(connection, f"SHOW INDEX FROM {sql_table(full_table_name(schema, table))}", as_dict=True).fetchall():
+    for row in catalog.index_rows(connection, schema, table):
         if row["Index_type"] != "BTREE" or row["Column_name"] is None:
             _refuse(schema, table, f"index {row['Key_name']!r} is a {row['Index_type']} or functional index")
         if row["Key_name"] == "PRIMARY":
@@ -612,15 +522,9 @@ def model_from_server(connection, schema, table):
         index = indexes.setdefault(row["Key_name"], Index(row["Key_name"], not row["Non_unique"], []))
         index.columns.append((row["Column_name"], row["Sub_part"]))
     model.indexes = list(indexes.values())
-    rules = dict(((name, (update, delete)) for name, update, delete in execute(connection,
-        "SELECT CONSTRAINT_NAME, UPDATE_RULE, DELETE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS "
-        "WHERE CONSTRAINT_SCHEMA=%s AND TABLE_NAME=%s", (schema, table)).fetchall()))
+    rules = catalog.referential_rules(connection, schema, table)
     fks = {}
-    for name, column, ref_schema, ref_table, ref_column in execute(connection,
-            "SELECT CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, "
-            "REFERENCED_COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE WHERE TABLE_SCHEMA=%s "
-            "AND TABLE_NAME=%s AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY CONSTRAINT_NAME, ORDINAL_POSITION",
-            (schema, table)).fetchall():
+    for name, column, ref_schema, ref_table, ref_column in catalog.foreign_key_columns(connection, schema, table):
         update, delete = rules.get(name, ("RESTRICT", "RESTRICT"))
         fk = fks.setdefault(name, ForeignKey(name, [], ref_schema, ref_table, [], update, delete))
         fk.columns.append(column)

@@ -6,7 +6,7 @@ this module adds what needs the query layer: restricting, fetching and deleting 
 from pathlib import Path
 
 from ..core.errors import DataJointError, IntegrityError, MissingExternalFile, MissingTableError
-from ..core.sql import execute, full_table_name, quote_identifier, sql_table
+from ..core.sql import execute, full_table_name, sql_table
 from ..query.table import Table
 from .objects import TABLE_PREFIX, ObjectStore, store_spec, subfold  # noqa: F401  (0.14 names)
 from ..core import catalog
@@ -29,18 +29,17 @@ class ExternalTable(ObjectStore, Table):
                 for db, tbl, col in catalog.referencing_columns(self.connection, self.database, self.table_name)]
 
     def _reference_sql(self):
-        return [f"`hash` IN (SELECT {quote_identifier(col)} FROM {tbl} WHERE {quote_identifier(col)} IS NOT NULL)"
-                for tbl, col in self.references]
+        return [compiler.referenced_hash_condition(tbl, col) for tbl, col in self.references]
 
     def unused(self):
         """This table restricted to objects that no table references."""
         refs = self._reference_sql()
-        return self & ("NOT (" + " OR ".join(refs) + ")") if refs else self & "TRUE"
+        return self & compiler.none_of(refs) if refs else self & "TRUE"
 
     def used(self):
         """This table restricted to objects referenced by some table."""
         refs = self._reference_sql()
-        return self & ("(" + " OR ".join(refs) + ")") if refs else self & "FALSE"
+        return self & compiler.any_of(refs) if refs else self & "FALSE"
 
     def _path_of(self, row):
         if row["attachment_name"]:
@@ -105,7 +104,7 @@ class ExternalMapping:
     def __contains__(self, store):
         try:
             name = sql_table(full_table_name(self.database, TABLE_PREFIX + store))
-            execute(self.connection, f"SELECT 1 FROM {name} LIMIT 0")
+            execute(self.connection, compiler.compile_probe(name))
         except (MissingTableError, DataJointError):
             return False
         return True
