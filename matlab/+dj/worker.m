@@ -9,8 +9,10 @@ function summary = worker(package, varargin)
 %   (seconds kept free before the end, default 10), 'idleExit' (empty polls to wait through,
 %   default 0), 'poll' (first wait in seconds, doubled per empty poll up to 60, default 1).
 %   Exit codes as `dji worker`: 0 no work left, 3 a limit was reached, 4 some makes failed.
-%   MATLAB and Octave cannot catch SIGTERM: a killed worker leaves its reservation for the stale
-%   reclaim of docs/jobs.md 4.6, and its transaction is rolled back by the server.
+%   A worker stopped mid-make (Ctrl-C, or SIGTERM, on which Octave unwinds before it exits) rolls
+%   the make back and hands its key back to the queue instead of recording an error. SIGKILL, or
+%   a MATLAB that exits without unwinding, leaves the reservation to the stale reclaim of
+%   docs/jobs.md 4.6; the server rolls the transaction back either way.
 opts = parseOptions(varargin);
 began = tic;
 tables = orderTables(packageTables(package, opts.tables));
@@ -23,7 +25,7 @@ wait = opts.poll;
 while isempty(reason)
     before = computed + failed;
     for i = 1:numel(tables)
-        args = {'maxCalls', opts.maxJobs - computed - failed, 'stopAt', stopAt};
+        args = {'maxCalls', opts.maxJobs - computed - failed, 'stopAt', stopAt, 'handBack', true};
         if ~isempty(opts.restriction)
             args = [{opts.restriction}, args]; %#ok<AGROW>
         end

@@ -5,8 +5,11 @@ function [failedKeys, errors, stats] = populateLoop(self, reserve, varargin)
 % restrictions of the key source, and for parpopulate the option
 % 'reservationTimeout', seconds (jobs.md 4.6). dj.worker also passes
 % 'maxCalls' (makes to run at most) and 'stopAt' (epoch seconds after which
-% no make may end, judged by the slowest make so far); stats reports
-% computed, failed and why the loop stopped early ('' if it did not).
+% no make may end, judged by the slowest make so far) and 'handBack' (true:
+% a make interrupted by a signal hands its key back to the queue instead of
+% recording it as an error, since a scheduler stopping a worker is no fault of
+% the key); stats reports computed, failed and why the loop stopped early
+% ('' if it did not).
 [restrictions, timeout, limits] = parseArgs(varargin, reserve);
 stats = struct('computed', 0, 'failed', 0, 'stopped', '');
 slowest = 0;
@@ -42,7 +45,8 @@ for pass = 1:2
             return
         end
         began = tic;
-        [ok, err, made] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading);
+        [ok, err, made] = runKey(self, conn, target, jobs, keys(i), hashes{i}, targetHeading, ...
+            limits.handBack);
         if made
             stats.computed = stats.computed + 1;
             slowest = max(slowest, toc(began));
@@ -69,11 +73,17 @@ function [restrictions, timeout, limits] = parseArgs(args, reserve)
 % restrictions, then options as name-value pairs
 restrictions = {};
 timeout = [];
-limits = struct('maxCalls', inf, 'stopAt', inf);
+limits = struct('maxCalls', inf, 'stopAt', inf, 'handBack', false);
 i = 1;
 while i <= numel(args)
     a = args{i};
-    if ischar(a) && any(strcmpi(a, {'maxCalls', 'stopAt'}))
+    if ischar(a) && strcmpi(a, 'handBack')
+        if i == numel(args) || ~(islogical(args{i+1}) && isscalar(args{i+1}))
+            error('DataJoint:populate:badArgument', 'handBack must be followed by true or false');
+        end
+        limits.handBack = args{i+1};
+        i = i + 2;
+    elseif ischar(a) && any(strcmpi(a, {'maxCalls', 'stopAt'}))
         if i == numel(args) || ~isnumeric(args{i+1}) || ~isscalar(args{i+1}) || ~isreal(args{i+1}) ...
                 || ~(args{i+1} >= 0)
             error('DataJoint:populate:badArgument', '%s must be followed by a number >= 0', a);
@@ -118,7 +128,7 @@ end
 end
 
 
-function [ok, err, made] = runKey(self, conn, target, jobs, key, hash, targetHeading)
+function [ok, err, made] = runKey(self, conn, target, jobs, key, hash, targetHeading, handBack)
 % one key: reserve, make in a transaction, complete or record the error; a
 % lost connection is reported, the reservation released and the key retried once.
 % made: a make ran and committed.
@@ -132,7 +142,7 @@ for attempt = 1:2
             return
         end
         state = containers.Map({'active'}, {true});
-        guard = onCleanup(@() interrupted(state, conn, jobs, hash, key));
+        guard = onCleanup(@() interrupted(state, conn, jobs, hash, key, handBack));
     end
     try
         done = [];
@@ -188,8 +198,10 @@ end
 end
 
 
-function interrupted(state, conn, jobs, hash, key)
-% runs when the loop is left mid-key (Ctrl-C): record it, as 4.5 says
+function interrupted(state, conn, jobs, hash, key, handBack)
+% runs when the loop is left mid-key: by Ctrl-C in parpopulate, recorded as
+% an error as 4.5 says; in dj.worker (handBack), by the scheduler's SIGTERM
+% too (Octave unwinds before it exits), so the key goes back to the queue
 if ~state('active')
     return
 end
@@ -197,7 +209,12 @@ try
     if conn.inTransaction
         conn.cancelTransaction();
     end
-    jobs.recordError(hash, key, struct('identifier', 'Interrupted', 'message', 'populate interrupted', 'stack', []));
+    if handBack
+        jobs.release(hash, jobs.connectionId);
+    else
+        jobs.recordError(hash, key, struct('identifier', 'Interrupted', 'message', 'populate interrupted', ...
+            'stack', []));
+    end
 catch
 end
 end
