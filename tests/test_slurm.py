@@ -15,7 +15,8 @@ import subprocess
 import pytest
 
 from .slurm_cluster import KILL_WAIT, SlurmCluster
-from .test_crosslang_support import MATLAB_DIR, octave_binary, write_class, write_get_schema
+from .test_crosslang_support import MATLAB_DIR, octave_binary
+from .test_worker_octave import write_worker_package
 from .test_worker import DJI, PIPELINE, ROOT, SUMMARY, _env, db, job_rows, rows, wait_for  # noqa: F401 - db
 
 KEYS = 500
@@ -45,14 +46,6 @@ def cluster():
     with instance:
         yield instance
     assert instance.leftover_processes() == []
-
-
-def _octave_package(folder, database):
-    write_get_schema(folder, "xw", database)
-    write_class(folder, "xw", "Src", "#\nsid: int", "dj.Manual")
-    write_class(folder, "xw", "Calls", "#\ncall_id: int auto_increment\n---\nsid: int\nworker: varchar(16)",
-                "dj.Manual")
-    write_class(folder, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", OCTAVE_COMP)
 
 
 def _array_script(folder, workers, dji_args, octave_tasks=()):
@@ -112,7 +105,7 @@ def _jobs_table_exists(connection, database):
 
 def test_mixed_array_computes_every_key_once_while_tasks_are_cancelled(cluster, connection, db, tmp_path):
     database = db(KEYS)
-    _octave_package(tmp_path, database)
+    write_worker_package(tmp_path, database, OCTAVE_COMP)
     script = _array_script(tmp_path, 4, ["--tables", "Comp", "--idle-exit", "2", "--poll", "0.5"],
                            octave_tasks=(2, 3))
     job = _submit(cluster, tmp_path, script, database, WORKER_TEST_SLEEP=0.03)
