@@ -10,7 +10,7 @@ one-CPU workers runs at once, as it would on 4 cores.
 
 Stopping cancels every job, stops the daemons by the ids they were started with, and then ends
 any process still carrying this cluster's SLURM_CONF in its environment (job steps that
-slurmstepd left behind), so nothing is left running.
+slurmstepd left behind), so nothing is left running; the temporary folder is removed.
 
 By hand: ``python -m tests.slurm_cluster`` starts it, prints the SLURM_CONF to export and stops
 it on Enter.
@@ -95,6 +95,7 @@ class SlurmCluster:
     """munged + slurmctld + slurmd on localhost; ``start()``, client commands, ``stop()``."""
 
     def __init__(self, root=None):
+        self.owns_root = root is None
         self.root = root or tempfile.mkdtemp(prefix="dji-slurm-")
         self.conf = os.path.join(self.root, "slurm.conf")
         self.env = dict(os.environ, SLURM_CONF=self.conf)
@@ -155,6 +156,8 @@ class SlurmCluster:
             forced.append(f"pid {pid}")
         for log in self._logs:
             log.close()
+        if self.owns_root and not self.leftover_processes():
+            shutil.rmtree(self.root, ignore_errors=True)
         return forced
 
     def leftover_processes(self):
