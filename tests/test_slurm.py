@@ -14,6 +14,8 @@ import subprocess
 
 import pytest
 
+from datajoint_interop.codec.hash import key_hash
+
 from .slurm_cluster import KILL_WAIT, SlurmCluster
 from .test_crosslang_support import MATLAB_DIR, octave_binary
 from .test_worker_octave import write_worker_package
@@ -25,12 +27,21 @@ OCTAVE_SUMMARY = re.compile(r"dj\.worker: (\d+) computed, (\d+) failed, (\d+) id
 
 # Each Octave make tags its Calls row with its array task, like WORKER_TEST_NAME in Python's. The
 # toolbox's insert needs call_id: negative ids never meet Python's auto_increment ones, and each
-# (key, task) has its own, so two tasks completing one key would show as two rows.
+# (key, task) has its own, so two tasks completing one key would show as two rows. Task 3's sixth
+# make waits while the file WORKER_TEST_HOLD exists, so the test can stop it inside a make.
 OCTAVE_COMP = """    methods (Access = protected)
         function makeTuples(self, key)
             task = str2double(getenv('SLURM_ARRAY_TASK_ID'));
             insert(xw.Calls, struct('call_id', -1 - (100 * key.sid + task), 'sid', key.sid, ...
                 'worker', sprintf('oct%d', task)));
+            made = str2double(getenv('XW_MADE'));
+            if isnan(made)
+                made = 0;
+            end
+            setenv('XW_MADE', sprintf('%d', made + 1));
+            while task == 3 && made == 5 && exist(getenv('WORKER_TEST_HOLD'), 'file')
+                pause(0.05);
+            end
             pause(0.03);
             key.val = key.sid;
             insert(self, key)
@@ -108,17 +119,22 @@ def test_mixed_array_computes_every_key_once_while_tasks_are_cancelled(cluster, 
     write_worker_package(tmp_path, database, OCTAVE_COMP)
     script = _array_script(tmp_path, 4, ["--tables", "Comp", "--idle-exit", "2", "--poll", "0.5"],
                            octave_tasks=(2, 3))
-    job = _submit(cluster, tmp_path, script, database, WORKER_TEST_SLEEP=0.03)
+    hold = tmp_path / "hold"
+    hold.write_text("")
+    job = _submit(cluster, tmp_path, script, database, WORKER_TEST_SLEEP=0.03, WORKER_TEST_HOLD=hold)
     try:
         # mid-run: each victim has computed keys and the table is far from done
         wait_for(lambda: _calls_by_worker(connection, database).get("py1", 0) >= 10, timeout=120)
         cluster.client("scancel", f"{job}_1")
+        # Octave task 3 made 5 keys and waits inside its sixth make, holding that key's reservation
         wait_for(lambda: _calls_by_worker(connection, database).get("oct3", 0) >= 5, timeout=120)
         octave_pid = _pid(tmp_path, job, 3)
-        wait_for(lambda: _reserved_by(connection, database, octave_pid), timeout=30)  # inside a make
+        wait_for(lambda: _reserved_by(connection, database, octave_pid), timeout=30)
+        held, = _reserved_by(connection, database, octave_pid)
         cluster.client("scancel", f"{job}_3")
         wait_for(lambda: f"{job}_3" not in _running(cluster, job), timeout=60)
         left_by_octave = _reserved_by(connection, database, octave_pid)
+        hold.unlink()
         done_at_cancel = sum(_calls_by_worker(connection, database).values())
         wait_for(lambda: not _running(cluster, job), timeout=240)
     except AssertionError:
@@ -157,8 +173,11 @@ def test_mixed_array_computes_every_key_once_while_tasks_are_cancelled(cluster, 
     octave = OCTAVE_SUMMARY.search(outputs[2])
     assert octave and int(octave.group(1)) == by_worker["oct2"] and octave.group(5) == "0", report
     assert not OCTAVE_SUMMARY.search(outputs[3]), report
-    # Octave, stopped inside a make, rolled it back and handed the key back on its way out
-    assert left_by_octave == (), report
+    # Octave, stopped inside a make, rolled it back and handed the key back on its way out; another
+    # worker computed that key
+    assert left_by_octave == () and by_worker["oct3"] == 5, report
+    sid, = [i for i in range(KEYS) if key_hash({"sid": i}) == held[0]]
+    assert rows(connection, database, "SELECT worker FROM {db}.`calls` WHERE sid=%d" % sid)[0][0] != "oct3", report
 
     # the operators' view adds up
     out = subprocess.run([*DJI, "jobs", database, "--summary", "--pipeline", PIPELINE], env=_env(database),
