@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import time
 
-DAEMONS = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scancel", "sinfo", "scontrol")
+PROGRAMS = ("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scancel", "sinfo", "scontrol")
 NODE = "djinode"
 PARTITION = "dji"
 KILL_WAIT = 10  # seconds between scancel's SIGTERM and its SIGKILL
@@ -69,7 +69,7 @@ class SlurmError(RuntimeError):
 
 def missing_programs():
     """The Slurm and MUNGE programs not installed (scripts/lib.sh slurm_packages installs them)."""
-    return [name for name in DAEMONS if shutil.which(name) is None and
+    return [name for name in PROGRAMS if shutil.which(name) is None and
             not os.path.exists(os.path.join("/usr/sbin", name))]
 
 
