@@ -43,6 +43,12 @@ fuzz_packages() {
     apt_ensure "libclang-rt-${major:-14}-dev"
 }
 
+# A private one-node Slurm cluster for scripts/test-slurm (tests/slurm_cluster.py): the daemons,
+# the client commands and MUNGE, which authenticates them to each other. Debian 12 ships Slurm 22.05.
+slurm_packages() {
+    apt_ensure slurm-wlm slurmctld slurmd slurm-client slurm-wlm-basic-plugins munge libmunge2
+}
+
 # A digest of the given files (sorted, missing ones skipped) and extra words: a stamp that
 # changes exactly when something that goes into a build changes.
 inputs_digest() {

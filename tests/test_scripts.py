@@ -18,6 +18,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 say() { printf '\\n==> %s\\n' "$*" >&2; }
 system_packages() { :; }
 fuzz_packages() { :; }
+slurm_packages() { :; }
 python_env() { [ -z "${FAKE_PIP_FAIL:-}" ]; }
 build_mex() { [ -z "${FAKE_MEX_FAIL:-}" ]; }
 ensure_test_server() { :; }

@@ -33,14 +33,15 @@ DOUBLE_BODY = """    methods (Access = protected)
 """
 
 
-def _package(tmp_path, database):
+def write_worker_package(tmp_path, database, comp_body=COMP_BODY):
+    """Package +xw: the tables of tests/worker_pipeline.py, with Comp's make given by ``comp_body``."""
     write_get_schema(tmp_path, "xw", database)
     write_class(tmp_path, "xw", "Src", "#\nsid: int", "dj.Manual")
     write_class(tmp_path, "xw", "Calls", "#\ncall_id: int auto_increment\n---\nsid: int\nworker: varchar(16)",
                 "dj.Manual")
     # Double sorts before Comp by name: dj.worker must still populate Comp first
     write_class(tmp_path, "xw", "Double", "#\n-> xw.Comp\n---\ntwice: int", "dj.Computed", DOUBLE_BODY)
-    write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", COMP_BODY)
+    write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", comp_body)
 
 
 def _summary(out):
@@ -53,7 +54,7 @@ def _summary(out):
 
 def test_octave_worker_populates_the_package_in_order_with_limits(connection, db, tmp_path):
     database = db(5)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     out = run_octave(tmp_path, "limited", "s = dj.worker('xw', 'maxJobs', 3);\nassert(s.exitCode == 3);\n")
     assert _summary(out) == dict(computed=3, failed=0, retried=0, polls=0, reason="max-jobs", exit=3), out
     assert job_rows(connection, database) == ()
@@ -65,7 +66,7 @@ def test_octave_worker_populates_the_package_in_order_with_limits(connection, db
 
 def test_octave_worker_rejects_bad_options(tmp_path, db):
     database = db(1)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     out = run_octave(tmp_path, "bad", """
 try
     dj.worker('xw', 'maxJobs', -1);
@@ -94,7 +95,7 @@ disp('BAD-OPTIONS-OK')
 def test_octave_and_python_dji_workers_share_the_queue(connection, db, tmp_path):
     n = 40
     database = db(n, WORKER_TEST_SLEEP=0.02)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     octave = start_octave(tmp_path, "together", "s = dj.worker('xw', 'tables', {'Comp'});\n")
     python = start(database, "--tables", "Comp", "--idle-exit", "1", WORKER_TEST_SLEEP=0.02)
     out, _ = octave.communicate(timeout=300)
