@@ -164,7 +164,8 @@ classdef GeneralRelvar < handle
                 end
                 % computed attributes have no declared type: text results stay text
                 if a.isNumeric && ~a.isBlob && all(cellfun(@(x) (isnumeric(x) || islogical(x)) && isscalar(x), vals))
-                    v = cellfun(@(x) double(x), vals);
+                    % concatenated as 3.x does ([s.a]'): BIGINT stays int64/uint64, exact
+                    v = [vals{:}];
                     varargout{i} = v(:); %#ok<AGROW>
                 else
                     varargout{i} = vals(:); %#ok<AGROW>
