@@ -1,18 +1,37 @@
 function tests = test_dj_names35()
 % The last DataJoint for MATLAB 3.5 names (issue 17): dj.Shared, dj.Hidden, schema.prefix and
 % schema.headers, dj.store_plugins.File, and the GUI-only view, clip and dj.lib.getpass,
-% which in a session without a GUI (octave-cli here) raise or warn under a DataJoint id.
+% which in a session without a GUI (octave-cli here) raise or warn under a DataJoint id;
+% the dj.internal.Master mix-in's getParts.
 [work, db] = test_package('djn', 'names35');
 write_class(work, 'djn', 'Owner', {'# shared owners', 'owner : varchar(16)', '---', 'n = 0 : int'}, 'dj.Shared', '');
 write_class(work, 'djn', 'Secret', {'# hidden bookkeeping', 'k : int', '---', 'note = "" : varchar(20)'}, 'dj.Hidden', '');
+write_class(work, 'djn', 'Rig', {'# rigs', 'rig : int'}, 'dj.Manual & dj.internal.Master', '');
+write_class(work, 'djn', 'RigPart', {'# parts of a rig', '-> djn.Rig', 'part : int'}, 'dj.Part', ...
+    sprintf('    properties (SetAccess = protected)\n        master = djn.Rig\n    end\n'));
+write_class(work, 'djn', 'RigNote', {'# not a part', 'note_id : int'}, 'dj.Manual', '');
 rehash();
 dj.config('safemode', false);
+tests.master_mixin_get_parts = @() t_master();
 tests.shared_is_manual = @() t_shared(db);
 tests.hidden_tier = @() t_hidden(db);
 tests.schema_prefix_and_headers = @() t_schema(db);
 tests.store_plugin_file = @() t_file(work);
 tests.gui_only_names = @() t_gui();
 tests.zz_cleanup = @() drop_test_package(work, db);
+end
+
+
+function t_master()
+r = djn.Rig;
+assert(isa(r, 'dj.internal.Master') && isa(r, 'dj.Manual'));
+parts = getParts(r);
+assert(iscell(parts) && numel(parts) == 1 && isa(parts{1}, 'djn.RigPart'), 'only the dj.Part class');
+insert(r, struct('rig', 1));
+insert(parts{1}, struct('rig', 1, 'part', 7));
+assert(count(djn.RigPart) == 1, 'the part was declared with its master');
+del(r);
+assert(count(djn.RigPart) == 0, 'deleting the master deletes its parts');
 end
 
 
