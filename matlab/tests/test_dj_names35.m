@@ -13,6 +13,7 @@ write_class(work, 'djn', 'RigNote', {'# not a part', 'note_id : int'}, 'dj.Manua
 rehash();
 dj.config('safemode', false);
 tests.master_mixin_get_parts = @() t_master();
+tests.declare_static = @() t_declare();
 tests.shared_is_manual = @() t_shared(db);
 tests.hidden_tier = @() t_hidden(db);
 tests.schema_prefix_and_headers = @() t_schema(db);
@@ -32,6 +33,18 @@ insert(parts{1}, struct('rig', 1, 'part', 7));
 assert(count(djn.RigPart) == 1, 'the part was declared with its master');
 del(r);
 assert(count(djn.RigPart) == 0, 'deleting the master deletes its parts');
+end
+
+
+function t_declare()
+t = djn.Owner;
+[sql, stores] = dj.internal.Declare.declare(t, sprintf('%%{\n# shared owners\nowner : varchar(16)\n---\nn = 0 : int\n%%}'));
+assert(strcmp(strtrim(sql), strtrim(t.declarationSql())), 'the same statement as the class file gives: %s', sql);
+assert(iscell(stores) && isempty(stores));
+[sql2] = dj.internal.Declare.declare(djn.RigPart, sprintf('# other part\n-> djn.Rig\npart : int\n---\nw : double'));
+assert(~isempty(strfind(sql2, '`rig__part`')) && ~isempty(strfind(sql2, 'FOREIGN KEY')) && ~isempty(strfind(sql2, '`w` double')), sql2);
+assert_error(@() dj.internal.Declare.declare(5, 'a : int'), 'DataJoint:declare:badArgument');
+assert_error(@() dj.internal.Declare.declare(t, {'a : int'}), 'DataJoint:declare:badArgument');
 end
 
 
