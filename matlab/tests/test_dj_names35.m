@@ -70,6 +70,13 @@ assert(any(strcmp(s.tableNames(), '$secret')), 'the table is in the database');
 out = evalc('disp(s)');
 assert(isempty(strfind(out, 'Secret')) && ~isempty(strfind(out, 'Owner')), 'schema display leaves hidden tables out');
 assert(~isprop(s.v, 'Secret'), 'no virtual class for a hidden table');
+% makeClass writes the class of an existing hidden table with its tier
+file = which('djn.Secret');
+delete(file);
+evalc('s.makeClass(''Secret'')');
+text = fileread(file);
+assert(~isempty(strfind(text, 'classdef Secret < dj.Hidden')) && ~isempty(strfind(text, 'note')), text);
+rehash();
 end
 
 
