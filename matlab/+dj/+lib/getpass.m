@@ -20,7 +20,7 @@ fig = figure('MenuBar', 'none', 'NumberTitle', 'off', 'Name', prompt, 'Resize', 
 stars = uicontrol('Parent', fig, 'Style', 'text', 'Units', 'pixels', ...
     'Position', [50 30 200 20], 'BackgroundColor', [1 1 1], 'String', '');
 setappdata(fig, 'typed', '');
-set(fig, 'KeyPressFcn', @(src, evt) onKey(src, evt, stars), 'CloseRequestFcn', @(src, evt) uiresume(src));
+set(fig, 'KeyPressFcn', @(src, evt) onKey(src, evt, stars), 'CloseRequestFcn', @(src, evt) onClose(src));
 uiwait(fig);
 pass = '';
 if ishandle(fig)
@@ -45,4 +45,11 @@ switch evt.Key
 end
 setappdata(fig, 'typed', typed);
 set(stars, 'String', repmat('*', 1, numel(typed)));
+end
+
+
+function onClose(fig)
+% closing the window abandons the entry: '' is returned
+setappdata(fig, 'typed', '');
+uiresume(fig);
 end
