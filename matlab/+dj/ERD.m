@@ -20,7 +20,7 @@ classdef ERD < handle
             if isa(source, 'dj.Schema')
                 self.conn = source.conn;
                 names = source.tableNames();
-                names = names(~strncmp(names, '~', 1));
+                names = names(~strncmp(names, '~', 1) & ~strncmp(names, '$', 1));
                 self.nodes = cellfun(@(t) fullName(source.dbname, t), names, 'UniformOutput', false);
             elseif isa(source, 'dj.internal.Table')
                 self.conn = source.conn();

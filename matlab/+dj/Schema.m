@@ -7,6 +7,11 @@ classdef Schema < handle
         dbname = ''
         v            % schema.v.ClassName: tables without class files (3.x's virtual classes)
         external     % schema.external.table('store'): the store's tracking table
+        prefix = ''  % 3.x's table-name prefix ('db/prefix'); always '' here (see below)
+    end
+
+    properties (Dependent)
+        headers      % containers.Map: table name -> dj.internal.Header, read from the server
     end
 
     methods
@@ -16,6 +21,12 @@ classdef Schema < handle
             end
             if ~ischar(package) || isempty(regexp(package, '^[A-Za-z]\w*$', 'once'))
                 error('DataJoint:schema:badArgument', 'Invalid package name "%s"', package);
+            end
+            if ischar(dbname) && any(dbname == '/')
+                % 3.x's several schemas in one database by table-name prefixes: tables named
+                % 'prefix/name' exist in neither Python DataJoint nor this toolbox
+                error('DataJoint:schema:prefix', ['dj.Schema(conn, package, ''%s''): table-name ' ...
+                    'prefixes (''database/prefix'') are not supported; use one database per schema'], dbname);
             end
             if ~ischar(dbname) || isempty(regexp(dbname, '^[\w$-]+$', 'once'))
                 error('DataJoint:schema:badArgument', 'Invalid database name "%s"', dbname);
@@ -40,6 +51,17 @@ classdef Schema < handle
             end
         end
 
+        function m = get.headers(self)
+            % 3.x's schema.headers: every table's Header by table name (jobs tables included),
+            % built from the session's cached headings (schema.reload reads them again)
+            m = containers.Map('KeyType', 'char', 'ValueType', 'any');
+            names = self.tableNames();
+            for i = 1:numel(names)
+                t = dj.FreeTable(self.conn, self.dbname, names{i});
+                m(names{i}) = t.tableHeader();
+            end
+        end
+
         function names = classNames(self)
             % 'pkg.ClassName' of every table of the database
             names = cellfun(@(t) [self.package '.' dj.internal.toCamelCase(t)], self.tableNames(), ...
@@ -61,7 +83,7 @@ classdef Schema < handle
             fprintf('%-25s%-16s%s\n%s\n', 'Table name', 'Tier', 'Comment', repmat('#', 1, 80));
             names = self.tableNames();
             for i = 1:numel(names)
-                if strncmp(names{i}, '~', 1)
+                if any(names{i}(1) == '~$')   % jobs, external and (3.5's) hidden tables
                     continue
                 end
                 h = self.conn.heading(self.dbname, names{i});

@@ -166,9 +166,12 @@ int mym_result_put_int(mym_result *r, size_t row, size_t col, int64_t v, int is_
                        mym_err *e)
 {
     if (is_null)
-        return mymx_fail(e, "mym:null", "column '%s' row %u is NULL, which an int64/uint64 "
-                        "column cannot hold; add the trailing argument 'bigint_to_double' to "
-                        "get doubles with NaN for NULL", r->cols[col].name, (unsigned)(row + 1));
+        /* mym's own words first (3.x code may match on them), then where and what to do */
+        return mymx_fail(e, "mym:null", "Invalid value NULL in a BIGINT column. Column '%s' "
+                        "row %u is NULL, which an int64/uint64 column cannot hold; add the "
+                        "trailing argument 'bigint_to_double' (DataJoint: "
+                        "dj.config('queryBigint_to_double', true)) to get doubles with NaN for "
+                        "NULL", r->cols[col].name, (unsigned)(row + 1));
     r->cols[col].pi[row] = v;
     return 0;
 }

@@ -33,6 +33,7 @@ tests.struct_functions = @() t_struct();
 tests.lib_functions = @() t_lib();
 tests.setup = @() t_setup();
 tests.no_shadow_warning = @() t_no_warning();
+tests.builtin_names_right_after_addpath = @() t_names_after_addpath();
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
 
@@ -224,6 +225,27 @@ delete(errFile);
 assert(status == 0, out);
 assert(isempty(strtrim(err)), ['stderr: ' err]);
 assert(~isempty(regexp(out, '^1\s+b\s+[25]\s*$', 'once')), out);
+end
+
+
+function t_names_after_addpath()
+% matlab/PKG_ADD: right after addpath(matlab), before any dj.conn or dj.config, the
+% builtin-names functions resolve and work, Octave's own sort/startsWith still do, and
+% nothing is printed on stderr (also after a rehash and a second addpath)
+root = fileparts(fileparts(mfilename('fullpath')));
+script = sprintf(['addpath(''%s''); disp(which(''dj.kill'')); ' ...
+    's = dj.struct.sort(struct(''a'', {2; 1}), ''a''); disp(s(1).a); ' ...
+    'disp(dj.lib.startsWith(''ab'', ''a'')); disp(numel(dj.internal.hash(1))); ' ...
+    'disp(sort([3 1 2])); disp(startsWith(''ab'', ''b'')); rehash(); addpath(''%s'');'], root, root);
+errFile = [tempname() '.err'];
+[status, out] = system(sprintf('octave-cli --norc --no-history --eval "%s" 2>%s', script, errFile));
+err = fileread(errFile);
+delete(errFile);
+assert(status == 0, out);
+assert(isempty(strtrim(err)), ['stderr: ' err]);
+lines = strtrim(strsplit(strtrim(out), sprintf('\n')));
+assert(strcmp(lines{1}, fullfile(root, 'builtin-names', '+dj', 'kill.m')), out);
+assert(isequal(lines(2:end), {'1', '1', '44', '1   2   3', '0'}), out);
 end
 
 

@@ -164,11 +164,52 @@ classdef GeneralRelvar < handle
                 end
                 % computed attributes have no declared type: text results stay text
                 if a.isNumeric && ~a.isBlob && all(cellfun(@(x) (isnumeric(x) || islogical(x)) && isscalar(x), vals))
-                    v = cellfun(@(x) double(x), vals);
+                    % concatenated as 3.x does ([s.a]'): BIGINT stays int64/uint64, exact
+                    v = [vals{:}];
                     varargout{i} = v(:); %#ok<AGROW>
                 else
                     varargout{i} = vals(:); %#ok<AGROW>
                 end
+            end
+        end
+
+        function view(self)
+            % 3.x's view: the rows in a window (a uitable). Needs a GUI: without one (octave-cli,
+            % matlab -nodisplay) it raises DataJoint:view:noGUI; use disp(rel) or fetch there.
+            if ~dj.internal.hasGui() || exist('uitable') == 0 %#ok<EXIST>
+                error('DataJoint:view:noGUI', ['view(rel) opens a window, and this session has no ' ...
+                    'GUI; use disp(rel) or fetch(rel, ''*'')']);
+            end
+            rows = self.fetch('*');
+            names = fieldnames(rows)';
+            data = cell(numel(rows), numel(names));
+            for i = 1:numel(rows)
+                for j = 1:numel(names)
+                    data{i, j} = cellText(rows(i).(names{j}));
+                end
+            end
+            f = figure('Name', self.sql(), 'NumberTitle', 'off', 'MenuBar', 'none');
+            uitable(f, 'Units', 'normalized', 'Position', [0 0 1 1], 'ColumnName', names, 'Data', data);
+        end
+
+        function clip(self)
+            % 3.x's clip: MATLAB code that re-creates the rows (dj.struct.makeCode), printed and
+            % copied to the clipboard. Without a clipboard (no GUI) the code is printed and the
+            % warning DataJoint:clip:noClipboard says it was not copied.
+            str = dj.struct.makeCode(self.fetch('*'));
+            disp(str);
+            copied = false;
+            if dj.internal.hasGui() && exist('clipboard') ~= 0 %#ok<EXIST>
+                try
+                    clipboard('copy', str);
+                    copied = true;
+                catch
+                end
+            end
+            if copied
+                fprintf('\n *** in clipboard *** \n\n');
+            else
+                warning('DataJoint:clip:noClipboard', 'No clipboard in this session: the code above was not copied');
             end
         end
 
@@ -428,5 +469,17 @@ if allowStar
     end
 elseif star
     names = unique([names all], 'stable');
+end
+end
+
+
+function s = cellText(v)
+% one value as a uitable cell: numbers and text as they are, anything else described
+if ischar(v) && size(v, 1) <= 1
+    s = v;
+elseif (isnumeric(v) || islogical(v)) && isscalar(v)
+    s = double(v);
+else
+    s = sprintf('<%s %s>', strjoin(arrayfun(@num2str, size(v), 'UniformOutput', false), 'x'), class(v));
 end
 end

@@ -89,7 +89,7 @@ classdef TableAccessor < handle
             names = {};
             if ~isempty(r.t)
                 tables = cellstr(r.t);
-                tables = tables(~strncmp(tables, '~', 1));   % job and external tables have no class name
+                tables = tables(~strncmp(tables, '~', 1) & ~strncmp(tables, '$', 1));   % job, external and hidden tables have no class name
                 names = unique(cellfun(@dj.internal.toCamelCase, tables, 'UniformOutput', false));
             end
             if nargout == 0

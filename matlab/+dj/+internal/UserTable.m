@@ -58,6 +58,17 @@ classdef UserTable < dj.internal.Table
             % Part classes of this master (files <Master><Part>.m in the same
             % package deriving from dj.Part) are declared with it, so that a
             % make can insert into them inside its transaction.
+            names = self.partClassNames();
+            for i = 1:numel(names)
+                part = feval(names{i});
+                part.ensureIdentity();
+            end
+        end
+
+        function names = partClassNames(self)
+            % 'pkg.<Master><Part>' of every class file next to this class's that derives
+            % from dj.Part (read from the files: nothing is constructed)
+            names = {};
             cls = class(self);
             file = which(cls);
             if isempty(file)
@@ -70,8 +81,7 @@ classdef UserTable < dj.internal.Table
                 name = files(i).name(1:end-2);
                 text = fileread(fullfile(fileparts(file), files(i).name));
                 if ~isempty(regexp(text, ['classdef\s*(\([^)]*\))?\s*' name '\s*<\s*dj\.Part\>'], 'once'))
-                    part = feval([pkg '.' name]);
-                    part.ensureIdentity();
+                    names{end + 1} = [pkg '.' name]; %#ok<AGROW>
                 end
             end
         end

@@ -3,7 +3,8 @@ function addBuiltinNames()
 % session (see builtin-names/README.md). Octave prints Octave:shadowed-function for those files
 % whenever it rescans the path (addpath, rehash, a changed folder), not only once; so under
 % Octave exactly that warning id is switched off for the session, before the folder is added.
-% Called by dj.conn and dj.config, through which every toolbox session starts.
+% Called by matlab/PKG_ADD (Octave runs it at addpath) and by dj.conn and dj.config, through
+% which every toolbox session starts (MATLAB has no addpath hook).
 persistent done
 if ~isempty(done)
     return

@@ -1,12 +1,15 @@
-function [sql, stores] = declareClass(className, schema, tableName)
-% CREATE TABLE for a classdef table: parse the file's definition block and
-% resolve "-> pkg.Parent" references through the parents' own classes (which
-% declares them first when needed).
-file = which(className);
-if isempty(file)
-    error('DataJoint:declare:noClass', 'Cannot find the class file of %s', className);
+function [sql, stores] = declareClass(className, schema, tableName, text)
+% CREATE TABLE for a classdef table: parse the file's definition block (or the
+% definition text given, for dj.internal.Declare.declare) and resolve
+% "-> pkg.Parent" references through the parents' own classes (which declares
+% them first when needed).
+if nargin < 4
+    file = which(className);
+    if isempty(file)
+        error('DataJoint:declare:noClass', 'Cannot find the class file of %s', className);
+    end
+    text = dj.internal.readDefinitionBlock(fileread(file), file);
 end
-text = dj.internal.readDefinitionBlock(fileread(file), file);
 def = dj.internal.parseDefinition(text, [className '.m']);
 [sql, ~, stores] = dj.internal.compileDefinition(def, schema.dbname, tableName, @resolve, [className '.m']);
 end

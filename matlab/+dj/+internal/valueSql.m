@@ -69,7 +69,9 @@ function s = numberText(v)
 if islogical(v)
     v = double(v);
 end
-if isinteger(v)
+if isa(v, 'uint64') && v > uint64(intmax('int64'))
+    s = uint64Text(v);
+elseif isinteger(v)
     s = sprintf('%d', v);
 elseif isinf(v) || isnan(v)
     error('DataJoint:DataType:Mismatch', 'Cannot store %g in a numeric column', v);
@@ -77,6 +79,19 @@ elseif v == round(v) && abs(v) < 2^53
     s = sprintf('%d', v);
 else
     s = sprintf('%.17g', v);
+end
+end
+
+
+function s = uint64Text(v)
+% the exact decimal digits of a uint64 above intmax('int64'): Octave's sprintf('%d') prints
+% those as a rounded '1.84467e+19', which the server would store as 18446700000000000000
+s = '';
+ten = uint64(10);
+while v > 0
+    d = mod(v, ten);       % exact for uint64 (idivide rounds through double in Octave)
+    s = [char('0' + double(d)) s];
+    v = (v - d) / ten;     % an exact quotient: nothing to round
 end
 end
 

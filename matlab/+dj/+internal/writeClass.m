@@ -49,7 +49,7 @@ function name = existingTable(schema, className)
 name = '';
 base = dj.internal.fromCamelCase(className);
 tables = schema.tableNames();
-for prefix = {'', '#', '_', '__'}
+for prefix = {'', '#', '_', '__', '$'}
     if any(strcmp(tables, [prefix{1} base]))
         name = [prefix{1} base];
         return
@@ -82,7 +82,7 @@ end
 function text = classText(className, tier, master)
 % the classdef after the definition block, with makeTuples for auto-populated tiers
 base = struct('lookup', 'dj.Lookup', 'manual', 'dj.Manual', 'imported', 'dj.Imported', ...
-    'computed', 'dj.Computed', 'part', 'dj.Part');
+    'computed', 'dj.Computed', 'part', 'dj.Part', 'hidden', 'dj.Hidden');
 text = sprintf('\nclassdef %s < %s\n', className, base.(tier));
 if strcmp(tier, 'part')
     text = [text sprintf('\n    properties (SetAccess = protected)\n        master = %s\n    end\n', master)];

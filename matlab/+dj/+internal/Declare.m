@@ -1,0 +1,24 @@
+classdef Declare
+    % DataJoint for MATLAB 3.5's dj.internal.Declare: its static declare(table, definition).
+    % The toolbox declares through dj.internal.compileDefinition (0.14's CREATE TABLE form);
+    % reverse engineering is describe(table).
+    methods (Static)
+        function [sql, external_stores] = declare(table_instance, def)
+            % [sql, external_stores] = dj.internal.Declare.declare(table, definition): the
+            % CREATE TABLE statement for the table object's class and name from the
+            % definition text (with or without the %{ %} of a class file), and the external
+            % stores its attributes use. Nothing is sent to the server.
+            if ~isa(table_instance, 'dj.internal.UserTable')
+                error('DataJoint:declare:badArgument', ...
+                    'dj.internal.Declare.declare(table, definition): table must be an object of a table class');
+            end
+            if ~ischar(def) || (~isrow(def) && ~isempty(def))
+                error('DataJoint:declare:badArgument', 'dj.internal.Declare.declare: the definition must be text');
+            end
+            def = strrep(strrep(def, '%{', ''), '%}', '');
+            cls = class(table_instance);
+            s = feval([cls(1:find(cls == '.', 1, 'last') - 1) '.getSchema']);
+            [sql, external_stores] = dj.internal.declareClass(cls, s, table_instance.plainTableName(), def);
+        end
+    end
+end
