@@ -22,8 +22,9 @@ from .test_worker_octave import write_worker_package
 from .test_worker import DJI, PIPELINE, ROOT, SUMMARY, _env, db, job_rows, rows, wait_for  # noqa: F401 - db
 
 KEYS = 500
-OCTAVE_SUMMARY = re.compile(r"dj\.worker: (\d+) computed, (\d+) failed, (\d+) idle polls, [\d.]+ s; "
-                            r"stopped: (.+); exit (\d+)")
+OCTAVE_SUMMARY = re.compile(r"dj\.worker: (?P<computed>\d+) computed, (?P<failed>\d+) failed, "
+                            r"(?P<retried>\d+) retried, (?P<idle>\d+) idle polls, [\d.]+ s; "
+                            r"stopped: (?P<stopped>.+); exit (?P<exit>\d+)")
 
 # Each Octave make tags its Calls row with its array task, like WORKER_TEST_NAME in Python's. The
 # toolbox's insert needs call_id: negative ids never meet Python's auto_increment ones, and each
@@ -70,7 +71,7 @@ def _array_script(folder, workers, dji_args, octave_tasks=()):
     octave = (f"addpath('{MATLAB_DIR}'); addpath('{folder}'); sigterm_dumps_octave_core(false); "
               "s = dj.worker('xw', 'tables', {'Comp'}, 'idleExit', 2, 'poll', 0.5); exit(s.exitCode)")
     tasks = " ".join(str(t) for t in octave_tasks) or "none"
-    setup = (f"export PATH={os.path.dirname(os.path.realpath(DJI[0]))}:$PATH\n"
+    setup = (f"export PATH={os.path.dirname(DJI[0])}:$PATH\n"
              "export WORKER_TEST_NAME=py$SLURM_ARRAY_TASK_ID\n"
              "echo \"TASK $SLURM_ARRAY_TASK_ID PID $$\"\n"
              f"case \" {tasks} \" in *\" $SLURM_ARRAY_TASK_ID \"*)\n"
@@ -171,7 +172,7 @@ def test_mixed_array_computes_every_key_once_while_tasks_are_cancelled(cluster, 
     assert int(python[0].group(1)) == by_worker["py0"] and int(python[1].group(1)) == by_worker["py1"], report
     # the surviving Octave worker's summary, and the killed one printed none
     octave = OCTAVE_SUMMARY.search(outputs[2])
-    assert octave and int(octave.group(1)) == by_worker["oct2"] and octave.group(5) == "0", report
+    assert octave and int(octave["computed"]) == by_worker["oct2"] and octave["exit"] == "0", report
     assert not OCTAVE_SUMMARY.search(outputs[3]), report
     # Octave, stopped inside a make, rolled it back and handed the key back on its way out; another
     # worker computed that key
