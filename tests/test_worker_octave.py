@@ -143,7 +143,7 @@ def _python(database, code):
 
 def test_octave_worker_honours_priority_and_delay_and_records_runs(connection, db, tmp_path):
     database = db(5)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     _python(database, "from datajoint_interop.compute import priority\n"
                       "priority.schedule(p.Comp(), [{'sid': 3}, {'sid': 4}], priority=5)\n"
                       "priority.schedule(p.Comp(), [{'sid': 0}], delay=3600)\n")
@@ -170,7 +170,7 @@ def _flaky_run(db, tmp_path, keys, deadlocks, script):
     """A schema of ``keys`` keys whose Comp make deadlocks ``deadlocks`` times on sid 1 and always
     fails on sid 2; runs ``script`` in Octave and returns the schema and its output."""
     database = db(keys)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", FLAKY_BODY)
     os.environ.update(OCT_FLAG_DIR=str(tmp_path), OCT_DEADLOCKS=str(deadlocks))
     try:
@@ -205,7 +205,7 @@ def test_octave_worker_stops_retrying_after_max_retries(connection, db, tmp_path
 
 def test_octave_worker_options_of_the_side_tables(tmp_path, db):
     database = db(1)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     out = run_octave(tmp_path, "badside", """
 bad = {{'retryOn', {''}}, {'retryOn', 3}, {'codeVersion', 7}, {'maxRetries', -1}};
 for i = 1:numel(bad)
@@ -243,7 +243,7 @@ def _reserved_now(connection, database):
 def _stale_after_kill(connection, db, tmp_path, signum):
     """Start an Octave worker on slow makes and signal it inside a make; it must not finish."""
     database = db(3)
-    _package(tmp_path, database)
+    write_worker_package(tmp_path, database)
     write_class(tmp_path, "xw", "Comp", "#\n-> xw.Src\n---\nval: int", "dj.Computed", SLOW_BODY)
     os.environ["OCT_MAKE_SECONDS"] = "30"
     try:
