@@ -71,9 +71,10 @@ def main():
                 sql = (f"INSERT INTO `{db}`.`{layout}_c` ({','.join(names)}) "
                        f"VALUES ({','.join(['?'] * len(names))})")
 
-                def c_insert():
-                    cur.executemany(sql, [tuple(pack(v) if isinstance(v, np.ndarray) else v
-                                                for v in r.values()) for r in rows])
+                def c_insert():  # in chunks: one executemany is one packet, bounded by max_allowed_packet
+                    for k in range(0, n, 10_000):
+                        cur.executemany(sql, [tuple(pack(v) if isinstance(v, np.ndarray) else v
+                                                    for v in r.values()) for r in rows[k:k + 10_000]])
 
                 def ours(mode, t):
                     def run():

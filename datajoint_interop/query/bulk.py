@@ -125,7 +125,8 @@ def try_load(conn, table_name, names, columns, batches, default, replace=False, 
     try:
         for count, data in uploads:
             cursor = load_local(conn, sql, data)
-            if cursor.warning_count or cursor.rowcount != count:
+            # REPLACE counts a replaced row twice (deleted, inserted)
+            if cursor.warning_count or not count <= cursor.rowcount <= (2 * count if replace else count):
                 raise _Unsuitable(f"{cursor.warning_count} warning(s), {cursor.rowcount} of {count} rows")
             if progress is not None:
                 progress.update(count)
