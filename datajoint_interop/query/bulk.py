@@ -25,18 +25,16 @@ logger = logging.getLogger(__name__.split(".")[0])
 MIN_ROWS = 2000
 
 _NULL = b"\\N"
-_ESCAPES = ((b"\\", b"\\\\"), (b"\t", b"\\t"), (b"\n", b"\\n"))
 
 
 class _Unsuitable(Exception):
     """The rows cannot travel as an upload, or the server did not take them exactly."""
 
 
-def _escape(value):
-    for raw, escaped in _ESCAPES:
-        if raw in value:
-            value = value.replace(raw, escaped)
-    return value
+def _escaped(values):
+    """Bytes values with the upload's escape, field and line separators escaped (backslash
+    first). Chained replaces in one comprehension: no Python call per value."""
+    return [v.replace(b"\\", b"\\\\").replace(b"\t", b"\\t").replace(b"\n", b"\\n") for v in values]
 
 
 def _column_fields(col, default):
@@ -49,9 +47,9 @@ def _column_fields(col, default):
         if kinds == {float}:
             return [repr(v).encode() for v in col]
         if kinds == {str}:
-            return [_escape(v.encode("utf-8")) for v in col]
+            return _escaped([v.encode("utf-8") for v in col])
         if kinds == {bytes}:
-            return [_escape(v) for v in col]
+            return _escaped(col)
     except UnicodeEncodeError:  # a lone surrogate: the INSERT path reports it
         raise _Unsuitable from None
     out = []
@@ -64,10 +62,10 @@ def _column_fields(col, default):
         elif t is float:
             out.append(repr(v).encode())
         elif t is bytes:
-            out.append(_escape(v))
+            out.extend(_escaped([v]))
         elif t is str:
             try:
-                out.append(_escape(v.encode("utf-8")))
+                out.extend(_escaped([v.encode("utf-8")]))
             except UnicodeEncodeError:
                 raise _Unsuitable from None
         elif t is decimal.Decimal:
@@ -109,7 +107,7 @@ def try_load(conn, table_name, names, columns, batches, default, replace=False, 
     """Insert the rows by LOAD DATA LOCAL; True when done, False when nothing was changed and the
     rows must go as INSERT statements instead (unsuitable values, a refusing server, or anything
     the server did not take exactly)."""
-    defaulted = [n for n, c in zip(names, columns) if any(v is default for v in c)]
+    defaulted = [n for n, c in zip(names, columns) if default in c]  # (`in`: identity first, in C)
     sql = compiler.compile_load_local(table_name, names, defaulted, replace=replace)
     uploads = []
     for a, b in batches:
