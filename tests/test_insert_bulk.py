@@ -28,7 +28,8 @@ PATHS = ("insert", "load")
 DDL = """(id int NOT NULL, big bigint unsigned NULL, small tinyint NULL, x double NULL, f float NULL,
     price decimal(12,4) NOT NULL DEFAULT 1.5, label varchar(32) NOT NULL DEFAULT "none",
     kind enum('a','b') NULL, note varchar(255) NULL, data longblob NULL,
-    tag binary(16) NULL COMMENT ":uuid:", PRIMARY KEY (id)) DEFAULT CHARSET=utf8mb4"""
+    tag binary(16) NULL COMMENT ":uuid:", legacy varchar(16) CHARACTER SET latin1 NULL,
+    PRIMARY KEY (id)) DEFAULT CHARSET=utf8mb4"""
 
 TEXTS = ["", "\\N", "N", "\\", "tab\there", "line\nbreak", "cr\rlf\r\n", "back\\slash\\t", "'quote\"",
          "NUL\x00byte", "名前 τ ω", "😀🎉 emoji", " trailing ", "%s %% %(x)s"]
@@ -42,7 +43,7 @@ def _rows(n=300):
                    x=[0.1 * i, 1 / (i + 3), -1e-308, 5e-324, -0.0, 1.7976931348623157e308, math.nan][i % 7],
                    f=float(np.float32(i / 9)), kind="ab"[i % 2] if i % 3 else None,
                    note=TEXTS[i % len(TEXTS)] * (1 + i % 3), tag=uuid.UUID(int=i) if i % 4 else None,
-                   data=rng.random(i % 5) if i % 6 else None)
+                   data=rng.random(i % 5) if i % 6 else None, legacy=["café ñ", "a\tb", None][i % 3])
         if i % 5:
             row["price"] = decimal.Decimal(f"{i}.{i % 10000:04d}")
         if i % 2:
@@ -135,6 +136,7 @@ def _failing_inserts():
         "text too long": ("t", good + [dict(id=99, note="x" * 256)], {}),
         "not an enum value": ("t", good + [dict(id=99, kind="c")], {}),
         "infinite double": ("t", good + [dict(id=99, x=math.inf)], {}),
+        "text the column's charset cannot hold": ("t", good + [dict(id=99, legacy="名前")], {}),
         "decimal too wide": ("t", good + [dict(id=99, price=decimal.Decimal("123456789.5"))], {}),
         "missing primary key value": ("t", good + [dict(id=None)], {}),
         "foreign key": ("c", [dict(pid=1, cid=i) for i in range(20)], {}),
@@ -229,6 +231,17 @@ def test_batches_and_progress_bar_on_a_terminal_only(connection, db, loads, monk
         assert "/2.00k" in terminal.getvalue() and "row/s" in terminal.getvalue(), terminal.getvalue()
     assert loads == [True, True]
     assert len(_stored(connection, f"`{db}`.`t_load`")) == 4000
+
+
+def test_tables_that_cannot_roll_back_get_inserts(connection, db, loads):
+    """A MyISAM table keeps what a LOAD DATA wrote even when it is rolled back, so it never tries."""
+    connection.query(f"CREATE TABLE `{db}`.`m_load` {DDL.replace('utf8mb4', 'utf8mb4 ENGINE=MyISAM')}")
+    connection.query(f"CREATE TABLE `{db}`.`m_insert` {DDL.replace('utf8mb4', 'utf8mb4 ENGINE=MyISAM')}")
+    for path in PATHS:
+        _insert(connection, db, "m", path, _rows(30))
+    assert loads == [False]
+    assert _stored(connection, f"`{db}`.`m_load`") == _stored(connection, f"`{db}`.`m_insert`")
+    assert len(_stored(connection, f"`{db}`.`m_load`")) == 30
 
 
 # --- a server with local_infile=OFF ---------------------------------------------------------------

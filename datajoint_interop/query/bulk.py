@@ -15,6 +15,7 @@ import decimal
 import logging
 
 from . import compiler
+from ..core import catalog
 from ..core.errors import LostConnectionError, QueryError
 from ..core.sql import execute, load_local
 
@@ -25,6 +26,8 @@ logger = logging.getLogger(__name__.split(".")[0])
 MIN_ROWS = 2000
 
 _NULL = b"\\N"
+#: engines whose ROLLBACK undoes a LOAD DATA (MyISAM, Aria, MEMORY keep what was loaded)
+_TRANSACTIONAL = frozenset({"InnoDB"})
 
 
 class _Unsuitable(Exception):
@@ -103,10 +106,13 @@ def suitable(conn, n_rows, skip_duplicates):
     return MODE == "load" or n_rows >= MIN_ROWS
 
 
-def try_load(conn, table_name, names, columns, batches, default, replace=False, progress=None):
+def try_load(conn, table, names, columns, batches, default, replace=False, progress=None):
     """Insert the rows by LOAD DATA LOCAL; True when done, False when nothing was changed and the
-    rows must go as INSERT statements instead (unsuitable values, a refusing server, or anything
-    the server did not take exactly)."""
+    rows must go as INSERT statements instead (unsuitable values, a table that cannot roll back,
+    a refusing server, or anything the server did not take exactly)."""
+    table_name = table.full_table_name
+    if catalog.table_engine(conn, table.database, table.table_name) not in _TRANSACTIONAL:
+        return False  # a rolled-back attempt would leave its rows behind
     defaulted = [n for n, c in zip(names, columns) if default in c]  # (`in`: identity first, in C)
     sql = compiler.compile_load_local(table_name, names, defaulted, replace=replace)
     uploads = []

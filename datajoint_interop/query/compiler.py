@@ -235,8 +235,9 @@ def compile_insert_rows(clauses, columns, default):
 
 def compile_load_local(full_table_name, names, defaulted=(), replace=False):
     """``LOAD DATA LOCAL INFILE`` of tab-separated rows into `names` (no parameters: the rows
-    travel as the upload). The upload is read as binary (no charset conversion on the way: text
-    is UTF-8, blobs are raw) with backslash escapes and ``\\N`` for NULL. The columns in
+    travel as the upload). The upload is read as utf8mb4, the connection's charset, so text is
+    converted to each column's charset as an INSERT's would be (binary columns take the bytes
+    as they are), with backslash escapes and ``\\N`` for NULL. The columns in
     `defaulted` read into a variable, and a ``\\N`` there means the column's DEFAULT, as the
     ``DEFAULT`` keyword does in a multi-row INSERT."""
     defaulted = set(defaulted)
@@ -249,7 +250,7 @@ def compile_load_local(full_table_name, names, defaulted=(), replace=False):
             fields.append(sql_name(n))
     verb = " REPLACE" if replace else ""
     sql = (f"LOAD DATA LOCAL INFILE 'datajoint-insert'{verb} INTO TABLE {sql_table(full_table_name)} "
-           f"CHARACTER SET binary FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
+           f"CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
            f"LINES TERMINATED BY '\\n' ({','.join(fields)})")
     return sql + (" SET " + ",".join(sets) if sets else "")
 

@@ -206,7 +206,7 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     _check_packet(table, conn, names, columns, batches, len(head) + len(tail))
     with _progress(len(columns[0]), len(batches)) as progress:
         if bulk.suitable(conn, len(columns[0]), skip_duplicates) and bulk.try_load(
-                conn, table.full_table_name, names, columns, batches, _DEFAULT, replace=replace,
+                conn, table, names, columns, batches, _DEFAULT, replace=replace,
                 progress=progress):
             return
         _insert_statements(table, conn, clauses, names, columns, batches, progress)
