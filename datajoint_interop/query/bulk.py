@@ -115,19 +115,20 @@ def try_load(conn, table, names, columns, batches, default, replace=False, progr
         return False  # a rolled-back attempt would leave its rows behind
     defaulted = [n for n, c in zip(names, columns) if default in c]  # (`in`: identity first, in C)
     sql = compiler.compile_load_local(table_name, names, defaulted, replace=replace)
-    uploads = []
-    for a, b in batches:
-        data = payload([c[a:b] for c in columns], default)
-        if data is None:
-            return False
-        uploads.append((b - a, data))
+    first = payload([c[batches[0][0]:batches[0][1]] for c in columns], default)
+    if first is None:
+        return False
     nested = conn.in_transaction
     if nested:
         execute(conn, "SAVEPOINT `datajoint_insert`")
     else:
         conn.start_transaction()
     try:
-        for count, data in uploads:
+        for k, (a, b) in enumerate(batches):  # one upload in memory at a time
+            count, data = b - a, first if k == 0 else payload([c[a:b] for c in columns], default)
+            first = None
+            if data is None:
+                raise _Unsuitable("a value that cannot travel as text")
             cursor = load_local(conn, sql, data)
             # REPLACE counts a replaced row twice (deleted, inserted)
             if cursor.warning_count or not count <= cursor.rowcount <= (2 * count if replace else count):
