@@ -20,6 +20,8 @@ from datajoint_interop.errors import (DataJointError, DuplicateError, IntegrityE
 from datajoint_interop.query import bulk, insert as insert_module
 from datajoint_interop.table import FreeTable
 
+from .server_env import private_server
+
 PATHS = ("insert", "load")
 
 # every column kind the upload carries: signed/unsigned extremes, exact decimals, doubles and
@@ -248,16 +250,11 @@ def test_tables_that_cannot_roll_back_get_inserts(connection, db, loads):
 
 @pytest.fixture(scope="module")
 def refusing_server(tmp_path_factory):
-    from datajoint_interop.server import PrivateServer
-    server = PrivateServer(home=str(tmp_path_factory.mktemp("noinfile")))
-    state = server.start()
-    try:
+    with private_server(tmp_path_factory.mktemp("noinfile")) as state:
         root = dj.Connection("127.0.0.1", state["user"], state["password"], port=state["port"])
         root.query("SET GLOBAL local_infile=0")
-        yield state
         root.close()
-    finally:
-        server.stop()
+        yield state
 
 
 def test_server_refusing_local_infile_gets_inserts(refusing_server, loads, caplog):

@@ -4,6 +4,8 @@ Rows are validated against the heading before anything is sent (unknown, missing
 attributes are named in the error), values are encoded per attribute (blobs packed, UUIDs as 16
 bytes), and sent as multi-row INSERT statements whose size stays under the server's
 ``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
+Large inserts first try ``LOAD DATA LOCAL`` (``bulk.py``), which gives the rows back here whenever
+it could not store them exactly, so errors always come from the INSERT statements.
 """
 import collections.abc
 import csv
