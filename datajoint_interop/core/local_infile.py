@@ -11,8 +11,9 @@ import pymysql
 from pymysql.connections import MySQLResult
 from pymysql.constants import CR
 
-# the upload travels in packets of this size (the protocol's own limit is 16 MiB - 1)
-_CHUNK = 1 << 20
+# the upload travels in packets of this size: each must stay under the server's max_allowed_packet
+# (which can be as low as 1 MiB on old servers); pymysql's own handler uses the same size
+_CHUNK = 16 * 1024
 
 
 class _Result(MySQLResult):
