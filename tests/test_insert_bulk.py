@@ -2,6 +2,7 @@
 errors; a server that refuses LOCAL INFILE gets INSERTs; a server asking for a file by name gets
 only our own upload; the progress bar shows on a terminal only."""
 import contextlib
+import datetime
 import decimal
 import io
 import logging
@@ -31,6 +32,7 @@ DDL = """(id int NOT NULL, big bigint unsigned NULL, small tinyint NULL, x doubl
     price decimal(12,4) NOT NULL DEFAULT 1.5, label varchar(32) NOT NULL DEFAULT "none",
     kind enum('a','b') NULL, note varchar(255) NULL, data longblob NULL,
     tag binary(16) NULL COMMENT ":uuid:", legacy varchar(16) CHARACTER SET latin1 NULL,
+    born date NULL, seen datetime(6) NULL, stamp timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP,
     PRIMARY KEY (id)) DEFAULT CHARSET=utf8mb4"""
 
 TEXTS = ["", "\\N", "N", "\\", "tab\there", "line\nbreak", "cr\rlf\r\n", "back\\slash\\t", "'quote\"",
@@ -45,7 +47,11 @@ def _rows(n=300):
                    x=[0.1 * i, 1 / (i + 3), -1e-308, 5e-324, -0.0, 1.7976931348623157e308, math.nan][i % 7],
                    f=float(np.float32(i / 9)), kind="ab"[i % 2] if i % 3 else None,
                    note=TEXTS[i % len(TEXTS)] * (1 + i % 3), tag=uuid.UUID(int=i) if i % 4 else None,
-                   data=rng.random(i % 5) if i % 6 else None, legacy=["café ñ", "a\tb", None][i % 3])
+                   data=rng.random(i % 5) if i % 6 else None, legacy=["café ñ", "a\tb", None][i % 3],
+                   born=datetime.date(1900 + i % 200, 1 + i % 12, 1 + i % 28) if i % 4 else None,
+                   seen=datetime.datetime(2020, 1, 1, i % 24, i % 60, i % 60, (i * 7919) % 1_000_000 * (i % 2),
+                                          tzinfo=datetime.timezone.utc if i % 3 == 0 else None))
+        row["stamp"] = datetime.datetime(2021, 5, 6, 7, 8, 9) if i % 5 == 0 else None
         if i % 5:
             row["price"] = decimal.Decimal(f"{i}.{i % 10000:04d}")
         if i % 2:
@@ -89,7 +95,11 @@ def mode(name):
 
 
 def _stored(connection, table):
-    return connection.query(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+    """The rows of `table` as the server holds them, but for a column `stamp`, whose default is the
+    moment of the insert (test_paths_store_identical_rows checks it on its own)."""
+    cursor = connection.query(f"SELECT * FROM {table} ORDER BY 1, 2")
+    keep = [i for i, d in enumerate(cursor.description) if d[0] != "stamp"]
+    return tuple(tuple(row[i] for i in keep) for row in cursor.fetchall())
 
 
 def _insert(connection, db, name, path, rows, **kwargs):
@@ -102,6 +112,13 @@ def test_paths_store_identical_rows(connection, db, loads):
     for path in PATHS:
         _insert(connection, db, "t", path, rows)
     assert loads == [True], "the LOAD DATA path was not taken, so nothing was compared"
+    for path in PATHS:  # DEFAULT CURRENT_TIMESTAMP was applied (at each insert's own moment)
+        now = connection.query(f"SELECT COUNT(*) FROM `{db}`.`t_{path}` WHERE stamp "
+                               "BETWEEN NOW() - INTERVAL 10 MINUTE AND NOW()").fetchone()[0]
+        assert now == sum(1 for r in rows if r["stamp"] is None)
+    given = [connection.query(f"SELECT id, stamp FROM `{db}`.`t_{path}` WHERE stamp < '2022-01-01' "
+                              "ORDER BY id").fetchall() for path in PATHS]
+    assert given[0] == given[1] and len(given[0]) == sum(1 for r in rows if r["stamp"] is not None)
     by_insert = _stored(connection, f"`{db}`.`t_insert`")
     assert len(by_insert) == len(rows)
     assert _stored(connection, f"`{db}`.`t_load`") == by_insert
@@ -139,6 +156,7 @@ def _failing_inserts():
         "not an enum value": ("t", good + [dict(id=99, kind="c")], {}),
         "infinite double": ("t", good + [dict(id=99, x=math.inf)], {}),
         "text the column's charset cannot hold": ("t", good + [dict(id=99, legacy="名前")], {}),
+        "impossible date": ("t", good + [dict(id=99, born="2021-02-30")], {}),
         "decimal too wide": ("t", good + [dict(id=99, price=decimal.Decimal("123456789.5"))], {}),
         "missing primary key value": ("t", good + [dict(id=None)], {}),
         "foreign key": ("c", [dict(pid=1, cid=i) for i in range(20)], {}),

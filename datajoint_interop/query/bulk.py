@@ -7,10 +7,12 @@ would raise (duplicate key, out-of-range value, truncated text, missing value) i
 goes on, so this path is only *tried*: it runs in a transaction (or under a savepoint inside the
 caller's), and any warning, a row count that is not the number of rows sent, or any server error
 rolls it back, and the insert runs again as multi-row INSERTs, which give 0.14's exact errors.
-Values it cannot write exactly as text (dates, numpy scalars, bools, ...) are never sent this way.
-The server may refuse LOCAL INFILE (``local_infile=OFF``): the refusal is logged once per
+Only values whose text is certain go this way (ints, floats, decimals, text, bytes, dates and
+datetimes, written as the INSERT path's driver writes them); rows with any other value (times,
+subclasses of these types, text with lone surrogates) go as INSERT statements. The server may refuse LOCAL INFILE (``local_infile=OFF``): the refusal is logged once per
 connection and inserts use multi-row INSERTs.
 """
+import datetime
 import decimal
 import logging
 
@@ -28,6 +30,9 @@ MIN_ROWS = 2000
 _NULL = b"\\N"
 #: engines whose ROLLBACK undoes a LOAD DATA (MyISAM, Aria, MEMORY keep what was loaded)
 _TRANSACTIONAL = frozenset({"InnoDB"})
+# the server's "not allowed" answers to LOAD DATA LOCAL: 1148 (MySQL, older MariaDB), 3948 (MySQL 8),
+# 4166 (MariaDB 10.5+: "LOAD DATA LOCAL INFILE is disabled")
+_REFUSED = frozenset({1148, 3948, 4166})
 
 
 class _Unsuitable(Exception):
@@ -73,6 +78,11 @@ def _column_fields(col, default):
                 raise _Unsuitable from None
         elif t is decimal.Decimal:
             out.append(str(v).encode())
+        elif t is datetime.datetime:  # the fields only, an aware datetime's offset ignored (as pymysql)
+            text = f"{v.year:04}-{v.month:02}-{v.day:02} {v.hour:02}:{v.minute:02}:{v.second:02}"
+            out.append((text + f".{v.microsecond:06}" if v.microsecond else text).encode())
+        elif t is datetime.date:
+            out.append(f"{v.year:04}-{v.month:02}-{v.day:02}".encode())
         else:
             raise _Unsuitable
     return out
@@ -159,11 +169,6 @@ def try_load(conn, table, names, columns, batches, default, replace=False, progr
     else:
         conn.commit_transaction()
     return True
-
-
-# the server's "not allowed" answers to LOAD DATA LOCAL: 1148 (MySQL, older MariaDB), 4166 (MariaDB
-# 10.5+: "LOAD DATA LOCAL INFILE is disabled")
-_REFUSED = frozenset({1148, 3948, 4166})
 
 
 def _undo(conn, nested):
