@@ -7,8 +7,12 @@ import decimal
 import io
 import logging
 import math
+import os
+import re
 import socket
 import struct
+import subprocess
+import sys
 import threading
 import uuid
 
@@ -385,3 +389,18 @@ def test_hostile_server_never_gets_a_file(tmp_path):
     assert server.uploads == [("SELECT 1", b""),
                               ("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n")]
     assert conn._conn.local_requests == [str(secret)] * 2
+
+
+def test_insert_and_external_tests_pass_on_the_load_path():
+    """The insert, blob, attach/filepath and populate tests again, every insert forced to try
+    LOAD DATA: same results, same errors."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    modules = ["test_insert.py", "test_fetch_blobs.py", "test_external.py", "test_dropin_table_api.py",
+               "test_populate.py"]
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                           *(os.path.join(here, m) for m in modules)],
+                          cwd=os.path.dirname(here), env=dict(os.environ, DJ_TEST_INSERT_PATH="load"),
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    taken = re.search(r"LOAD DATA attempts: taken (\d+)", done.stdout)
+    assert taken and int(taken.group(1)) > 50, done.stdout[-2000:]
