@@ -9,8 +9,9 @@ caller's), and any warning, a row count that is not the number of rows sent, or 
 rolls it back, and the insert runs again as multi-row INSERTs, which give 0.14's exact errors.
 Only values whose text is certain go this way (ints, floats, decimals, text, bytes, dates and
 datetimes, written as the INSERT path's driver writes them); rows with any other value (times,
-subclasses of these types, text with lone surrogates) go as INSERT statements. The server may refuse LOCAL INFILE (``local_infile=OFF``): the refusal is logged once per
-connection and inserts use multi-row INSERTs.
+subclasses of these types, text with lone surrogates) go as INSERT statements. The server may
+refuse LOCAL INFILE (``local_infile=OFF``): the refusal is logged once per connection and inserts
+use multi-row INSERTs.
 """
 import datetime
 import decimal
