@@ -404,3 +404,15 @@ def test_insert_and_external_tests_pass_on_the_load_path():
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     taken = re.search(r"LOAD DATA attempts: taken (\d+)", done.stdout)
     assert taken and int(taken.group(1)) > 50, done.stdout[-2000:]
+
+
+def test_names_with_quotes_and_percent_on_the_load_path(connection, db, loads):
+    """Table and column names are quoted by the one quoting function in the LOAD DATA statement too."""
+    connection.query(f"CREATE TABLE `{db}`.`odd%%s``name` (`i%%d` int NOT NULL, `x``y` varchar(8) NULL "
+                     "DEFAULT 'dflt', PRIMARY KEY (`i%%d`))")
+    table = FreeTable(connection, f"`{db}`.`odd%s``name`")
+    with mode("load"):
+        table.insert([{"i%d": i, "x`y": None if i % 2 else f"v{i}"} for i in range(10)])
+    assert loads == [True]
+    assert connection.query(f"SELECT `i%%d`, `x``y` FROM `{db}`.`odd%%s``name` ORDER BY 1").fetchall() == tuple(
+        (i, "dflt" if i % 2 else f"v{i}") for i in range(10))
