@@ -6,7 +6,8 @@ Connection from DJ_HOST/DJ_PORT/DJ_USER/DJ_PASS (default 127.0.0.1:3306 root, no
 Every contender does the same work on the same table layout (int key, double, varchar(32),
 small longblob): the blob is packed on insert and unpacked on fetch by every contender (raw pymysql
 uses our codec directly, with no query layer). The figures printed are ratios measured in this run:
-ours/raw (goal <= 1.3) and dj014/ours (goal >= 3).
+ours/raw (goal <= 1.3) and dj014/ours (goal >= 3); and, when MariaDB Connector/Python is installed
+(``pip install mariadb``), bulk insert against that C client's array-bound executemany (goal <= 1).
 """
 import argparse
 import os
@@ -51,7 +52,7 @@ def main():
                           autocommit=True, charset="utf8mb4")
     cur = raw.cursor()
     cur.execute(f"CREATE DATABASE `{db}`")
-    for t in ("raw", "ours", "dj14"):
+    for t in ("raw", "ours", "dj14", "c"):
         cur.execute(DDL.format(t=f"`{db}`.`{t}`"))
     for t in ("raw1", "ours1", "dj141"):
         cur.execute(DDL.format(t=f"`{db}`.`{t}`"))
@@ -92,15 +93,30 @@ def main():
             c.close()
             return out
 
+        try:
+            import mariadb
+            cclient = mariadb.connect(host=s["host"], port=s["port"], user=s["user"],
+                                      password=s["password"], autocommit=True)
+        except ImportError:
+            cclient = None
+
+        def c_insert():  # array binding; one executemany is one packet, so in chunks as well
+            ccur = cclient.cursor()
+            for k in chunks:
+                ccur.executemany(f"INSERT INTO `{db}`.`c` (id, x, name, data) VALUES (?,?,?,?)",
+                                 [(i, x, nm, pack(d)) for i, x, nm, d in tuples[k:k + 10000]])
+            ccur.close()
+
         bulk = {
             "insert": dict(raw=raw_insert, ours=lambda: ours.insert(rows),
                            # 0.14 sends one statement per call, too big for max_allowed_packet: chunks
-                           dj014=lambda: [theirs.insert(rows[k:k + 10000]) for k in chunks]),
+                           dj014=lambda: [theirs.insert(rows[k:k + 10000]) for k in chunks],
+                           **(dict(c=c_insert) if cclient else {})),
             "fetch": dict(raw=raw_fetch, ours=lambda: ours.fetch(), dj014=lambda: theirs.fetch()),
             "dict": dict(raw=raw_fetch_dict, ours=lambda: ours.fetch(as_dict=True),
                          dj014=lambda: theirs.fetch(as_dict=True)),
         }
-        tables = dict(raw="raw", ours="ours", dj014="dj14")
+        tables = dict(raw="raw", ours="ours", dj014="dj14", c="c")
         for op, contenders in bulk.items():
             for rnd in range(args.rounds):
                 order = list(contenders.items())
@@ -171,6 +187,8 @@ def main():
         assert np.array_equal(fetched[3]["data"], payloads[3])
         c14.close()
         conn.close()
+        if cclient:
+            cclient.close()
     finally:
         cur.execute(f"DROP DATABASE `{db}`")
         raw.close()
@@ -181,6 +199,10 @@ def main():
     for op in ("insert", "fetch", "dict", "insert1", "fetch1"):
         r, o, d = results[f"{op} raw"], results[f"{op} ours"], results[f"{op} dj014"]
         print(f"{op:10s} {r:8.3f} {o:8.3f} {d:8.3f} {o / r:9.2f} {d / o:11.2f} {d / r:10.2f}")
+    if "insert c" in results:
+        c, o = results["insert c"], results["insert ours"]
+        print(f"insert against a C client's array-bound executemany (MariaDB Connector/Python): "
+              f"c {c:.3f} s, ours {o:.3f} s, ours/c {o / c:.2f} (goal <= 1)")
     print("goals: bulk insert/fetch ours/raw <= 1.3 and dj014/ours >= 3 "
           "(dj014/raw bounds what any pymysql-based layer can reach)")
 

@@ -4,6 +4,7 @@ Several test runs may share one server (developers, CI), so every schema name ca
 unique to this run, and everything with that prefix is dropped at the end even after failures.
 """
 import itertools
+import os
 import uuid
 
 import pymysql
@@ -63,3 +64,21 @@ def schema_name(db_prefix):
         return f"{db_prefix}_{next(_counter)}_{label}"
 
     return make
+
+
+# DJ_TEST_INSERT_PATH=load|insert runs every insert of the session on that path (query/bulk.py), so
+# that a test module can be proven on both (tests/test_insert_bulk.py does it for the insert tests)
+if os.environ.get("DJ_TEST_INSERT_PATH"):
+    from datajoint_interop.query import bulk as _bulk
+    _bulk.MODE = os.environ["DJ_TEST_INSERT_PATH"]
+    _LOADS = {True: 0, False: 0}
+    _try_load = _bulk.try_load
+
+    def _counted_try_load(*args, **kwargs):
+        taken = _try_load(*args, **kwargs)
+        _LOADS[taken] += 1
+        return taken
+    _bulk.try_load = _counted_try_load
+
+    def pytest_terminal_summary(terminalreporter):
+        terminalreporter.write_line(f"LOAD DATA attempts: taken {_LOADS[True]}, handed back {_LOADS[False]}")

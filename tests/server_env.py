@@ -8,6 +8,7 @@ DJ_* variables, so that Octave and worker processes started by the tests take th
 
 Plain absolute imports only: worker scripts started by the tests and the bench/ scripts load it too.
 """
+import contextlib
 import functools
 import os
 
@@ -48,3 +49,16 @@ def configure_oracle(datajoint, ours):
         datajoint.config[key] = ours.config[key]
     datajoint.config["database.use_tls"] = False
     datajoint.config["safemode"] = False
+
+
+@contextlib.contextmanager
+def private_server(home):
+    """A private MariaDB server in `home`, for tests that reconfigure a server (the shared one is
+    never touched); yields its state (port, user, password) and stops it afterwards."""
+    from datajoint_interop.server import PrivateServer
+    server = PrivateServer(home=str(home))
+    state = server.start()
+    try:
+        yield state
+    finally:
+        server.stop()

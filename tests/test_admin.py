@@ -14,6 +14,7 @@ from datajoint_interop.grant_patterns import covers, matches
 from datajoint_interop.sql import escape_percent, quote_identifier
 
 from .conftest import connection_settings
+from .server_env import private_server
 
 
 def _like_literal(name):
@@ -567,17 +568,12 @@ def test_passwords_that_could_not_log_in_from_python_are_refused(connection, pas
 @pytest.fixture(scope="module")
 def logged_server(tmp_path_factory):
     """A private server logging every statement into mysql.general_log (the shared server is left alone)."""
-    from datajoint_interop.server import PrivateServer
-    server = PrivateServer(home=str(tmp_path_factory.mktemp("glog")))
-    state = server.start()
-    try:
+    with private_server(tmp_path_factory.mktemp("glog")) as state:
         root = dj.Connection("127.0.0.1", state["user"], state["password"], port=state["port"])
         root.query("SET GLOBAL log_output='TABLE'")
         root.query("SET GLOBAL general_log=1")
         yield root, state["port"]
         root.close()
-    finally:
-        server.stop()
 
 
 def test_passwords_never_reach_the_general_log(logged_server):

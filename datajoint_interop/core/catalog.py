@@ -107,6 +107,13 @@ def max_allowed_packet(connection):
     return size
 
 
+def table_engine(connection, database, table):
+    """The storage engine of `database`.`table` as the server names it (``InnoDB``), or None."""
+    row = execute(connection, "SELECT ENGINE FROM information_schema.TABLES WHERE TABLE_SCHEMA=%s "
+                  "AND TABLE_NAME=%s", (database, table)).fetchone()
+    return row[0] if row else None
+
+
 def primary_key(connection, database, table):
     """The table's primary-key column names, in key order ([] when it has none or does not exist)."""
     return [row[0] for row in execute(

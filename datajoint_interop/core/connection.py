@@ -16,6 +16,7 @@ import time
 import pymysql
 
 from . import catalog, errors, query_cache
+from .local_infile import PyMySQLConnection
 from .settings import config, server_settings
 from .dependencies import Dependencies
 from .query_cache import CachedCursor as EmulatedCursor, cache_key  # noqa: F401  (0.14's names)
@@ -231,12 +232,12 @@ class Connection:
         where = self.unix_socket if "unix_socket" in kwargs else f"{self.host}:{self.port}"
         try:
             try:
-                self._conn = pymysql.connect(**kwargs)
+                self._conn = PyMySQLConnection(**kwargs)
             except pymysql.err.OperationalError as error:
                 # use_tls=None means "TLS if the server offers it": fall back to plain text
                 if self.use_tls is None and "ssl" in kwargs and "SSL" in str(error):
                     del kwargs["ssl"]
-                    self._conn = pymysql.connect(**kwargs)
+                    self._conn = PyMySQLConnection(**kwargs)
                 else:
                     raise
         except pymysql.err.OperationalError as error:
@@ -331,9 +332,23 @@ class Connection:
         return self._query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
                            suppress_warnings=suppress_warnings, reconnect=reconnect)
 
+    @property
+    def can_load_local(self):
+        """Whether ``load_local`` is available: the driver answers LOCAL INFILE from memory, and
+        no query cache is set (which only answers SELECTs). The server may still refuse it."""
+        return hasattr(self._conn, "load_local") and not self._query_cache
+
+    def load_local(self, sql, payload):
+        """Run `sql`, a ``LOAD DATA LOCAL INFILE`` without parameters, uploading `payload` (bytes)
+        whatever file name the server asks for; returns the executed cursor (``rowcount``,
+        ``warning_count``). Errors, timeouts and lost connections as for ``query``."""
+        if not self.can_load_local:
+            raise errors.DataJointError("This connection cannot run LOAD DATA LOCAL INFILE")
+        return self._query(sql, None, upload=payload)
+
     def _query(self, sql, args=(), *, as_dict=False, unbuffered=False, suppress_warnings=True,
-               reconnect=None):
-        """``query`` without the cache."""
+               reconnect=None, upload=None):
+        """``query`` without the cache; with `upload`, `sql` is a LOAD DATA LOCAL sending it."""
         if reconnect is None:
             reconnect = config["database.reconnect"]
         if self._conn is None:
@@ -352,7 +367,10 @@ class Connection:
             self._restore_idle_connection()
         cursor = self._conn.cursor(cursor_class)
         try:
-            cursor.execute(sql, params)
+            if upload is None:
+                cursor.execute(sql, params)
+            else:
+                self._conn.load_local(cursor, sql, upload)
         except pymysql.err.Error as error:
             lost = _is_lost(error)
             if lost and _timed_out(error):
@@ -368,7 +386,7 @@ class Connection:
                     logger.warning("Lost connection to %s; reconnecting", self.host)
                     self.connect()
                     return self._query(sql, args, as_dict=as_dict, unbuffered=unbuffered,
-                                      suppress_warnings=suppress_warnings, reconnect=False)
+                                      suppress_warnings=suppress_warnings, reconnect=False, upload=upload)
                 if reconnect:
                     # a statement that changes data may or may not have been applied: never
                     # run it twice behind the caller's back, but leave a working connection

@@ -116,3 +116,10 @@ def execute(connection, sql, params=(), **kwargs):
     if not params:
         return connection.query(sql % (), None, **kwargs)
     return connection.query(sql, params, **kwargs)
+
+
+def load_local(connection, sql, payload):
+    """Run a ``LOAD DATA LOCAL INFILE`` statement (text with % doubled, no parameters) uploading
+    `payload`, the bytes built in memory for it; the returned cursor has ``rowcount`` and
+    ``warning_count``. Only callers that checked ``connection.can_load_local`` get here."""
+    return connection.load_local(sql % (), payload)

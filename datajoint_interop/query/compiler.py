@@ -233,6 +233,28 @@ def compile_insert_rows(clauses, columns, default):
     return head + ",".join([template] * len(columns[0])) + tail, list(itertools.chain.from_iterable(rows))
 
 
+def compile_load_local(full_table_name, names, defaulted=(), replace=False):
+    """``LOAD DATA LOCAL INFILE`` of tab-separated rows into `names` (no parameters: the rows
+    travel as the upload). The upload is read as utf8mb4, the connection's charset, so text is
+    converted to each column's charset as an INSERT's would be (binary columns take the bytes
+    as they are), with backslash escapes and ``\\N`` for NULL. The columns in
+    `defaulted` read into a variable, and a ``\\N`` there means the column's DEFAULT, as the
+    ``DEFAULT`` keyword does in a multi-row INSERT."""
+    defaulted = set(defaulted)
+    fields, sets = [], []
+    for i, n in enumerate(names):
+        if n in defaulted:
+            fields.append(f"@v{i}")
+            sets.append(f"{sql_name(n)}=IF(@v{i} IS NULL,DEFAULT({sql_name(n)}),@v{i})")
+        else:
+            fields.append(sql_name(n))
+    verb = " REPLACE" if replace else ""
+    sql = (f"LOAD DATA LOCAL INFILE 'datajoint-insert'{verb} INTO TABLE {sql_table(full_table_name)} "
+           f"CHARACTER SET utf8mb4 FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' "
+           f"LINES TERMINATED BY '\\n' ({','.join(fields)})")
+    return sql + (" SET " + ",".join(sets) if sets else "")
+
+
 def compile_insert_query(full_table_name, names, query, replace=False, skip_duplicates_on=None):
     """(sql, params) of ``INSERT|REPLACE INTO t (names) SELECT names FROM <query>``."""
     select, params = compile_query(query, fields=names)

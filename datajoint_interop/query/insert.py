@@ -4,15 +4,18 @@ Rows are validated against the heading before anything is sent (unknown, missing
 attributes are named in the error), values are encoded per attribute (blobs packed, UUIDs as 16
 bytes), and sent as multi-row INSERT statements whose size stays under the server's
 ``max_allowed_packet``; several statements run inside one transaction so a failure inserts nothing.
+Large inserts first try ``LOAD DATA LOCAL`` (``bulk.py``), which gives the rows back here whenever
+it could not store them exactly, so errors always come from the INSERT statements.
 """
 import collections.abc
 import csv
 import pathlib
 import re
+import sys
 
 import numpy as np
 
-from . import compiler
+from . import bulk, compiler
 from ..core.errors import (DataJointError, DuplicateError, MissingAttributeError, QueryError,
                      UnknownAttributeError)
 from .expression import QueryExpression
@@ -203,13 +206,55 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     head, tail = clauses
     batches = _batches(columns, _max_statement(conn) - len(head) - len(tail))
     _check_packet(table, conn, names, columns, batches, len(head) + len(tail))
-    statements = (compiler.compile_insert_rows(clauses, [c[a:b] for c in columns], _DEFAULT) for a, b in batches)
+    with _progress(len(columns[0]), len(batches)) as progress:
+        if bulk.suitable(conn, len(columns[0]), skip_duplicates) and bulk.try_load(
+                conn, table, names, columns, batches, _DEFAULT, replace=replace,
+                progress=progress):
+            return
+        _insert_statements(table, conn, clauses, names, columns, batches, progress)
+
+
+class _NoProgress:
+    """The progress bar where none is shown."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n):
+        pass
+
+    def reset(self):
+        pass
+
+
+def _progress(total, steps):
+    """A progress bar on a terminal (stderr) that appears only once an insert has run a few
+    seconds (tqdm's ``delay``); nothing when stderr is not a terminal or the insert is one
+    statement (nothing to report before it ends)."""
+    if steps < 2 or not sys.stderr.isatty():
+        return _NoProgress()
+    from tqdm import tqdm
+    return tqdm(total=total, unit="row", unit_scale=True, delay=PROGRESS_DELAY, leave=False,
+                file=sys.stderr)
+
+
+#: seconds an insert runs before its progress bar appears (on a terminal)
+PROGRESS_DELAY = 3.0
+
+
+def _insert_statements(table, conn, clauses, names, columns, batches, progress):
+    """The rows as multi-row INSERT statements, one per batch, in one transaction."""
     own = len(batches) > 1 and not conn.in_transaction
     try:
         if own:
             conn.start_transaction()
-        for sql, p in statements:
+        for a, b in batches:
+            sql, p = compiler.compile_insert_rows(clauses, [c[a:b] for c in columns], _DEFAULT)
             execute(conn, sql, p)
+            progress.update(b - a)
         if own:
             conn.commit_transaction()
     except QueryError as e:
