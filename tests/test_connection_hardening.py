@@ -43,11 +43,16 @@ def test_defaults_are_long_but_finite():
 def test_stalled_server_gives_lost_connection_naming_the_setting(server, settings):
     settings["database.read_timeout"] = 2
     conn = _connect(server)
-    assert conn._conn._read_timeout == 2
-    sock = conn._conn._sock
-    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
-    if hasattr(socket, "TCP_KEEPIDLE"):
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 60
+    assert conn.read_timeout == 2
+    options = {}
+
+    def read_options(sock):
+        options["keepalive"] = sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            options["idle"] = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+    conn._driver.with_socket(conn._conn, read_options)
+    assert options["keepalive"]
+    assert options.get("idle", 60) == 60
     server.pause()
     try:
         start = time.monotonic()
@@ -102,7 +107,7 @@ def test_stalled_server_inside_a_transaction_says_the_transaction_is_lost(server
 def test_timeout_none_means_no_limit_and_bad_values_are_refused(server, settings):
     settings["database.read_timeout"] = None
     conn = _connect(server)
-    assert conn._conn._read_timeout is None
+    assert conn.read_timeout is None
     conn.close()
     settings["database.read_timeout"] = -5
     with pytest.raises(errors.DataJointError, match=r"database\.read_timeout.*must be a number of seconds"):

@@ -13,9 +13,7 @@ import socket
 import ssl as ssl_module
 import time
 
-import pymysql
-
-from . import errors, query_cache
+from . import driver as drivers, errors, query_cache
 from .settings import config, server_settings
 from .dependencies import Dependencies
 from .query_cache import CachedCursor as EmulatedCursor, cache_key  # noqa: F401  (0.14's names)
@@ -63,15 +61,20 @@ SQL_MODE = ("NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_
 IDLE_CHECK_SECONDS = 1.0
 
 
+def _is_a(error, kind):
+    """Whether `error` is the DB-API exception `kind` ('InterfaceError'...) of either driver."""
+    return any(isinstance(error, getattr(d, kind)) for d in drivers._DRIVERS.values())
+
+
 def translate_error(error, sql=None):
-    """Turn a pymysql exception into the matching DataJointError (the original is its cause)."""
+    """Turn a driver exception into the matching DataJointError (the original is its cause)."""
     code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
     message = error.args[1] if len(error.args) > 1 else str(error)
     cls = _ERROR_CLASSES.get(code)
     if cls is None:
-        if isinstance(error, pymysql.err.InterfaceError):
+        if _is_a(error, "InterfaceError"):
             cls = errors.LostConnectionError
-        elif isinstance(error, pymysql.err.ProgrammingError):
+        elif _is_a(error, "ProgrammingError"):
             cls = errors.QuerySyntaxError
         else:
             cls = errors.QueryError
@@ -88,7 +91,7 @@ translate_query_error = translate_error  # 0.14's name
 
 
 def _timeout_setting(key):
-    """dj.config[key] as pymysql wants it: seconds > 0, or None for no limit (None or 0)."""
+    """dj.config[key] as the drivers want it: seconds > 0, or None for no limit (None or 0)."""
     value = config.get(key)
     if value is None or value == 0 or value == float("inf"):
         return None
@@ -98,27 +101,24 @@ def _timeout_setting(key):
     return float(value)
 
 
-def _tune_keepalive(conn):
+def _tune_keepalive(sock):
     """Probe an idle TCP connection after 60 s (every 10 s, 6 tries) instead of the OS's 2 hours,
     so that a server host that vanished is noticed even while a long query waits for its answer."""
-    sock = getattr(conn, "_sock", None)
     if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
         return
-    for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 6)):
+    options = [(socket.SOL_SOCKET, "SO_KEEPALIVE", 1)] + [
+        (socket.IPPROTO_TCP, name, value)
+        for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 6))]
+    for level, name, value in options:
         if hasattr(socket, name):
             with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+                sock.setsockopt(level, getattr(socket, name), value)
 
 
 def _is_lost(error):
     """True when a driver error means the connection itself is gone (not a failed statement)."""
     code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
-    return isinstance(error, pymysql.err.InterfaceError) or code in _LOST
-
-
-def _timed_out(error):
-    """True when pymysql gave up on a socket read/write because its timeout expired."""
-    return isinstance(error.__context__, (socket.timeout, TimeoutError))
+    return _is_a(error, "InterfaceError") or code in _LOST
 
 
 def _shorten(sql, limit=300):
@@ -154,6 +154,7 @@ class Connection:
         self._in_transaction = False
         self.connection_id = None
         self._query_cache = None
+        self._driver = None
         self.connect()
 
     # -- identity ---------------------------------------------------------------------------
@@ -175,9 +176,9 @@ class Connection:
 
     # -- connecting -------------------------------------------------------------------------
     def _ssl_argument(self):
-        """pymysql's `ssl` argument for use_tls, or None for clear text.
+        """The TLS wanted for use_tls: None (clear text), 'unverified' or the use_tls dict.
 
-        As MySQL clients do: with a CA (use_tls={'ca': path} or 'capath'), pymysql verifies the
+        As MySQL clients do: with a CA (use_tls={'ca': path} or 'capath'), the driver verifies the
         certificate chain and the host name; without one (use_tls=True, or None for a remote
         host), the session is encrypted but the server is not authenticated (see _warn_unverified).
         """
@@ -188,10 +189,7 @@ class Connection:
             return dict(tls)
         if tls is None and (self.host in ("localhost", "127.0.0.1", "::1") or self.unix_socket):
             return None  # a local server: nothing to protect on the wire
-        context = ssl_module.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl_module.CERT_NONE
-        return context if tls is None or tls is True else None
+        return "unverified" if tls is None or tls is True else None
 
     def _tls_verified(self):
         """True when the server's certificate is checked against a CA given in use_tls."""
@@ -211,34 +209,31 @@ class Connection:
             "it, give its CA: dj.config['database.use_tls'] = {'ca': '/path/to/ca.pem'}.", where)
 
     def connect(self):
-        """Open (or re-open) the server connection."""
+        """Open (or re-open) the server connection (with the driver chosen now, core/driver.py)."""
+        driver = drivers.driver()
         kwargs = dict(
             host=self.host, port=self.port, user=self.user, password=self._password,
+            # bounds the handshake too: a peer that accepts but never greets must not hang us
             connect_timeout=self.connect_timeout, autocommit=True, charset="utf8mb4",
-            # bound the handshake too: a peer that accepts but never greets must not hang us
-            read_timeout=self.connect_timeout, write_timeout=self.connect_timeout,
             init_command=self.init_fun,
             sql_mode=SQL_MODE,
         )
         if self.unix_socket and self.host in ("localhost", None, ""):
             kwargs["unix_socket"] = self.unix_socket
-        ssl_arg = self._ssl_argument()
-        if isinstance(ssl_arg, dict):
-            kwargs["ssl"] = ssl_arg
-        elif ssl_arg is not None:
-            kwargs["ssl"] = ssl_arg
+        tls = self._ssl_argument()
+        timeouts = (_timeout_setting("database.read_timeout"), _timeout_setting("database.write_timeout"))
         where = self.unix_socket if "unix_socket" in kwargs else f"{self.host}:{self.port}"
         try:
             try:
-                self._conn = pymysql.connect(**kwargs)
-            except pymysql.err.OperationalError as error:
+                self._conn = driver.connect(kwargs, tls, *timeouts)
+            except driver.OperationalError as error:
                 # use_tls=None means "TLS if the server offers it": fall back to plain text
-                if self.use_tls is None and "ssl" in kwargs and "SSL" in str(error):
-                    del kwargs["ssl"]
-                    self._conn = pymysql.connect(**kwargs)
+                if self.use_tls is None and tls is not None and "SSL" in str(error).upper():
+                    tls = None
+                    self._conn = driver.connect(kwargs, tls, *timeouts)
                 else:
                     raise
-        except pymysql.err.OperationalError as error:
+        except driver.OperationalError as error:
             code = error.args[0] if error.args else 0
             message = error.args[1] if len(error.args) > 1 else str(error)
             if code == 1045:
@@ -252,19 +247,17 @@ class Connection:
                 f"Cannot connect to the database server at {where} as '{self.user}': {message}. "
                 f"Check database.host/database.port (dj.config or DJ_HOST/DJ_PORT), that the server "
                 f"is running, or start a private one with `dji server start`.") from None
-        except (OSError, pymysql.err.Error) as error:
+        except (OSError, driver.Error) as error:
             raise errors.ConnectionError_(
                 f"Cannot connect to the database server at {where} as '{self.user}': {error}") from None
+        self._driver = driver
         self._in_transaction = False
-        with self._conn.cursor() as cursor:
+        with contextlib.closing(self._conn.cursor()) as cursor:
             cursor.execute("SELECT connection_id()")
             self.connection_id = cursor.fetchone()[0]
-        # the handshake above used connect_timeout; queries get the (long) read/write timeouts
-        self._conn._read_timeout = _timeout_setting("database.read_timeout")
-        self._conn._write_timeout = _timeout_setting("database.write_timeout")
-        _tune_keepalive(self._conn)
+        driver.with_socket(self._conn, _tune_keepalive)
         self._last_used = time.monotonic()
-        cipher = self.tls_cipher() if "ssl" in kwargs else ""
+        cipher = self.tls_cipher() if tls is not None else ""
         if self.use_tls is True and not cipher:
             self.close()
             raise errors.ConnectionError_(
@@ -272,28 +265,38 @@ class Connection:
         if cipher:
             self._warn_unverified(where)
 
+    @property
+    def driver(self):
+        """The name of the client library of this session: 'mysqlclient' or 'pymysql'."""
+        return self._driver.name
+
+    @property
+    def read_timeout(self):
+        """Seconds a statement may wait for the server's answer (None: no limit)."""
+        return self._driver.read_timeout(self._conn)
+
     def tls_cipher(self):
         """The TLS cipher in use, or '' for an unencrypted connection."""
-        with self._conn.cursor() as cursor:
+        with contextlib.closing(self._conn.cursor()) as cursor:
             cursor.execute("SHOW STATUS LIKE 'Ssl_cipher'")
             row = cursor.fetchone()
         return row[1] if row else ""
 
     @property
     def is_connected(self):
-        if self._conn is None or not self._conn.open:
+        if self._conn is None or not self._driver.is_open(self._conn):
             return False
         try:
-            self._conn.ping(reconnect=False)
-        except pymysql.err.Error:
+            self._driver.ping(self._conn)
+        except self._driver.Error:
             return False
         return True
 
     def ping(self):
         """Check that the server answers; raises LostConnectionError if it does not."""
         try:
-            self._conn.ping(reconnect=False)
-        except pymysql.err.Error as error:
+            self._driver.ping(self._conn)
+        except self._driver.Error as error:
             raise translate_error(error) from error
 
     def close(self):
@@ -336,12 +339,7 @@ class Connection:
             reconnect = config["database.reconnect"]
         if self._conn is None:
             raise errors.LostConnectionError("The connection was closed")
-        cursor_class = {
-            (False, False): pymysql.cursors.Cursor,
-            (True, False): pymysql.cursors.DictCursor,
-            (False, True): pymysql.cursors.SSCursor,
-            (True, True): pymysql.cursors.SSDictCursor,
-        }[(bool(as_dict), bool(unbuffered))]
+        cursor_class = self._driver.cursor_class(as_dict, unbuffered)
         params = args
         logger.debug("query: %s", _shorten(sql))
         read_only = bool(_READ_ONLY.match(sql))
@@ -351,9 +349,9 @@ class Connection:
         cursor = self._conn.cursor(cursor_class)
         try:
             cursor.execute(sql, params)
-        except pymysql.err.Error as error:
+        except self._driver.Error as error:
             lost = _is_lost(error)
-            if lost and _timed_out(error):
+            if lost and self._driver.timed_out(error):
                 raise self._timeout_error(error, sql) from error
             if lost:
                 if self._in_transaction:
@@ -389,14 +387,10 @@ class Connection:
             while True:
                 try:
                     rows = cursor.fetchmany(size)
-                except pymysql.err.Error as error:
-                    # the rest of the result can never be read: stop pymysql's close/__del__
-                    # from trying to drain it over the dead socket
-                    result = getattr(cursor, "_result", None)
-                    if result is not None:
-                        result.unbuffered_active = False
+                except self._driver.Error as error:
+                    self._driver.abandon_result(cursor)
                     if _is_lost(error):
-                        if _timed_out(error):
+                        if self._driver.timed_out(error):
                             raise self._timeout_error(error, sql) from error
                         self._in_transaction = False
                         raise errors.LostConnectionError(
@@ -425,8 +419,8 @@ class Connection:
     def _restore_idle_connection(self):
         """Reconnect if the server dropped the connection while it sat idle (nothing was sent)."""
         try:
-            self._conn.ping(reconnect=False)
-        except pymysql.err.Error:
+            self._driver.ping(self._conn)
+        except self._driver.Error:
             logger.warning("The server closed the idle connection to %s; reconnecting", self.host)
             self.connect()
 
