@@ -6,6 +6,7 @@ restored transparently, but never inside a transaction, where that would silentl
 the translation of server errors into `DataJointError` subclasses, so the rest of the package never
 inspects driver error codes.
 """
+import collections
 import contextlib
 import logging
 import re
@@ -155,6 +156,7 @@ class Connection:
         self.connection_id = None
         self._query_cache = None
         self._driver = None
+        self._stream = None  # the result being streamed (fetch_chunks), if one is open
         self.connect()
 
     # -- identity ---------------------------------------------------------------------------
@@ -339,6 +341,11 @@ class Connection:
             reconnect = config["database.reconnect"]
         if self._conn is None:
             raise errors.LostConnectionError("The connection was closed")
+        if self._stream is not None:
+            # one session answers one statement at a time: the rest of a result still being
+            # streamed (say, by `for row in table` whose body queries) is read into memory first
+            stream, self._stream = self._stream, None
+            stream.drain()
         cursor_class = self._driver.cursor_class(as_dict, unbuffered)
         params = args
         logger.debug("query: %s", _shorten(sql))
@@ -379,30 +386,42 @@ class Connection:
         return cursor
 
     def fetch_chunks(self, cursor, sql, size):
-        """Rows of an unbuffered cursor, `size` at a time. Streaming reads happen after query()
-        returned, so a server that stalls or vanishes mid-result is translated here: the same
-        LostConnectionError naming the timeout as in query(), never a raw driver error. The
-        cursor is closed at the end (quietly when the connection is already gone)."""
+        """Rows of an unbuffered cursor, `size` at a time, with memory bounded by `size` rows.
+
+        Streaming reads happen after query() returned, so a server that stalls or vanishes
+        mid-result is translated here: the same LostConnectionError naming the timeout as in
+        query(), never a raw driver error. While the stream is open, another statement on this
+        connection first reads the rest of it into memory (see _query), so a loop body that
+        queries still works. The cursor is closed at the end (quietly when the connection is
+        already gone)."""
+        stream = _Stream(self, cursor, sql, size)
+        self._stream = stream
         try:
             while True:
-                try:
-                    rows = cursor.fetchmany(size)
-                except self._driver.Error as error:
-                    self._driver.abandon_result(cursor)
-                    if _is_lost(error):
-                        if self._driver.timed_out(error):
-                            raise self._timeout_error(error, sql) from error
-                        self._in_transaction = False
-                        raise errors.LostConnectionError(
-                            f"The connection to {self.host}:{self.port} was lost while reading the "
-                            f"result of: {_shorten(sql, 120)}") from error
-                    raise translate_error(error, sql) from error
+                rows = stream.next_chunk()
                 if not rows:
                     return
                 yield rows
         finally:
+            if self._stream is stream:
+                self._stream = None
             with contextlib.suppress(Exception):
                 cursor.close()
+
+    def _read_chunk(self, cursor, sql, size):
+        """cursor.fetchmany(size) with driver errors translated (see fetch_chunks)."""
+        try:
+            return cursor.fetchmany(size)
+        except self._driver.Error as error:
+            self._driver.abandon_result(cursor)
+            if _is_lost(error):
+                if self._driver.timed_out(error):
+                    raise self._timeout_error(error, sql) from error
+                self._in_transaction = False
+                raise errors.LostConnectionError(
+                    f"The connection to {self.host}:{self.port} was lost while reading the "
+                    f"result of: {_shorten(sql, 120)}") from error
+            raise translate_error(error, sql) from error
 
     def _timeout_error(self, error, sql):
         """The read or write timeout ended the wait: name the setting (no silent retry, which
@@ -478,6 +497,33 @@ class Connection:
     @dependencies.setter
     def dependencies(self, value):
         self._dependencies = value
+
+
+class _Stream:
+    """An unbuffered result being read in chunks; `drain` reads the rest into memory when the
+    session is needed for another statement before the reader is done."""
+
+    def __init__(self, connection, cursor, sql, size):
+        self._connection, self._cursor, self._sql, self._size = connection, cursor, sql, size
+        self._buffered = collections.deque()
+        self._done = False
+
+    def _read(self):
+        rows = self._connection._read_chunk(self._cursor, self._sql, self._size)
+        if not rows:
+            self._done = True
+        return rows
+
+    def next_chunk(self):
+        if self._buffered:
+            return self._buffered.popleft()
+        return () if self._done else self._read()
+
+    def drain(self):
+        while not self._done:
+            rows = self._read()
+            if rows:
+                self._buffered.append(rows)
 
 
 _shared = None

@@ -17,7 +17,7 @@ from . import compiler
 from .compiler import UnionSource
 from .condition import (AndList, Cond, Const, Exists, InQuery, Not, Sql, Top, _and, _mapping_condition, _negate, _or,
                         check_attributes, sql_names)
-from .fetch import Fetch, Fetch1
+from .fetch import Fetch, Fetch1, iter_dicts
 from .preview import preview, repr_html
 
 
@@ -241,7 +241,8 @@ class QueryExpression:
         return bool(self & item)
 
     def __iter__(self):
-        return iter(self.fetch(as_dict=True))
+        """The rows as dicts, streamed: one chunk of the result in memory at a time."""
+        return iter_dicts(self)
 
     # --- fetch and preview -------------------------------------------------------------------
     @property
