@@ -212,7 +212,8 @@ class Connection:
 
     def connect(self):
         """Open (or re-open) the server connection (with the driver chosen now, core/driver.py)."""
-        driver = drivers.driver()
+        tls = self._ssl_argument()
+        driver = drivers.driver(host=self.host, unix_socket=self.unix_socket, tls=tls)
         kwargs = dict(
             host=self.host, port=self.port, user=self.user, password=self._password,
             # bounds the handshake too: a peer that accepts but never greets must not hang us
@@ -222,7 +223,6 @@ class Connection:
         )
         if self.unix_socket and self.host in ("localhost", None, ""):
             kwargs["unix_socket"] = self.unix_socket
-        tls = self._ssl_argument()
         timeouts = (_timeout_setting("database.read_timeout"), _timeout_setting("database.write_timeout"))
         where = self.unix_socket if "unix_socket" in kwargs else f"{self.host}:{self.port}"
         try:
@@ -354,11 +354,12 @@ class Connection:
                 and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS):
             self._restore_idle_connection()
         cursor = self._conn.cursor(cursor_class)
+        started = time.monotonic()
         try:
             cursor.execute(sql, params)
         except self._driver.Error as error:
             lost = _is_lost(error)
-            if lost and self._driver.timed_out(error):
+            if lost and self._driver.timed_out(error, self._conn, time.monotonic() - started):
                 raise self._timeout_error(error, sql) from error
             if lost:
                 if self._in_transaction:
@@ -410,12 +411,13 @@ class Connection:
 
     def _read_chunk(self, cursor, sql, size):
         """cursor.fetchmany(size) with driver errors translated (see fetch_chunks)."""
+        started = time.monotonic()
         try:
             return cursor.fetchmany(size)
         except self._driver.Error as error:
             self._driver.abandon_result(cursor)
             if _is_lost(error):
-                if self._driver.timed_out(error):
+                if self._driver.timed_out(error, self._conn, time.monotonic() - started):
                     raise self._timeout_error(error, sql) from error
                 self._in_transaction = False
                 raise errors.LostConnectionError(

@@ -103,7 +103,8 @@ class _PyMySQL(_Driver):
     def read_timeout(self, raw):
         return raw._read_timeout
 
-    def timed_out(self, error):
+    def timed_out(self, error, raw, elapsed):
+        """Whether a lost-connection error is the read/write timeout ending the wait."""
         return isinstance(error.__context__, (socket.timeout, TimeoutError))
 
     def ping(self, raw):
@@ -136,6 +137,7 @@ class _MySQLClient(_Driver):
         kwargs = {k: v for k, v in params.items() if v is not None}  # C strings cannot be None
         kwargs["connect_timeout"] = _seconds(params["connect_timeout"])
         kwargs["passwd"] = kwargs.pop("password")
+        kwargs["binary_prefix"] = True  # bytes parameters are sent as _binary'...', as pymysql does
         # Connector/C bounds the handshake by connect_timeout itself, so the session's own
         # limits can be set from the start (0: none)
         kwargs["read_timeout"] = _seconds(read_timeout)
@@ -150,8 +152,12 @@ class _MySQLClient(_Driver):
                       and tls.get("verify_mode", 2) != 0 and tls.get("check_hostname", True) is not False)
             kwargs["ssl"] = known or {"cipher": None}
             kwargs["ssl_mode"] = "VERIFY_IDENTITY" if verify else "REQUIRED"
+        if kwargs["host"] == "localhost" and "unix_socket" not in kwargs:
+            # Connector/C takes 'localhost' to mean its default Unix socket, which may be another
+            # server than the one on this port: pymysql (and 0.14) connect over TCP
+            kwargs["host"] = "127.0.0.1"
         raw = MySQLdb.connect(**kwargs)
-        raw._dj_read_timeout = read_timeout
+        raw._dj_read_timeout, raw._dj_write_timeout = read_timeout, write_timeout
         return raw
 
     def socket(self, raw):
@@ -163,11 +169,11 @@ class _MySQLClient(_Driver):
     def read_timeout(self, raw):
         return raw._dj_read_timeout
 
-    def timed_out(self, error):
-        # Connector/C reports a read/write that hit its limit as a lost connection whose
-        # message names the operating system's timeout error
-        text = str(error.args[1] if len(error.args) > 1 else error).lower()
-        return "timed out" in text or "timeout" in text or "errno: 110" in text or "(110)" in text
+    def timed_out(self, error, raw, elapsed):
+        # Connector/C reports a read that hit its limit as a plain lost connection (2013): the
+        # wait having lasted the whole limit is what tells the two apart
+        limits = [_seconds(t) for t in (raw._dj_read_timeout, raw._dj_write_timeout) if t]
+        return bool(limits) and elapsed >= min(limits) - 0.25
 
     def ping(self, raw):
         raw.ping()
@@ -184,9 +190,17 @@ if MySQLdb is not None:
     _DRIVERS["mysqlclient"] = _MySQLClient()
 
 
-def driver(name=None):
-    """The adapter of driver `name` (default: the one new connections use now)."""
-    return _DRIVERS[name or chosen_name()]
+def driver(name=None, *, host=None, unix_socket=None, tls=None):
+    """The adapter of driver `name` (default: the one new connections use now).
+
+    'auto' keeps pymysql for a certificate check against the name 'localhost' over TCP, which
+    Connector/C cannot make (it reaches 'localhost' by its Unix socket, so TCP means 127.0.0.1)."""
+    if name is None:
+        name = chosen_name()
+        if (name == "mysqlclient" and (config.get("database.driver") or "auto") == "auto"
+                and host == "localhost" and not unix_socket and isinstance(tls, dict)):
+            name = "pymysql"
+    return _DRIVERS[name]
 
 
 def error_types():

@@ -46,8 +46,10 @@ def _is_plain_blob(attr):
     return attr.is_blob and not attr.is_external and attr.adapter is None
 
 
-def _column(values, attr, n, squeeze, download_path, connection=None):
+def _column(values, attr, n, squeeze, download_path, connection=None, raw_blobs=False):
     if _is_plain_blob(attr):
+        if raw_blobs:
+            return np.fromiter(values, dtype=object, count=n)
         return unpack_column(values, squeeze)
     decode = _decoder(attr, squeeze, download_path, connection)
     if decode is not None:
@@ -117,7 +119,7 @@ def _run(expr, names, order_by, limit, offset, as_dict):
 _CHUNK = 20000
 
 
-def _fetch_records(expr, names, order_by, limit, offset, squeeze, download_path):
+def _fetch_records(expr, names, order_by, limit, offset, squeeze, download_path, raw_blobs=False):
     """The result as one record array, written chunk by chunk as rows stream in.
 
     The array grows in place (numpy's resize is a realloc, which the C library does by remapping
@@ -130,7 +132,8 @@ def _fetch_records(expr, names, order_by, limit, offset, squeeze, download_path)
         columns = list(zip(*rows))
         del rows
         for i, name in enumerate(names):
-            columns[i] = _column(columns[i], heading[name], m, squeeze, download_path, expr.connection)
+            columns[i] = _column(columns[i], heading[name], m, squeeze, download_path, expr.connection,
+                                 raw_blobs)
         if result is None:
             result = np.empty(m, dtype=[(name, c.dtype) for name, c in zip(names, columns)])
         if any(c.dtype != result.dtype[i] for i, c in enumerate(columns)):
@@ -270,3 +273,80 @@ def _named_value(attr, value):
     if value is None and attr.dtype.kind == "f":
         return np.nan
     return value
+
+
+# --- columnar outputs ------------------------------------------------------------------------
+_BLOB_MODES = ("binary", "decoded")
+
+
+def _optional(module, extra):
+    """Import an optional dependency, or say which pip extra provides it."""
+    try:
+        return __import__(module)
+    except ImportError:
+        raise DataJointError(f"this output needs {module}: pip install 'datajoint-interop[{extra}]'") from None
+
+
+def _blob_mode(blobs):
+    if blobs not in _BLOB_MODES:
+        raise DataJointError(f"blobs must be 'binary' (the stored bytes) or 'decoded', got {blobs!r}")
+    return blobs
+
+
+def _arrow_column(pa, attr, values, blobs):
+    """One Arrow array from a fetched column (a record-array field)."""
+    if values.dtype != object:
+        return pa.array(values)
+    items = values.tolist()
+    if attr.is_uuid:
+        return pa.array([None if v is None else str(v) for v in items], pa.string())
+    if _is_plain_blob(attr) and blobs == "binary":
+        return pa.array(items, pa.large_binary())
+    if _is_plain_blob(attr):
+        # Arrow has no type for arbitrary MATLAB/Python values: numeric arrays become lists of
+        # their elements in MATLAB (column-major) order; anything else is refused by name
+        if all(v is None or (isinstance(v, np.ndarray) and v.dtype.kind in "biuf") for v in items):
+            return pa.array([None if v is None else v.ravel(order="F") for v in items])
+        raise DataJointError(f"blob attribute `{attr.name}` holds values that are not numeric arrays, "
+                             "which Arrow cannot represent: use blobs='binary' (or fetch())")
+    try:
+        return pa.array(items, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as e:
+        raise DataJointError(f"attribute `{attr.name}` cannot be converted to Arrow: {e}") from None
+
+
+def to_arrow(expr, blobs="binary", order_by=None, limit=None, offset=None):
+    """The result as a pyarrow Table, built from the fetched columns (not from row objects).
+
+    ``blobs='binary'`` (default) keeps blob attributes as the stored bytes (large_binary, decoded
+    later with ``dj.blob.unpack``); ``'decoded'`` unpacks them, numeric arrays becoming lists
+    of their elements in column-major order. UUIDs become their text."""
+    pa = _optional("pyarrow", "arrow")
+    blobs = _blob_mode(blobs)
+    heading = expr.heading
+    names = heading.names
+    order_by = [order_by] if isinstance(order_by, str) else order_by
+    records = _fetch_records(expr, names, order_by, limit, offset, False, ".", raw_blobs=blobs == "binary")
+    return pa.table([_arrow_column(pa, heading[n], records[n], blobs) for n in names], names=names)
+
+
+def to_polars(expr, blobs="binary", order_by=None, limit=None, offset=None):
+    """The result as a polars DataFrame (through Arrow, see `to_arrow`), except that
+    ``blobs='decoded'`` keeps each decoded blob as it is (a polars Object column)."""
+    pl = _optional("polars", "polars")
+    blobs = _blob_mode(blobs)
+    heading = expr.heading
+    if blobs == "binary":
+        return pl.from_arrow(to_arrow(expr, "binary", order_by, limit, offset))
+    pa = _optional("pyarrow", "polars")
+    names = heading.names
+    order_by = [order_by] if isinstance(order_by, str) else order_by
+    records = _fetch_records(expr, names, order_by, limit, offset, False, ".")
+    columns = []
+    for n in names:
+        attr = heading[n]
+        if _is_plain_blob(attr):
+            columns.append(pl.Series(n, records[n].tolist(), dtype=pl.Object))
+        else:
+            columns.append(pl.from_arrow(pa.table([_arrow_column(pa, attr, records[n], blobs)], names=[n]))[n])
+    return pl.DataFrame(columns)
