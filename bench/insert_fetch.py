@@ -7,11 +7,17 @@ Every contender does the same work on the same table layout (int key, double, va
 small longblob): the blob is packed on insert and unpacked on fetch by every contender (raw pymysql
 uses our codec directly, with no query layer). The figures printed are ratios measured in this run:
 ours/raw (goal <= 1.3) and dj014/ours (goal >= 3).
+
+A C client (MariaDB Connector/C through the `mariadb` package's binary protocol, decoding blobs
+with our codec) is the reference for fetch (issue 19): ours/C for fetch and fetch(as_dict=True)
+(goal <= 1.5), for one 8 MB blob (goal <= 1.2), and the peak memory of a 1M-row numeric fetch
+over the NumPy size of its result (goal <= 1.5). Which driver ours uses: database.driver/DJ_DRIVER.
 """
 import argparse
 import os
 import sys
 import time
+import tracemalloc
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # run from a checkout
@@ -43,6 +49,7 @@ def main():
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--single", type=int, default=1000)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--numeric", type=int, default=1_000_000, help="rows of the memory measurement")
     args = ap.parse_args()
     n, m = args.rows, args.single
     s = settings()
@@ -92,13 +99,33 @@ def main():
             c.close()
             return out
 
+        import mariadb
+        cclient = mariadb.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
+                                  autocommit=True)
+
+        def c_fetch():
+            c = cclient.cursor(binary=True)
+            c.execute(f"SELECT * FROM `{db}`.`raw`")
+            out = [(i, x, nm, unpack(d)) for i, x, nm, d in c.fetchall()]
+            c.close()
+            return out
+
+        def c_fetch_dict():
+            c = cclient.cursor(binary=True, dictionary=True)
+            c.execute(f"SELECT * FROM `{db}`.`raw`")
+            out = c.fetchall()
+            for r in out:
+                r["data"] = unpack(r["data"])
+            c.close()
+            return out
+
         bulk = {
             "insert": dict(raw=raw_insert, ours=lambda: ours.insert(rows),
                            # 0.14 sends one statement per call, too big for max_allowed_packet: chunks
                            dj014=lambda: [theirs.insert(rows[k:k + 10000]) for k in chunks]),
-            "fetch": dict(raw=raw_fetch, ours=lambda: ours.fetch(), dj014=lambda: theirs.fetch()),
+            "fetch": dict(raw=raw_fetch, ours=lambda: ours.fetch(), dj014=lambda: theirs.fetch(), c=c_fetch),
             "dict": dict(raw=raw_fetch_dict, ours=lambda: ours.fetch(as_dict=True),
-                         dj014=lambda: theirs.fetch(as_dict=True)),
+                         dj014=lambda: theirs.fetch(as_dict=True), c=c_fetch_dict),
         }
         tables = dict(raw="raw", ours="ours", dj014="dj14")
         for op, contenders in bulk.items():
@@ -169,6 +196,38 @@ def main():
         for k, v in t.items():
             results[f"fetch1 {k}"] = v
         assert np.array_equal(fetched[3]["data"], payloads[3])
+
+        # --- one 8 MB blob, C client vs ours, taking turns ------------------------------------
+        cur.execute(f"CREATE TABLE `{db}`.`big` (id int NOT NULL, data longblob NOT NULL, PRIMARY KEY (id))")
+        big = rng.random(1 << 20)  # 8 MB of float64
+        cur.execute(f"INSERT INTO `{db}`.`big` VALUES (1, %s)", (pack(big, compress=False),))
+        big_table = FreeTable(conn, f"{db}.big")
+
+        def c_big():
+            c = cclient.cursor(binary=True)
+            c.execute(f"SELECT data FROM `{db}`.`big` WHERE id=?", (1,))
+            value = unpack(c.fetchone()[0])
+            c.close()
+            return value
+        big_contenders = [("c", c_big), ("ours", lambda: (big_table & {"id": 1}).fetch1("data"))]
+        for rnd in range(args.rounds * 3):
+            for k, fn in (big_contenders if rnd % 2 else big_contenders[::-1]):  # take turns going first
+                t, got = timed(fn)
+                results[f"blob8 {k}"] = min(results.get(f"blob8 {k}", t), t)
+        assert np.array_equal(np.ravel(got), big)
+
+        # --- peak memory of a 1M-row numeric fetch over the NumPy size of its result ------------
+        cur.execute(f"CREATE TABLE `{db}`.`num` (id int NOT NULL, x double NOT NULL, y float NOT NULL, "
+                    f"PRIMARY KEY (id))")
+        cur.execute(f"INSERT INTO `{db}`.`num` SELECT seq, seq / 7, seq / 3 FROM mysql.seq_1_to_{args.numeric}")
+        num = FreeTable(conn, f"{db}.num")
+        tracemalloc.start()
+        result = num.fetch()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        results["memory"] = (peak, result.nbytes, len(result))
+        del result
+        cclient.close()
         c14.close()
         conn.close()
     finally:
@@ -183,6 +242,14 @@ def main():
         print(f"{op:10s} {r:8.3f} {o:8.3f} {d:8.3f} {o / r:9.2f} {d / o:11.2f} {d / r:10.2f}")
     print("goals: bulk insert/fetch ours/raw <= 1.3 and dj014/ours >= 3 "
           "(dj014/raw bounds what any pymysql-based layer can reach)")
+    print(f"\nagainst a C client (MariaDB Connector/C, binary protocol, + our codec); ours uses {conn.driver}")
+    print(f"{'operation':10s} {'C s':>8s} {'ours s':>8s} {'ours/C':>7s} {'goal':>5s}")
+    for op, goal in (("fetch", 1.5), ("dict", 1.5), ("blob8", 1.2)):
+        c, o = results[f"{op} c"], results[f"{op} ours"]
+        print(f"{op:10s} {c:8.3f} {o:8.3f} {o / c:7.2f} {goal:5.1f}")
+    peak, size, count = results["memory"]
+    print(f"memory: fetch of {count} numeric rows peaked at {peak / 2**20:.1f} MiB for a {size / 2**20:.1f} MiB "
+          f"result: {peak / size:.2f}x (goal <= 1.5)")
 
 
 if __name__ == "__main__":
