@@ -200,7 +200,8 @@ def main():
         # --- one 8 MB blob, C client vs ours, taking turns ------------------------------------
         cur.execute(f"CREATE TABLE `{db}`.`big` (id int NOT NULL, data longblob NOT NULL, PRIMARY KEY (id))")
         big = rng.random(1 << 20)  # 8 MB of float64
-        cur.execute(f"INSERT INTO `{db}`.`big` VALUES (1, %s)", (pack(big, compress=False),))
+        # bound in the binary protocol: raw bytes, not an escaped literal twice the size
+        cclient.cursor().execute(f"INSERT INTO `{db}`.`big` VALUES (1, ?)", (pack(big, compress=False),))
         big_table = FreeTable(conn, f"{db}.big")
 
         def c_big():
@@ -231,7 +232,9 @@ def main():
         c14.close()
         conn.close()
     finally:
-        cur.execute(f"DROP DATABASE `{db}`")
+        raw.close()  # a failed statement may have cost this connection: drop with a fresh one
+        raw = pymysql.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"])
+        raw.cursor().execute(f"DROP DATABASE `{db}`")
         raw.close()
 
     print(f"rows={n} single={m}")

@@ -78,34 +78,34 @@ def _decode_dicts(rows, heading, names, squeeze, download_path, connection=None)
     return rows
 
 
-def _chunks(expr, names, order_by, limit, offset):
-    """The result of the SELECT as chunks of row tuples, read from an unbuffered cursor."""
+def _chunks(expr, names, order_by, limit, offset, as_dict=False):
+    """The result of the SELECT as chunks of row tuples (or dicts), read from an unbuffered cursor."""
     sql, params = compiler.compile_query(expr, fields=names, order_by=order_by, limit=limit, offset=offset)
-    cursor = execute(expr.connection, sql, params, unbuffered=True)
+    cursor = execute(expr.connection, sql, params, unbuffered=True, as_dict=as_dict)
     return expr.connection.fetch_chunks(cursor, sql, _CHUNK)
 
 
 def iter_dicts(expr, names=None, order_by=None, limit=None, offset=None, squeeze=False, download_path="."):
-    """The rows as dicts, decoded chunk by chunk as they stream in (`for row in table`)."""
+    """The rows as dicts, decoded chunk by chunk as they stream in (`for row in table`).
+
+    The driver builds the dicts (in C with mysqlclient); a blob column is then decoded in one
+    codec call per chunk and put back, other kinds through their codec."""
     heading = expr.heading
     names = list(names or heading.names)
     decoders = []
-    for i, name in enumerate(names):
+    for name in names:
         attr = heading[name]
         if _is_plain_blob(attr):
-            decoders.append((i, lambda values: unpack_column(values, squeeze)))
+            decoders.append((name, lambda values: unpack_column(values, squeeze).tolist()))
         else:
             decode = _decoder(attr, squeeze, download_path, expr.connection)
             if decode is not None:
-                decoders.append((i, lambda values, decode=decode: list(map(decode, values))))
-    for rows in _chunks(expr, names, order_by, limit, offset):
-        if decoders:
-            columns = list(zip(*rows))
-            del rows
-            for i, decode in decoders:
-                columns[i] = decode(columns[i])
-            rows = zip(*columns)
-        yield from [dict(zip(names, row)) for row in rows]
+                decoders.append((name, lambda values, decode=decode: list(map(decode, values))))
+    for rows in _chunks(expr, names, order_by, limit, offset, as_dict=True):
+        for name, decode in decoders:
+            for row, value in zip(rows, decode([row[name] for row in rows])):
+                row[name] = value
+        yield from rows
 
 
 def _run(expr, names, order_by, limit, offset, as_dict):
