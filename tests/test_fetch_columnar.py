@@ -94,6 +94,9 @@ def test_both_drivers_map_errors_and_transactions_alike(kinds):
             table.insert1(dict(id=0, big=1))
         with pytest.raises(dj.errors.QuerySyntaxError):
             conn.query("SELEKT 1")
+        with pytest.raises(dj.errors.QuerySyntaxError):  # one statement per query text
+            conn.query(f"SELECT 1; DELETE FROM {kinds.full_table_name}")
+        assert len(table) == 10
         with pytest.raises(dj.errors.LostConnectionError):
             conn.query("KILL %s", (conn.connection_id,))  # its own session: the reply is lost
         conn.start_transaction()

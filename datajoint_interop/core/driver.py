@@ -138,6 +138,9 @@ class _MySQLClient(_Driver):
         kwargs["connect_timeout"] = _seconds(params["connect_timeout"])
         kwargs["passwd"] = kwargs.pop("password")
         kwargs["binary_prefix"] = True  # bytes parameters are sent as _binary'...', as pymysql does
+        # mysqlclient allows several statements in one query text by default: a stacked-statement
+        # injection must find the server refusing the second one, as it does under pymysql
+        kwargs["multi_statements"] = False
         # Connector/C bounds the handshake by connect_timeout itself, so the session's own
         # limits can be set from the start (0: none)
         kwargs["read_timeout"] = _seconds(read_timeout)

@@ -86,7 +86,13 @@ def _chunks(expr, names, order_by, limit, offset, as_dict=False):
 
 
 def iter_dicts(expr, names=None, order_by=None, limit=None, offset=None, squeeze=False, download_path="."):
-    """The rows as dicts, decoded chunk by chunk as they stream in (`for row in table`).
+    """The rows as dicts, decoded chunk by chunk as they stream in (`for row in table`)."""
+    for rows in _dict_chunks(expr, names, order_by, limit, offset, squeeze, download_path):
+        yield from rows
+
+
+def _dict_chunks(expr, names, order_by, limit, offset, squeeze, download_path):
+    """The rows as chunks of dicts, each decoded when it arrives.
 
     The driver builds the dicts (in C with mysqlclient); a blob column is then decoded in one
     codec call per chunk and put back, other kinds through their codec."""
@@ -105,7 +111,7 @@ def iter_dicts(expr, names=None, order_by=None, limit=None, offset=None, squeeze
         for name, decode in decoders:
             for row, value in zip(rows, decode([row[name] for row in rows])):
                 row[name] = value
-        yield from rows
+        yield rows
 
 
 def _run(expr, names, order_by, limit, offset, as_dict):
@@ -196,7 +202,10 @@ class Fetch:
             as_dict = False
         names = _column_names(heading, attrs, "fetch") if attrs else heading.names
         if as_dict:
-            return list(iter_dicts(expr, names, order_by, limit, offset, squeeze, download_path))
+            out = []
+            for rows in _dict_chunks(expr, names, order_by, limit, offset, squeeze, download_path):
+                out.extend(rows)
+            return out
         records = _fetch_records(expr, names, order_by, limit, offset, squeeze, download_path)
         arrays = {name: records[name] for name in names}
         n = len(records)
