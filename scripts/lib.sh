@@ -72,9 +72,10 @@ python_env() {
     say "pip install -e .${extras}"
     python -m pip install -q --disable-pip-version-check -e "$REPO${extras}" 2>&1 | grep -v "^WARNING: Running pip as" || true
     python -c "import datajoint_interop._blob" || { echo "the codec extension failed to build" >&2; return 1; }
-    # the C driver is optional: where mysqlclient cannot build, connections use pymysql
-    python -m pip install -q --disable-pip-version-check -e "$REPO[fast]" 2>&1 | grep -v "^WARNING: Running pip as" \
-        || true
+    # the C driver (pyproject's `fast` extra) is optional and installed on its own, so that a
+    # failed build of it never fails the install: connections then use pymysql
+    python -m pip install -q --disable-pip-version-check "mysqlclient>=2.2.4" 2>&1 \
+        | grep -v "^WARNING: Running pip as" || true
     python -c "import MySQLdb" 2>/dev/null \
         || echo "mysqlclient did not build: database.driver 'auto' will use pymysql" >&2
     echo "$digest" > "$stamp"
