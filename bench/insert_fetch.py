@@ -83,41 +83,30 @@ def main():
             cur.executemany(f"INSERT INTO `{db}`.`raw` (id, x, name, data) VALUES (%s,%s,%s,%s)",
                             [(i, x, nm, pack(d)) for i, x, nm, d in tuples])
 
-        def raw_fetch():
-            c = raw.cursor()
-            c.execute(f"SELECT * FROM `{db}`.`raw`")
-            out = [(i, x, nm, unpack(d)) for i, x, nm, d in c.fetchall()]
-            c.close()
-            return out
-
-        def raw_fetch_dict():
-            c = raw.cursor(pymysql.cursors.DictCursor)
-            c.execute(f"SELECT * FROM `{db}`.`raw`")
-            out = c.fetchall()
-            for r in out:
-                r["data"] = unpack(r["data"])
-            c.close()
-            return out
-
         import mariadb
         cclient = mariadb.connect(host=s["host"], port=s["port"], user=s["user"], password=s["password"],
                                   autocommit=True)
 
-        def c_fetch():
-            c = cclient.cursor(binary=True)
+        # what each client does for fetch() and fetch(as_dict=True): read every row of the
+        # table, unpacking its blob with our codec
+        def read_tuples(c):
             c.execute(f"SELECT * FROM `{db}`.`raw`")
             out = [(i, x, nm, unpack(d)) for i, x, nm, d in c.fetchall()]
             c.close()
             return out
 
-        def c_fetch_dict():
-            c = cclient.cursor(binary=True, dictionary=True)
+        def read_dicts(c):
             c.execute(f"SELECT * FROM `{db}`.`raw`")
             out = c.fetchall()
             for r in out:
                 r["data"] = unpack(r["data"])
             c.close()
             return out
+
+        raw_fetch = lambda: read_tuples(raw.cursor())  # noqa: E731
+        raw_fetch_dict = lambda: read_dicts(raw.cursor(pymysql.cursors.DictCursor))  # noqa: E731
+        c_fetch = lambda: read_tuples(cclient.cursor(binary=True))  # noqa: E731
+        c_fetch_dict = lambda: read_dicts(cclient.cursor(binary=True, dictionary=True))  # noqa: E731
 
         bulk = {
             "insert": dict(raw=raw_insert, ours=lambda: ours.insert(rows),
