@@ -4,6 +4,7 @@ Both need a server of their own (tests/tls_server.py): one to SIGSTOP, one with 
 """
 import logging
 import socket
+import ssl
 import time
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import datajoint_interop as dj
 from datajoint_interop import connection as connection_module
 from datajoint_interop import errors
+from datajoint_interop.core import driver as drivers
 from .test_crosslang_support import ROOT, run_octave
 from .tls_server import TlsServer
 
@@ -150,6 +152,25 @@ def test_tls_without_a_ca_is_encrypted_and_warns_once(server, caplog):
     assert caplog.text.count("encrypted but the server's certificate is not verified") == 1
     first.close()
     second.close()
+
+
+@pytest.mark.parametrize("driver", [d.name for d in drivers.installed()])
+def test_tls_settings_mean_the_same_on_every_driver(server, driver, monkeypatch):
+    """A use_tls dict without a CA encrypts without verifying; with a CA it verifies, on either
+    driver; 'auto' keeps pymysql where only it can check the name 'localhost' over TCP."""
+    monkeypatch.setitem(dj.config, "database.driver", driver)
+    unverified = _connect(server, use_tls={"verify_mode": ssl.CERT_NONE})
+    verified = _connect(server, use_tls={"ca": server.ca})
+    assert unverified.driver == verified.driver == driver
+    assert unverified.tls_cipher() and verified.tls_cipher()
+    with pytest.raises(errors.DataJointError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        _connect(server, use_tls={"ca": server.wrong_ca})
+    unverified.close()
+    verified.close()
+    monkeypatch.setitem(dj.config, "database.driver", "auto")
+    local = _connect(server, host="localhost", use_tls={"verify_mode": ssl.CERT_NONE})
+    assert local.driver == "pymysql" and local.tls_cipher()
+    local.close()
 
 
 def test_mex_tls_defaults_agree(server, tmp_path):

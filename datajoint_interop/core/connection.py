@@ -64,7 +64,7 @@ IDLE_CHECK_SECONDS = 1.0
 
 def _is_a(error, kind):
     """Whether `error` is the DB-API exception `kind` ('InterfaceError'...) of either driver."""
-    return any(isinstance(error, getattr(d, kind)) for d in drivers._DRIVERS.values())
+    return any(isinstance(error, getattr(d, kind)) for d in drivers.installed())
 
 
 def translate_error(error, sql=None):

@@ -153,7 +153,8 @@ class _MySQLClient(_Driver):
             known = {k: tls[k] for k in ("ca", "cert", "key", "capath", "cipher") if tls.get(k)}
             verify = (bool(known.get("ca") or known.get("capath"))
                       and tls.get("verify_mode", 2) != 0 and tls.get("check_hostname", True) is not False)
-            kwargs["ssl"] = known or {"cipher": None}
+            if known:
+                kwargs["ssl"] = known
             kwargs["ssl_mode"] = "VERIFY_IDENTITY" if verify else "REQUIRED"
         if kwargs["host"] == "localhost" and "unix_socket" not in kwargs:
             # Connector/C takes 'localhost' to mean its default Unix socket, which may be another
@@ -173,10 +174,10 @@ class _MySQLClient(_Driver):
         return raw._dj_read_timeout
 
     def timed_out(self, error, raw, elapsed):
-        # Connector/C reports a read that hit its limit as a plain lost connection (2013): the
-        # wait having lasted the whole limit is what tells the two apart
-        limits = [_seconds(t) for t in (raw._dj_read_timeout, raw._dj_write_timeout) if t]
-        return bool(limits) and elapsed >= min(limits) - 0.25
+        # Connector/C reports a read (write) that hit its limit as a plain lost connection, 2013
+        # (2006): the wait having lasted the whole limit is what tells the two apart
+        limit = raw._dj_write_timeout if error.args and error.args[0] == 2006 else raw._dj_read_timeout
+        return bool(limit) and elapsed >= _seconds(limit) - 0.25
 
     def ping(self, raw):
         raw.ping()
@@ -206,6 +207,6 @@ def driver(name=None, *, host=None, unix_socket=None, tls=None):
     return _DRIVERS[name]
 
 
-def error_types():
-    """Every driver exception class that can come out of a connection (for `except`)."""
-    return tuple(d.Error for d in _DRIVERS.values())
+def installed():
+    """The adapters of the drivers that are installed."""
+    return tuple(_DRIVERS.values())
