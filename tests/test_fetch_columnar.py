@@ -109,6 +109,21 @@ def test_both_drivers_map_errors_and_transactions_alike(kinds):
         conn.close()
 
 
+@pytest.mark.skipif(drivers.MySQLdb is None, reason="mysqlclient is not installed")
+def test_fast_literals_are_mysqlclients_own():
+    """The by-type escaping of the C driver's session writes exactly what mysqlclient writes."""
+    conn = _connection("mysqlclient")
+    session, own = conn._conn, drivers.MySQLdb.connections.Connection.literal
+    for value in (0, -5, 2 ** 70, True, 1.5, 1e100, -0.0, 1 / 3, 5e-324, "", "a'b\\\"é\x00%s", b"",
+                  b"\x00\xff'\\", None, decimal.Decimal("-1.25"), datetime.date(2024, 1, 2),
+                  datetime.datetime(2024, 1, 2, 3, 4, 5, 6), datetime.timedelta(seconds=-1)):
+        assert session.literal(value) == own(session, value), value
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(drivers.MySQLdb.ProgrammingError):
+            session.literal(bad)
+    conn.close()
+
+
 def test_unknown_driver_is_refused():
     saved = dj.config["database.driver"]
     dj.config["database.driver"] = "odbc"
