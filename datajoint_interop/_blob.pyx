@@ -476,6 +476,27 @@ def unpack(data, bint squeeze=False, int dims_mode=0, bint lenient=False, uint64
         mym_tree_free(tree)
 
 
+def unpack_column(values, bint squeeze=False, uint64_t max_inflated=0, str limit_hint=""):
+    """Decode a fetched column of blobs (a sequence; None, SQL NULL, stays None) into a 1-d
+    object array: one call per column chunk, so a large fetch makes no Python call per value."""
+    cdef list items = list(values)
+    cdef Py_ssize_t i, count = len(items)
+    cdef mym_tree *tree = NULL
+    for i in range(count):
+        data = items[i]
+        if data is None:
+            continue
+        _decode_tree(data, &tree, 0, False, max_inflated, limit_hint)
+        try:
+            items[i] = _decode(tree.root, squeeze, 0)
+        except (ValueError, OverflowError) as e:
+            raise BlobError("blob holds a value Python cannot represent: %s" % e) from e
+        finally:
+            mym_tree_free(tree)
+            tree = NULL
+    return _objvec(items)
+
+
 def blob_info(data):
     """(header, compressed, dims32, plain_length) of a valid blob: for tests and diagnostics."""
     cdef mym_tree *tree = NULL

@@ -30,7 +30,8 @@ apt_ensure() {
 system_packages() {
     # compilers and headers for the codec extension and the MEX; Octave; MariaDB Connector/C;
     # graphviz for diagrams; openssl for the TLS tests; the MariaDB server binaries for `dji server`
-    apt_ensure gcc libc6-dev zlib1g-dev python3-dev python3-venv octave-dev libmariadb-dev graphviz \
+    # pkg-config: mysqlclient (the C driver, python_env) finds Connector/C through it
+    apt_ensure gcc libc6-dev zlib1g-dev python3-dev python3-venv octave-dev libmariadb-dev pkg-config graphviz \
         openssl mariadb-server mariadb-client "$@"
 }
 
@@ -77,6 +78,12 @@ python_env() {
     say "pip install -e .${extras}"
     python -m pip install -q --disable-pip-version-check -e "$REPO${extras}" 2>&1 | grep -v "^WARNING: Running pip as" || true
     python -c "import datajoint_interop._blob" || { echo "the codec extension failed to build" >&2; return 1; }
+    # the C driver (pyproject's `fast` extra) is optional and installed on its own, so that a
+    # failed build of it never fails the install: connections then use pymysql
+    python -m pip install -q --disable-pip-version-check "mysqlclient>=2.2.4" 2>&1 \
+        | grep -v "^WARNING: Running pip as" || true
+    python -c "import MySQLdb" 2>/dev/null \
+        || echo "mysqlclient did not build: database.driver 'auto' will use pymysql" >&2
     echo "$digest" > "$stamp"
 }
 

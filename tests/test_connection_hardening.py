@@ -4,6 +4,7 @@ Both need a server of their own (tests/tls_server.py): one to SIGSTOP, one with 
 """
 import logging
 import socket
+import ssl
 import time
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import datajoint_interop as dj
 from datajoint_interop import connection as connection_module
 from datajoint_interop import errors
+from datajoint_interop.core import driver as drivers
 from .test_crosslang_support import ROOT, run_octave
 from .tls_server import TlsServer
 
@@ -43,11 +45,16 @@ def test_defaults_are_long_but_finite():
 def test_stalled_server_gives_lost_connection_naming_the_setting(server, settings):
     settings["database.read_timeout"] = 2
     conn = _connect(server)
-    assert conn._conn._read_timeout == 2
-    sock = conn._conn._sock
-    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
-    if hasattr(socket, "TCP_KEEPIDLE"):
-        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 60
+    assert conn.read_timeout == 2
+    options = {}
+
+    def read_options(sock):
+        options["keepalive"] = sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE)
+        if hasattr(socket, "TCP_KEEPIDLE"):
+            options["idle"] = sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)
+    conn._driver.with_socket(conn._conn, read_options)
+    assert options["keepalive"]
+    assert options.get("idle", 60) == 60
     server.pause()
     try:
         start = time.monotonic()
@@ -102,7 +109,7 @@ def test_stalled_server_inside_a_transaction_says_the_transaction_is_lost(server
 def test_timeout_none_means_no_limit_and_bad_values_are_refused(server, settings):
     settings["database.read_timeout"] = None
     conn = _connect(server)
-    assert conn._conn._read_timeout is None
+    assert conn.read_timeout is None
     conn.close()
     settings["database.read_timeout"] = -5
     with pytest.raises(errors.DataJointError, match=r"database\.read_timeout.*must be a number of seconds"):
@@ -126,7 +133,7 @@ def test_tls_with_the_right_ca_verifies(server, caplog):
 
 
 def test_tls_with_a_wrong_ca_is_refused(server):
-    with pytest.raises(errors.DataJointError, match="CERTIFICATE_VERIFY_FAILED"):
+    with pytest.raises(errors.DataJointError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
         _connect(server, use_tls={"ca": server.wrong_ca})
 
 
@@ -145,6 +152,25 @@ def test_tls_without_a_ca_is_encrypted_and_warns_once(server, caplog):
     assert caplog.text.count("encrypted but the server's certificate is not verified") == 1
     first.close()
     second.close()
+
+
+@pytest.mark.parametrize("driver", [d.name for d in drivers.installed()])
+def test_tls_settings_mean_the_same_on_every_driver(server, driver, monkeypatch):
+    """A use_tls dict without a CA encrypts without verifying; with a CA it verifies, on either
+    driver; 'auto' keeps pymysql where only it can check the name 'localhost' over TCP."""
+    monkeypatch.setitem(dj.config, "database.driver", driver)
+    unverified = _connect(server, use_tls={"verify_mode": ssl.CERT_NONE})
+    verified = _connect(server, use_tls={"ca": server.ca})
+    assert unverified.driver == verified.driver == driver
+    assert unverified.tls_cipher() and verified.tls_cipher()
+    with pytest.raises(errors.DataJointError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+        _connect(server, use_tls={"ca": server.wrong_ca})
+    unverified.close()
+    verified.close()
+    monkeypatch.setitem(dj.config, "database.driver", "auto")
+    local = _connect(server, host="localhost", use_tls={"verify_mode": ssl.CERT_NONE})
+    assert local.driver == "pymysql" and local.tls_cipher()
+    local.close()
 
 
 def test_mex_tls_defaults_agree(server, tmp_path):

@@ -1,5 +1,6 @@
 """scripts/test's closing summary counts every step that can fail (issue: a failed fuzz step
-printed `FAILED` then `total: 854 passed, 0 failed`).
+printed `FAILED` then `total: 854 passed, 0 failed`). The fake python answers both Python steps
+(the whole suite, then the fetch/insert modules again on pymysql), so its counts appear twice.
 
 The real scripts/test runs here against stand-ins for its steps (a stub lib.sh, fake python,
 octave-cli and fuzz-codec on PATH), so each failure mode is produced on purpose and quickly; the
@@ -53,14 +54,14 @@ def run(repo, **fakes):
 
 
 @pytest.mark.parametrize("fakes, total, failed_line", [
-    ({}, "total: 10 passed, 0 failed", None),
-    ({"FAKE_FUZZ_RC": "1"}, "total: 9 passed, 1 failed", "fuzz failed"),
+    ({}, "total: 15 passed, 0 failed", None),
+    ({"FAKE_FUZZ_RC": "1"}, "total: 14 passed, 1 failed", "fuzz failed"),
     ({"FAKE_PY_OUT": "2 failed, 3 passed, 1 error in 1s", "FAKE_PY_RC": "1"},
-     "total: 8 passed, 3 failed", "Python suite failed"),
-    ({"FAKE_OCT_OUT": "Segmentation fault", "FAKE_OCT_RC": "139"}, "total: 6 passed, 1 failed",
+     "total: 11 passed, 6 failed", "Python suite failed"),
+    ({"FAKE_OCT_OUT": "Segmentation fault", "FAKE_OCT_RC": "139"}, "total: 11 passed, 1 failed",
      "Octave suite failed"),
-    ({"FAKE_PY_OUT": "no tests ran", "FAKE_PY_RC": "5"}, "total: 5 passed, 1 failed", "Python suite failed"),
-    ({"FAKE_MEX_FAIL": "1"}, "total: 10 passed, 1 failed", "MEX build failed"),
+    ({"FAKE_PY_OUT": "no tests ran", "FAKE_PY_RC": "5"}, "total: 5 passed, 2 failed", "Python suite failed"),
+    ({"FAKE_MEX_FAIL": "1"}, "total: 15 passed, 1 failed", "MEX build failed"),
     ({"FAKE_PIP_FAIL": "1"}, "total: 0 passed, 1 failed", "pip install -e .[test] failed"),
 ])
 def test_summary_counts_every_failed_step(fake_repo, fakes, total, failed_line):

@@ -324,3 +324,10 @@ def unpack(blob, squeeze=False):
     A compressed blob may decompress to at most config['blob.max_decompressed_size'] bytes."""
     limit = _setting("blob.max_decompressed_size", 0)  # 0: the codec's default (the same 1 GiB)
     return _blob.unpack(blob, squeeze, 0, False, limit, _limit_hint(limit) if limit else "")
+
+
+def unpack_column(blobs, squeeze=False):
+    """``unpack`` of every blob of a fetched column (None, SQL NULL, stays None), as a 1-d object
+    array: the settings are read once and the loop runs in C, not once per value in Python."""
+    limit = _setting("blob.max_decompressed_size", 0)
+    return _blob.unpack_column(blobs, squeeze, limit, _limit_hint(limit) if limit else "")

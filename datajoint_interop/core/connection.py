@@ -6,6 +6,7 @@ restored transparently, but never inside a transaction, where that would silentl
 the translation of server errors into `DataJointError` subclasses, so the rest of the package never
 inspects driver error codes.
 """
+import collections
 import contextlib
 import logging
 import re
@@ -13,10 +14,7 @@ import socket
 import ssl as ssl_module
 import time
 
-import pymysql
-
-from . import catalog, errors, query_cache
-from .local_infile import PyMySQLConnection
+from . import catalog, driver as drivers, errors, query_cache
 from .settings import config, server_settings
 from .dependencies import Dependencies
 from .query_cache import CachedCursor as EmulatedCursor, cache_key  # noqa: F401  (0.14's names)
@@ -64,15 +62,20 @@ SQL_MODE = ("NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO,STRICT_ALL_
 IDLE_CHECK_SECONDS = 1.0
 
 
+def _is_a(error, kind):
+    """Whether `error` is the DB-API exception `kind` ('InterfaceError'...) of either driver."""
+    return any(isinstance(error, getattr(d, kind)) for d in drivers.installed())
+
+
 def translate_error(error, sql=None):
-    """Turn a pymysql exception into the matching DataJointError (the original is its cause)."""
+    """Turn a driver exception into the matching DataJointError (the original is its cause)."""
     code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
     message = error.args[1] if len(error.args) > 1 else str(error)
     cls = _ERROR_CLASSES.get(code)
     if cls is None:
-        if isinstance(error, pymysql.err.InterfaceError):
+        if _is_a(error, "InterfaceError"):
             cls = errors.LostConnectionError
-        elif isinstance(error, pymysql.err.ProgrammingError):
+        elif _is_a(error, "ProgrammingError"):
             cls = errors.QuerySyntaxError
         else:
             cls = errors.QueryError
@@ -89,7 +92,7 @@ translate_query_error = translate_error  # 0.14's name
 
 
 def _timeout_setting(key):
-    """dj.config[key] as pymysql wants it: seconds > 0, or None for no limit (None or 0)."""
+    """dj.config[key] as the drivers want it: seconds > 0, or None for no limit (None or 0)."""
     value = config.get(key)
     if value is None or value == 0 or value == float("inf"):
         return None
@@ -99,27 +102,24 @@ def _timeout_setting(key):
     return float(value)
 
 
-def _tune_keepalive(conn):
+def _tune_keepalive(sock):
     """Probe an idle TCP connection after 60 s (every 10 s, 6 tries) instead of the OS's 2 hours,
     so that a server host that vanished is noticed even while a long query waits for its answer."""
-    sock = getattr(conn, "_sock", None)
     if sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
         return
-    for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 6)):
+    options = [(socket.SOL_SOCKET, "SO_KEEPALIVE", 1)] + [
+        (socket.IPPROTO_TCP, name, value)
+        for name, value in (("TCP_KEEPIDLE", 60), ("TCP_KEEPINTVL", 10), ("TCP_KEEPCNT", 6))]
+    for level, name, value in options:
         if hasattr(socket, name):
             with contextlib.suppress(OSError):
-                sock.setsockopt(socket.IPPROTO_TCP, getattr(socket, name), value)
+                sock.setsockopt(level, getattr(socket, name), value)
 
 
 def _is_lost(error):
     """True when a driver error means the connection itself is gone (not a failed statement)."""
     code = error.args[0] if error.args and isinstance(error.args[0], int) else 0
-    return isinstance(error, pymysql.err.InterfaceError) or code in _LOST
-
-
-def _timed_out(error):
-    """True when pymysql gave up on a socket read/write because its timeout expired."""
-    return isinstance(error.__context__, (socket.timeout, TimeoutError))
+    return _is_a(error, "InterfaceError") or code in _LOST
 
 
 def _shorten(sql, limit=300):
@@ -156,6 +156,8 @@ class Connection:
         self.connection_id = None
         self.session_values = {}
         self._query_cache = None
+        self._driver = None
+        self._stream = None  # the result being streamed (fetch_chunks), if one is open
         self.connect()
 
     # -- identity ---------------------------------------------------------------------------
@@ -177,9 +179,9 @@ class Connection:
 
     # -- connecting -------------------------------------------------------------------------
     def _ssl_argument(self):
-        """pymysql's `ssl` argument for use_tls, or None for clear text.
+        """The TLS wanted for use_tls: None (clear text), 'unverified' or the use_tls dict.
 
-        As MySQL clients do: with a CA (use_tls={'ca': path} or 'capath'), pymysql verifies the
+        As MySQL clients do: with a CA (use_tls={'ca': path} or 'capath'), the driver verifies the
         certificate chain and the host name; without one (use_tls=True, or None for a remote
         host), the session is encrypted but the server is not authenticated (see _warn_unverified).
         """
@@ -190,10 +192,7 @@ class Connection:
             return dict(tls)
         if tls is None and (self.host in ("localhost", "127.0.0.1", "::1") or self.unix_socket):
             return None  # a local server: nothing to protect on the wire
-        context = ssl_module.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl_module.CERT_NONE
-        return context if tls is None or tls is True else None
+        return "unverified" if tls is None or tls is True else None
 
     def _tls_verified(self):
         """True when the server's certificate is checked against a CA given in use_tls."""
@@ -213,34 +212,31 @@ class Connection:
             "it, give its CA: dj.config['database.use_tls'] = {'ca': '/path/to/ca.pem'}.", where)
 
     def connect(self):
-        """Open (or re-open) the server connection."""
+        """Open (or re-open) the server connection (with the driver chosen now, core/driver.py)."""
+        tls = self._ssl_argument()
+        driver = drivers.driver(host=self.host, unix_socket=self.unix_socket, tls=tls)
         kwargs = dict(
             host=self.host, port=self.port, user=self.user, password=self._password,
+            # bounds the handshake too: a peer that accepts but never greets must not hang us
             connect_timeout=self.connect_timeout, autocommit=True, charset="utf8mb4",
-            # bound the handshake too: a peer that accepts but never greets must not hang us
-            read_timeout=self.connect_timeout, write_timeout=self.connect_timeout,
             init_command=self.init_fun,
             sql_mode=SQL_MODE,
         )
         if self.unix_socket and self.host in ("localhost", None, ""):
             kwargs["unix_socket"] = self.unix_socket
-        ssl_arg = self._ssl_argument()
-        if isinstance(ssl_arg, dict):
-            kwargs["ssl"] = ssl_arg
-        elif ssl_arg is not None:
-            kwargs["ssl"] = ssl_arg
+        timeouts = (_timeout_setting("database.read_timeout"), _timeout_setting("database.write_timeout"))
         where = self.unix_socket if "unix_socket" in kwargs else f"{self.host}:{self.port}"
         try:
             try:
-                self._conn = PyMySQLConnection(**kwargs)
-            except pymysql.err.OperationalError as error:
+                self._conn = driver.connect(kwargs, tls, *timeouts)
+            except driver.OperationalError as error:
                 # use_tls=None means "TLS if the server offers it": fall back to plain text
-                if self.use_tls is None and "ssl" in kwargs and "SSL" in str(error):
-                    del kwargs["ssl"]
-                    self._conn = PyMySQLConnection(**kwargs)
+                if self.use_tls is None and tls is not None and "SSL" in str(error).upper():
+                    tls = None
+                    self._conn = driver.connect(kwargs, tls, *timeouts)
                 else:
                     raise
-        except pymysql.err.OperationalError as error:
+        except driver.OperationalError as error:
             code = error.args[0] if error.args else 0
             message = error.args[1] if len(error.args) > 1 else str(error)
             if code == 1045:
@@ -254,20 +250,18 @@ class Connection:
                 f"Cannot connect to the database server at {where} as '{self.user}': {message}. "
                 f"Check database.host/database.port (dj.config or DJ_HOST/DJ_PORT), that the server "
                 f"is running, or start a private one with `dji server start`.") from None
-        except (OSError, pymysql.err.Error) as error:
+        except (OSError, driver.Error) as error:
             raise errors.ConnectionError_(
                 f"Cannot connect to the database server at {where} as '{self.user}': {error}") from None
+        self._driver = driver
         self._in_transaction = False
         self.session_values = {}  # what catalog read for this session; a new session reads again
-        with self._conn.cursor() as cursor:
+        with contextlib.closing(self._conn.cursor()) as cursor:
             cursor.execute(catalog.CONNECTION_ID)
             self.connection_id = cursor.fetchone()[0]
-        # the handshake above used connect_timeout; queries get the (long) read/write timeouts
-        self._conn._read_timeout = _timeout_setting("database.read_timeout")
-        self._conn._write_timeout = _timeout_setting("database.write_timeout")
-        _tune_keepalive(self._conn)
+        driver.with_socket(self._conn, _tune_keepalive)
         self._last_used = time.monotonic()
-        cipher = self.tls_cipher() if "ssl" in kwargs else ""
+        cipher = self.tls_cipher() if tls is not None else ""
         if self.use_tls is True and not cipher:
             self.close()
             raise errors.ConnectionError_(
@@ -275,28 +269,38 @@ class Connection:
         if cipher:
             self._warn_unverified(where)
 
+    @property
+    def driver(self):
+        """The name of the client library of this session: 'mysqlclient' or 'pymysql'."""
+        return self._driver.name
+
+    @property
+    def read_timeout(self):
+        """Seconds a statement may wait for the server's answer (None: no limit)."""
+        return self._driver.read_timeout(self._conn)
+
     def tls_cipher(self):
         """The TLS cipher in use, or '' for an unencrypted connection."""
-        with self._conn.cursor() as cursor:
+        with contextlib.closing(self._conn.cursor()) as cursor:
             cursor.execute(catalog.TLS_CIPHER)
             row = cursor.fetchone()
         return row[1] if row else ""
 
     @property
     def is_connected(self):
-        if self._conn is None or not self._conn.open:
+        if self._conn is None or not self._driver.is_open(self._conn):
             return False
         try:
-            self._conn.ping(reconnect=False)
-        except pymysql.err.Error:
+            self._driver.ping(self._conn)
+        except self._driver.Error:
             return False
         return True
 
     def ping(self):
         """Check that the server answers; raises LostConnectionError if it does not."""
         try:
-            self._conn.ping(reconnect=False)
-        except pymysql.err.Error as error:
+            self._driver.ping(self._conn)
+        except self._driver.Error as error:
             raise translate_error(error) from error
 
     def close(self):
@@ -353,12 +357,12 @@ class Connection:
             reconnect = config["database.reconnect"]
         if self._conn is None:
             raise errors.LostConnectionError("The connection was closed")
-        cursor_class = {
-            (False, False): pymysql.cursors.Cursor,
-            (True, False): pymysql.cursors.DictCursor,
-            (False, True): pymysql.cursors.SSCursor,
-            (True, True): pymysql.cursors.SSDictCursor,
-        }[(bool(as_dict), bool(unbuffered))]
+        if self._stream is not None:
+            # one session answers one statement at a time: the rest of a result still being
+            # streamed (say, by `for row in table` whose body queries) is read into memory first
+            stream, self._stream = self._stream, None
+            stream.drain()
+        cursor_class = self._driver.cursor_class(as_dict, unbuffered)
         params = args
         logger.debug("query: %s", _shorten(sql))
         read_only = bool(_READ_ONLY.match(sql))
@@ -366,14 +370,15 @@ class Connection:
                 and time.monotonic() - self._last_used > IDLE_CHECK_SECONDS):
             self._restore_idle_connection()
         cursor = self._conn.cursor(cursor_class)
+        started = time.monotonic()
         try:
             if upload is None:
                 cursor.execute(sql, params)
             else:
                 self._conn.load_local(cursor, sql, upload)
-        except pymysql.err.Error as error:
+        except self._driver.Error as error:
             lost = _is_lost(error)
-            if lost and _timed_out(error):
+            if lost and self._driver.timed_out(error, self._conn, time.monotonic() - started):
                 raise self._timeout_error(error, sql) from error
             if lost:
                 if self._in_transaction:
@@ -401,34 +406,43 @@ class Connection:
         return cursor
 
     def fetch_chunks(self, cursor, sql, size):
-        """Rows of an unbuffered cursor, `size` at a time. Streaming reads happen after query()
-        returned, so a server that stalls or vanishes mid-result is translated here: the same
-        LostConnectionError naming the timeout as in query(), never a raw driver error. The
-        cursor is closed at the end (quietly when the connection is already gone)."""
+        """Rows of an unbuffered cursor, `size` at a time, with memory bounded by `size` rows.
+
+        Streaming reads happen after query() returned, so a server that stalls or vanishes
+        mid-result is translated here: the same LostConnectionError naming the timeout as in
+        query(), never a raw driver error. While the stream is open, another statement on this
+        connection first reads the rest of it into memory (see _query), so a loop body that
+        queries still works. The cursor is closed at the end (quietly when the connection is
+        already gone)."""
+        stream = _Stream(self, cursor, sql, size)
+        self._stream = stream
         try:
             while True:
-                try:
-                    rows = cursor.fetchmany(size)
-                except pymysql.err.Error as error:
-                    # the rest of the result can never be read: stop pymysql's close/__del__
-                    # from trying to drain it over the dead socket
-                    result = getattr(cursor, "_result", None)
-                    if result is not None:
-                        result.unbuffered_active = False
-                    if _is_lost(error):
-                        if _timed_out(error):
-                            raise self._timeout_error(error, sql) from error
-                        self._in_transaction = False
-                        raise errors.LostConnectionError(
-                            f"The connection to {self.host}:{self.port} was lost while reading the "
-                            f"result of: {_shorten(sql, 120)}") from error
-                    raise translate_error(error, sql) from error
+                rows = stream.next_chunk()
                 if not rows:
                     return
                 yield rows
         finally:
+            if self._stream is stream:
+                self._stream = None
             with contextlib.suppress(Exception):
                 cursor.close()
+
+    def _read_chunk(self, cursor, sql, size):
+        """cursor.fetchmany(size) with driver errors translated (see fetch_chunks)."""
+        started = time.monotonic()
+        try:
+            return cursor.fetchmany(size)
+        except self._driver.Error as error:
+            self._driver.abandon_result(cursor)
+            if _is_lost(error):
+                if self._driver.timed_out(error, self._conn, time.monotonic() - started):
+                    raise self._timeout_error(error, sql) from error
+                self._in_transaction = False
+                raise errors.LostConnectionError(
+                    f"The connection to {self.host}:{self.port} was lost while reading the "
+                    f"result of: {_shorten(sql, 120)}") from error
+            raise translate_error(error, sql) from error
 
     def _timeout_error(self, error, sql):
         """The read or write timeout ended the wait: name the setting (no silent retry, which
@@ -445,8 +459,8 @@ class Connection:
     def _restore_idle_connection(self):
         """Reconnect if the server dropped the connection while it sat idle (nothing was sent)."""
         try:
-            self._conn.ping(reconnect=False)
-        except pymysql.err.Error:
+            self._driver.ping(self._conn)
+        except self._driver.Error:
             logger.warning("The server closed the idle connection to %s; reconnecting", self.host)
             self.connect()
 
@@ -504,6 +518,33 @@ class Connection:
     @dependencies.setter
     def dependencies(self, value):
         self._dependencies = value
+
+
+class _Stream:
+    """An unbuffered result being read in chunks; `drain` reads the rest into memory when the
+    session is needed for another statement before the reader is done."""
+
+    def __init__(self, connection, cursor, sql, size):
+        self._connection, self._cursor, self._sql, self._size = connection, cursor, sql, size
+        self._buffered = collections.deque()
+        self._done = False
+
+    def _read(self):
+        rows = self._connection._read_chunk(self._cursor, self._sql, self._size)
+        if not rows:
+            self._done = True
+        return rows
+
+    def next_chunk(self):
+        if self._buffered:
+            return self._buffered.popleft()
+        return () if self._done else self._read()
+
+    def drain(self):
+        while not self._done:
+            rows = self._read()
+            if rows:
+                self._buffered.append(rows)
 
 
 _shared = None

@@ -40,6 +40,9 @@ DEFAULTS = {
     "database.read_timeout": 3600,
     "database.write_timeout": 600,
     "database.unix_socket": None,
+    # the client library: 'auto' (Connector/C through mysqlclient when installed, else pymysql),
+    # 'mysqlclient' or 'pymysql' (core/driver.py, docs/settings.md)
+    "database.driver": "auto",
     "connection.init_function": None,
     "connection.charset": "",
     "loglevel": "INFO",
@@ -66,6 +69,7 @@ ENVIRONMENT = {
     "DJ_USER": ("database.user", str),
     "DJ_PASS": ("database.password", str),
     "DJ_PORT": ("database.port", int),
+    "DJ_DRIVER": ("database.driver", str),
 }
 
 _TYPES = {

@@ -17,7 +17,7 @@ from . import compiler
 from .compiler import UnionSource
 from .condition import (AndList, Cond, Const, Exists, InQuery, Not, Sql, Top, _and, _mapping_condition, _negate, _or,
                         check_attributes, sql_names)
-from .fetch import Fetch, Fetch1
+from .fetch import Fetch, Fetch1, iter_dicts, to_arrow, to_polars
 from .preview import preview, repr_html
 
 
@@ -241,7 +241,8 @@ class QueryExpression:
         return bool(self & item)
 
     def __iter__(self):
-        return iter(self.fetch(as_dict=True))
+        """The rows as dicts, streamed: one chunk of the result in memory at a time."""
+        return iter_dicts(self)
 
     # --- fetch and preview -------------------------------------------------------------------
     @property
@@ -251,6 +252,14 @@ class QueryExpression:
     @property
     def fetch1(self):
         return Fetch1(self)
+
+    def to_arrow(self, blobs="binary", order_by=None, limit=None, offset=None):
+        """The result as a pyarrow Table (the `arrow` extra); see query/fetch.py `to_arrow`."""
+        return to_arrow(self, blobs, order_by, limit, offset)
+
+    def to_polars(self, blobs="binary", order_by=None, limit=None, offset=None):
+        """The result as a polars DataFrame (the `polars` extra); see query/fetch.py `to_polars`."""
+        return to_polars(self, blobs, order_by, limit, offset)
 
     def head(self, limit=25, **kwargs):
         return self.fetch(order_by="KEY", limit=limit, **kwargs)
