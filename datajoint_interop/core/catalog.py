@@ -321,6 +321,22 @@ def commit(connection):
     execute(connection, COMMIT)
 
 
+def savepoint(connection, name):
+    """``SAVEPOINT name``: a point inside the caller's transaction that a failed step rolls back to."""
+    execute(connection, f"SAVEPOINT {sql_name(name)}")
+
+
+def release_savepoint(connection, name):
+    """Forget the savepoint `name` (its work stays part of the transaction)."""
+    execute(connection, f"RELEASE SAVEPOINT {sql_name(name)}")
+
+
+def rollback_to_savepoint(connection, name):
+    """Undo what was done since the savepoint `name`, then forget it."""
+    execute(connection, f"ROLLBACK TO SAVEPOINT {sql_name(name)}")
+    release_savepoint(connection, name)
+
+
 def ping(connection):
     """A statement that only proves the session answers."""
     execute(connection, "SELECT 1").fetchall()

@@ -31,6 +31,7 @@ MIN_ROWS = 2000
 _NULL = b"\\N"
 #: engines whose ROLLBACK undoes a LOAD DATA (MyISAM, Aria, MEMORY keep what was loaded)
 _TRANSACTIONAL = frozenset({"InnoDB"})
+_SAVEPOINT = "datajoint_insert"  # inside a caller's transaction, a failed load rolls back to here
 # the server's "not allowed" answers to LOAD DATA LOCAL: 1148 (MySQL, older MariaDB), 3948 (MySQL 8),
 # 4166 (MariaDB 10.5+: "LOAD DATA LOCAL INFILE is disabled")
 _REFUSED = frozenset({1148, 3948, 4166})
@@ -131,7 +132,7 @@ def try_load(conn, table, names, columns, batches, default, replace=False, progr
         return False
     nested = conn.in_transaction
     if nested:
-        execute(conn, "SAVEPOINT `datajoint_insert`")
+        catalog.savepoint(conn, _SAVEPOINT)
     else:
         conn.start_transaction()
     try:
@@ -166,7 +167,7 @@ def try_load(conn, table, names, columns, batches, default, replace=False, progr
         _undo(conn, nested)
         raise
     if nested:
-        execute(conn, "RELEASE SAVEPOINT `datajoint_insert`")
+        catalog.release_savepoint(conn, _SAVEPOINT)
     else:
         conn.commit_transaction()
     return True
@@ -174,7 +175,6 @@ def try_load(conn, table, names, columns, batches, default, replace=False, progr
 
 def _undo(conn, nested):
     if nested:
-        execute(conn, "ROLLBACK TO SAVEPOINT `datajoint_insert`")
-        execute(conn, "RELEASE SAVEPOINT `datajoint_insert`")
+        catalog.rollback_to_savepoint(conn, _SAVEPOINT)
     else:
         conn.cancel_transaction()
