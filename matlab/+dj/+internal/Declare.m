@@ -1,5 +1,6 @@
 classdef Declare
-    % DataJoint for MATLAB 3.5's dj.internal.Declare: its static declare(table, definition).
+    % DataJoint for MATLAB 3.5's dj.internal.Declare: its static declare(table, definition)
+    % and getDefinition(table), which 3.x code uses to compare a class file with describe.
     % The toolbox declares through dj.internal.compileDefinition (0.14's CREATE TABLE form);
     % reverse engineering is describe(table).
     methods (Static)
@@ -19,6 +20,21 @@ classdef Declare
             cls = class(table_instance);
             s = feval([cls(1:find(cls == '.', 1, 'last') - 1) '.getSchema']);
             [sql, external_stores] = dj.internal.declareClass(cls, s, table_instance.plainTableName(), def);
+        end
+
+        function def = getDefinition(table_instance)
+            % def = dj.internal.Declare.getDefinition(table): the definition text of the
+            % table's class file (its first %{ ... %} block, without the markers), as the
+            % file says it, not as the server has it (that is describe(table)).
+            if ~isa(table_instance, 'dj.internal.UserTable')
+                error('DataJoint:declare:badArgument', ...
+                    'dj.internal.Declare.getDefinition(table): table must be an object of a table class');
+            end
+            file = which(class(table_instance));
+            if isempty(file)
+                error('DataJoint:declare:noClass', 'Cannot find the class file of %s', class(table_instance));
+            end
+            def = dj.internal.readDefinitionBlock(fileread(file), file);
         end
     end
 end
