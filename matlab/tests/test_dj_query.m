@@ -186,6 +186,9 @@ assert_error(@() insert(a, struct('animal_id', 11, 'species', 'rat', 'colour', '
 assert_error(@() insert(a, struct('animal_id', 'eleven', 'species', 'rat')), 'DataJoint:DataType:Mismatch');
 assert_error(@() insert(a, struct('animal_id', 11, 'species', 7)), 'DataJoint:DataType:Mismatch');
 assert_error(@() insert(a, struct('species', 'rat')), 'DataJoint:insert:missingAttribute');
+err = assert_error(@() insert(djq.Session, struct('animal_id', 10, 'session', 5)), 'DataJoint:insert:missingAttribute');
+assert(~isempty(strfind(err.message, 'Field ''rig'' doesn''t have a default value')), ...
+    'the server''s wording, which 3.x code matches: %s', err.message);
 assert_error(@() insert(a, struct('animal_id', 11, 'species', 'cat')), 'DataJoint:query');
 assert_error(@() insert(djq.Session, struct('animal_id', 99, 'session', 1, 'rig', 'x')), 'DataJoint:integrity');
 assert_error(@() insert(a, row, 'SOMETIMES'), 'DataJoint:insert:badArgument');
