@@ -131,7 +131,7 @@ assert(count(u) == 2);
 m = fetch(proj(djq.Mating, 'mother->animal_id') * proj(a, 'species'), 'species');
 assert(numel(m) == 2);
 assert(count(a & proj(djq.Mating, 'father->animal_id')) == 2);
-assert_error(@() fetch(proj(a, 'nosuch')), 'DataJoint:proj:unknownAttribute');
+assert_error(@() fetch(proj(a, 'nosuch')), 'DataJoint:missingAttributes');
 assert_error(@() a * 5, 'DataJoint:query:badOperand');
 assert_error(@() count(proj(a) + proj(s)), 'DataJoint:union:incompatible');
 end
@@ -166,7 +166,7 @@ delQuick(djq.Session & 'animal_id=4 AND session=9');
 assert_error(@() insert(djq.Session, struct('animal_id', 4, 'session', 9, 'rig', 'x', 'tag', 'not-a-uuid')), ...
     'DataJoint:DataType:Mismatch');
 assert_error(@() fetch1(a, 'species'), 'DataJoint:fetch1:notOneRow');
-assert_error(@() fetch(a, 'nosuch'), 'DataJoint:fetch:unknownAttribute');
+assert_error(@() fetch(a, 'nosuch'), 'DataJoint:missingAttributes');
 assert_error(@() fetch(a, 'LIMIT 1; DROP TABLE x'), 'DataJoint:fetch:badArgument');
 sh = fetch(djq.Shape, '*', 'ORDER BY corners');
 assert(numel(sh) == 2 && strcmp(sh(1).shape, 'triangle'), 'lookup contents inserted');

@@ -94,7 +94,7 @@ for i = 1:numel(args)
     if isempty(m)
         k = find(strcmp({h.name}, a));
         if isempty(k)
-            error('DataJoint:proj:unknownAttribute', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
+            error('DataJoint:missingAttributes', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
         end
         keep(k) = true;
     elseif any(strcmp({h.name}, m.src))
@@ -254,7 +254,7 @@ h = q.header([]);
 for i = 1:numel(names)
     k = find(strcmp({q.header.name}, names{i}));
     if isempty(k)
-        error('DataJoint:U:unknownAttribute', '%s: "%s" is not an attribute of the query (attributes: %s)', ...
+        error('DataJoint:missingAttributes', '%s: "%s" is not an attribute of the query (attributes: %s)', ...
             what, names{i}, strjoin({q.header.name}, ', '));
     end
     h(end+1) = q.header(k); %#ok<AGROW>
