@@ -53,6 +53,12 @@ assert(strcmp(dj.internal.Declare.declare(t, def), dj.internal.Declare.declare(t
 p = dj.internal.Declare.getDefinition(djn.RigPart);
 assert(~isempty(strfind(p, '-> djn.Rig')) && isempty(strfind(p, '%{')), p);
 assert_error(@() dj.internal.Declare.getDefinition('djn.Owner'), 'DataJoint:declare:badArgument');
+% a table without a class file (schema.v, dj.FreeTable): describe's text, declared under its own name
+v = dj.FreeTable(dj.conn(), t.dbName, 'owner');
+vdef = dj.internal.Declare.getDefinition(v);
+assert(~isempty(strfind(vdef, 'owner')) && isempty(strfind(vdef, '%{')), vdef);
+vsql = dj.internal.Declare.declare(v & 'n > 0', vdef);
+assert(strcmp(vsql, dj.internal.Declare.declare(t, def)), 'the same table: %s', vsql);
 end
 
 
