@@ -100,6 +100,12 @@ r = fetch(proj(a, 'animal_id->id'), '*');
 assert(isequal(sort([r.id]), 1:4));
 % renamed projection then restriction on the new name
 assert(count(proj(a, 'animal_id->id') & 'id > 2') == 2);
+% one attribute renamed to two names: both kept (a key attribute twice in the key), same values
+two = proj(a, 'animal_id->left_id', 'animal_id->right_id', 'species->k1', 'species->k2');
+assert(isequal(two.primaryKey, {'left_id', 'right_id'}), strjoin(two.primaryKey, ','));
+w = fetch(two, '*', 'ORDER BY left_id');
+assert(isequal(fieldnames(w)', {'left_id', 'right_id', 'k1', 'k2'}), strjoin(fieldnames(w)', ','));
+assert(isequal([w.left_id], 1:4) && isequal([w.left_id], [w.right_id]) && isequal({w.k1}, {w.k2}));
 g = fetch(aggr(a, s, 'count(session)->n', 'max(session)->last'), 'n', 'last', 'ORDER BY animal_id');
 assert(isequal([g.n], [2 1 1 0]), 'aggr keeps every row of A');
 % DataJoint for MATLAB 3.x semantics: A's key plus what is named; count(*) counts the

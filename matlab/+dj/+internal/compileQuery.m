@@ -104,12 +104,16 @@ for i = 1:numel(args)
     end
 end
 header = h;
+renamed = false(1, numel(h));
 for i = 1:size(renames, 1)
     k = find(strcmp({h.name}, renames{i, 1}));
-    if keep(k) && ~h(k).inKey
-        % 'a', 'a->b' keeps both; primary key attributes are renamed in place
+    if (keep(k) && ~h(k).inKey) || renamed(k)
+        % 'a', 'a->b' keeps both; primary key attributes are renamed in place, and
+        % 'a->b', 'a->c' gives both names (for a key attribute, both in the key)
         header(end+1) = h(k); %#ok<AGROW>
         k = numel(header);
+    else
+        renamed(k) = true;
     end
     keep(k) = true;
     header(k).expr = dj.internal.quoteId(renames{i, 1});
@@ -117,6 +121,8 @@ for i = 1:size(renames, 1)
 end
 keep = [keep true(1, numel(header) - numel(keep))];
 header = header(keep);
+[~, order] = sort(~[header.inKey]);  % stable: a key attribute's second name joins the key
+header = header(order);
 for i = 1:size(computed, 1)
     header(end+1) = computedAttribute(computed{i, 1}, computed{i, 2}); %#ok<AGROW>
 end
