@@ -42,9 +42,6 @@ classdef U < handle
         function r = and(self, rel)
             % dj.U(...) & rel: the distinct values of the attributes in rel
             checkQuery(rel, '&');
-            if isempty(self.primaryKey)
-                error('DataJoint:U:badArgument', 'dj.U() & rel needs at least one attribute name');
-            end
             r = dj.internal.GeneralRelvar('uproj', {withComputed(self, rel)}, self.primaryKey);
         end
 

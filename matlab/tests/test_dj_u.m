@@ -89,7 +89,10 @@ assert_error(@() dj.U('a', 'a'), 'DataJoint:U:badArgument');
 assert_error(@() count(dj.U('nope') & dju.Animal), 'DataJoint:missingAttributes');
 assert_error(@() count(dj.U('nope') * dju.Animal), 'DataJoint:missingAttributes');
 assert_error(@() count(aggr(dj.U('nope'), dju.Animal, 'count(*)->n')), 'DataJoint:missingAttributes');
-assert_error(@() dj.U() & dju.Animal, 'DataJoint:U:badArgument');
+e = dj.U() & dju.Animal;  % built, as in 3.x; using it fails under 3.x's id
+assert_error(@() e.header, 'DataJoint:missingAttributes');
+assert_error(@() count(e), 'DataJoint:missingAttributes');
+assert_error(@() fetch(e), 'DataJoint:missingAttributes');
 assert_error(@() dj.U('a') & 'a=1', 'DataJoint:query:badOperand');
 assert_error(@() aggr(dj.U('species'), dju.Animal), 'DataJoint:aggr:badArgument');
 assert_error(@() count(aggr(dj.U('species'), dju.Animal, 'species')), 'DataJoint:aggr:badArgument');

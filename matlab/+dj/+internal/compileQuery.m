@@ -285,6 +285,10 @@ end
 
 function q = compileUProj(a, names)
 % dj.U(names) & a: the distinct values of the named attributes, which form the primary key
+if isempty(names)
+    % 3.x builds dj.U() & rel and fails where its (empty) heading is used
+    error('DataJoint:missingAttributes', 'dj.U() & rel has no attributes: name at least one in dj.U(...)');
+end
 h = namedAttributes(a, names, 'dj.U(...) & rel');
 cols = cell(1, numel(h));
 for i = 1:numel(h)
