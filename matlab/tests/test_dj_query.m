@@ -84,6 +84,10 @@ assert(count(a & ~djq.Session) == 1, '~B is the antijoin');
 assert(count(a & (djq.Session & 'rig="b"' | proj(djq.Mating, 'father->animal_id'))) == 3, 'B | C');
 assert(count(a - (djq.Session | proj(djq.Mating, 'father->animal_id'))) == 1);
 assert(count(a & ~(djq.Session | proj(djq.Mating, 'father->animal_id'))) == 1);
+% B | C alone is not a query (3.5): a clear error naming the union A + B
+err = assert_error(@() count(djq.Session | djq.Animal), 'DataJoint:query:orList');
+assert(~isempty(strfind(err.message, 'A + B')), err.message);
+assert_error(@() fetch(djq.Session | 'rig="b"'), 'DataJoint:query:orList');
 assert_error(@() count(a & 5), 'DataJoint:restrict:badCondition');
 end
 
