@@ -57,8 +57,9 @@ if nargin >= 1
 end
 [values, sources] = dj.internal.configValues();
 if nargin == 0
+    % the settings of dj.internal.Settings.DEFAULTS, as 3.x lists them (blobErrors lives in the
+    % connector only and is read by name)
     values.blobMaxDecompressedSize = blobLimit();
-    values.blobErrors = mym('blob_errors');
     out = values;
     return
 end

@@ -158,6 +158,9 @@ assert(strcmp(r.ch{1}, dj.lib.DataHash(uint8(1:100), 'bin', 'hex', 'MD5')));
 % fetch gives the stage path; a missing or changed local copy comes back from the store
 assert(strcmp(fetch1(djatt.Doc & 'doc_id=1', 'tracked'), p));
 delete(p);
+% showing the query reads no filepath value (3.x shows '=BLOB='): the local copy stays missing
+out = evalc('disp(djatt.Doc)');
+assert(exist(p, 'file') == 0 && ~isempty(strfind(out, '''=BLOB=''')), out);
 assert(strcmp(fetch1(djatt.Doc & 'doc_id=1', 'tracked'), p) && isequal(readFile(p), uint8(1:100)));
 writeFile(fullfile(stage, 'day1'), 'ephys.dat', uint8(100:-1:1));
 err = assert_error(@() insert(djatt.Doc, struct('doc_id', 2, 'tracked', p)), 'DataJoint:external:filepathConflict');

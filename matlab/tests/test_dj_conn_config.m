@@ -203,6 +203,10 @@ function config_get_set_and_ids()
   for i = 1:numel(keys)
     assert(isfield(all, keys{i}), 'dj.config() has %s', keys{i});
   end
+  % after restore, dj.config() lists exactly the defaults, in their order (3.x code compares
+  % jsonencode(dj.config()) with jsonencode(orderfields(dj.internal.Settings.DEFAULTS)))
+  assert(isequal(fieldnames(all), fieldnames(orderfields(dj.internal.Settings.DEFAULTS))), ...
+      strjoin(fieldnames(all)', ','));
   assert(dj.config('displayLimit') == 12 && dj.config('safemode') == true);
   old = dj.config('displayLimit', 15);
   assert(old == 12 && dj.config('displayLimit') == 15, 'setting returns the previous value');

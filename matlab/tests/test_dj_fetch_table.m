@@ -68,7 +68,7 @@ t = fetch(djt.Subject, djt.Trial, 'count(trial)->n', 'table', 'ORDER BY subject_
 assert(isequal(t.subject_id, [1; 2; 3]) && isequal(t.n, [2; 1; 0]), '3.x''s aggr spelling');
 t = fetch(djt.Subject * djt.Trial, 'species', 'table');
 assert(numel(t.species) == 3);
-assert_error(@() fetch(djt.Subject, 'nope', 'table'), 'DataJoint:fetch:unknownAttribute');
+assert_error(@() fetch(djt.Subject, 'nope', 'table'), 'DataJoint:missingAttributes');
 assert_error(@() fetch(djt.Subject, 'table', 'LIMIT 1; DROP TABLE x'), 'DataJoint:fetch:badArgument');
 end
 

@@ -45,6 +45,20 @@ assert(iscell(stores) && isempty(stores));
 assert(~isempty(strfind(sql2, '`rig__part`')) && ~isempty(strfind(sql2, 'FOREIGN KEY')) && ~isempty(strfind(sql2, '`w` double')), sql2);
 assert_error(@() dj.internal.Declare.declare(5, 'a : int'), 'DataJoint:declare:badArgument');
 assert_error(@() dj.internal.Declare.declare(t, {'a : int'}), 'DataJoint:declare:badArgument');
+% getDefinition gives the class file's text; declaring it and describe's text give one statement
+def = dj.internal.Declare.getDefinition(t);
+assert(strcmp(def, sprintf('# shared owners\nowner : varchar(16)\n---\nn = 0 : int')), 'the file''s block: %s', def);
+assert(strcmp(dj.internal.Declare.declare(t, def), dj.internal.Declare.declare(t, describe(t))), ...
+    'the file''s definition and describe declare the same table');
+p = dj.internal.Declare.getDefinition(djn.RigPart);
+assert(~isempty(strfind(p, '-> djn.Rig')) && isempty(strfind(p, '%{')), p);
+assert_error(@() dj.internal.Declare.getDefinition('djn.Owner'), 'DataJoint:declare:badArgument');
+% a table without a class file (schema.v, dj.FreeTable): describe's text, declared under its own name
+v = dj.FreeTable(dj.conn(), t.dbName, 'owner');
+vdef = dj.internal.Declare.getDefinition(v);
+assert(~isempty(strfind(vdef, 'owner')) && isempty(strfind(vdef, '%{')), vdef);
+vsql = dj.internal.Declare.declare(v & 'n > 0', vdef);
+assert(strcmp(vsql, dj.internal.Declare.declare(t, def)), 'the same table: %s', vsql);
 end
 
 

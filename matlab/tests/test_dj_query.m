@@ -84,6 +84,10 @@ assert(count(a & ~djq.Session) == 1, '~B is the antijoin');
 assert(count(a & (djq.Session & 'rig="b"' | proj(djq.Mating, 'father->animal_id'))) == 3, 'B | C');
 assert(count(a - (djq.Session | proj(djq.Mating, 'father->animal_id'))) == 1);
 assert(count(a & ~(djq.Session | proj(djq.Mating, 'father->animal_id'))) == 1);
+% B | C alone is not a query (3.5): a clear error naming the union A + B
+err = assert_error(@() count(djq.Session | djq.Animal), 'DataJoint:query:orList');
+assert(~isempty(strfind(err.message, 'A + B')), err.message);
+assert_error(@() fetch(djq.Session | 'rig="b"'), 'DataJoint:query:orList');
 assert_error(@() count(a & 5), 'DataJoint:restrict:badCondition');
 end
 
@@ -100,6 +104,12 @@ r = fetch(proj(a, 'animal_id->id'), '*');
 assert(isequal(sort([r.id]), 1:4));
 % renamed projection then restriction on the new name
 assert(count(proj(a, 'animal_id->id') & 'id > 2') == 2);
+% one attribute renamed to two names: both kept (a key attribute twice in the key), same values
+two = proj(a, 'animal_id->left_id', 'animal_id->right_id', 'species->k1', 'species->k2');
+assert(isequal(two.primaryKey, {'left_id', 'right_id'}), strjoin(two.primaryKey, ','));
+w = fetch(two, '*', 'ORDER BY left_id');
+assert(isequal(fieldnames(w)', {'left_id', 'right_id', 'k1', 'k2'}), strjoin(fieldnames(w)', ','));
+assert(isequal([w.left_id], 1:4) && isequal([w.left_id], [w.right_id]) && isequal({w.k1}, {w.k2}));
 g = fetch(aggr(a, s, 'count(session)->n', 'max(session)->last'), 'n', 'last', 'ORDER BY animal_id');
 assert(isequal([g.n], [2 1 1 0]), 'aggr keeps every row of A');
 % DataJoint for MATLAB 3.x semantics: A's key plus what is named; count(*) counts the
@@ -131,7 +141,7 @@ assert(count(u) == 2);
 m = fetch(proj(djq.Mating, 'mother->animal_id') * proj(a, 'species'), 'species');
 assert(numel(m) == 2);
 assert(count(a & proj(djq.Mating, 'father->animal_id')) == 2);
-assert_error(@() fetch(proj(a, 'nosuch')), 'DataJoint:proj:unknownAttribute');
+assert_error(@() fetch(proj(a, 'nosuch')), 'DataJoint:missingAttributes');
 assert_error(@() a * 5, 'DataJoint:query:badOperand');
 assert_error(@() count(proj(a) + proj(s)), 'DataJoint:union:incompatible');
 end
@@ -166,7 +176,7 @@ delQuick(djq.Session & 'animal_id=4 AND session=9');
 assert_error(@() insert(djq.Session, struct('animal_id', 4, 'session', 9, 'rig', 'x', 'tag', 'not-a-uuid')), ...
     'DataJoint:DataType:Mismatch');
 assert_error(@() fetch1(a, 'species'), 'DataJoint:fetch1:notOneRow');
-assert_error(@() fetch(a, 'nosuch'), 'DataJoint:fetch:unknownAttribute');
+assert_error(@() fetch(a, 'nosuch'), 'DataJoint:missingAttributes');
 assert_error(@() fetch(a, 'LIMIT 1; DROP TABLE x'), 'DataJoint:fetch:badArgument');
 sh = fetch(djq.Shape, '*', 'ORDER BY corners');
 assert(numel(sh) == 2 && strcmp(sh(1).shape, 'triangle'), 'lookup contents inserted');
@@ -186,6 +196,9 @@ assert_error(@() insert(a, struct('animal_id', 11, 'species', 'rat', 'colour', '
 assert_error(@() insert(a, struct('animal_id', 'eleven', 'species', 'rat')), 'DataJoint:DataType:Mismatch');
 assert_error(@() insert(a, struct('animal_id', 11, 'species', 7)), 'DataJoint:DataType:Mismatch');
 assert_error(@() insert(a, struct('species', 'rat')), 'DataJoint:insert:missingAttribute');
+err = assert_error(@() insert(djq.Session, struct('animal_id', 10, 'session', 5)), 'DataJoint:insert:missingAttribute');
+assert(~isempty(strfind(err.message, 'Field ''rig'' doesn''t have a default value')), ...
+    'the server''s wording, which 3.x code matches: %s', err.message);
 assert_error(@() insert(a, struct('animal_id', 11, 'species', 'cat')), 'DataJoint:query');
 assert_error(@() insert(djq.Session, struct('animal_id', 99, 'session', 1, 'rig', 'x')), 'DataJoint:integrity');
 assert_error(@() insert(a, row, 'SOMETIMES'), 'DataJoint:insert:badArgument');

@@ -199,6 +199,19 @@ assert_error(@() dj.new('djs.bad'), 'DataJoint:makeClass');
 assert_error(@() dj.new('NoPackage'), 'DataJoint:makeClass');
 assert_error(@() dj.new('djs.Other', 'X'), 'DataJoint:makeClass');
 assert(exist(fullfile(folder, 'Other.m'), 'file') == 0);
+% 3.x's non-interactive form: a package without getSchema is made in parentdir for dbname
+newdb = sprintf('djtest_oct_%s_new', dec2hex(randi(2^31), 8));
+c = dj.conn();
+cleanup = onCleanup(@() c.query(['DROP DATABASE IF EXISTS `' newdb '`']));
+dj.new('djnew35.Student', 'M', work, newdb);
+assert(exist(fullfile(work, '+djnew35', 'getSchema.m'), 'file') == 2);
+text = fileread(fullfile(work, '+djnew35', 'Student.m'));
+assert(~isempty(strfind(text, 'classdef Student < dj.Manual')), text);
+s2 = djnew35.getSchema();
+assert(strcmp(s2.dbname, newdb), s2.dbname);
+r = c.query(sprintf('SELECT schema_name AS n FROM information_schema.schemata WHERE schema_name=''%s''', newdb));
+assert(numel(r.n) == 1, 'the database was created');
+assert_error(@() dj.new('djnew36.Student', 'M', work), 'DataJoint:makeClass');
 end
 
 

@@ -13,6 +13,7 @@ insert(dju.Session, struct('animal_id', {1, 1, 2, 3}, 'session', {1, 2, 1, 1}, '
 tests.restrict = @() t_restrict();
 tests.join = @() t_join();
 tests.aggr = @() t_aggr();
+tests.computed = @() t_computed();
 tests.errors = @() t_errors();
 tests.zz_cleanup = @() drop_test_package(work, db);
 end
@@ -65,15 +66,33 @@ assert(count(proj(dj.U('rig'), dju.Session, 'count(*)->n')) == 2);
 end
 
 
+function t_computed()
+% 'expr->name' in dj.U: name is computed from the query's attributes first
+u = dj.U('left(species,1)->initial') & dju.Animal;
+assert(isequal(u.primaryKey, {'initial'}), strjoin(u.primaryKey, ','));
+assert(isequal(sort(fetchn(u, 'initial'))', {'m', 'r'}));
+j = dj.U('animal_id % 2->parity') * dju.Animal;
+assert(isequal(j.primaryKey, {'animal_id', 'parity'}) && count(j) == 3, strjoin(j.primaryKey, ','));
+g = fetch(aggr(dj.U('upper(species)->sp'), dju.Animal, 'count(*)->n'), '*', 'ORDER BY sp');
+assert(isequal({g.sp}, {'MOUSE', 'RAT'}) && isequal([g.n], [2 1]));
+assert_error(@() dj.U('left(species,1)->species', 'species'), 'DataJoint:U:badArgument');
+assert_error(@() count(dj.U('nope + 1->x') & dju.Animal), 'DataJoint:unknownAttribute');
+end
+
+
 function t_errors()
+assert_error(@() dj.U('1; DROP TABLE x->y'), 'DataJoint:restrict:badCondition');
 assert_error(@() dj.U('Species'), 'DataJoint:U:badArgument');
 assert_error(@() dj.U('a`b'), 'DataJoint:U:badArgument');
 assert_error(@() dj.U(3), 'DataJoint:U:badArgument');
 assert_error(@() dj.U('a', 'a'), 'DataJoint:U:badArgument');
-assert_error(@() count(dj.U('nope') & dju.Animal), 'DataJoint:U:unknownAttribute');
-assert_error(@() count(dj.U('nope') * dju.Animal), 'DataJoint:U:unknownAttribute');
-assert_error(@() count(aggr(dj.U('nope'), dju.Animal, 'count(*)->n')), 'DataJoint:U:unknownAttribute');
-assert_error(@() dj.U() & dju.Animal, 'DataJoint:U:badArgument');
+assert_error(@() count(dj.U('nope') & dju.Animal), 'DataJoint:missingAttributes');
+assert_error(@() count(dj.U('nope') * dju.Animal), 'DataJoint:missingAttributes');
+assert_error(@() count(aggr(dj.U('nope'), dju.Animal, 'count(*)->n')), 'DataJoint:missingAttributes');
+e = dj.U() & dju.Animal;  % built, as in 3.x; using it fails under 3.x's id
+assert_error(@() e.header, 'DataJoint:missingAttributes');
+assert_error(@() count(e), 'DataJoint:missingAttributes');
+assert_error(@() fetch(e), 'DataJoint:missingAttributes');
 assert_error(@() dj.U('a') & 'a=1', 'DataJoint:query:badOperand');
 assert_error(@() aggr(dj.U('species'), dju.Animal), 'DataJoint:aggr:badArgument');
 assert_error(@() count(aggr(dj.U('species'), dju.Animal, 'species')), 'DataJoint:aggr:badArgument');

@@ -457,7 +457,7 @@ while i < numel(args)
     elseif any(strcmp(t, all))
         names{end+1} = t; %#ok<AGROW>
     else
-        error('DataJoint:fetch:unknownAttribute', 'Unknown attribute "%s": the query has %s', t, strjoin(all, ', '));
+        error('DataJoint:missingAttributes', 'Unknown attribute "%s": the query has %s', t, strjoin(all, ', '));
     end
 end
 suffix = [order limit];

@@ -129,10 +129,12 @@ s.name = a.name;
 s.type = a.type;
 s.isnullable = a.nullable;
 s.iskey = a.inKey;
-if a.hasDefault && ~isempty(a.default)
-    s.default = a.default;
+% as 3.x's SHOW COLUMNS read through mym: the text unquoted, '' for none and for NULL
+% (3.x code tells "no default" by ischar(default) && isempty(default))
+if a.hasDefault && ~isempty(a.default) && ~strcmpi(a.default, 'null')
+    s.default = dj.internal.unquoteDefault(a.default);
 else
-    s.default = [];
+    s.default = '';
 end
 s.comment = a.comment;
 s.isautoincrement = a.autoIncrement;

@@ -85,8 +85,10 @@ classdef Table < dj.internal.GeneralRelvar
             required = attrs(~[attrs.nullable] & ~[attrs.hasDefault] & ~[attrs.autoIncrement]);
             missing = setdiff({required.name}, fields, 'stable');
             if ~isempty(missing)
-                error('DataJoint:insert:missingAttribute', 'Missing value(s) for attribute(s) %s of %s', ...
-                    strjoin(missing, ', '), self.fullName);
+                % the server's wording first: 3.x sent the row and code matches that text
+                error('DataJoint:insert:missingAttribute', ...
+                    'Field ''%s'' doesn''t have a default value: missing value(s) for attribute(s) %s of %s', ...
+                    missing{1}, strjoin(missing, ', '), self.fullName);
             end
             cols = attrs(ismember(names, fields));
             colSql = strjoin(cellfun(@dj.internal.quoteId, {cols.name}, 'UniformOutput', false), ',');

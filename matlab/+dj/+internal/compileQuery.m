@@ -94,7 +94,7 @@ for i = 1:numel(args)
     if isempty(m)
         k = find(strcmp({h.name}, a));
         if isempty(k)
-            error('DataJoint:proj:unknownAttribute', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
+            error('DataJoint:missingAttributes', 'proj: unknown attribute "%s"; the query has %s', a, strjoin({h.name}, ', '));
         end
         keep(k) = true;
     elseif any(strcmp({h.name}, m.src))
@@ -104,12 +104,16 @@ for i = 1:numel(args)
     end
 end
 header = h;
+renamed = false(1, numel(h));
 for i = 1:size(renames, 1)
     k = find(strcmp({h.name}, renames{i, 1}));
-    if keep(k) && ~h(k).inKey
-        % 'a', 'a->b' keeps both; primary key attributes are renamed in place
+    if (keep(k) && ~h(k).inKey) || renamed(k)
+        % 'a', 'a->b' keeps both; primary key attributes are renamed in place, and
+        % 'a->b', 'a->c' gives both names (for a key attribute, both in the key)
         header(end+1) = h(k); %#ok<AGROW>
         k = numel(header);
+    else
+        renamed(k) = true;
     end
     keep(k) = true;
     header(k).expr = dj.internal.quoteId(renames{i, 1});
@@ -117,6 +121,8 @@ for i = 1:size(renames, 1)
 end
 keep = [keep true(1, numel(header) - numel(keep))];
 header = header(keep);
+[~, order] = sort(~[header.inKey]);  % stable: a key attribute's second name joins the key
+header = header(order);
 for i = 1:size(computed, 1)
     header(end+1) = computedAttribute(computed{i, 1}, computed{i, 2}); %#ok<AGROW>
 end
@@ -254,7 +260,7 @@ h = q.header([]);
 for i = 1:numel(names)
     k = find(strcmp({q.header.name}, names{i}));
     if isempty(k)
-        error('DataJoint:U:unknownAttribute', '%s: "%s" is not an attribute of the query (attributes: %s)', ...
+        error('DataJoint:missingAttributes', '%s: "%s" is not an attribute of the query (attributes: %s)', ...
             what, names{i}, strjoin({q.header.name}, ', '));
     end
     h(end+1) = q.header(k); %#ok<AGROW>
@@ -279,6 +285,10 @@ end
 
 function q = compileUProj(a, names)
 % dj.U(names) & a: the distinct values of the named attributes, which form the primary key
+if isempty(names)
+    % 3.x builds dj.U() & rel and fails where its (empty) heading is used
+    error('DataJoint:missingAttributes', 'dj.U() & rel has no attributes: name at least one in dj.U(...)');
+end
 h = namedAttributes(a, names, 'dj.U(...) & rel');
 cols = cell(1, numel(h));
 for i = 1:numel(h)

@@ -71,7 +71,7 @@ default = '';
 if a.nullable
     default = '=null';
 elseif a.hasDefault
-    d = serverDefault(a.default);
+    d = dj.internal.unquoteDefault(a.default);
     if a.isNumeric || any(strcmpi(d, {'CURRENT_TIMESTAMP', 'NULL'}))
         default = ['=' d];
     else
@@ -83,15 +83,4 @@ if a.autoIncrement
     type = [type ' AUTO_INCREMENT'];
 end
 s = sprintf('%-60s# %s', sprintf('%-28s: %s', [a.name default], type), a.comment);
-end
-
-
-function d = serverDefault(d)
-% information_schema's column_default as the definition writes it: MariaDB
-% quotes text defaults ('abc', quotes doubled) and writes current_timestamp()
-if numel(d) >= 2 && d(1) == '''' && d(end) == ''''
-    d = strrep(d(2:end-1), '''''', '''');
-elseif ~isempty(regexpi(d, '^current_timestamp(\(\))?$', 'once'))
-    d = 'CURRENT_TIMESTAMP';
-end
 end

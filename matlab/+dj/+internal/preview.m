@@ -28,7 +28,7 @@ if isempty(h)
     text = '';
     return
 end
-blob = [h.isBlob] | [h.isExternal] | [h.isAttachment];
+blob = [h.isBlob] | [h.isExternal] | [h.isAttachment] | [h.isFilepath];  % 3.x: none is read for a preview
 names = {h.name};
 rows = struct([]);
 if limit > 0 && ~all(blob)
@@ -49,7 +49,7 @@ for j = 1:numel(names)
     cells = cell(numel(rows), 1);
     for i = 1:numel(rows)
         if blob(j)
-            cells{i} = '=BLOB=';
+            cells{i} = '''=BLOB=''';  % quoted like text, as 3.x's table display
         else
             cells{i} = previewValue(rows(i).(names{j}));
         end
