@@ -150,3 +150,37 @@ def test_cap_setting_is_read_from_config_files(tmp_path):
     assert config["blob.max_decompressed_size"] == 5 * 2**20
     with pytest.raises(DataJointError, match="positive whole number of bytes"):
         config.load(str(bad))
+
+
+# -- text the server can never receive ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def words(connection, db_prefix):
+    schema = dj.Schema(f"{db_prefix}_small_hardening_text", connection=connection)
+
+    @schema
+    class Word(dj.Manual):
+        definition = """
+        wid : int
+        ---
+        word : varchar(32)
+        """
+    yield Word
+    schema.drop(force=True)
+
+
+@pytest.mark.parametrize("rows", [1, 3000], ids=["insert", "bulk-insert"])
+def test_lone_surrogate_is_refused_with_the_attribute_named(words, rows):
+    """A str decoded with errors='surrogateescape' has no UTF-8 form: the error names the column and
+    the position (a ValueError, as the driver's UnicodeEncodeError was), and nothing is stored."""
+    bad = [dict(wid=i, word="ok" if i < rows - 1 else "caf\udce9") for i in range(rows)]
+    with pytest.raises(dj.errors.InvalidTextError, match=r"`word`.*'\\udce9' at position 3") as info:
+        words.insert(bad)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, DataJointError)
+    assert len(words) == 0
+    with pytest.raises(dj.errors.InvalidTextError, match="`word`"):
+        words.insert1(dict(wid=1, word=np.str_("x\ud800")))
+    with pytest.raises(dj.errors.InvalidTextError, match="`word`"):
+        (words & {"word": "x\udfff"}).fetch()
+    words.insert1(dict(wid=1, word="café ☕"))  # real non-ASCII text still goes through
+    assert (words & {"word": "café ☕"}).fetch1("wid") == 1
+    (words & "wid=1").delete_quick()

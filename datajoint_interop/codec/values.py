@@ -14,17 +14,34 @@ import datetime
 import decimal
 import math
 import numbers
+import re
 import uuid
 
 import numpy as np
 
-from ..core.errors import DataJointError
+from ..core.errors import DataJointError, InvalidTextError
 from ..core.settings import config
 from .blob import pack_and_protocol, shares_with_matlab, unpack, warn_if_dj0
 
 DEFAULT = object()  # marker: let the server use the column default
 
 _BINDABLE = (int, float, str, bytes, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, uuid.UUID)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_text(value, label):
+    """Refuse a str the server could never receive (a lone surrogate has no UTF-8 form), naming
+    the attribute and the position instead of letting the driver raise UnicodeEncodeError."""
+    if not value.isascii():
+        found = _SURROGATE.search(value)
+        if found:
+            raise InvalidTextError(
+                f"Text for attribute {label} holds the lone surrogate {found.group()!r} at position "
+                f"{found.start()}, which has no UTF-8 form: decode the source bytes with the right "
+                f"encoding, or store them in a blob/longblob attribute")
+    return value
 
 
 def _finite(number):
@@ -51,6 +68,8 @@ def bind_value(attr, value):
             f"Value {value!r} cannot restrict attribute `{name or '?'}`: NaN and "
             f"infinity are never equal to a stored value; restrict with a SQL condition instead "
             f"(e.g. \"{name or 'attr'} IS NULL\")")
+    if isinstance(value, str):
+        return check_text(value, f"`{attr.name}`" if attr is not None else "`?`")
     if isinstance(value, _BINDABLE):
         return value.bytes if isinstance(value, uuid.UUID) else value
     raise DataJointError(
@@ -100,6 +119,8 @@ class TextCodec(Codec):
             return DEFAULT
         if isinstance(v, np.generic):
             v = v.item()
+        if isinstance(v, str):
+            return check_text(v, self.label)
         if isinstance(v, self._STORED):
             return int(v) if isinstance(v, bool) else v
         if isinstance(v, uuid.UUID):

@@ -75,6 +75,11 @@ class IntegrityError(QueryError):
 
 
 # --- data and definitions ----------------------------------------------------------------------
+class InvalidTextError(DataJointError, ValueError):
+    """A str that cannot travel as UTF-8 (it holds a lone surrogate, e.g. from bytes decoded with
+    ``errors='surrogateescape'``). A ValueError, as the driver's UnicodeEncodeError was."""
+
+
 class ArgumentTypeError(DataJointError, TypeError):
     """An argument of the wrong type where 0.14 raised TypeError (e.g. ``dj.Top(limit="1")``)."""
 

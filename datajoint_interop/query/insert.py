@@ -20,7 +20,7 @@ from ..core.errors import (DataJointError, DuplicateError, MissingAttributeError
                      UnknownAttributeError)
 from .expression import QueryExpression
 from ..core.sql import execute
-from ..codec.values import DEFAULT
+from ..codec.values import DEFAULT, check_text
 from ..storage.objects import attribute_codec
 from ..core import catalog
 
@@ -277,6 +277,11 @@ def _encode_column(table, attr, col):
         kinds = set(map(type, col))
         if kinds <= _PLAIN and not (float in kinds and any(v != v for v in col)) and \
                 (attr.numeric and str not in kinds or attr.string and kinds == {str}):
+            if str in kinds:
+                label = f"{table.full_table_name}.`{attr.name}`"
+                for v in col:
+                    if not v.isascii():
+                        check_text(v, label)
             return col
     encode = _encoder(table, attr)
     return [_DEFAULT if v is _ABSENT else encode(v) for v in col]
