@@ -118,7 +118,9 @@ class Schema:
         self._forget_graph()
         pending, self._pending = self._pending, []
         for cls, context in pending:
-            self._decorate(cls, context)
+            # add_objects given to activate() reach the classes decorated before it, overriding
+            # the module's names as in 0.14 (elements pass their upstream tables this way)
+            self._decorate(cls, {**context, **(self.add_objects or {})})
 
     def is_activated(self):
         """A method, as in 0.14 (``schema.is_activated()``)."""
