@@ -87,3 +87,45 @@ def test_add_objects_given_to_activate_resolve_deferred_masters_and_parts(connec
 
 def upstream_source(schema):
     return dj.create_virtual_module("up", schema.database, connection=schema.connection).Source
+
+
+@pytest.fixture
+def mice(connection, schema_name):
+    """The getting-started tutorial's Mouse table, with its example rows."""
+    schema = dj.Schema(schema_name("tutorial"), connection=connection)
+
+    @schema
+    class Mouse(dj.Manual):
+        definition = """
+        # Experimental animals
+        mouse_id             : int                          # Unique animal ID
+        ---
+        dob=null             : date                         # date of birth
+        sex="unknown"        : enum('M','F','unknown')      # sex
+        """
+
+    Mouse.insert([(0, "2017-03-01", "M"), (1, "2016-11-19", "M"), (2, "2016-11-20", "unknown"),
+                  (5, "2016-12-25", "F"), (100, "2017-05-12", "F")])
+    yield Mouse
+    schema.drop(force=True)
+
+
+@pytest.fixture
+def oracle_table(connection):
+    """The same table read by datajoint 0.14."""
+    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
+                          use_tls=False)
+
+    def make(table):
+        return dj14.FreeTable(c14, table.full_table_name)
+
+    yield make
+    c14.close()
+
+
+@pytest.mark.parametrize("attrs", [("sex", "dob"), ("dob", "sex"), ("sex", "KEY"), ("sex", "dob", "KEY")])
+def test_fetch_attributes_as_dict_keep_the_heading_order(mice, oracle_table, attrs):
+    ours = mice.fetch(*attrs, as_dict=True, order_by="mouse_id")
+    theirs = oracle_table(mice).fetch(*attrs, as_dict=True, order_by="mouse_id")
+    assert [list(row.items()) for row in ours] == [list(row.items()) for row in theirs]
+    assert list(ours[0]) == [n for n in ("mouse_id", "dob", "sex") if n in ours[0]]

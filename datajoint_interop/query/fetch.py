@@ -153,6 +153,8 @@ class Fetch:
             as_dict = False
         names = _column_names(heading, attrs, "fetch") if attrs else heading.names
         if as_dict:
+            if attrs:  # 0.14 projects onto the attributes: the dicts keep the heading's order
+                names = sorted(names, key=heading.names.index)
             rows = _run(expr, names, order_by, limit, offset, True)
             return _decode_dicts(list(rows), heading, names, squeeze, download_path, expr.connection)
         arrays = _fetch_columns(expr, names, order_by, limit, offset, squeeze, download_path)
