@@ -129,3 +129,44 @@ def test_fetch_attributes_as_dict_keep_the_heading_order(mice, oracle_table, att
     theirs = oracle_table(mice).fetch(*attrs, as_dict=True, order_by="mouse_id")
     assert [list(row.items()) for row in ours] == [list(row.items()) for row in theirs]
     assert list(ours[0]) == [n for n in ("mouse_id", "dob", "sex") if n in ours[0]]
+
+
+@pytest.fixture
+def sessions(connection, schema_name, mice):
+    schema = dj.Schema(mice.database, connection=connection)
+    Mouse = mice  # noqa: F841  (the name the definition refers to)
+
+    @schema
+    class Session(dj.Manual):
+        definition = """
+        # Experiment session
+        -> Mouse
+        session_date               : date                         # date
+        ---
+        experiment_setup           : int                          # experiment setup ID
+        experimenter               : varchar(100)                 # experimenter name
+        data_path=''               : varchar(255)                 #
+        weight=null                : float
+        note=null                  : varchar(8)
+        raw=null                   : longblob
+        """
+
+    Session.insert([
+        dict(mouse_id=0, session_date="2017-05-15", experiment_setup=0, experimenter="Edgar Y. Walker",
+             raw=[1, 2]),
+        dict(mouse_id=0, session_date="2018-01-15", experiment_setup=100, experimenter="Jacob Reimer",
+             weight=21.5, note="ok"),
+        dict(mouse_id=5, session_date="2018-01-15", experiment_setup=101, experimenter="Jacob Reimer")])
+    return Session
+
+
+@pytest.mark.parametrize("limit", [None, 2])
+def test_text_preview_is_laid_out_as_in_014(mice, sessions, oracle_table, limit):
+    # what a notebook cell shows for `Mouse()`, `Session()`, `Mouse * Session`
+    for ours, theirs in [(mice(), oracle_table(mice)), (sessions(), oracle_table(sessions)),
+                         (mice & "mouse_id > 1000", oracle_table(mice) & "mouse_id > 1000")]:
+        assert ours.preview(limit=limit) == theirs.preview(limit=limit)
+    assert repr(mice & "sex = 'M'") == (oracle_table(mice) & "sex = 'M'").preview()  # repr is the preview
+    joined = (mice * sessions).preview(limit=limit)
+    assert joined == (oracle_table(mice) * oracle_table(sessions)).preview(limit=limit)
+    assert joined.splitlines()[1].startswith("+----------+ +------------+")
