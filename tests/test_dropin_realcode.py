@@ -149,6 +149,7 @@ def sessions(connection, schema_name, mice):
         weight=null                : float
         note=null                  : varchar(8)
         raw=null                   : longblob
+        recording=null             : longblob
         """
 
     Session.insert([
@@ -164,6 +165,7 @@ def sessions(connection, schema_name, mice):
 def test_text_preview_is_laid_out_as_in_014(mice, sessions, oracle_table, limit):
     # what a notebook cell shows for `Mouse()`, `Session()`, `Mouse * Session`
     for ours, theirs in [(mice(), oracle_table(mice)), (sessions(), oracle_table(sessions)),
+                         (sessions & "mouse_id < 0", oracle_table(sessions) & "mouse_id < 0"),
                          (mice & "mouse_id > 1000", oracle_table(mice) & "mouse_id > 1000")]:
         assert ours.preview(limit=limit) == theirs.preview(limit=limit)
     assert repr(mice & "sex = 'M'") == (oracle_table(mice) & "sex = 'M'").preview()  # repr is the preview

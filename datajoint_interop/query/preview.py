@@ -10,6 +10,9 @@ import numpy as np
 from ..core.settings import config
 
 
+_BLOB = "=BLOB="
+
+
 def _null_014(attribute):
     """How 0.14's text preview prints NULL: its array fetch turns it into NaN in float columns."""
     return "nan" if attribute.dtype == np.float64 else "None"
@@ -24,8 +27,9 @@ def _rows(query, limit, null=lambda attribute: ""):
     rows = rows[:limit]
     table = []
     for r in rows:
-        table.append(["=BLOB=" if n not in shown else (null(heading[n]) if r[n] is None else str(r[n])) for n in names])
-    return names, heading.primary_key, table, has_more
+        table.append([_BLOB if n not in shown else (null(heading[n]) if r[n] is None else str(r[n])) for n in names])
+    hidden = {n for n in names if n not in shown}
+    return names, heading.primary_key, table, has_more, hidden
 
 
 def preview(query, limit=None, width=None):
@@ -34,8 +38,10 @@ def preview(query, limit=None, width=None):
     columns one space apart, a ``+---+`` rule, ``...`` when rows were left out, then the count."""
     limit = config["display.limit"] if limit is None else limit
     width = config["display.width"] if width is None else width
-    names, pk, rows, has_more = _rows(query, limit, null=_null_014)
-    widths = [min(max([len(n)] + [len(r[i]) for r in rows]) + 4, width) for i, n in enumerate(names)]
+    names, pk, rows, has_more, hidden = _rows(query, limit, null=_null_014)
+    # a column shown as =BLOB= is as wide as that mark, whatever its name (as 0.14)
+    widths = [min((len(_BLOB) if n in hidden else max([len(n)] + [len(r[i]) for r in rows])) + 4, width)
+              for i, n in enumerate(names)]
 
     def line(values):
         return " ".join(str(v)[:w].ljust(w) for v, w in zip(values, widths))
@@ -51,7 +57,7 @@ def preview(query, limit=None, width=None):
 
 def repr_html(query, limit=None):
     limit = config["display.limit"] if limit is None else limit
-    names, pk, rows, has_more = _rows(query, limit)
+    names, pk, rows, has_more, _ = _rows(query, limit)
     pk_class = ' class="pk"'
     head = "".join(f"<th{pk_class if n in pk else ''}>{html.escape(n)}</th>" for n in names)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows)
