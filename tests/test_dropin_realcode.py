@@ -172,3 +172,14 @@ def test_text_preview_is_laid_out_as_in_014(mice, sessions, oracle_table, limit)
     joined = (mice * sessions).preview(limit=limit)
     assert joined == (oracle_table(mice) * oracle_table(sessions)).preview(limit=limit)
     assert joined.splitlines()[1].startswith("+----------+ +------------+")
+
+
+def test_heading_repr_is_laid_out_as_in_014(mice, sessions, oracle_table):
+    # `Session.heading` in a notebook cell; tables with a comment, defaults, nulls and blobs
+    def attribute_lines(heading):  # 0.14 prints the table comment only once its heading was loaded
+        return [line for line in repr(heading).splitlines() if not line.startswith("# ")]
+
+    for ours in (mice, sessions):
+        assert attribute_lines(ours.heading) == attribute_lines(oracle_table(ours).heading)
+    assert "enum('M','F','unknown')" in repr(mice.heading)  # enum values keep their case
+    assert mice.heading["sex"].type == "enum('M','F','unknown')"

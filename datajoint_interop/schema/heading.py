@@ -90,7 +90,9 @@ def make_attribute(name, sql_type, *, in_key=False, nullable=False, default=None
     """Classify one column from its SQL type and comment (marker included)."""
     sql_type = _strip_widths(sql_type)
     low = sql_type.lower()
-    dj_type = low
+    # enum/set values keep their case (the server compares them case-insensitively, but they are
+    # what users read in the heading and describe(), as in 0.14)
+    dj_type = low if not re.match(r"^(enum|set)\s*\(", low) else low[:low.index("(")] + sql_type[low.index("("):]
     comment = comment or ""
     m = _MARKER.match(comment)
     if m:
@@ -245,15 +247,18 @@ class Heading:
         return bool(self._attributes)
 
     def __repr__(self):
+        """0.14's layout: name (with ``=default``) and type in aligned columns, each with its comment."""
         lines = [f"# {self.table_comment}"] if self.table_comment else []
         in_key = True
         for a in self._attributes.values():
             if in_key and not a.in_key:
                 lines.append("---")
                 in_key = False
-            default = " = null" if a.nullable else ("" if a.default is None else f" = {a.default}")
-            lines.append(f"{a.name}{default} : {a.type}" + (f"  # {a.comment}" if a.comment else ""))
-        return "\n".join(lines)
+            default = "null" if a.nullable and a.default is None else a.default
+            name = a.name if default is None else f"{a.name}={default}"
+            kind = a.type + ("auto_increment" if a.autoincrement else "")
+            lines.append(f"{name:<20} : {kind:<28} # {a.comment or ''}")
+        return "".join(line + "\n" for line in lines)
 
     @property
     def attributes(self):
