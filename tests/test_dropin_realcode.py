@@ -183,3 +183,17 @@ def test_heading_repr_is_laid_out_as_in_014(mice, sessions, oracle_table):
         assert attribute_lines(ours.heading) == attribute_lines(oracle_table(ours).heading)
     assert "enum('M','F','unknown')" in repr(mice.heading)  # enum values keep their case
     assert mice.heading["sex"].type == "enum('M','F','unknown')"
+
+
+def test_jobs_and_log_show_their_rows_like_014(mice, connection):
+    # `schema.jobs` in a workflow notebook: 0.14 shows the rows without a FreeTable(...) line
+    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
+                          use_tls=False)
+    try:
+        ours = dj.Schema(mice.database, connection=connection)
+        theirs = dj14.Schema(mice.database, connection=c14)
+        assert repr(ours.jobs) == repr(theirs.jobs)
+        assert repr(ours.jobs).startswith("*table_name")
+        assert not repr(ours.log).startswith("FreeTable")
+    finally:
+        c14.close()

@@ -420,6 +420,10 @@ class Log(FreeTable):
         if not catalog.table_exists(connection, database, LOG_TABLE):
             execute(connection, escape_percent(ddl.log_table(self.full_table_name, database)))
 
+    def __repr__(self):
+        """The rows, as 0.14 shows ``schema.log`` (a table class there, not a FreeTable)."""
+        return super(FreeTable, self).__repr__()
+
     def __call__(self, event, skip_logging=None):
         """Append ``event`` with the version, the server's user@host and this machine's name."""
         if self.skip_logging if skip_logging is None else skip_logging:
