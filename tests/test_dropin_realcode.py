@@ -197,3 +197,16 @@ def test_jobs_and_log_show_their_rows_like_014(mice, connection):
         assert not repr(ours.log).startswith("FreeTable")
     finally:
         c14.close()
+
+
+def test_make_svg_returns_an_svg_display_object_like_014(mice, connection):
+    # workflow notebooks write `dj.Diagram(schema).make_svg().data` to a file
+    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
+                          use_tls=False)
+    try:
+        ours = dj.Diagram(dj.Schema(mice.database, connection=connection)).make_svg()
+        theirs = dj14.Diagram(dj14.Schema(mice.database, connection=c14)).make_svg()
+        assert type(ours) is type(theirs)
+        assert ours.data.startswith("<svg") and "Mouse" in ours.data
+    finally:
+        c14.close()
