@@ -210,3 +210,12 @@ def test_make_svg_returns_an_svg_display_object_like_014(mice, connection):
         assert ours.data.startswith("<svg") and "Mouse" in ours.data
     finally:
         c14.close()
+
+
+def test_fetch_of_several_attributes_is_a_list_and_fetch1_a_tuple(mice, oracle_table):
+    # element code indexes and appends to these; 0.14 returns a list from fetch, a tuple from fetch1
+    ours, theirs = mice.fetch("sex", "dob", order_by="mouse_id"), oracle_table(mice).fetch("sex", "dob", order_by="mouse_id")
+    assert type(ours) is type(theirs) is list
+    assert [a.tolist() for a in ours] == [a.tolist() for a in theirs]
+    one = mice & {"mouse_id": 0}
+    assert type(one.fetch1("sex", "dob")) is type((oracle_table(mice) & {"mouse_id": 0}).fetch1("sex", "dob")) is tuple

@@ -168,7 +168,7 @@ class Fetch:
                                if n else [])
                 else:
                     out.append(arrays[a])
-            return out[0] if len(attrs) == 1 else tuple(out)
+            return out[0] if len(attrs) == 1 else out  # a list, as 0.14 (fetch1 gives a tuple)
         if format == "frame":
             try:
                 import pandas
