@@ -174,7 +174,7 @@ def _default_text(attr, default):
 class Heading:
     """Ordered attributes plus the table comment; primary-key attributes come first."""
 
-    def __init__(self, attributes=(), table_comment="", hidden=()):
+    def __init__(self, attributes=(), table_comment=None, hidden=()):
         #: columns whose names start with "_" (0.14's hidden attributes, e.g. add_hidden_timestamp's):
         #: they exist in the table but take no part in fetch, insert, joins or display
         self.hidden_attributes = tuple(hidden)
@@ -183,6 +183,8 @@ class Heading:
             if a.name in self._attributes:
                 raise DataJointError(f"Duplicate attribute name `{a.name}` in heading")
             self._attributes[a.name] = a
+        #: the table's comment; None for the heading of a derived query (proj, join, ...), which 0.14's
+        #: repr shows without a comment line
         self.table_comment = table_comment
 
     @classmethod
@@ -248,7 +250,7 @@ class Heading:
 
     def __repr__(self):
         """0.14's layout: name (with ``=default``) and type in aligned columns, each with its comment."""
-        lines = [f"# {self.table_comment}"] if self.table_comment else []
+        lines = [] if self.table_comment is None else [f"# {self.table_comment}"]
         in_key = True
         for a in self._attributes.values():
             if in_key and not a.in_key:
@@ -302,7 +304,7 @@ class Heading:
                 a = a.replace(in_key=n in in_key)
             attrs.append(a)
         attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
-        return Heading(attrs, self.table_comment)
+        return Heading(attrs)
 
 
 # headings read from the server, per (connection, table): declare/alter/drop call forget_heading
