@@ -15,6 +15,8 @@ import datajoint_interop as dj
 
 import datajoint as dj14  # the 0.14 oracle (test dependency)
 
+from .test_dropin_bugs import oracle  # noqa: F401  (fixture: a 0.14 connection to the same server)
+
 
 def _run_fresh(code):
     """Run code in a fresh interpreter: import order matters for module attributes."""
@@ -111,16 +113,9 @@ def mice(connection, schema_name):
 
 
 @pytest.fixture
-def oracle_table(connection):
+def oracle_table(oracle):
     """The same table read by datajoint 0.14."""
-    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
-                          use_tls=False)
-
-    def make(table):
-        return dj14.FreeTable(c14, table.full_table_name)
-
-    yield make
-    c14.close()
+    return lambda table: dj14.FreeTable(oracle, table.full_table_name)
 
 
 @pytest.mark.parametrize("attrs", [("sex", "dob"), ("dob", "sex"), ("sex", "KEY"), ("sex", "dob", "KEY")])
@@ -191,37 +186,28 @@ def test_heading_repr_is_laid_out_as_in_014(mice, sessions, oracle_table):
     assert mice.heading["sex"].type == "enum('M','F','unknown')"
 
 
-def test_jobs_and_log_show_their_rows_like_014(mice, connection):
+def test_jobs_and_log_show_their_rows_like_014(mice, connection, oracle):
     # `schema.jobs` in a workflow notebook: 0.14 shows the rows without a FreeTable(...) line
-    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
-                          use_tls=False)
-    try:
-        ours = dj.Schema(mice.database, connection=connection)
-        theirs = dj14.Schema(mice.database, connection=c14)
-        assert repr(ours.jobs) == repr(theirs.jobs)
-        assert repr(ours.jobs).startswith("*table_name")
-        assert not repr(ours.log).startswith("FreeTable")
-    finally:
-        c14.close()
+    ours = dj.Schema(mice.database, connection=connection)
+    theirs = dj14.Schema(mice.database, connection=oracle)
+    assert repr(ours.jobs) == repr(theirs.jobs)
+    assert repr(ours.jobs).startswith("*table_name")
+    assert not repr(ours.log).startswith("FreeTable")
 
 
-def test_make_svg_returns_an_svg_display_object_like_014(mice, connection):
+def test_make_svg_returns_an_svg_display_object_like_014(mice, connection, oracle):
     # workflow notebooks write `dj.Diagram(schema).make_svg().data` to a file
-    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
-                          use_tls=False)
-    try:
-        ours = dj.Diagram(dj.Schema(mice.database, connection=connection)).make_svg()
-        theirs = dj14.Diagram(dj14.Schema(mice.database, connection=c14)).make_svg()
-        assert type(ours) is type(theirs)
-        assert ours.data.startswith("<svg") and "Mouse" in ours.data
-    finally:
-        c14.close()
+    ours = dj.Diagram(dj.Schema(mice.database, connection=connection)).make_svg()
+    theirs = dj14.Diagram(dj14.Schema(mice.database, connection=oracle)).make_svg()
+    assert type(ours) is type(theirs)
+    assert ours.data.startswith("<svg") and "Mouse" in ours.data
 
 
 def test_fetch_of_several_attributes_is_a_list_and_fetch1_a_tuple(mice, oracle_table):
     # element code indexes and appends to these; 0.14 returns a list from fetch, a tuple from fetch1
-    ours, theirs = mice.fetch("sex", "dob", order_by="mouse_id"), oracle_table(mice).fetch("sex", "dob", order_by="mouse_id")
+    ours = mice.fetch("sex", "dob", order_by="mouse_id")
+    theirs = oracle_table(mice).fetch("sex", "dob", order_by="mouse_id")
     assert type(ours) is type(theirs) is list
     assert [a.tolist() for a in ours] == [a.tolist() for a in theirs]
-    one = mice & {"mouse_id": 0}
-    assert type(one.fetch1("sex", "dob")) is type((oracle_table(mice) & {"mouse_id": 0}).fetch1("sex", "dob")) is tuple
+    one = {"mouse_id": 0}
+    assert type((mice & one).fetch1("sex", "dob")) is type((oracle_table(mice) & one).fetch1("sex", "dob")) is tuple
