@@ -4,6 +4,8 @@ Use it as ``import datajoint_interop as dj``. Public names are imported lazily (
 ``import`` stays fast and a command-line tool does not pay for numpy/pandas it never touches.
 """
 import importlib
+import sys
+import types
 
 from .version import __version__
 
@@ -68,6 +70,28 @@ def __getattr__(name):
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """The package module, with ``schema`` pinned to the 0.14 alias of ``Schema``.
+
+    Our DDL code lives in the subpackage ``datajoint_interop.schema``; importing it makes Python bind
+    the subpackage as the package attribute ``schema``, which would turn ``dj.schema("name")`` (the
+    most common spelling in 0.14 pipelines) into ``'module' object is not callable`` as soon as
+    anything imported the subpackage first. The property keeps the public name; code inside the
+    package reaches the subpackage through ``from .schema.x import y`` (sys.modules), unaffected.
+    """
+
+    @property
+    def schema(self):
+        return importlib.import_module(f"{__name__}.schemas").Schema
+
+    @schema.setter
+    def schema(self, value):
+        pass  # the import system binding the subpackage; the public alias stays
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__():

@@ -246,6 +246,8 @@ def test_explicit_keys_and_progress_display(pipe, capsys):
     assert pipe.Comp.populate(keys=[{"sid": 4}, {"sid": 9}])["success_count"] == 2
     assert set(pipe.Comp.fetch("sid")) == {4, 9}
     assert pipe.Comp.progress() == (10, 12)
+    assert "Completed" not in capsys.readouterr().out  # quiet by default, as in 0.14
+    assert pipe.Comp.progress(display=True) == (10, 12)
     assert "Completed 2 of 12 (16.7%)" in capsys.readouterr().out
     pipe.Comp.populate(display_progress=True)
     assert "Comp: 10 computed, 0 failed" in capsys.readouterr().out

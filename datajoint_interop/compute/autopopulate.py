@@ -138,8 +138,10 @@ class AutoPopulate:
             limit=limit, max_calls=max_calls, display_progress=display_progress, processes=processes,
             make_kwargs=make_kwargs or {}, reservation_timeout=reservation_timeout)
 
-    def progress(self, *restrictions, display=True):
-        """Return (remaining, total) for the key source restricted by ``restrictions``."""
+    def progress(self, *restrictions, display=False):
+        """Return (remaining, total) for the key source restricted by ``restrictions``.
+
+        Quiet unless ``display=True``, the default of 0.14 (notebooks call it for the numbers)."""
         todo = self._jobs_to_do(restrictions)
         total = len(todo)
         remaining = len(todo - self.target)

@@ -330,6 +330,10 @@ class _JobTableMixin:
     def drop(self, *args, **kwargs):
         return self.drop_quick()
 
+    def __repr__(self):
+        """The rows, as 0.14 shows ``schema.jobs`` (a table class there, not a FreeTable)."""
+        return super(FreeTable, self).__repr__()
+
 
 _JOB_TABLE_CLASS = None
 

@@ -206,8 +206,13 @@ class Diagram(nx.DiGraph):
                                      f"{_INSTALL_HINT}") from None
             raise DataJointError(f"Graphviz failed to draw the diagram: {error}") from error
 
-    def make_svg(self):
+    def _svg_text(self):
         return self._render("svg").decode("utf-8")
+
+    def make_svg(self):
+        """An IPython ``SVG`` display object as in 0.14 (its ``.data`` is the text); the SVG text
+        itself where IPython is not installed."""
+        return _display_svg(self._svg_text())
 
     def make_png(self):
         return self._render("png")
@@ -221,16 +226,11 @@ class Diagram(nx.DiGraph):
         return image.imread(io.BytesIO(self.make_png()), format="png")
 
     def _repr_svg_(self):
-        return self.make_svg()
+        return self._svg_text()
 
     def draw(self):
         """Show the diagram: an SVG display object in Jupyter/IPython, else the SVG text."""
-        svg = self.make_svg()
-        try:
-            from IPython.display import SVG
-        except ImportError:
-            return svg
-        return SVG(svg)
+        return self.make_svg()
 
     def save(self, filename, format=None):
         """Write the diagram to ``filename``; the format comes from the extension (svg, png, pdf, dot)."""
@@ -247,3 +247,11 @@ class Diagram(nx.DiGraph):
 
 
 ERD = Di = Diagram
+
+
+def _display_svg(text):
+    try:
+        from IPython.display import SVG
+    except ImportError:
+        return text
+    return SVG(text)

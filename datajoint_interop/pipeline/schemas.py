@@ -118,7 +118,9 @@ class Schema:
         self._forget_graph()
         pending, self._pending = self._pending, []
         for cls, context in pending:
-            self._decorate(cls, context)
+            # add_objects given to activate() reach the classes decorated before it, overriding
+            # the module's names as in 0.14 (elements pass their upstream tables this way)
+            self._decorate(cls, {**context, **(self.add_objects or {})})
 
     def is_activated(self):
         """A method, as in 0.14 (``schema.is_activated()``)."""
@@ -417,6 +419,10 @@ class Log(FreeTable):
         self.skip_logging = skip_logging
         if not catalog.table_exists(connection, database, LOG_TABLE):
             execute(connection, escape_percent(ddl.log_table(self.full_table_name, database)))
+
+    def __repr__(self):
+        """The rows, as 0.14 shows ``schema.log`` (a table class there, not a FreeTable)."""
+        return super(FreeTable, self).__repr__()
 
     def __call__(self, event, skip_logging=None):
         """Append ``event`` with the version, the server's user@host and this machine's name."""

@@ -96,7 +96,7 @@ class QueryExpression:
     def make_subquery(self):
         """Wrap this block as a derived table so further operations see its result as a table."""
         heading = Heading([a.replace(sql_expression=None, original_name=a.name) for a in self.heading.attributes.values()],
-                          self.heading.table_comment)
+                          None)
         return self._derive(_support=[self], _left=[], _restriction=[], _distinct=False, _top=None, _group_by=None,
                             _source_columns=set(heading.names), _heading=heading)
 
@@ -167,7 +167,7 @@ class QueryExpression:
                 raise DataJointError(f"Attribute `{a.name}` appears twice in the projection")
             seen.add(a.name)
         attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
-        return result._derive(_heading=Heading(attrs, heading.table_comment))
+        return result._derive(_heading=Heading(attrs))
 
     # --- join --------------------------------------------------------------------------------
     def join(self, other, semantic_check=True, left=False):
@@ -308,7 +308,7 @@ def _join_heading(h1, h2, left=False):
         if n not in pk and n not in h1:
             a = h2[n]
             attrs.append(a.replace(nullable=True) if left else a)
-    return Heading(attrs, "")
+    return Heading(attrs)
 
 
 def _kept_and_renamed(heading, keep, renames):
@@ -373,7 +373,7 @@ class U:
         check_attributes(group.heading, self.primary_key)
         base = group.make_subquery() if (group._is_complex or group.heading.new_attributes) else group
         attrs = [base.heading[n].replace(in_key=True) for n in self.primary_key]
-        return base._derive(_heading=Heading(attrs + _computed_attrs(named_attributes, base.heading), ""),
+        return base._derive(_heading=Heading(attrs + _computed_attrs(named_attributes, base.heading)),
                             _group_by=list(self.primary_key))
 
     aggregate = aggr
@@ -400,7 +400,7 @@ def aggregate(arg, group, attributes, named, keep_all_rows):
     keep = pk + ([n for n in base.heading.secondary_attributes] if include_all else [])
     keep += [n for n in names if n not in keep]
     attrs = [joined.heading[n].replace(in_key=n in pk) for n in keep]
-    return joined._derive(_heading=Heading(attrs + _computed_attrs(named, joined.heading), ""), _group_by=pk)
+    return joined._derive(_heading=Heading(attrs + _computed_attrs(named, joined.heading)), _group_by=pk)
 
 
 def union(a, b):
@@ -419,7 +419,7 @@ def union(a, b):
     names = list(a.primary_key) + a.heading.secondary_attributes + b.heading.secondary_attributes
     heading = _join_heading(a.heading, b.heading, left=True)
     heading = Heading([heading[n].replace(sql_expression=None, original_name=n, nullable=heading[n].nullable or
-                                          (n not in a.heading or n not in b.heading)) for n in names], "")
+                                          (n not in a.heading or n not in b.heading)) for n in names])
     return a._derive(_support=[UnionSource([left, right], names)], _left=[], _restriction=[], _distinct=False,
                      _top=None, _group_by=None, _source_columns=set(names), _heading=heading)
 

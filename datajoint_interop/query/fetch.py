@@ -202,6 +202,8 @@ class Fetch:
             as_dict = False
         names = _column_names(heading, attrs, "fetch") if attrs else heading.names
         if as_dict:
+            if attrs:  # 0.14 projects onto the attributes: the dicts keep the heading's order
+                names = sorted(names, key=heading.names.index)
             out = []
             for rows in _dict_chunks(expr, names, order_by, limit, offset, squeeze, download_path):
                 out.extend(rows)
@@ -218,7 +220,7 @@ class Fetch:
                                if n else [])
                 else:
                     out.append(arrays[a])
-            return out[0] if len(attrs) == 1 else tuple(out)
+            return out[0] if len(attrs) == 1 else out  # a list, as 0.14 (fetch1 gives a tuple)
         if format == "frame":
             try:
                 import pandas

@@ -90,7 +90,9 @@ def make_attribute(name, sql_type, *, in_key=False, nullable=False, default=None
     """Classify one column from its SQL type and comment (marker included)."""
     sql_type = _strip_widths(sql_type)
     low = sql_type.lower()
-    dj_type = low
+    # enum/set values keep their case (the server compares them case-insensitively, but they are
+    # what users read in the heading and describe(), as in 0.14)
+    dj_type = low if not re.match(r"^(enum|set)\s*\(", low) else low[:low.index("(")] + sql_type[low.index("("):]
     comment = comment or ""
     m = _MARKER.match(comment)
     if m:
@@ -172,7 +174,7 @@ def _default_text(attr, default):
 class Heading:
     """Ordered attributes plus the table comment; primary-key attributes come first."""
 
-    def __init__(self, attributes=(), table_comment="", hidden=()):
+    def __init__(self, attributes=(), table_comment=None, hidden=()):
         #: columns whose names start with "_" (0.14's hidden attributes, e.g. add_hidden_timestamp's):
         #: they exist in the table but take no part in fetch, insert, joins or display
         self.hidden_attributes = tuple(hidden)
@@ -181,6 +183,8 @@ class Heading:
             if a.name in self._attributes:
                 raise DataJointError(f"Duplicate attribute name `{a.name}` in heading")
             self._attributes[a.name] = a
+        #: the table's comment; None for the heading of a derived query (proj, join, ...), which 0.14's
+        #: repr shows without a comment line
         self.table_comment = table_comment
 
     @classmethod
@@ -245,15 +249,18 @@ class Heading:
         return bool(self._attributes)
 
     def __repr__(self):
-        lines = [f"# {self.table_comment}"] if self.table_comment else []
+        """0.14's layout: name (with ``=default``) and type in aligned columns, each with its comment."""
+        lines = [] if self.table_comment is None else [f"# {self.table_comment}"]
         in_key = True
         for a in self._attributes.values():
             if in_key and not a.in_key:
                 lines.append("---")
                 in_key = False
-            default = " = null" if a.nullable else ("" if a.default is None else f" = {a.default}")
-            lines.append(f"{a.name}{default} : {a.type}" + (f"  # {a.comment}" if a.comment else ""))
-        return "\n".join(lines)
+            default = "null" if a.nullable and a.default is None else a.default
+            name = a.name if default is None else f"{a.name}={default}"
+            kind = a.type + ("auto_increment" if a.autoincrement else "")
+            lines.append(f"{name:<20} : {kind:<28} # {a.comment or ''}")
+        return "".join(line + "\n" for line in lines)
 
     @property
     def attributes(self):
@@ -297,7 +304,7 @@ class Heading:
                 a = a.replace(in_key=n in in_key)
             attrs.append(a)
         attrs = [a for a in attrs if a.in_key] + [a for a in attrs if not a.in_key]
-        return Heading(attrs, self.table_comment)
+        return Heading(attrs)
 
 
 # headings read from the server, per (connection, table): declare/alter/drop call forget_heading
