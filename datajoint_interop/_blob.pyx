@@ -25,13 +25,30 @@ cnp.import_array()
 cdef extern from *:
     """
     /* str.__new__(type, text) without going through type's Python-level __new__: makes a
-       MatChar from a str at C speed (MatChar's dims default lazily, see blob.py). */
+       MatChar from a str at C speed (MatChar's dims default lazily, see blob.py).
+       A fresh MatChar has no __dict__ and MatChar accepts no attribute but its dims (a tuple
+       of ints), so it can never sit in a reference cycle: it is taken off the cyclic GC's
+       list. Otherwise the 10,000 MatChars of a cell of strings each count as a container and
+       trigger collections that walk the whole heap (60% of unpack time). */
+    static PyObject *djx_args1 = NULL;   /* one 1-tuple of arguments, reused (under the GIL) */
     static PyObject *djx_str_subtype(PyObject *type, PyObject *text) {
-        PyObject *args = PyTuple_Pack(1, text);
-        PyObject *obj;
-        if (args == NULL) return NULL;
+        PyObject *args, *obj, *old;
+        if (djx_args1 == NULL || Py_REFCNT(djx_args1) != 1) {   /* first call, or held elsewhere */
+            Py_XDECREF(djx_args1);
+            djx_args1 = PyTuple_Pack(1, Py_None);
+            if (djx_args1 == NULL) return NULL;
+        }
+        args = djx_args1;
+        old = PyTuple_GET_ITEM(args, 0);
+        Py_INCREF(text);
+        PyTuple_SET_ITEM(args, 0, text);
+        Py_DECREF(old);
         obj = PyUnicode_Type.tp_new((PyTypeObject *)type, args, NULL);
-        Py_DECREF(args);
+        /* let go of the text at once (the tuple outlives the call) */
+        Py_INCREF(Py_None);
+        PyTuple_SET_ITEM(args, 0, Py_None);
+        Py_DECREF(text);
+        if (obj != NULL && PyObject_IS_GC(obj)) PyObject_GC_UnTrack(obj);
         return obj;
     }
     """

@@ -197,3 +197,38 @@ def test_no_warning_for_mym_values_or_unshared_schemas(connection, schema_name, 
     assert _caught(lambda: Stored.insert1({"k": 2, "v": np.arange(3.0)})) == []
     assert len(_caught(lambda: Stored.insert1({"k": 3, "v": "text"}))) == 1  # '*': every schema
     schema.drop(force=True)
+
+
+def test_dj0_into_an_external_blob_of_a_shared_schema_warns_once(connection, schema_name,
+                                                                 shared_setting, tmp_path):
+    """blob@store attributes are checked like in-row blobs: MATLAB fetches those objects too."""
+    saved_stores = dj.config["stores"]
+    dj.config["stores"] = {"shared": {"protocol": "file", "location": str(tmp_path)}}
+    try:
+        name = schema_name("shared_ext")
+        schema = dj.Schema(name, connection=connection)
+
+        @schema
+        class Outside(dj.Manual):
+            definition = """
+            k : int
+            ---
+            v : blob@shared
+            w = null : blob@shared
+            """
+        dj.config["blob.matlab_schemas"] = [name + "_other"]
+        assert _caught(lambda: Outside.insert1({"k": 0, "v": {"a": 0}})) == []
+        dj.config["blob.matlab_schemas"] = [name]
+        first = _caught(lambda: Outside.insert1({"k": 1, "v": {"a": 1}, "w": np.arange(2.0)}))
+        assert len(first) == 1
+        text = str(first[0].message)
+        assert "dj0" in text and name in text and "`v`" in text and "matlab_compatible" in text
+        assert _caught(lambda: Outside.insert1({"k": 2, "v": [1, 2]})) == []  # once per attribute
+        assert len(_caught(lambda: Outside.insert1({"k": 3, "v": np.ones(2), "w": "x"}))) == 1
+        assert _caught(lambda: Outside.insert1({"k": 4, "v": matlab_compatible({"a": 1}),
+                                                "w": matlab_compatible([1.5])})) == []
+        assert (Outside & {"k": 1}).fetch1("v") == {"a": 1}  # stored all the same
+        assert (Outside & {"k": 3}).fetch1("w") == "x"
+        schema.drop(force=True)
+    finally:
+        dj.config["stores"] = saved_stores

@@ -98,3 +98,21 @@ def test_hypothesis_cells_of_strings(words):
     back = blob.unpack(raw)
     assert [str(w) for w in back.ravel()] == words
     assert blob.pack(back, compress=False) == raw
+
+
+def test_decoded_chars_stay_off_the_cyclic_gc_and_take_no_other_attributes():
+    """A decoded cell of strings must not hand the cyclic GC 10,000 containers (it made every
+    unpack walk the whole heap). That is safe only because a MatChar can hold nothing but its
+    dims: any other attribute is refused."""
+    import gc
+    back = blob.unpack(blob.pack(cell_of(["a", "bc", ""] * 100), compress=False))
+    assert all(type(x) is MatChar for x in back.flat)
+    assert not any(gc.is_tracked(x) for x in back.flat)
+    m = back[0, 1]
+    with pytest.raises(AttributeError, match="except dims"):
+        m.note = [m]
+    with pytest.raises(AttributeError):
+        m._dims = [m]
+    m.dims = (2, 1)
+    assert m.dims == (2, 1) and m._dims == (2, 1)
+    assert blob.unpack(blob.pack(cell_of([m]), compress=False))[0, 0].dims == (2, 1)

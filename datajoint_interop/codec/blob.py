@@ -65,7 +65,15 @@ class MatChar(str):
 
     @dims.setter
     def dims(self, dims):
-        self._dims = tuple(int(d) for d in dims)
+        object.__setattr__(self, "_dims", tuple(int(d) for d in dims))
+
+    def __setattr__(self, name, value):
+        """Only ``dims`` can be set. A MatChar then holds nothing but a tuple of ints and can
+        never be part of a reference cycle, which lets the decoder take the thousands of
+        MatChars of a cell of strings off the cyclic garbage collector (see _blob.pyx)."""
+        if name != "dims":
+            raise AttributeError("MatChar attributes cannot be set, except dims (not %r)" % name)
+        super().__setattr__(name, value)
 
     def rows(self):
         """The rows of a 2-D char matrix as a list of str."""

@@ -31,7 +31,7 @@ from ..core.settings import config
 from ..core.sql import escape_percent, execute, full_table_name
 from ..schema.declare import compile_model
 from ..schema.definition import parse_definition
-from ..codec.blob import pack, unpack
+from ..codec.blob import pack_and_protocol, shares_with_matlab, unpack, warn_if_dj0
 from ..codec.hash import uuid_from_buffer, uuid_from_file
 from ..codec.values import DEFAULT, Codec, in_row_codec
 from ..core import catalog
@@ -421,12 +421,15 @@ def insert_encoder(connection, database, attr, label, default):
         return attachment
 
     compress = config.get("blob.compress", True)
+    shared = shares_with_matlab(database)  # read once per statement, as for in-row blobs
 
     def blob(value):
         if value is None:
             return default
         try:
-            packed = pack(value, compress=False)
+            packed, is_dj0 = pack_and_protocol(value, compress=False)
+            if shared:
+                warn_if_dj0(is_dj0, database, label, value)
             if compress:
                 packed = _compress_as_014(packed)
         except DataJointError as error:

@@ -268,7 +268,7 @@ int mym_bytes_maybe_compress(const uint8_t **data, size_t *len, mym_buffer *out,
  * mxCreate* call or loop sees the count. */
 #define MYM_MAX_NUMEL ((((uint64_t)1) << 48) - 1)
 
-mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc)
+mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc, mwSize *small)
 {
     uint32_t k = n->ndims < 2 ? 2 : n->ndims, i;
     mwSize *d;
@@ -285,7 +285,7 @@ mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *dc)
                       (unsigned long long)n->dims[i], (unsigned long long)MYM_MAX_NUMEL);
             return NULL;
         }
-    d = (mwSize *)mxMalloc(sizeof(mwSize) * k);
+    d = k <= MYM_MX_SMALL_DIMS ? small : (mwSize *)mxMalloc(sizeof(mwSize) * k);
     if (n->ndims == 0) { d[0] = 1; d[1] = 1; }
     else if (n->ndims == 1) { d[0] = (mwSize)n->dims[0]; d[1] = 1; }
     else for (i = 0; i < n->ndims; i++) d[i] = (mwSize)n->dims[i];
@@ -301,7 +301,7 @@ static uint16_t unit_at(const void *p, size_t i)
 
 static mxArray *decode_char(const mym_node *n, mym_dec *dc)
 {
-    mwSize nd, *d = mym_mx_dims(n, &nd, dc);
+    mwSize nd, small[MYM_MX_SMALL_DIMS], *d = mym_mx_dims(n, &nd, dc, small);
     size_t numel = (size_t)n->numel, i;
     mxArray *a;
     if (!d) return NULL;
@@ -419,7 +419,7 @@ static mxArray *decode_sparse(const mym_node *n, mym_dec *dc)
 
 static mxArray *decode_array(const mym_node *n, mym_dec *dc)
 {
-    mwSize nd, *d;
+    mwSize nd, small[MYM_MX_SMALL_DIMS], *d;
     mxArray *a;
     size_t numel;
     if (n->class_id == MYM_CLASS_CHAR) return decode_char(n, dc);
@@ -429,7 +429,7 @@ static mxArray *decode_array(const mym_node *n, mym_dec *dc)
         mymx_fail(dc->e, "mym:blob", "array of class id %u is not supported", n->class_id);
         return NULL;
     }
-    d = mym_mx_dims(n, &nd, dc);
+    d = mym_mx_dims(n, &nd, dc, small);
     if (!d) return NULL;
     numel = (size_t)n->numel;
     if (n->class_id == MYM_CLASS_LOGICAL) {
@@ -459,7 +459,7 @@ static mxArray *decode_array(const mym_node *n, mym_dec *dc)
 static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
 {
     const char **names = (const char **)mxMalloc(sizeof(char *) * (n->nfields + 1));
-    mwSize nd, *d;
+    mwSize nd, small[MYM_MX_SMALL_DIMS], *d;
     mxArray *a;
     size_t i, c, numel = (size_t)n->numel;
     uint32_t f;
@@ -471,7 +471,7 @@ static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
         }
         names[f] = n->fields[f];
     }
-    d = mym_mx_dims(n, &nd, dc);
+    d = mym_mx_dims(n, &nd, dc, small);
     if (!d) return NULL;
     a = mxCreateStructArray(nd, d, (int)n->nfields, names);
     /* one step per decoded child (numel * nfields of them, each present in the blob): a
@@ -493,7 +493,7 @@ static mxArray *decode_struct(const mym_node *n, mym_dec *dc)
 
 mxArray *mym_decode_cell(const mym_node *n, mym_dec *dc)
 {
-    mwSize nd, *d = mym_mx_dims(n, &nd, dc);
+    mwSize nd, small[MYM_MX_SMALL_DIMS], *d = mym_mx_dims(n, &nd, dc, small);
     mxArray *a;
     size_t i;
     if (!d) return NULL;

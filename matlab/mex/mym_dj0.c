@@ -485,11 +485,11 @@ static mxArray *dict_mx(const mym_node *n, mym_dec *d)
 
 static mxArray *datetime64_array_mx(const mym_node *n, mym_dec *d)
 {
-    mwSize nd, *dd;
+    mwSize nd, small[MYM_MX_SMALL_DIMS], *dd;
     mxArray *a;
     size_t i;
     if (n->ndims == 0) return datetime64_mx(n, 0, d);   /* numpy scalar: just the text */
-    dd = mym_mx_dims(n, &nd, d);
+    dd = mym_mx_dims(n, &nd, d, small);
     if (!dd) return NULL;
     a = mxCreateCellArray(nd, dd);
     for (i = 0; i < (size_t)n->numel; i++) {
@@ -593,12 +593,12 @@ static mxArray *record_mx(const mym_node *n, size_t elem, mym_dec *d)
 static mxArray *recarray_mx(const mym_node *n, mym_dec *d)
 {
     const mym_node *s = record_shape(n);
-    mwSize nd, *dd, one[2] = {1, 1};
+    mwSize nd, small[MYM_MX_SMALL_DIMS], *dd, one[2] = {1, 1};
     mxArray *a;
     uint32_t f;
     size_t i, numel = s ? (size_t)s->numel : 1;
     if (record_check(n, s ? s->numel : 1, d)) return NULL;
-    if (s) dd = mym_mx_dims(s, &nd, d); else { dd = one; nd = 2; }
+    if (s) dd = mym_mx_dims(s, &nd, d, small); else { dd = one; nd = 2; }
     if (!dd) return NULL;
     a = mxCreateStructArray(nd, dd, (int)n->nfields, (const char **)n->fields);
     for (i = 0; i < numel && n->nfields; i++)

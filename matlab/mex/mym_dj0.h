@@ -29,8 +29,12 @@ mxArray *mym_decode_cell(const mym_node *n, mym_dec *d);
 /* n bytes form a valid MATLAB field name (letter, then letters/digits/_, at most 63) */
 int mym_is_field_name(const uint8_t *p, size_t n);
 
-/* MATLAB dims of an array-like node (0-d -> 1x1, 1-d of n -> n x 1); NULL + error if too large */
-mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *d);
+/* MATLAB dims of an array-like node (0-d -> 1x1, 1-d of n -> n x 1); NULL + error if too large.
+ * Up to MYM_MX_SMALL_DIMS dims go into the caller's `small` (no mxMalloc: under Octave every
+ * mxMalloc is tracked in a tree until the call ends, which dominated decoding a cell of 10,000
+ * strings); more are mxMalloc'd. */
+#define MYM_MX_SMALL_DIMS 8
+mwSize *mym_mx_dims(const mym_node *n, mwSize *nd, mym_dec *d, mwSize *small);
 
 /* The dj0-only kinds (MYM_NONE .. MYM_UUID, MYM_OBJARRAY, MYM_RECARRAY, datetime64 arrays). */
 mxArray *mym_dj0_to_mx(const mym_node *n, mym_dec *d);

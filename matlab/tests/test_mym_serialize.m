@@ -9,6 +9,7 @@ function t = test_mym_serialize()
   t.bad_arguments = @bad_arguments;
   t.dj0_values = @dj0_values;
   t.corrupt_blobs = @corrupt_blobs;
+  t.many_dims_and_cells_of_strings = @many_dims_and_cells_of_strings;
 end
 
 function roundtrip()
@@ -157,4 +158,20 @@ function corrupt_blobs()
   assert_error(@() mym('deserialize', z), 'mym:blob');
   % absurd sizes in the header do not allocate or crash
   assert_error(@() mym('deserialize', hex2bytes('6d596d004102000000000000000000000000ffffff00ffffffffffffff0600000000000000')), 'mym:blob');
+end
+
+function many_dims_and_cells_of_strings()
+  % up to 8 dims are decoded without an allocation of their own, more take another path:
+  % both give the value back, for arrays, structs and cells (also nested in a cell of strings)
+  x = reshape(1:1024, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2);
+  s = reshape(repmat(struct('a', {1, 'b'}), 1, 256), 2, 2, 2, 2, 2, 2, 2, 2, 2);
+  names = arrayfun(@(k) sprintf('trial_%d', k), 1:2000, 'UniformOutput', false);
+  values = {x, reshape(1:256, 2, 2, 2, 2, 2, 2, 2, 2), s, cell(2, 2, 2, 2, 2, 2, 2, 2, 2), ...
+            [names, {x, s, ''}]};
+  for i = 1:numel(values)
+    c = mym('serialize {M}', values{i});
+    back = mym('deserialize', c{1});
+    assert(isequal(size(back), size(values{i})), 'value %d: size %s', i, mat2str(size(back)));
+    assert(isequal(back, values{i}), 'value %d differs after the round trip', i);
+  end
 end

@@ -15,13 +15,6 @@ int mym_rd_need(mym_rd *r, size_t end, uint64_t n, const char *what) {
     return 0;
 }
 
-static uint64_t le(const uint8_t *p, int n) {
-    uint64_t v = 0;
-    int i;
-    for (i = n - 1; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
 mym_node *mym_rd_node(mym_rd *r, mym_kind kind, mym_node **out) {
     mym_node *n = (mym_node *)mym_arena_alloc(r->t, sizeof(mym_node));
     if (!n) {
@@ -43,7 +36,7 @@ int mym_rd_u8(mym_rd *r, size_t end, uint8_t *v, const char *what) {
 int mym_rd_u16(mym_rd *r, size_t end, uint16_t *v, const char *what) {
     int rc = mym_rd_need(r, end, 2, what);
     if (rc) return rc;
-    *v = (uint16_t)le(r->base + r->pos, 2);
+    *v = (uint16_t)(r->base[r->pos] | (r->base[r->pos + 1] << 8));
     r->pos += 2;
     return 0;
 }
@@ -51,7 +44,7 @@ int mym_rd_u16(mym_rd *r, size_t end, uint16_t *v, const char *what) {
 int mym_rd_u32(mym_rd *r, size_t end, uint32_t *v, const char *what) {
     int rc = mym_rd_need(r, end, 4, what);
     if (rc) return rc;
-    *v = (uint32_t)le(r->base + r->pos, 4);
+    *v = mym_get_le32(r->base + r->pos);
     r->pos += 4;
     return 0;
 }
@@ -59,7 +52,7 @@ int mym_rd_u32(mym_rd *r, size_t end, uint32_t *v, const char *what) {
 int mym_rd_u64(mym_rd *r, size_t end, uint64_t *v, const char *what) {
     int rc = mym_rd_need(r, end, 8, what);
     if (rc) return rc;
-    *v = le(r->base + r->pos, 8);
+    *v = mym_get_le64(r->base + r->pos);
     r->pos += 8;
     return 0;
 }
@@ -116,8 +109,8 @@ int mym_rd_dims(mym_rd *r, size_t end, int ndims_is_size, mym_node *n) {
         n->dims = (uint64_t *)mym_arena_alloc(r->t, (size_t)nd * sizeof(uint64_t));
         if (!n->dims) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory for dims");
         for (i = 0; i < nd; i++) {
-            if (r->dims32) n->dims[i] = le(r->base + r->pos, 4);
-            else n->dims[i] = le(r->base + r->pos, 8);
+            if (r->dims32) n->dims[i] = mym_get_le32(r->base + r->pos);
+            else n->dims[i] = mym_get_le64(r->base + r->pos);
             r->pos += dsz;
         }
     }

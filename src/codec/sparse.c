@@ -6,13 +6,6 @@
  */
 #include "codec_internal.h"
 
-static uint64_t rd_le(const uint8_t *p, unsigned n) {
-    uint64_t v = 0;
-    int i;
-    for (i = (int)n - 1; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
-}
-
 /* read a vector of `count` size fields as u64 (widening legacy u32 into the arena) */
 static int rd_index(mym_rd *r, size_t end, uint64_t count, const void **p, const char *what) {
     unsigned sz = r->dims32 ? 4u : 8u;
@@ -27,7 +20,7 @@ static int rd_index(mym_rd *r, size_t end, uint64_t count, const void **p, const
         uint64_t i;
         if (!v) return MYM_RD_FAIL(r, MYM_E_NOMEM, "out of memory");
         for (i = 0; i < count; i++) {
-            uint64_t x = rd_le(r->base + r->pos, 4);
+            uint64_t x = mym_get_le32(r->base + r->pos);
             memcpy(&v[i], &x, 8);
             r->pos += 4;
         }
@@ -73,7 +66,7 @@ int mym_dec_sparse(mym_rd *r, size_t end, mym_node **out) {
         return rc;
     /* structure checks on the (u64, possibly unaligned) index vectors */
     for (k = 0; k <= n->cols; k++) {
-        uint64_t v = rd_le((const uint8_t *)n->jc + 8 * k, 8);
+        uint64_t v = mym_get_le64((const uint8_t *)n->jc + 8 * k);
         if ((k == 0 && v != 0) || v < prev || v > n->nzmax) {
             r->pos = jc_at + (size_t)k * (r->dims32 ? 4 : 8);
             return MYM_RD_FAIL(r, MYM_E_CORRUPT, "sparse column offset %llu is invalid (%llu)",
@@ -83,7 +76,7 @@ int mym_dec_sparse(mym_rd *r, size_t end, mym_node **out) {
     }
     nnz = prev;
     for (k = 0; k < nnz; k++) {
-        uint64_t v = rd_le((const uint8_t *)n->ir + 8 * k, 8);
+        uint64_t v = mym_get_le64((const uint8_t *)n->ir + 8 * k);
         if (v >= n->rows) {
             r->pos = ir_at + (size_t)k * (r->dims32 ? 4 : 8);
             return MYM_RD_FAIL(r, MYM_E_CORRUPT, "sparse row index %llu out of range (%llu rows)",
