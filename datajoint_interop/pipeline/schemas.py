@@ -220,15 +220,24 @@ class Schema:
             self.log(f"Declared {full_table_name(self.database, cls.table_name)}")
             self._forget_graph()
         else:
-            raise DataJointError(f"Table {full_table_name(self.database, cls.table_name)} is not declared "
-                                 "and the schema was created with create_tables=False")
-        if self.create_tables and "contents" in dir(cls):
-            # read from an instance as 0.14 does: `contents` is often a @property
-            instance = cls()
-            contents = instance.contents
-            rows = [] if contents is None else list(contents)
-            if rows:
-                instance.insert(rows, skip_duplicates=True)
+            return  # as 0.14: a missing table is silent until the class is used
+        if issubclass(cls, Lookup) and hasattr(cls, "contents"):
+            self._fill_lookup(cls())
+
+    @staticmethod
+    def _fill_lookup(instance):
+        """Insert a Lookup's ``contents`` when it has more rows than the table, as 0.14 does: only
+        Lookup tiers, read from an instance (`contents` is often a @property), never into an
+        auto_increment table (whose rows could never match the listed ones)."""
+        contents = instance.contents
+        rows = [] if contents is None else list(contents)
+        if len(rows) <= len(instance):
+            return
+        if instance.heading.has_autoincrement:
+            warnings.warn(f"Contents has changed but cannot be inserted because {type(instance).__name__} "
+                          "has autoincrement.")
+        else:
+            instance.insert(rows, skip_duplicates=True)
 
     def _compile(self, cls, context):
         try:

@@ -283,6 +283,10 @@ class Heading:
         return [n for n, a in self._attributes.items() if not a.is_blob and not a.is_attachment]
 
     @property
+    def has_autoincrement(self):
+        return any(a.autoincrement for a in self._attributes.values())
+
+    @property
     def new_attributes(self):
         """Attributes renamed or computed by a projection (they cannot be restricted in place)."""
         return [n for n, a in self._attributes.items() if a.is_computed or a.is_renamed]
