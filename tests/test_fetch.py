@@ -71,7 +71,7 @@ def test_fetch1(item):
         item.fetch1()
     with pytest.raises(DataJointError, match="none"):
         (item & {"id": 42}).fetch1()
-    with pytest.raises(DataJointError, match="unknown attribute"):
+    with pytest.raises(DataJointError, match="Attribute `[a-z_]*` not found"):
         (item & {"id": 4}).fetch1("nope")
 
 

@@ -172,4 +172,4 @@ def _mapping_condition(heading, mapping):
 def check_attributes(heading, names, what="attribute"):
     for n in names:
         if n not in heading:
-            raise UnknownAttributeError(f"Unknown {what} `{n}`; the query has {heading.names}")
+            raise UnknownAttributeError(f"{what.capitalize()} `{n}` not found. The query has {heading.names}")

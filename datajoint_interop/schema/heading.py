@@ -233,7 +233,7 @@ class Heading:
         try:
             return self._attributes[name]
         except KeyError:
-            raise UnknownAttributeError(f"Attribute `{name}` is not in the heading {self.names}") from None
+            raise UnknownAttributeError(f"Attribute `{name}` not found. The heading has {self.names}") from None
 
     def __contains__(self, name):
         return name in self._attributes
