@@ -27,9 +27,8 @@ _LOGGER = "every module logs to the one package logger, importable as dj.logger 
 OMITTED = {
     "datajoint.s3": "stores of protocol s3 are not supported by this package (docs/compatibility.md); a "
                     "config naming one is refused with a DataJointError",
-    "datajoint.blob.Blob": "0.14's codec class; ours is the shared C codec behind blob.pack/unpack",
     "datajoint.blob.serialize_lookup": _INTERNAL, "datajoint.blob.deserialize_lookup": _INTERNAL,
-    "datajoint.blob.compression": _INTERNAL, "datajoint.blob.bypass_serialization": _INTERNAL,
+    "datajoint.blob.compression": _INTERNAL,
     "datajoint.blob.use_32bit_dims": _INTERNAL, "datajoint.blob.len_u64": _INTERNAL,
     "datajoint.blob.len_u32": _INTERNAL,
     "datajoint.condition.JSON_PATTERN": _INTERNAL,
