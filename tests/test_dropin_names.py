@@ -25,8 +25,6 @@ _LOGGER = "every module logs to the one package logger, importable as dj.logger 
 
 #: 0.14 public names deliberately not provided, with the reason
 OMITTED = {
-    "datajoint.s3": "stores of protocol s3 are not supported by this package (docs/compatibility.md); a "
-                    "config naming one is refused with a DataJointError",
     "datajoint.blob.serialize_lookup": _INTERNAL, "datajoint.blob.deserialize_lookup": _INTERNAL,
     "datajoint.blob.compression": _INTERNAL,
     "datajoint.blob.use_32bit_dims": _INTERNAL, "datajoint.blob.len_u64": _INTERNAL,
