@@ -266,3 +266,36 @@ def test_logger_level_follows_config():
         assert dj.logger.level == 10
     finally:
         dj.config["loglevel"] = before
+
+
+def test_modules_are_attributes_of_the_package_as_in_014():
+    """0.14 code writes ``dj.settings.LOCALCONFIG`` or ``dj.utils.user_choice`` after a plain
+    ``import datajoint as dj``: every module that is an attribute of 0.14's package is one of ours."""
+    import types
+    for name in (m.name for m in pkgutil.iter_modules(dj14.__path__)):
+        if isinstance(getattr(dj14, name, None), types.ModuleType):
+            ours = getattr(dj, name)
+            assert isinstance(ours, types.ModuleType), name
+            assert ours is importlib.import_module(f"datajoint_interop.{name}"), name
+    assert dj.settings.LOCALCONFIG == dj14.settings.LOCALCONFIG
+
+
+def test_lowercase_schema_makes_a_schema_and_the_subpackage_still_imports(connection, schema_name):
+    """``dj.schema`` is 0.14's alias of Schema; ours is also the definition subpackage, made callable."""
+    assert dj14.schema is dj14.Schema
+    name = schema_name("lower")
+    made = dj.schema(name, connection=connection)
+    assert isinstance(made, dj.Schema) and made.database == name
+
+    @made
+    class Thing(dj.Manual):
+        definition = "thing : int"
+
+    Thing.insert1((1,))
+    assert len(Thing()) == 1
+    unactivated = dj.schema()
+    assert isinstance(unactivated, dj.Schema) and not unactivated.is_activated()
+    from datajoint_interop.schema import heading
+    import datajoint_interop.schema.naming as naming
+    assert heading.Heading and naming.to_camel_case("a_b") == "AB"
+    made.drop(force=True)
