@@ -97,3 +97,40 @@ def test_create_tables_false_is_silent_until_the_class_is_used(connection, schem
     Thing.contents = ROWS + [(3, "three")]
     strict(Thing)  # as 0.14, a schema without create_tables still fills an existing Lookup
     assert len(Thing()) == 3
+
+
+def test_docstring_gets_the_definition_as_in_014(schemas):
+    ours, theirs = schemas
+    classes = []
+    for schema, module in ((ours, dj), (theirs, dj14)):
+        class Thing(getattr(module, "Manual")):
+            """Things."""
+            definition = """
+            thing : int
+            """
+
+            class Piece(getattr(module, "Part")):
+                definition = """
+                -> master
+                piece : int
+                """
+
+        schema(Thing)
+        assert Thing.__doc__ == "Things.\nTable definition:\n\n" + Thing.definition
+        assert Thing.Piece.__doc__.endswith("Table definition:\n\n" + Thing.Piece.definition)
+        assert Thing.definition in Thing().__doc__
+        classes.append(Thing)
+    mine = classes[0]
+    documented = mine.__doc__
+    ours(mine)  # ours does not append it a second time (0.14 does)
+    assert mine.__doc__ == documented
+
+
+def test_bad_class_name_message_has_014s_wording(schemas):
+    ours, theirs = schemas
+    for schema, module in ((ours, dj), (theirs, dj14)):
+        class Table_With_Underscores(getattr(module, "Manual")):
+            definition = "x : int"
+
+        with pytest.raises(Exception, match="must be alphanumeric in CamelCase"):
+            schema(Table_With_Underscores)

@@ -74,6 +74,13 @@ def list_schemas(connection=None):
     return [name for name in catalog.list_schemas(connection) if name not in _SYSTEM_SCHEMAS]
 
 
+def _document(cls):
+    """Append the definition to the class docstring, as 0.14 does, so help(Table) shows it."""
+    definition = cls.__dict__.get("definition")
+    if isinstance(definition, str) and definition not in (cls.__doc__ or ""):
+        cls.__doc__ = (cls.__doc__ or "") + "\nTable definition:\n\n" + definition
+
+
 class Schema:
     """A database used as a class decorator: ``schema = dj.Schema('lab')`` then ``@schema``.
 
@@ -180,12 +187,14 @@ class Schema:
         register_adapters(self.connection, self.database, adapters_in(context))
 
         self._bind(cls)
+        _document(cls)
         self._declare(cls, {**context, cls.__name__: cls, "self": cls})  # `-> self.source` as in 0.14
         for name, part in list(vars(cls).items()):
             if isinstance(part, type) and issubclass(part, Part) and name[:1].isupper():
                 part.master = cls
                 part._part_name = name
                 self._bind(part)
+                _document(part)
                 self._declare(part, {**context, cls.__name__: cls, "master": cls, "self": part})
 
     def _bind(self, cls):
