@@ -2,6 +2,7 @@
 schema.log, update1 resetting to the default, insert from a CSV file, and the permissive ``@``
 and ``^`` operators, each compared with DataJoint 0.14 (the test oracle) on the same tables.
 """
+import collections.abc
 import pathlib
 
 import pytest
@@ -87,6 +88,11 @@ def test_external_is_the_schemas_mapping(pipeline, tmp_path):
     stranger = dj.FreeTable(schema.connection, "information_schema.tables")
     with pytest.raises(DataJointError, match="not activated"):
         stranger.external
+    # a Mapping as in 0.14: 0.14's own tests walk schema.external.values()
+    assert isinstance(schema.external, collections.abc.Mapping)
+    assert "dropin" in schema.external.keys()
+    assert [t.full_table_name for t in schema.external.values()] == [ext.full_table_name]
+    assert dict(schema.external.items())["dropin"].full_table_name == ext.full_table_name
 
 
 def test_schema_size_on_disk_matches_014(pipeline):

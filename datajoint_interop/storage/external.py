@@ -3,6 +3,7 @@
 The objects themselves (layout on disk, put/get, attachments, filepaths) are ``storage/objects.py``;
 this module adds what needs the query layer: restricting, fetching and deleting tracking rows.
 """
+import collections.abc
 from pathlib import Path
 
 from ..core.errors import DataJointError, IntegrityError, MissingExternalFile, MissingTableError
@@ -92,8 +93,10 @@ class ExternalTable(ObjectStore, Table):
         return Table.delete_quick(self, get_count=get_count)
 
 
-class ExternalMapping:
-    """``schema.external``: ``schema.external[store]`` is that store's ExternalTable."""
+class ExternalMapping(collections.abc.Mapping):
+    """``schema.external``: ``schema.external[store]`` is that store's ExternalTable. A Mapping as
+    in 0.14, so ``keys()``, ``values()``, ``items()`` and ``get()`` go over the stores the schema
+    has tracking tables for."""
 
     def __init__(self, connection, database):
         self.connection = connection
