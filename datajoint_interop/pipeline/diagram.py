@@ -190,6 +190,13 @@ class Diagram(nx.DiGraph):
                 graph.nodes[node].update(tier=tier, label=label)
         return graph
 
+    def _make_graph(self):
+        """make_graph() with each table's node named by its label (the class name), alias nodes by
+        number: the graph 0.14's ``_make_graph`` returns, which 0.14-era code inspects."""
+        graph = self.make_graph()
+        return nx.relabel_nodes(graph, {n: data["label"] for n, data in graph.nodes(data=True)
+                                        if data["tier"] != "alias"})
+
     def make_dot(self):
         try:
             import pydot
