@@ -50,6 +50,14 @@ class ExternalTable(ObjectStore, Table):
             return Path(self.spec["location"], row["filepath"])
         return self.object_path(row["hash"])
 
+    def _make_external_filepath(self, relative_filepath):
+        """The full path of ``relative_filepath`` in this store (0.14's name)."""
+        return Path(self.spec["location"], relative_filepath)
+
+    def exists(self, external_filepath):
+        """True if the file is in the store (0.14's check before and after a filepath is deleted)."""
+        return Path(external_filepath).is_file()
+
     def fetch_external_paths(self, limit=None):
         """(hash, path) of every object of this (restricted) table."""
         rows = self.fetch("hash", "attachment_name", "filepath", as_dict=True, limit=limit)
