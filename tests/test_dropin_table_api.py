@@ -224,3 +224,12 @@ def test_log_without_insert_privilege_loses_only_the_event(pipeline, connection)
         limited.close()
     finally:
         connection.query("DROP USER %s@'%%'", (name,))
+
+
+def test_aggregate_and_class_name_as_014(pipeline):
+    schema, Subject, Rec, vm14 = pipeline
+    ours = Subject().aggregate(Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
+    assert ours == Subject.aggr(Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
+    assert ours == vm14.Subject().aggregate(vm14.Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
+    assert Subject().class_name == "Subject" == vm14.Subject().class_name
+    assert dj.FreeTable(schema.connection, Subject.full_table_name).class_name == "FreeTable"

@@ -228,6 +228,8 @@ class QueryExpression:
             raise DataJointError("aggr() needs a query expression to aggregate over")
         return aggregate(self, group, attributes, named_attributes, keep_all_rows)
 
+    aggregate = aggr  # 0.14's other name
+
     # --- sizes and membership ----------------------------------------------------------------
     def __len__(self):
         sql, params = compiler.compile_count(self)
