@@ -128,6 +128,22 @@ def test_refuses_to_reconnect_inside_transaction(db_prefix):
     c.close()
 
 
+def test_a_lost_transaction_whose_error_is_caught_ends_quietly(db_prefix):
+    """0.14: the loss raises inside the block; if the code catches it, leaving the block neither
+    commits (the server rolled back) nor raises a second error."""
+    s = connection_settings()
+    c = Connection(s["host"], s["user"], s["password"], port=s["port"])
+    killer = _killer()
+    with c.transaction:
+        killer.cursor().execute("KILL CONNECTION %d" % c.connection_id)
+        with pytest.raises(errors.LostConnectionError, match="transaction"):
+            c.query("SELECT 1")
+        assert not c.in_transaction
+    killer.close()
+    assert not c.in_transaction and c.query("SELECT 1").fetchone()[0] == 1
+    c.close()
+
+
 def test_transaction_commits_and_rolls_back(connection, schema_name):
     db = schema_name("conn")
     connection.query(f"CREATE DATABASE `{db}`")

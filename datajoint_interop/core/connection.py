@@ -472,7 +472,8 @@ class Connection:
             self.cancel_transaction()
             raise
         else:
-            self.commit_transaction()
+            if self._in_transaction:  # not when the connection was lost (and the error caught) inside
+                self.commit_transaction()
 
     # -- dependencies (filled by dependencies.py) ----------------------------------------------
     @property
