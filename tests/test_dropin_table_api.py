@@ -233,3 +233,16 @@ def test_aggregate_and_class_name_as_014(pipeline):
     assert ours == vm14.Subject().aggregate(vm14.Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
     assert Subject().class_name == "Subject" == vm14.Subject().class_name
     assert dj.FreeTable(schema.connection, Subject.full_table_name).class_name == "FreeTable"
+
+
+@pytest.mark.parametrize("tier", ["Manual", "Lookup", "Imported", "Computed", "Part"])
+def test_tier_regexp_as_014(tier):
+    import re
+    ours = getattr(dj, tier).tier_regexp
+    assert ours == getattr(dj14, tier).tier_regexp
+    names = {"Manual": "session", "Lookup": "#lens_type", "Imported": "_scan", "Computed": "__spikes",
+             "Part": "__spikes__unit"}
+    for other, name in names.items():
+        assert bool(re.fullmatch(ours, name)) == (other == tier), (tier, name)
+    if tier == "Part":
+        assert re.fullmatch(ours, "#lens__spec").group("part") == "spec"
