@@ -306,3 +306,23 @@ def test_lost_connection_in_make_raises_unless_suppressed(killer_and_schema):
         Result.populate(reserve_jobs=True)
     schema.connection.connect()
     assert (schema.jobs & {"table_name": Result.table_name}).fetch1("status") == "error"
+
+
+def test_order_by_reserved_word_attributes_as_014(schema, oracle):
+    """0.14 quotes attribute names in order_by, so columns named like SQL keywords sort."""
+    @schema
+    class Words(dj.Manual):
+        definition = """
+        key : int
+        ---
+        select : int
+        """
+
+    Words.insert([(1, 5), (2, 7), (3, 6)])
+    theirs = dj14.FreeTable(oracle, Words.full_table_name)
+    for order_by in ("select desc", "select", ["key DESC"], "select ASC"):
+        mine = Words.fetch("key", order_by=order_by).tolist()
+        assert mine == theirs.fetch("key", order_by=order_by).tolist()
+        top = (Words & dj.Top(limit=2, order_by=order_by)).fetch("key").tolist()
+        assert top == (theirs & dj14.Top(limit=2, order_by=order_by)).fetch("key").tolist()
+    assert Words.fetch("key", order_by="select desc").tolist() == [2, 3, 1]
