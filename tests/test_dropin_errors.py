@@ -67,3 +67,24 @@ def test_heading_lookup_is_a_key_error_naming_the_attribute(tables):
         theirs.heading["nope"]
     with pytest.raises(KeyError, match=r"Attribute `nope` not found\. The heading has \['rid', 'val'\]"):
         ours.heading["nope"]
+
+
+@pytest.mark.parametrize("kwargs", [dict(limit="1"), dict(order_by=1), dict(offset="1")])
+def test_top_argument_errors_start_with_014s(kwargs):
+    with pytest.raises(TypeError) as theirs:
+        dj14.Top(**kwargs)
+    with pytest.raises(TypeError) as mine:
+        dj.Top(**kwargs)
+    assert str(mine.value).startswith(str(theirs.value))
+
+
+def test_top_inside_a_list_or_andlist_is_refused_with_014s_message(tables):
+    ours, theirs = tables
+    assert repr(dj.Top()) == repr(dj14.Top()) == "Top(limit=1, order_by=['KEY'], offset=0)"
+    for restriction, restriction14 in ((("rid = 1", dj.Top()), ("rid = 1", dj14.Top())),
+                                       (dj.AndList(["rid = 1", dj.Top()]), dj14.AndList(["rid = 1", dj14.Top()]))):
+        with pytest.raises(DataJointError) as mine:
+            ours & restriction
+        with pytest.raises(dj14.DataJointError) as expected:
+            theirs & restriction14
+        assert str(mine.value) == str(expected.value) == "Invalid restriction type Top(limit=1, order_by=['KEY'], offset=0)"

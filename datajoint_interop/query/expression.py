@@ -480,4 +480,4 @@ def make_condition(expr, restriction, semantic_check=True):
             conds.append(c)
             used = None if used is None or u is None else used | u
         return _or(conds), used
-    raise DataJointError(f"Invalid restriction of type {type(restriction).__name__}: {restriction!r}")
+    raise DataJointError(f"Invalid restriction type {restriction!r}")
