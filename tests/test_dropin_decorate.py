@@ -134,3 +134,43 @@ def test_bad_class_name_message_has_014s_wording(schemas):
 
         with pytest.raises(Exception, match="must be alphanumeric in CamelCase"):
             schema(Table_With_Underscores)
+
+
+def test_parts_inherited_from_a_base_class_are_declared(connection, schema_name):
+    """0.14 declares the parts a decorated class inherits (with `-> self.source` set by the subclass)."""
+    schema = dj.Schema(schema_name("inherit"), connection=connection)
+
+    @schema
+    class Source(dj.Manual):
+        definition = "source_id : int"
+
+    class Base(dj.Manual):
+        source = None
+        definition = """
+        -> self.source
+        base_id : int
+        """
+
+        class Named(dj.Part):
+            definition = """
+            -> master
+            name : varchar(16)
+            """
+
+        class Linked(dj.Part):
+            definition = """
+            -> master
+            -> master.Named
+            """
+
+    class Derived(Base):
+        source = Source
+
+    schema(Derived)
+    assert Derived.Named.table_name == "derived__named" and Derived.Linked.master is Derived
+    Source.insert1((1,))
+    Derived.insert1((1, 1))
+    Derived.Named.insert1((1, 1, "n"))
+    Derived.Linked.insert1((1, 1, "n"))
+    assert len(Derived * Derived.Linked) == 1
+    assert sorted(Derived.parts()) == sorted([Derived.Named.full_table_name, Derived.Linked.full_table_name])

@@ -74,6 +74,20 @@ def list_schemas(connection=None):
     return [name for name in catalog.list_schemas(connection) if name not in _SYSTEM_SCHEMAS]
 
 
+def _members(cls):
+    """(name, value) of the class's attributes including inherited ones, base classes' first and
+    each in declaration order: parts inherited from a base table class are declared too, as in 0.14."""
+    seen = {}
+    for klass in reversed(cls.__mro__):
+        for name in vars(klass):
+            seen.setdefault(name, None)
+    static = {}
+    for klass in cls.__mro__:  # the raw values (no property is evaluated), the subclass's first
+        for name, value in vars(klass).items():
+            static.setdefault(name, value)
+    return [(name, static[name]) for name in seen if not name.startswith("__")]
+
+
 def _document(cls):
     """Append the definition to the class docstring, as 0.14 does, so help(Table) shows it."""
     definition = cls.__dict__.get("definition")
@@ -189,7 +203,7 @@ class Schema:
         self._bind(cls)
         _document(cls)
         self._declare(cls, {**context, cls.__name__: cls, "self": cls})  # `-> self.source` as in 0.14
-        for name, part in list(vars(cls).items()):
+        for name, part in _members(cls):
             if isinstance(part, type) and issubclass(part, Part) and name[:1].isupper():
                 part.master = cls
                 part._part_name = name
