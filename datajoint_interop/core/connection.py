@@ -223,9 +223,11 @@ class Connection:
         if self.unix_socket and self.host in ("localhost", None, ""):
             kwargs["unix_socket"] = self.unix_socket
         ssl_arg = self._ssl_argument()
-        if isinstance(ssl_arg, dict):
-            kwargs["ssl"] = ssl_arg
-        elif ssl_arg is not None:
+        if ssl_arg is None:
+            # clear text means clear text: newer pymysql releases use TLS whenever the server
+            # offers it unless told not to, which would ignore use_tls=False
+            kwargs["ssl_disabled"] = True
+        else:
             kwargs["ssl"] = ssl_arg
         where = self.unix_socket if "unix_socket" in kwargs else f"{self.host}:{self.port}"
         try:
