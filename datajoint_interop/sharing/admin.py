@@ -13,7 +13,7 @@ the patterns it holds with GRANT OPTION (see ``check_grant``). On MariaDB a plai
 travels in statement text: only its mysql_native_password hash does, computed here (a general or
 binary log records statement text); passwords are never logged or echoed.
 """
-import getpass
+from getpass import getpass  # a module attribute, so tests (0.14's too) can replace it
 import hashlib
 import logging
 import os
@@ -25,6 +25,7 @@ from .grant_patterns import covers, matches
 from ..core.connection import conn, SQL_MODE
 from ..core.sql import escape_percent, execute, quote_identifier, split_full_table_name, sql_name
 from ..core.settings import config
+from ..core.prompt import user_choice
 from ..core import catalog
 
 logger = logging.getLogger(__name__.split(".")[0])
@@ -211,8 +212,8 @@ def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=T
         return _check_password(value)
     if not interactive:
         raise DataJointError(f"No password given: set the environment variable {env} or use the prompt")
-    first = getpass.getpass(prompt)
-    second = getpass.getpass("Confirm password: ")
+    first = getpass(prompt)
+    second = getpass("Confirm password: ")
     if first != second:
         raise DataJointError("The two passwords do not match; nothing was changed")
     return _check_password(first)
@@ -462,7 +463,7 @@ def set_password(new_password=None, connection=None, update_config=None):
     execute(connection, "SET PASSWORD = %s", (secret,))
     connection._password = new_password  # later reconnects must use the new secret
     logger.info("password changed for the current user")
-    if update_config:
+    if update_config or (update_config is None and user_choice("Update local setting?") == "yes"):
         config["database.password"] = new_password
         save = getattr(config, "save_local", None)
         if save is not None:
