@@ -176,6 +176,21 @@ def test_set_password_prompts_as_014(connection, monkeypatch, tmp_path, answer):
         admin.drop_user(name, connection=connection)
 
 
+def test_set_password_with_mismatched_prompts_changes_nothing_as_014(connection, monkeypatch, caplog):
+    name, old = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin.create_user(name, old, connection=connection)
+    typed = iter(["one-" + old, "two-" + old])
+    monkeypatch.setattr("datajoint_interop.admin.getpass", lambda prompt: next(typed))
+    try:
+        user = login(name, old)
+        assert admin.set_password(connection=user, update_config=False) is None  # no error, as 0.14
+        user.close()
+        assert "Failed to confirm the password" in caplog.text
+        login(name, old).close()  # unchanged
+    finally:
+        admin.drop_user(name, connection=connection)
+
+
 def test_require_tls_refuses_plain_connections(connection):
     name, password = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
     admin.create_user(name, password, require_tls=True, connection=connection)

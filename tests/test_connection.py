@@ -43,6 +43,8 @@ def test_wrong_password_names_user_and_host_not_password():
     secret = "definitely-wrong-Pa55"
     with pytest.raises(errors.AccessError) as info:
         Connection(s["host"], s["user"], secret, port=s["port"])
+    # as 0.14, code catching pymysql's OperationalError for a refused login keeps working
+    assert isinstance(info.value, pymysql.err.OperationalError)
     message = str(info.value)
     assert s["user"] in message and s["host"] in message
     assert secret not in message

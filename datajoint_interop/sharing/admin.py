@@ -205,8 +205,9 @@ def _is_mariadb(connection):
     return "mariadb" in execute(connection, "SELECT VERSION()").fetchone()[0].lower()
 
 
-def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
-    """A new password from the environment or typed twice at a hidden prompt, never from argv."""
+def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True, mismatch_raises=True):
+    """A new password from the environment or typed twice at a hidden prompt, never from argv.
+    Two different answers raise, or with ``mismatch_raises=False`` give None."""
     value = os.environ.get(env) if env else None
     if value:
         return _check_password(value)
@@ -215,6 +216,8 @@ def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=T
     first = getpass(prompt)
     second = getpass("Confirm password: ")
     if first != second:
+        if not mismatch_raises:
+            return None
         raise DataJointError("The two passwords do not match; nothing was changed")
     return _check_password(first)
 
@@ -455,7 +458,10 @@ def set_password(new_password=None, connection=None, update_config=None):
     """Change the password of the connected account (prompted twice when not given)."""
     connection = _conn(connection)
     if new_password is None:
-        new_password = obtain_password()
+        new_password = obtain_password(mismatch_raises=False)
+        if new_password is None:  # as 0.14: a warning, and nothing changes
+            logger.warning("Failed to confirm the password! Aborting password change.")
+            return
     _check_password(new_password)
     # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none.
     # MariaDB takes a quoted string there as the stored hash, so only the hash travels.
