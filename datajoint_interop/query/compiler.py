@@ -103,7 +103,7 @@ def _order(order_by, expr):
     for o in order_by:
         o = o.strip()
         up = o.upper()
-        if up in ("KEY", "KEY ASC", "KEY DESC"):
+        if up in ("KEY", "KEY ASC", "KEY DESC") and o[:3] == "KEY":  # as 0.14: `key desc` is an attribute
             suffix = " DESC" if up.endswith("DESC") else ""
             items += [sql_name(k) + suffix for k in expr.primary_key]
         else:
