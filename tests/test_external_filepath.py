@@ -126,3 +126,21 @@ def test_exists_and_external_filepath_as_014(setup, connection):
     ext.delete(delete_external_files=True)
     assert not ext.exists(path) and not theirs.exists(path)
     c14.close()
+
+
+def test_skipped_checksum_is_logged_as_014(setup, caplog):
+    """Above filepath_checksum_size_limit the file is not verified on fetch; 0.14 warns so, and so do we."""
+    schema, Recording, location, stage = setup
+    local = _put(stage, "big/rec.dat", b"0123456789")
+    Recording.insert1(dict(id=8, path=local))
+    before = dj.config["filepath_checksum_size_limit"]
+    try:
+        with caplog.at_level("WARNING", logger="datajoint_interop"):
+            assert (Recording & "id = 8").fetch1("path") == str(local)
+        assert "Skipped checksum" not in caplog.text  # no limit: verified
+        dj.config["filepath_checksum_size_limit"] = 5
+        with caplog.at_level("WARNING", logger="datajoint_interop"):
+            assert (Recording & "id = 8").fetch1("path") == str(local)
+        assert "Skipped checksum for file with hash: " in caplog.text and str(local) in caplog.text
+    finally:
+        dj.config["filepath_checksum_size_limit"] = before
