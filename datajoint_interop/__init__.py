@@ -28,7 +28,6 @@ _LAZY = {
     "AttributeAdapter": "attribute_adapter",
     # definitions, declaration, schemas
     "Schema": "schemas",
-    "schema": "schemas",
     "create_virtual_module": "schemas",
     "VirtualModule": "schemas",
     "list_schemas": "schemas",
@@ -61,10 +60,16 @@ _LAZY = {
 }
 
 
+#: 0.14's modules that ``import datajoint`` makes attributes of the package (``dj.settings.LOCALCONFIG``)
+_MODULES = ("admin", "attribute_adapter", "autopopulate", "condition", "connection", "declare", "dependencies",
+            "diagram", "expression", "external", "fetch", "hash", "heading", "jobs", "logging", "plugin",
+            "preview", "s3", "schemas", "settings", "table", "user_tables", "utils", "version")
+
+
 def __getattr__(name):
-    if name not in _LAZY:
+    if name not in _LAZY and name not in _MODULES:
         raise AttributeError(f"module 'datajoint_interop' has no attribute {name!r}")
-    module = _LAZY[name]
+    module = _LAZY.get(name)
     if module is None:
         return importlib.import_module(f"{__name__}.{name}")
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
@@ -95,7 +100,7 @@ sys.modules[__name__].__class__ = _Package
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(_MODULES))
 
 
-__all__ = ["__author__", "__version__", "DataJointError", *_LAZY]
+__all__ = ["__author__", "__version__", "DataJointError", "schema", *_LAZY]

@@ -6,6 +6,7 @@ them 0.14's names and adds the few helpers 0.14 code imports from here and nothi
 from pathlib import Path
 
 from .core.errors import DataJointError  # noqa: F401  (0.14 code imports it from here)
+from .core.prompt import user_choice  # noqa: F401  (0.14's name)
 from .schema.naming import from_camel_case, get_master, is_camel_case, to_camel_case  # noqa: F401
 from .storage.objects import _copy_file, _write_new
 
@@ -21,18 +22,6 @@ class ClassProperty:
 
     def __get__(self, obj, owner):
         return self.f(owner)
-
-
-def user_choice(prompt, choices=("yes", "no"), default=None):
-    """Ask until the answer is one of ``choices`` (case-insensitive); an empty answer is ``default``."""
-    if default is not None and default not in choices:
-        raise DataJointError(f"user_choice: default {default!r} is not one of {list(choices)}")
-    shown = ", ".join(c.title() if c == default else c for c in choices)
-    response = None
-    while response not in choices:
-        response = input(f"{prompt} [{shown}]: ")
-        response = response.strip().lower() if response else default
-    return response
 
 
 def safe_write(filepath, blob):

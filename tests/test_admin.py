@@ -143,11 +143,51 @@ def test_set_password_for_current_user(connection):
     admin.create_user(name, old, connection=connection)
     try:
         user = login(name, old)
-        admin.set_password("n3w-" + old, connection=user)
+        admin.set_password("n3w-" + old, connection=user, update_config=False)
         user.close()
         login(name, "n3w-" + old).close()
         with pytest.raises(AccessError):
             login(name, old)
+    finally:
+        admin.drop_user(name, connection=connection)
+
+
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_set_password_prompts_as_014(connection, monkeypatch, tmp_path, answer):
+    """0.14: the password is asked twice through ``admin.getpass`` (replaceable), and with
+    update_config=None the user is asked whether to update (and save) the local settings."""
+    from datajoint_interop import settings
+    name, old = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin.create_user(name, old, connection=connection)
+    typed = iter(["s3cret-" + old, "s3cret-" + old])
+    monkeypatch.setattr("datajoint_interop.admin.getpass", lambda prompt: next(typed))
+    questions = []
+    monkeypatch.setattr("builtins.input", lambda prompt: questions.append(prompt) or answer)
+    monkeypatch.setattr(settings, "LOCALCONFIG", str(tmp_path / "local.json"))
+    monkeypatch.setitem(dj.config, "database.password", dj.config["database.password"])
+    try:
+        user = login(name, old)
+        admin.set_password(connection=user)
+        user.close()
+        login(name, "s3cret-" + old).close()
+        assert questions == ["Update local setting? [yes, no]: "]
+        assert (tmp_path / "local.json").exists() == (answer == "yes")
+        assert (dj.config["database.password"] == "s3cret-" + old) == (answer == "yes")
+    finally:
+        admin.drop_user(name, connection=connection)
+
+
+def test_set_password_with_mismatched_prompts_changes_nothing_as_014(connection, monkeypatch, caplog):
+    name, old = f"djtest_{uuid.uuid4().hex[:10]}", uuid.uuid4().hex
+    admin.create_user(name, old, connection=connection)
+    typed = iter(["one-" + old, "two-" + old])
+    monkeypatch.setattr("datajoint_interop.admin.getpass", lambda prompt: next(typed))
+    try:
+        user = login(name, old)
+        assert admin.set_password(connection=user, update_config=False) is None  # no error, as 0.14
+        user.close()
+        assert "Failed to confirm the password" in caplog.text
+        login(name, old).close()  # unchanged
     finally:
         admin.drop_user(name, connection=connection)
 
@@ -582,7 +622,7 @@ def test_passwords_never_reach_the_general_log(logged_server):
     first, second = "first-" + uuid.uuid4().hex, "second-" + uuid.uuid4().hex
     admin.create_user(name, first, connection=root)
     with closing(dj.Connection("127.0.0.1", name, first, port=port)) as user:
-        admin.set_password(second, connection=user)
+        admin.set_password(second, connection=user, update_config=False)
     dj.Connection("127.0.0.1", name, second, port=port).close()
     with pytest.raises(AccessError):
         dj.Connection("127.0.0.1", name, first, port=port)

@@ -43,6 +43,8 @@ def test_wrong_password_names_user_and_host_not_password():
     secret = "definitely-wrong-Pa55"
     with pytest.raises(errors.AccessError) as info:
         Connection(s["host"], s["user"], secret, port=s["port"])
+    # as 0.14, code catching pymysql's OperationalError for a refused login keeps working
+    assert isinstance(info.value, pymysql.err.OperationalError)
     message = str(info.value)
     assert s["user"] in message and s["host"] in message
     assert secret not in message
@@ -125,6 +127,22 @@ def test_refuses_to_reconnect_inside_transaction(db_prefix):
     killer.close()
     assert not c.in_transaction
     assert c.query("SELECT 1").fetchone()[0] == 1  # outside a transaction it reconnects again
+    c.close()
+
+
+def test_a_lost_transaction_whose_error_is_caught_ends_quietly(db_prefix):
+    """0.14: the loss raises inside the block; if the code catches it, leaving the block neither
+    commits (the server rolled back) nor raises a second error."""
+    s = connection_settings()
+    c = Connection(s["host"], s["user"], s["password"], port=s["port"])
+    killer = _killer()
+    with c.transaction:
+        killer.cursor().execute("KILL CONNECTION %d" % c.connection_id)
+        with pytest.raises(errors.LostConnectionError, match="transaction"):
+            c.query("SELECT 1")
+        assert not c.in_transaction
+    killer.close()
+    assert not c.in_transaction and c.query("SELECT 1").fetchone()[0] == 1
     c.close()
 
 

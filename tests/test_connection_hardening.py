@@ -132,6 +132,16 @@ def test_tls_with_the_right_ca_verifies(server, caplog):
     conn.close()
 
 
+def test_use_tls_false_is_clear_text_even_when_the_server_offers_tls(server):
+    """0.14: use_tls=False never encrypts (pymysql 2.x would otherwise use TLS whenever offered);
+    so does the default for a local server (docs/connection.md)."""
+    for use_tls in (False, None):
+        conn = _connect(server, use_tls=use_tls)
+        assert conn.tls_cipher() in ("", None)
+        assert conn.query("SHOW STATUS LIKE 'Ssl_cipher'").fetchone()[1] == ""
+        conn.close()
+
+
 def test_tls_with_a_wrong_ca_is_refused(server):
     with pytest.raises(errors.DataJointError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
         _connect(server, use_tls={"ca": server.wrong_ca})

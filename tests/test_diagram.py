@@ -115,3 +115,11 @@ def test_draw_returns_an_svg_display(lab):
     drawn = dj.Diagram(schema).draw()
     svg = drawn if isinstance(drawn, str) else drawn.data  # IPython.display.SVG when IPython is there
     assert "Power.Channel" in labels(svg)
+
+
+def test_private_make_graph_names_nodes_by_class_as_014(lab):
+    schema, _ = lab
+    graph = dj.Diagram(schema)._make_graph()
+    names = {n for n, data in graph.nodes(data=True) if data["tier"] != "alias"}
+    assert names == {"Animal", "Band", "Session", "Power", "Power.Channel", "Mating"}
+    assert graph.has_edge("Power", "Power.Channel") and graph.number_of_edges() == dj.Diagram(schema).make_graph().number_of_edges()

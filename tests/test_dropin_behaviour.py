@@ -306,3 +306,40 @@ def test_lost_connection_in_make_raises_unless_suppressed(killer_and_schema):
         Result.populate(reserve_jobs=True)
     schema.connection.connect()
     assert (schema.jobs & {"table_name": Result.table_name}).fetch1("status") == "error"
+
+
+def test_order_by_reserved_word_attributes_as_014(schema, oracle):
+    """0.14 quotes attribute names in order_by, so columns named like SQL keywords sort."""
+    @schema
+    class Words(dj.Manual):
+        definition = """
+        key : int
+        ---
+        select : int
+        """
+
+    Words.insert([(1, 5), (2, 7), (3, 6)])
+    theirs = dj14.FreeTable(oracle, Words.full_table_name)
+    for order_by in ("select desc", "select", ["key DESC"], "select ASC"):
+        mine = Words.fetch("key", order_by=order_by).tolist()
+        assert mine == theirs.fetch("key", order_by=order_by).tolist()
+        top = (Words & dj.Top(limit=2, order_by=order_by)).fetch("key").tolist()
+        assert top == (theirs & dj14.Top(limit=2, order_by=order_by)).fetch("key").tolist()
+    assert Words.fetch("key", order_by="select desc").tolist() == [2, 3, 1]
+
+    @schema
+    class Keyed(dj.Manual):
+        definition = """
+        id : int
+        ---
+        key : int
+        """
+
+    # only the upper-case word KEY means the primary key; `key desc` is the attribute named key
+    Keyed.insert([(1, 20), (2, 30), (3, 10)])
+    keyed14 = dj14.FreeTable(oracle, Keyed.full_table_name)
+    assert Keyed.fetch("id", order_by="key desc").tolist() == [2, 1, 3]
+    assert keyed14.fetch("id", order_by="key desc").tolist() == [2, 1, 3]
+    assert (Keyed & dj.Top(limit=1, order_by="key desc")).fetch1("id") == 2
+    assert (keyed14 & dj14.Top(limit=1, order_by="key desc")).fetch1("id") == 2
+    assert Keyed.fetch("id", order_by="KEY desc").tolist() == [3, 2, 1]

@@ -116,8 +116,33 @@ def test_make_image_is_the_png_as_an_array(pipeline):
     _, schema, _ = pipeline
     diagram = dj.Diagram(schema)
     picture = diagram.make_image()
-    expected = image.imread(io.BytesIO(diagram.make_png()), format="png")
+    expected = image.imread(diagram.make_png(), format="png")
     assert picture.ndim == 3 and picture.shape[2] in (3, 4) and picture.shape[0] > 50 and picture.shape[1] > 50
     assert (picture == expected).all()
     from datajoint_interop import diagram as module
     assert module.plot_active and module.diagram_active
+
+
+def test_make_png_and_make_svg_return_014s_types(pipeline):
+    """0.14: make_png() is a BytesIO of PNG bytes, make_svg() an IPython SVG object (data + _repr_svg_)."""
+    db, schema, c14 = pipeline
+    ours, theirs = dj.Diagram(schema), dj14.Diagram(dj14.Schema(db, connection=c14, create_schema=False))
+    png, png14 = ours.make_png(), theirs.make_png()
+    assert type(png) is type(png14) is io.BytesIO
+    assert png.getvalue()[:8] == png14.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+    svg, svg14 = ours.make_svg(), theirs.make_svg()
+    assert type(svg) is type(svg14)  # IPython.display.SVG (installed with the test extras)
+    assert svg.data.startswith("<svg") and svg._repr_svg_() == svg.data
+    assert ours._repr_svg_() == svg.data
+
+
+def test_make_svg_without_ipython_is_an_object_with_the_same_methods(pipeline, monkeypatch):
+    import sys
+    from datajoint_interop import diagram as module
+    _, schema, _ = pipeline
+    monkeypatch.setitem(sys.modules, "IPython", None)  # import IPython now fails
+    monkeypatch.setitem(sys.modules, "IPython.display", None)
+    svg = dj.Diagram(schema).make_svg()
+    assert isinstance(svg, module.SvgImage)
+    assert svg.data.startswith("<svg") and svg._repr_svg_() == svg.data and "Scan" in svg.data
+    assert dj.Diagram(schema).draw()._repr_svg_() == svg.data

@@ -25,11 +25,8 @@ _LOGGER = "every module logs to the one package logger, importable as dj.logger 
 
 #: 0.14 public names deliberately not provided, with the reason
 OMITTED = {
-    "datajoint.s3": "stores of protocol s3 are not supported by this package (docs/compatibility.md); a "
-                    "config naming one is refused with a DataJointError",
-    "datajoint.blob.Blob": "0.14's codec class; ours is the shared C codec behind blob.pack/unpack",
     "datajoint.blob.serialize_lookup": _INTERNAL, "datajoint.blob.deserialize_lookup": _INTERNAL,
-    "datajoint.blob.compression": _INTERNAL, "datajoint.blob.bypass_serialization": _INTERNAL,
+    "datajoint.blob.compression": _INTERNAL,
     "datajoint.blob.use_32bit_dims": _INTERNAL, "datajoint.blob.len_u64": _INTERNAL,
     "datajoint.blob.len_u32": _INTERNAL,
     "datajoint.condition.JSON_PATTERN": _INTERNAL,
@@ -269,3 +266,38 @@ def test_logger_level_follows_config():
         assert dj.logger.level == 10
     finally:
         dj.config["loglevel"] = before
+
+
+def test_modules_are_attributes_of_the_package_as_in_014():
+    """0.14 code writes ``dj.settings.LOCALCONFIG`` or ``dj.utils.user_choice`` after a plain
+    ``import datajoint as dj``: every module that is an attribute of 0.14's package is one of ours."""
+    import types
+    for name in (m.name for m in pkgutil.iter_modules(dj14.__path__)):
+        if isinstance(getattr(dj14, name, None), types.ModuleType):
+            ours = getattr(dj, name)
+            assert isinstance(ours, types.ModuleType), name
+            assert ours is importlib.import_module(f"datajoint_interop.{name}"), name
+    assert dj.settings.LOCALCONFIG == dj14.settings.LOCALCONFIG
+
+
+def test_lowercase_schema_makes_a_schema_and_the_subpackage_still_imports(connection, schema_name):
+    """``dj.schema`` is 0.14's alias of Schema, however the definition subpackage of the same name
+    was imported (it stays reachable through ``from datajoint_interop.schema import ...``)."""
+    assert dj14.schema is dj14.Schema
+    assert dj.schema is dj.Schema
+    name = schema_name("lower")
+    made = dj.schema(name, connection=connection)
+    assert isinstance(made, dj.Schema) and made.database == name
+
+    @made
+    class Thing(dj.Manual):
+        definition = "thing : int"
+
+    Thing.insert1((1,))
+    assert len(Thing()) == 1
+    unactivated = dj.schema()
+    assert isinstance(unactivated, dj.Schema) and not unactivated.is_activated()
+    from datajoint_interop.schema import heading
+    from datajoint_interop.schema import naming
+    assert heading.Heading and naming.to_camel_case("a_b") == "AB"
+    made.drop(force=True)

@@ -2,6 +2,7 @@
 schema.log, update1 resetting to the default, insert from a CSV file, and the permissive ``@``
 and ``^`` operators, each compared with DataJoint 0.14 (the test oracle) on the same tables.
 """
+import collections.abc
 import pathlib
 
 import pytest
@@ -87,6 +88,11 @@ def test_external_is_the_schemas_mapping(pipeline, tmp_path):
     stranger = dj.FreeTable(schema.connection, "information_schema.tables")
     with pytest.raises(DataJointError, match="not activated"):
         stranger.external
+    # a Mapping as in 0.14: 0.14's own tests walk schema.external.values()
+    assert isinstance(schema.external, collections.abc.Mapping)
+    assert "dropin" in schema.external.keys()
+    assert [t.full_table_name for t in schema.external.values()] == [ext.full_table_name]
+    assert dict(schema.external.items())["dropin"].full_table_name == ext.full_table_name
 
 
 def test_schema_size_on_disk_matches_014(pipeline):
@@ -218,3 +224,25 @@ def test_log_without_insert_privilege_loses_only_the_event(pipeline, connection)
         limited.close()
     finally:
         connection.query("DROP USER %s@'%%'", (name,))
+
+
+def test_aggregate_and_class_name_as_014(pipeline):
+    schema, Subject, Rec, vm14 = pipeline
+    ours = Subject().aggregate(Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
+    assert ours == Subject.aggr(Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
+    assert ours == vm14.Subject().aggregate(vm14.Rec.proj(), n="count(*)").fetch(as_dict=True, order_by="KEY")
+    assert Subject().class_name == "Subject" == vm14.Subject().class_name
+    assert dj.FreeTable(schema.connection, Subject.full_table_name).class_name == "FreeTable"
+
+
+@pytest.mark.parametrize("tier", ["Manual", "Lookup", "Imported", "Computed", "Part"])
+def test_tier_regexp_as_014(tier):
+    import re
+    ours = getattr(dj, tier).tier_regexp
+    assert ours == getattr(dj14, tier).tier_regexp
+    names = {"Manual": "session", "Lookup": "#lens_type", "Imported": "_scan", "Computed": "__spikes",
+             "Part": "__spikes__unit"}
+    for other, name in names.items():
+        assert bool(re.fullmatch(ours, name)) == (other == tier), (tier, name)
+    if tier == "Part":
+        assert re.fullmatch(ours, "#lens__spec").group("part") == "spec"

@@ -108,3 +108,39 @@ def test_filepath_with_014(setup, connection):
         assert not (location / "deep/theirs.bin").exists() and (location / "ours.bin").is_file()
     finally:
         c14.close()
+
+
+def test_exists_and_external_filepath_as_014(setup, connection):
+    """0.14's ExternalTable.exists(path) and _make_external_filepath(relative), as its tests use them."""
+    schema, Recording, location, stage = setup
+    c14 = dj14.Connection(connection.host, connection.user, connection._password, port=connection.port,
+                          use_tls=False)
+    Recording.insert1(dict(id=7, path=_put(stage, "a/b.dat", b"bytes")))
+    ext = schema.external["repo"]
+    path = ext._make_external_filepath("a/b.dat")
+    assert Path(path) == location / "a" / "b.dat"
+    theirs = dj14.Schema(schema.database, connection=c14, create_schema=False).external["repo"]
+    assert Path(theirs._make_external_filepath("a/b.dat")) == Path(path)
+    assert ext.exists(path) and theirs.exists(path)
+    (Recording & "id = 7").delete()
+    ext.delete(delete_external_files=True)
+    assert not ext.exists(path) and not theirs.exists(path)
+    c14.close()
+
+
+def test_skipped_checksum_is_logged_as_014(setup, caplog):
+    """Above filepath_checksum_size_limit the file is not verified on fetch; 0.14 warns so, and so do we."""
+    schema, Recording, location, stage = setup
+    local = _put(stage, "big/rec.dat", b"0123456789")
+    Recording.insert1(dict(id=8, path=local))
+    before = dj.config["filepath_checksum_size_limit"]
+    try:
+        with caplog.at_level("WARNING", logger="datajoint_interop"):
+            assert (Recording & "id = 8").fetch1("path") == str(local)
+        assert "Skipped checksum" not in caplog.text  # no limit: verified
+        dj.config["filepath_checksum_size_limit"] = 5
+        with caplog.at_level("WARNING", logger="datajoint_interop"):
+            assert (Recording & "id = 8").fetch1("path") == str(local)
+        assert "Skipped checksum for file with hash: " in caplog.text and str(local) in caplog.text
+    finally:
+        dj.config["filepath_checksum_size_limit"] = before

@@ -164,7 +164,7 @@ def test_aggregation_and_universal_sets(lab):
 def test_top_and_count(lab):
     session = lab[0]
     q = session & dj.Top(3, "session DESC", offset=2)
-    assert q.make_sql()[0].endswith("ORDER BY session DESC LIMIT %s OFFSET %s") and q.make_sql()[1] == [3, 2]
+    assert q.make_sql()[0].endswith("ORDER BY `session` DESC LIMIT %s OFFSET %s") and q.make_sql()[1] == [3, 2]
     assert (q & "animal_id=1").make_sql()[0].endswith("AS `$1` WHERE (animal_id=1)")
     assert (session & dj.Top()).make_sql() == (
         session.make_sql()[0] + " ORDER BY `animal_id`, `session` LIMIT %s", [1])

@@ -93,3 +93,12 @@ def test_bad_json(tmp_path):
     path.write_text("{not json")
     with pytest.raises(DataJointError, match="not valid JSON"):
         Config().load(path)
+
+
+def test_save_local_writes_to_the_modules_localconfig(tmp_path, monkeypatch):
+    """0.14 code (and its tests) point ``settings.LOCALCONFIG`` elsewhere before ``save_local()``."""
+    from datajoint_interop import settings
+    target = tmp_path / "elsewhere.json"
+    monkeypatch.setattr(settings, "LOCALCONFIG", str(target))
+    settings.config.save_local()
+    assert target.is_file() and "database.host" in target.read_text()

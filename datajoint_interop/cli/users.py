@@ -168,6 +168,6 @@ def _password(args):
         password = admin.obtain_password(interactive=sys.stdin.isatty())
     except EOFError:
         raise DataJointError("No password: set DJI_NEW_PASSWORD or run interactively") from None
-    admin.set_password(password, connection=_connection())
+    admin.set_password(password, connection=_connection(), update_config=False)
     print("Password changed.")
     return 0

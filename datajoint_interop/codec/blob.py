@@ -25,7 +25,20 @@ from .. import _blob
 from ..core.settings import config
 
 __all__ = ["pack", "unpack", "matlab_compatible", "MatCell", "MatStruct", "MatChar", "BlobError",
-           "MatlabBlobWarning"]
+           "MatlabBlobWarning", "Blob"]
+
+#: 0.14's switch for copying blobs between tables without decoding them: while it is True, pack()
+#: and unpack() hand blob bytes through unchanged (checked to start like a blob) so that
+#: ``Output.insert(Input.fetch(as_dict=True))`` copies the stored bytes exactly
+bypass_serialization = False
+_BLOB_STARTS = (b"ZL123\0", b"mYm\0", b"dj0\0")
+
+
+def _passed_through(value, what):
+    if not (isinstance(value, (bytes, bytearray, memoryview)) and bytes(value[:6]).startswith(_BLOB_STARTS)):
+        raise BlobError(f"blob.bypass_serialization is on, so {what} takes blob bytes (starting with mYm, dj0 "
+                        f"or ZL123), not {type(value).__name__}")
+    return bytes(value)
 
 
 class MatCell(np.ndarray):
@@ -127,6 +140,8 @@ def pack(obj, compress=None, allow_dj0=None):
 def pack_and_protocol(obj, compress=None, allow_dj0=None):
     """pack(), also saying which protocol it wrote: (bytes, True when dj0), so a caller can react
     to a dj0 blob (see warn_if_dj0) without decoding or packing twice."""
+    if bypass_serialization:
+        return _passed_through(obj, "pack"), obj[:4] == b"dj0\0"
     if compress is None:
         compress = bool(_setting("blob.compress", True))
     try:
@@ -330,6 +345,8 @@ def unpack(blob, squeeze=False):
     valid blob, including empty input. SQL NULL is the caller's business (fetch returns None).
 
     A compressed blob may decompress to at most config['blob.max_decompressed_size'] bytes."""
+    if bypass_serialization:
+        return _passed_through(blob, "unpack")
     limit = _setting("blob.max_decompressed_size", 0)  # 0: the codec's default (the same 1 GiB)
     return _blob.unpack(blob, squeeze, 0, False, limit, _limit_hint(limit) if limit else "")
 
@@ -339,3 +356,28 @@ def unpack_column(blobs, squeeze=False):
     array: the settings are read once and the loop runs in C, not once per value in Python."""
     limit = _setting("blob.max_decompressed_size", 0)
     return _blob.unpack_column(blobs, squeeze, limit, _limit_hint(limit) if limit else "")
+
+
+class Blob:
+    """0.14's codec object, for code that calls it directly: ``Blob().pack(obj, compress)`` and
+    ``Blob(squeeze=True).unpack(blob)``. The work is pack()/unpack() above (the shared C codec);
+    ``protocol`` tells which header the last pack wrote."""
+
+    def __init__(self, squeeze=False):
+        self._squeeze = squeeze
+        self.protocol = None
+
+    def pack(self, obj, compress=True):
+        data, is_dj0 = pack_and_protocol(obj, compress=compress)
+        self.protocol = b"dj0\0" if is_dj0 else b"mYm\0"
+        return data
+
+    def unpack(self, blob):
+        return unpack(blob, squeeze=self._squeeze)
+
+    def squeeze(self, array, convert_to_scalar=True):
+        """The array without singleton dimensions (a 0-d result as a scalar) when squeezing."""
+        if not self._squeeze:
+            return array
+        array = np.asarray(array).squeeze()
+        return array.item() if array.ndim == 0 and convert_to_scalar else array

@@ -240,12 +240,12 @@ class Connection:
             code = error.args[0] if error.args else 0
             message = error.args[1] if len(error.args) > 1 else str(error)
             if code == 1045:
-                raise errors.AccessError(
+                raise errors.LoginRefusedError(
                     f"Access denied for user '{self.user}' at {where}: wrong password or no such user "
                     f"(server error 1045). Check database.user/database.password (dj.config or "
                     f"DJ_USER/DJ_PASS)") from None
             if code in (1044, 1130):
-                raise errors.AccessError(f"User '{self.user}' may not connect to {where}: {message}") from None
+                raise errors.LoginRefusedError(f"User '{self.user}' may not connect to {where}: {message}") from None
             raise errors.ConnectionError_(
                 f"Cannot connect to the database server at {where} as '{self.user}': {message}. "
                 f"Check database.host/database.port (dj.config or DJ_HOST/DJ_PORT), that the server "
@@ -506,7 +506,8 @@ class Connection:
             self.cancel_transaction()
             raise
         else:
-            self.commit_transaction()
+            if self._in_transaction:  # not when the connection was lost (and the error caught) inside
+                self.commit_transaction()
 
     # -- dependencies (filled by dependencies.py) ----------------------------------------------
     @property

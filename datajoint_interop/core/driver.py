@@ -93,6 +93,10 @@ class _PyMySQL(_Driver):
             kwargs["ssl"] = context
         elif tls is not None:
             kwargs["ssl"] = dict(tls)
+        else:
+            # clear text means clear text: newer pymysql releases use TLS whenever the server
+            # offers it unless told not to, which would ignore use_tls=False
+            kwargs["ssl_disabled"] = True
         # the handshake is bounded by connect_timeout; statements get the (long) read/write limits
         kwargs["read_timeout"] = kwargs["write_timeout"] = params["connect_timeout"]
         raw = PyMySQLConnection(**kwargs)  # answers LOCAL INFILE from memory only

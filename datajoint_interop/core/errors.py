@@ -33,6 +33,11 @@ class AccessError(DataJointError):
     """The server refused an operation for lack of privileges."""
 
 
+class LoginRefusedError(AccessError, pymysql.err.OperationalError):
+    """The server refused the login (wrong password, no such account, host not allowed). Also
+    pymysql's OperationalError, which is what 0.14 let through, so code catching that keeps working."""
+
+
 class GrantError(AccessError):
     """A grant refused before it reaches the server: its schema pattern covers a system schema,
     or schemas on which the granting account may not pass that role on."""

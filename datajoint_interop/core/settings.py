@@ -215,12 +215,13 @@ class Config(collections.abc.MutableMapping):
             logger.info("Saved settings in %s", filename)
 
     def save_local(self, verbose=False):
-        """Write the settings to `dj_local_conf.json` in the working directory."""
-        self.save(LOCAL_CONFIG, verbose)
+        """Write the settings to `dj_local_conf.json` in the working directory (the module's
+        LOCALCONFIG, read at call time as in 0.14)."""
+        self.save(LOCALCONFIG, verbose)
 
     def save_global(self, verbose=False):
         """Write the settings to `~/.datajoint_config.json`."""
-        self.save(os.path.join(os.path.expanduser("~"), GLOBAL_CONFIG), verbose)
+        self.save(os.path.join(os.path.expanduser("~"), GLOBALCONFIG), verbose)
 
     def __call__(self, **overrides):
         """Temporarily override settings: ``with dj.config(safemode=False): ...``.

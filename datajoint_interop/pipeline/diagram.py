@@ -61,6 +61,29 @@ def _source_tables(source):
     return connection, [split_full_table_name(name)[0]], {name}
 
 
+class SvgImage:
+    """What `Diagram.make_svg` returns when IPython is not installed: the SVG text as ``data``,
+    shown by Jupyter-like front ends through ``_repr_svg_`` (IPython's ``SVG`` has both)."""
+
+    def __init__(self, data):
+        start = data.find("<svg")
+        self.data = data[start:] if start >= 0 else data  # the <svg> element alone, as IPython keeps it
+
+    def _repr_svg_(self):
+        return self.data
+
+    def __repr__(self):
+        return f"<SvgImage: {len(self.data)} characters of SVG>"
+
+
+def _svg_object(text):
+    try:
+        from IPython.display import SVG
+    except ImportError:
+        return SvgImage(text)
+    return SVG(text)
+
+
 class Diagram(nx.DiGraph):
     """The dependency graph of one or more schemas, restricted to the tables chosen for display."""
 
@@ -167,6 +190,13 @@ class Diagram(nx.DiGraph):
                 graph.nodes[node].update(tier=tier, label=label)
         return graph
 
+    def _make_graph(self):
+        """make_graph() with each table's node named by its label (the class name), alias nodes by
+        number: the graph 0.14's ``_make_graph`` returns, which 0.14-era code inspects."""
+        graph = self.make_graph()
+        return nx.relabel_nodes(graph, {n: data["label"] for n, data in graph.nodes(data=True)
+                                        if data["tier"] != "alias"})
+
     def make_dot(self):
         try:
             import pydot
@@ -206,16 +236,14 @@ class Diagram(nx.DiGraph):
                                      f"{_INSTALL_HINT}") from None
             raise DataJointError(f"Graphviz failed to draw the diagram: {error}") from error
 
-    def _svg_text(self):
-        return self._render("svg").decode("utf-8")
-
     def make_svg(self):
-        """An IPython ``SVG`` display object as in 0.14 (its ``.data`` is the text); the SVG text
-        itself where IPython is not installed."""
-        return _display_svg(self._svg_text())
+        """The diagram as an SVG display object, as 0.14 returns (IPython's ``SVG`` when IPython is
+        installed, else `SvgImage` with the same ``data`` and ``_repr_svg_``)."""
+        return _svg_object(self._render("svg").decode("utf-8"))
 
     def make_png(self):
-        return self._render("png")
+        """The diagram as PNG bytes in a ``BytesIO``, as 0.14 returns."""
+        return io.BytesIO(self._render("png"))
 
     def make_image(self):
         """The diagram as an RGBA image array (height x width x 4), as ``matplotlib`` reads a PNG."""
@@ -223,13 +251,13 @@ class Diagram(nx.DiGraph):
             from matplotlib import image
         except ImportError:
             raise DataJointError("Diagram.make_image needs matplotlib: pip install matplotlib") from None
-        return image.imread(io.BytesIO(self.make_png()), format="png")
+        return image.imread(self.make_png(), format="png")
 
     def _repr_svg_(self):
-        return self._svg_text()
+        return self.make_svg()._repr_svg_()
 
     def draw(self):
-        """Show the diagram: an SVG display object in Jupyter/IPython, else the SVG text."""
+        """Show the diagram: the SVG display object (Jupyter shows it; 0.14 plots with pyplot)."""
         return self.make_svg()
 
     def save(self, filename, format=None):
@@ -247,11 +275,3 @@ class Diagram(nx.DiGraph):
 
 
 ERD = Di = Diagram
-
-
-def _display_svg(text):
-    try:
-        from IPython.display import SVG
-    except ImportError:
-        return text
-    return SVG(text)

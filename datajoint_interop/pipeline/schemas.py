@@ -66,6 +66,27 @@ def list_schemas(connection=None):
     return [name for name in catalog.list_schemas(connection) if name not in _SYSTEM_SCHEMAS]
 
 
+def _members(cls):
+    """(name, value) of the class's attributes including inherited ones, base classes' first and
+    each in declaration order: parts inherited from a base table class are declared too, as in 0.14."""
+    seen = {}
+    for klass in reversed(cls.__mro__):
+        for name in vars(klass):
+            seen.setdefault(name, None)
+    static = {}
+    for klass in cls.__mro__:  # the raw values (no property is evaluated), the subclass's first
+        for name, value in vars(klass).items():
+            static.setdefault(name, value)
+    return [(name, static[name]) for name in seen if not name.startswith("__")]
+
+
+def _document(cls):
+    """Append the definition to the class docstring, as 0.14 does, so help(Table) shows it."""
+    definition = cls.__dict__.get("definition")
+    if isinstance(definition, str) and definition not in (cls.__doc__ or ""):
+        cls.__doc__ = (cls.__doc__ or "") + "\nTable definition:\n\n" + definition
+
+
 class Schema:
     """A database used as a class decorator: ``schema = dj.Schema('lab')`` then ``@schema``.
 
@@ -174,12 +195,14 @@ class Schema:
         register_adapters(self.connection, self.database, adapters_in(context))
 
         self._bind(cls)
+        _document(cls)
         self._declare(cls, {**context, cls.__name__: cls, "self": cls})  # `-> self.source` as in 0.14
-        for name, part in list(vars(cls).items()):
+        for name, part in _members(cls):
             if isinstance(part, type) and issubclass(part, Part) and name[:1].isupper():
                 part.master = cls
                 part._part_name = name
                 self._bind(part)
+                _document(part)
                 self._declare(part, {**context, cls.__name__: cls, "master": cls, "self": part})
 
     def _bind(self, cls):
@@ -214,15 +237,24 @@ class Schema:
             self.log(f"Declared {full_table_name(self.database, cls.table_name)}")
             self._forget_graph()
         else:
-            raise DataJointError(f"Table {full_table_name(self.database, cls.table_name)} is not declared "
-                                 "and the schema was created with create_tables=False")
-        if self.create_tables and "contents" in dir(cls):
-            # read from an instance as 0.14 does: `contents` is often a @property
-            instance = cls()
-            contents = instance.contents
-            rows = [] if contents is None else list(contents)
-            if rows:
-                instance.insert(rows, skip_duplicates=True)
+            return  # as 0.14: a missing table is silent until the class is used
+        if issubclass(cls, Lookup) and hasattr(cls, "contents"):
+            self._fill_lookup(cls())
+
+    @staticmethod
+    def _fill_lookup(instance):
+        """Insert a Lookup's ``contents`` when it has more rows than the table, as 0.14 does: only
+        Lookup tiers, read from an instance (`contents` is often a @property), never into an
+        auto_increment table (whose rows could never match the listed ones)."""
+        contents = instance.contents
+        rows = [] if contents is None else list(contents)
+        if len(rows) <= len(instance):
+            return
+        if instance.heading.has_autoincrement:
+            warnings.warn(f"Contents has changed but cannot be inserted because {type(instance).__name__} "
+                          "has autoincrement.")
+        else:
+            instance.insert(rows, skip_duplicates=True)
 
     def _compile(self, cls, context):
         try:

@@ -195,28 +195,42 @@ class UserTable(Table, metaclass=TableMeta):
         return matlab_classdef(self.connection, self.database, self.table_name, package)
 
 
+#: the body of a table name (snake_case), and each tier's table-name pattern as 0.14 exposes it in
+#: ``tier_regexp`` (named groups: the tier, and master/part for parts)
+_NAME_BODY = r"[a-z][a-z0-9]*(_[a-z][a-z0-9]*)*"
+_TIER_PREFIXES = (("manual", ""), ("lookup", "#"), ("imported", "_"), ("computed", "__"))
+
+
+def _tier_regexp(tier):
+    return f"(?P<{tier}>{dict(_TIER_PREFIXES)[tier]}{_NAME_BODY})"
+
+
 class Manual(UserTable):
     """Data entered by hand or by external programs."""
 
     tier = "manual"
+    tier_regexp = _tier_regexp("manual")
 
 
 class Lookup(UserTable):
     """Small, rarely changing parameter tables; ``contents`` rows are inserted on declaration."""
 
     tier = "lookup"
+    tier_regexp = _tier_regexp("lookup")
 
 
 class Imported(UserTable, AutoPopulate):
     """Filled by ``populate`` from data outside the database."""
 
     tier = "imported"
+    tier_regexp = _tier_regexp("imported")
 
 
 class Computed(UserTable, AutoPopulate):
     """Filled by ``populate`` from other tables."""
 
     tier = "computed"
+    tier_regexp = _tier_regexp("computed")
 
 
 class Part(UserTable):
@@ -227,6 +241,8 @@ class Part(UserTable):
     """
 
     tier = "part"
+    tier_regexp = ("(?P<master>" + "|".join(_tier_regexp(t) for t, _ in _TIER_PREFIXES) + "){1,1}__(?P<part>"
+                   + _NAME_BODY + ")")
     master = None
 
     @classmethod

@@ -7,6 +7,7 @@ kept as given with ``%`` doubled, and so are names (``sql_name``): the text is a
 Subquery aliases are numbered in the order they are emitted
 (`$1`, `$2`, ...), so the same expression always compiles to the same text.
 """
+import re
 import itertools
 
 from .condition import And, Const, Eq, Exists, InQuery, Negate, Or, Sql
@@ -93,16 +94,24 @@ def _where(expr, ctx):
     return " WHERE " + " AND ".join(compile_condition(c, ctx) for c in expr._restriction)
 
 
+#: an order_by item that is one attribute name with an optional direction
+_ORDER_ITEM = re.compile(r"(\w+)(?:\s+(asc|desc))?\Z", re.I)
+
+
 def _order(order_by, expr):
     items = []
     for o in order_by:
         o = o.strip()
         up = o.upper()
-        if up in ("KEY", "KEY ASC", "KEY DESC"):
+        if up in ("KEY", "KEY ASC", "KEY DESC") and o[:3] == "KEY":  # as 0.14: `key desc` is an attribute
             suffix = " DESC" if up.endswith("DESC") else ""
             items += [sql_name(k) + suffix for k in expr.primary_key]
         else:
-            items.append(escape_percent(o))
+            named = _ORDER_ITEM.match(o)
+            if named and named.group(1) in expr.heading:  # quoted: `select desc` works as in 0.14
+                items.append(sql_name(named.group(1)) + (" " + named.group(2).upper() if named.group(2) else ""))
+            else:
+                items.append(escape_percent(o))
     return " ORDER BY " + ", ".join(items) if items else ""
 
 

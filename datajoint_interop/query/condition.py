@@ -51,17 +51,20 @@ class Top:
 
     def __init__(self, limit=1, order_by="KEY", offset=0):
         if limit is not None:
-            check_row_count(limit, "Top limit (or None)")
-        check_row_count(offset, "Top offset")
+            check_row_count(limit, "Top limit")  # (or None); the messages begin with 0.14's
+        check_row_count(offset, "The offset argument")
         if isinstance(order_by, str):
             order_by = [order_by]
         if order_by is None:
             order_by = []
         if not isinstance(order_by, (list, tuple)) or not all(isinstance(o, str) for o in order_by):
-            raise ArgumentTypeError(f"Top order_by must be a string or a list of strings, got {order_by!r}")
+            raise ArgumentTypeError(f"Top order_by attributes must all be strings, got {order_by!r}")
         self.limit = None if limit is None else int(limit)
         self.order_by = list(order_by)
         self.offset = int(offset)
+
+    def __repr__(self):
+        return f"Top(limit={self.limit}, order_by={self.order_by}, offset={self.offset})"
 
 
 # --- condition tree ------------------------------------------------------------------------------
@@ -172,4 +175,4 @@ def _mapping_condition(heading, mapping):
 def check_attributes(heading, names, what="attribute"):
     for n in names:
         if n not in heading:
-            raise UnknownAttributeError(f"Unknown {what} `{n}`; the query has {heading.names}")
+            raise UnknownAttributeError(f"{what.capitalize()} `{n}` not found. The query has {heading.names}")

@@ -11,6 +11,7 @@ import re
 
 from ..core.errors import AccessError, DataJointError, IntegrityError
 from ..core.settings import config
+from ..core.prompt import user_choice
 from ..core.sql import execute, full_table_name, split_full_table_name
 from ..schema.heading import forget_heading
 from . import compiler
@@ -32,10 +33,8 @@ def master_of(full_name):
 
 
 def _ask(question):
-    answer = None
-    while answer not in ("yes", "no", ""):
-        answer = input(question).strip().lower()
-    return answer == "yes"
+    """True only for an explicit yes (an empty answer is no)."""
+    return user_choice(question, default="no") == "yes"
 
 
 def _load_graph(table):
@@ -175,7 +174,7 @@ def delete(table, transaction=True, safemode=None, force_parts=False, force_mast
         for name, _ in plan:
             if counts.get(name):
                 print(f"{name}: {counts[name]} row(s) to delete")
-        if not _ask("Commit deletes? [yes, No]: "):
+        if not _ask("Commit deletes?"):
             conn.cancel_transaction()
             print("Delete cancelled; nothing was deleted.")
             return 0
@@ -231,7 +230,7 @@ def drop(table, safemode=None, forced_part=False):
     if safemode:
         for n in names:
             print(f"{n} ({len(table._free_table(n))} rows)")
-        if not _ask("Proceed? [yes, No]: "):
+        if not _ask("Proceed?"):
             print("Drop cancelled.")
             return
     for n in reversed(names):

@@ -228,6 +228,8 @@ class QueryExpression:
             raise DataJointError("aggr() needs a query expression to aggregate over")
         return aggregate(self, group, attributes, named_attributes, keep_all_rows)
 
+    aggregate = aggr  # 0.14's other name
+
     # --- sizes and membership ----------------------------------------------------------------
     def __len__(self):
         sql, params = compiler.compile_count(self)
@@ -487,4 +489,4 @@ def make_condition(expr, restriction, semantic_check=True):
             conds.append(c)
             used = None if used is None or u is None else used | u
         return _or(conds), used
-    raise DataJointError(f"Invalid restriction of type {type(restriction).__name__}: {restriction!r}")
+    raise DataJointError(f"Invalid restriction type {restriction!r}")

@@ -246,7 +246,7 @@ def _column_names(heading, attrs, caller):
             names += [k for k in heading.primary_key if k not in names]
         elif isinstance(a, str):
             if a not in heading:
-                raise UnknownAttributeError(f"{caller}: unknown attribute `{a}`; the query has {heading.names}")
+                raise UnknownAttributeError(f"Attribute `{a}` not found. {caller}: the query has {heading.names}")
             if a not in names:
                 names.append(a)
         else:

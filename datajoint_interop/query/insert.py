@@ -170,8 +170,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
         extra = [n for n in rows.heading.names if n not in heading]
         if extra and not ignore_extra_fields:
             raise UnknownAttributeError(
-                f"Attribute(s) {extra} of the query are not in {table.full_table_name}; "
-                f"use ignore_extra_fields=True to leave them out")
+                f"Attribute {extra[0]} not found. To ignore extra attributes in insert, set "
+                f"ignore_extra_fields=True. ({table.full_table_name} lacks the query's {extra})")
         sql, params = compiler.compile_insert_query(table.full_table_name, names, rows, replace=replace,
                                                     skip_duplicates_on=_skip_key(table, names, skip_duplicates))
         try:
@@ -188,8 +188,8 @@ def insert(table, rows, replace=False, skip_duplicates=False, ignore_extra_field
     if unknown:
         if not ignore_extra_fields:
             raise UnknownAttributeError(
-                f"Attribute(s) {unknown} are not in {table.full_table_name} {heading.names}; "
-                f"use ignore_extra_fields=True to skip them")
+                f"`{unknown[0]}` is not in the table heading {table.full_table_name} {heading.names}; "
+                f"use ignore_extra_fields=True to skip {unknown}")
         columns = [c for n, c in zip(names, columns) if n in heading]
         names = [n for n in names if n in heading]
     required = [a.name for a in heading.attributes.values()
@@ -351,7 +351,8 @@ def update1(table, row):
     heading = table.heading
     unknown = [k for k in row if k not in heading]
     if unknown:
-        raise UnknownAttributeError(f"Attribute(s) {unknown} are not in {table.full_table_name}")
+        raise UnknownAttributeError(f"Attribute `{unknown[0]}` not found. {table.full_table_name} has "
+                                    f"{heading.names}")
     pk = heading.primary_key
     missing = [k for k in pk if k not in row]
     if missing:

@@ -55,6 +55,13 @@ def preview(query, limit=None, width=None):
     return text
 
 
+#: how notebooks show previews: primary-key columns bold and underlined, as in 0.14's previews
+#: (whose HTML also starts with its <style> block)
+_HTML_STYLE = ("<style type=\"text/css\">.dj-preview table {border-collapse: collapse;} "
+               ".dj-preview th, .dj-preview td {padding: 2px 6px; text-align: left;} "
+               ".dj-preview th.pk {font-weight: bold; text-decoration: underline;}</style>")
+
+
 def repr_html(query, limit=None):
     limit = config["display.limit"] if limit is None else limit
     names, pk, rows, has_more, _ = _rows(query, limit)
@@ -62,5 +69,5 @@ def repr_html(query, limit=None):
     head = "".join(f"<th{pk_class if n in pk else ''}>{html.escape(n)}</th>" for n in names)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(v)}</td>" for v in r) + "</tr>" for r in rows)
     more = "<p>...</p>" if has_more else ""
-    return (f"<div class=\"dj-preview\"><table border=\"1\"><thead><tr>{head}</tr></thead>"
+    return (f"{_HTML_STYLE}<div class=\"dj-preview\"><table border=\"1\"><thead><tr>{head}</tr></thead>"
             f"<tbody>{body}</tbody></table>{more}<p>Total: {len(query)}</p></div>")

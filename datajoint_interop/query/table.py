@@ -27,6 +27,10 @@ class Table(QueryExpression):
 
     # --- identity ----------------------------------------------------------------------------
     @property
+    def class_name(self):
+        return type(self).__name__
+
+    @property
     def full_table_name(self):
         if self.database is None or self.table_name is None:
             raise DataJointError(

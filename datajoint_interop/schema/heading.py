@@ -234,7 +234,7 @@ class Heading:
         try:
             return self._attributes[name]
         except KeyError:
-            raise UnknownAttributeError(f"Attribute `{name}` is not in the heading {self.names}") from None
+            raise UnknownAttributeError(f"Attribute `{name}` not found. The heading has {self.names}") from None
 
     def __contains__(self, name):
         return name in self._attributes
@@ -285,6 +285,10 @@ class Heading:
     @property
     def non_blobs(self):
         return [n for n, a in self._attributes.items() if not a.is_blob and not a.is_attachment]
+
+    @property
+    def has_autoincrement(self):
+        return any(a.autoincrement for a in self._attributes.values())
 
     @property
     def new_attributes(self):

@@ -33,8 +33,8 @@ def is_camel_case(name):
 
 def check_class_name(name):
     if not is_camel_case(name):
-        raise DataJointError(f"Invalid table class name {name!r}: it must start with an uppercase letter "
-                             "and contain only letters and digits (e.g. TwoPhotonScan)")
+        raise DataJointError(f"Invalid table class name {name!r}: ClassName must be alphanumeric in CamelCase, "
+                             "begin with a capital letter (e.g. TwoPhotonScan)")
 
 
 def from_camel_case(name):

@@ -13,7 +13,7 @@ the patterns it holds with GRANT OPTION (see ``check_grant``). On MariaDB a plai
 travels in statement text: only its mysql_native_password hash does, computed here (a general or
 binary log records statement text); passwords are never logged or echoed.
 """
-import getpass
+from getpass import getpass  # a module attribute, so tests (0.14's too) can replace it
 import hashlib
 import logging
 import os
@@ -27,6 +27,7 @@ from ..core.sql import escape_percent, execute, quote_identifier, split_full_tab
 from ..core.settings import config
 from ..core import accounts, catalog
 from ..core.accounts import ALL_PRIVILEGES, GRANT_OPTION, ROLE_PRIVILEGES  # noqa: F401  (ROLE_PRIVILEGES: public name)
+from ..core.prompt import user_choice
 
 logger = logging.getLogger(__name__.split(".")[0])
 
@@ -195,16 +196,19 @@ def _is_mariadb(connection):
     return "mariadb" in catalog.server_version(connection).lower()
 
 
-def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True):
-    """A new password from the environment or typed twice at a hidden prompt, never from argv."""
+def obtain_password(prompt="New password: ", *, env=_PASSWORD_ENV, interactive=True, mismatch_raises=True):
+    """A new password from the environment or typed twice at a hidden prompt, never from argv.
+    Two different answers raise, or with ``mismatch_raises=False`` give None."""
     value = os.environ.get(env) if env else None
     if value:
         return _check_password(value)
     if not interactive:
         raise DataJointError(f"No password given: set the environment variable {env} or use the prompt")
-    first = getpass.getpass(prompt)
-    second = getpass.getpass("Confirm password: ")
+    first = getpass(prompt)
+    second = getpass("Confirm password: ")
     if first != second:
+        if not mismatch_raises:
+            return None
         raise DataJointError("The two passwords do not match; nothing was changed")
     return _check_password(first)
 
@@ -428,7 +432,10 @@ def set_password(new_password=None, connection=None, update_config=None):
     """Change the password of the connected account (prompted twice when not given)."""
     connection = _conn(connection)
     if new_password is None:
-        new_password = obtain_password()
+        new_password = obtain_password(mismatch_raises=False)
+        if new_password is None:  # as 0.14: a warning, and nothing changes
+            logger.warning("Failed to confirm the password! Aborting password change.")
+            return
     _check_password(new_password)
     # ALTER USER needs the CREATE USER privilege on MariaDB; SET PASSWORD for oneself needs none.
     # MariaDB takes a quoted string there as the stored hash, so only the hash travels.
@@ -436,7 +443,7 @@ def set_password(new_password=None, connection=None, update_config=None):
     accounts.set_own_password(connection, secret)
     connection._password = new_password  # later reconnects must use the new secret
     logger.info("password changed for the current user")
-    if update_config:
+    if update_config or (update_config is None and user_choice("Update local setting?") == "yes"):
         config["database.password"] = new_password
         save = getattr(config, "save_local", None)
         if save is not None:

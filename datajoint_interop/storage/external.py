@@ -3,6 +3,7 @@
 The objects themselves (layout on disk, put/get, attachments, filepaths) are ``storage/objects.py``;
 this module adds what needs the query layer: restricting, fetching and deleting tracking rows.
 """
+import collections.abc
 from pathlib import Path
 
 from ..core.errors import DataJointError, IntegrityError, MissingExternalFile, MissingTableError
@@ -48,6 +49,14 @@ class ExternalTable(ObjectStore, Table):
             return Path(self.spec["location"], row["filepath"])
         return self.object_path(row["hash"])
 
+    def _make_external_filepath(self, relative_filepath):
+        """The full path of ``relative_filepath`` in this store (0.14's name)."""
+        return Path(self.spec["location"], relative_filepath)
+
+    def exists(self, external_filepath):
+        """True if the file is in the store (0.14's check before and after a filepath is deleted)."""
+        return Path(external_filepath).is_file()
+
     def fetch_external_paths(self, limit=None):
         """(hash, path) of every object of this (restricted) table."""
         rows = self.fetch("hash", "attachment_name", "filepath", as_dict=True, limit=limit)
@@ -91,8 +100,10 @@ class ExternalTable(ObjectStore, Table):
         return Table.delete_quick(self, get_count=get_count)
 
 
-class ExternalMapping:
-    """``schema.external``: ``schema.external[store]`` is that store's ExternalTable."""
+class ExternalMapping(collections.abc.Mapping):
+    """``schema.external``: ``schema.external[store]`` is that store's ExternalTable. A Mapping as
+    in 0.14, so ``keys()``, ``values()``, ``items()`` and ``get()`` go over the stores the schema
+    has tracking tables for."""
 
     def __init__(self, connection, database):
         self.connection = connection

@@ -17,6 +17,7 @@ never removed when rows are deleted; ``schema.external[store].delete(delete_exte
 removes the objects no table references any more.
 """
 import functools
+import logging
 import os
 import re
 import shutil
@@ -36,6 +37,8 @@ from ..codec.hash import uuid_from_buffer, uuid_from_file
 from ..codec.values import DEFAULT, Codec, in_row_codec
 from ..core import catalog
 from ..query import compiler
+
+logger = logging.getLogger("datajoint_interop")
 
 
 TABLE_PREFIX = "~external_"
@@ -353,6 +356,8 @@ class ObjectStore:
             if not intact():
                 raise DataJointError(f"{str(local)!r} was downloaded but does not match its recorded size "
                                      "or checksum")
+        if not check:  # 0.14's warning, so a skipped verification is visible
+            logger.warning(f"Skipped checksum for file with hash: {contents}, and path: {local}")
         return str(local), contents
 
 
