@@ -204,6 +204,8 @@ def test_conn_reset_and_is_activated(connection, schema_name):
         assert dj14.Schema().is_activated() is False
     finally:
         schema.drop(force=True)
+        dj.conn.connection = old  # later tests share the session fixture's connection
+        new.close()
 
 
 def test_config_is_one_object():

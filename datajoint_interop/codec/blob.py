@@ -354,6 +354,10 @@ def unpack(blob, squeeze=False):
 def unpack_column(blobs, squeeze=False):
     """``unpack`` of every blob of a fetched column (None, SQL NULL, stays None), as a 1-d object
     array: the settings are read once and the loop runs in C, not once per value in Python."""
+    if bypass_serialization:
+        column = np.empty(len(blobs), dtype=object)
+        column[:] = [None if b is None else _passed_through(b, "unpack") for b in blobs]
+        return column
     limit = _setting("blob.max_decompressed_size", 0)
     return _blob.unpack_column(blobs, squeeze, limit, _limit_hint(limit) if limit else "")
 

@@ -548,23 +548,18 @@ class _Stream:
                 self._buffered.append(rows)
 
 
-_shared = None
-
-
 def conn(host=None, user=None, password=None, *, init_fun=None, reset=False, use_tls=None):
     """Return the shared connection, creating it from `dj.config` on first use.
 
     ``reset=True`` makes a new shared connection and, as in 0.14, leaves the previous one open:
-    schemas and tables created with it keep working. The shared connection is also
-    ``conn.connection``, where 0.14 keeps it."""
-    global _shared
-    if _shared is None or reset:
+    schemas and tables created with it keep working. The shared connection is the attribute
+    ``conn.connection``, where 0.14 keeps it, so code that assigns it swaps the shared session."""
+    if reset or getattr(conn, "connection", None) is None:
         # one rule for every language and tool (docs/settings.md): arguments > dj.config/DJ_*/files
         # > root@127.0.0.1:3306 with no password
         server = server_settings(config, host, user, password)
         use_tls = use_tls if use_tls is not None else config["database.use_tls"]
         init_fun = init_fun if init_fun is not None else config["connection.init_function"]
-        _shared = Connection(server.host, server.user, server.password, port=server.port, init_fun=init_fun,
-                             use_tls=use_tls, unix_socket=config["database.unix_socket"])
-        conn.connection = _shared
-    return _shared
+        conn.connection = Connection(server.host, server.user, server.password, port=server.port,
+                                     init_fun=init_fun, use_tls=use_tls, unix_socket=config["database.unix_socket"])
+    return conn.connection
