@@ -29,6 +29,36 @@ from .server_env import private_server
 
 PATHS = ("insert", "load")
 
+
+def _loading_driver(connection):
+    """The driver whose sessions answer LOCAL INFILE from memory: the session's own when it can,
+    else pymysql (which always can), so that the LOAD path is tested whichever driver is default."""
+    return connection.driver if connection.can_load_local else "pymysql"
+
+
+@pytest.fixture
+def connection(connection, monkeypatch):
+    """A session to the test server that can take the LOAD path (see _loading_driver)."""
+    if connection.can_load_local:
+        yield connection
+        return
+    monkeypatch.setitem(dj.config, "database.driver", "pymysql")
+    info = connection.conn_info
+    own = dj.Connection(info["host"], info["user"], connection._password, port=info["port"],
+                        use_tls=info["use_tls"], unix_socket=info["unix_socket"])
+    assert own.driver == "pymysql" and own.can_load_local
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+@pytest.fixture
+def loading_driver(connection, monkeypatch):
+    """New sessions opened by this test use a driver that can take the LOAD path."""
+    monkeypatch.setitem(dj.config, "database.driver", connection.driver)
+    return connection.driver
+
 # every column kind the upload carries: signed/unsigned extremes, exact decimals, doubles and
 # floats at their precision, text with the upload's own separators and escapes, 4-byte UTF-8,
 # blobs with every byte value, uuids, and columns left to their (non-NULL) defaults
@@ -279,9 +309,10 @@ def refusing_server(tmp_path_factory):
         yield state
 
 
-def test_server_refusing_local_infile_gets_inserts(refusing_server, loads, caplog):
+def test_server_refusing_local_infile_gets_inserts(refusing_server, loading_driver, loads, caplog):
     state = refusing_server
     conn = dj.Connection("127.0.0.1", state["user"], state["password"], port=state["port"])
+    assert conn.driver == loading_driver and conn.can_load_local
     try:
         conn.query("CREATE DATABASE IF NOT EXISTS bulk_refused")
         conn.query(f"CREATE TABLE bulk_refused.t {DDL}")
@@ -375,11 +406,12 @@ class _HostileServer:
                     conn.sendall(_packet(seq + 1, ok))
 
 
-def test_hostile_server_never_gets_a_file(tmp_path):
+def test_hostile_server_never_gets_a_file(tmp_path, loading_driver):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-" + uuid.uuid4().hex)
     server = _HostileServer(str(secret))
     conn = dj.Connection("127.0.0.1", "root", "", port=server.port, use_tls=False)
+    assert conn.driver == loading_driver
     try:
         conn.query("SELECT 1")  # a plain statement answered with "send me the file"
         conn.load_local("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n")
@@ -391,7 +423,7 @@ def test_hostile_server_never_gets_a_file(tmp_path):
     assert conn._conn.local_requests == [str(secret)] * 2
 
 
-def test_insert_and_external_tests_pass_on_the_load_path():
+def test_insert_and_external_tests_pass_on_the_load_path(loading_driver):
     """The insert, blob, attach/filepath and populate tests again, every insert forced to try
     LOAD DATA: same results, same errors."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -399,7 +431,7 @@ def test_insert_and_external_tests_pass_on_the_load_path():
                "test_populate.py"]
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            *(os.path.join(here, m) for m in modules)],
-                          cwd=os.path.dirname(here), env=dict(os.environ, DJ_TEST_INSERT_PATH="load"),
+                          cwd=os.path.dirname(here), env=dict(os.environ, DJ_TEST_INSERT_PATH="load", DJ_DRIVER=loading_driver),
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     taken = re.search(r"LOAD DATA attempts: taken (\d+)", done.stdout)
