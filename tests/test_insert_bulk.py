@@ -22,6 +22,7 @@ import pytest
 import datajoint_interop as dj
 from datajoint_interop.errors import (DataJointError, DuplicateError, IntegrityError, MissingAttributeError,
                                       QueryError)
+from datajoint_interop.core import driver as drivers
 from datajoint_interop.query import bulk, insert as insert_module
 from datajoint_interop.table import FreeTable
 
@@ -30,23 +31,19 @@ from .server_env import private_server
 PATHS = ("insert", "load")
 
 
-def _loading_driver(connection):
-    """The driver whose sessions answer LOCAL INFILE from memory: the session's own when it can,
-    else pymysql (which always can), so that the LOAD path is tested whichever driver is default."""
-    return connection.driver if connection.can_load_local else "pymysql"
-
-
-@pytest.fixture
-def connection(connection, monkeypatch):
-    """A session to the test server that can take the LOAD path (see _loading_driver)."""
-    if connection.can_load_local:
+@pytest.fixture(params=drivers.loading_locally())
+def connection(request, connection, monkeypatch):
+    """A session to the test server on each driver that can take the LOAD path (the shared one
+    when its driver is that one); sessions the test opens itself use that driver too."""
+    monkeypatch.setitem(dj.config, "database.driver", request.param)
+    if connection.driver == request.param:
+        assert connection.can_load_local
         yield connection
         return
-    monkeypatch.setitem(dj.config, "database.driver", "pymysql")
     info = connection.conn_info
     own = dj.Connection(info["host"], info["user"], connection._password, port=info["port"],
                         use_tls=info["use_tls"], unix_socket=info["unix_socket"])
-    assert own.driver == "pymysql" and own.can_load_local
+    assert own.driver == request.param and own.can_load_local
     try:
         yield own
     finally:
@@ -54,10 +51,10 @@ def connection(connection, monkeypatch):
 
 
 @pytest.fixture
-def loading_driver(connection, monkeypatch):
-    """New sessions opened by this test use a driver that can take the LOAD path."""
-    monkeypatch.setitem(dj.config, "database.driver", connection.driver)
+def loading_driver(connection):
+    """The driver of this run: new sessions the test opens use it (see `connection`)."""
     return connection.driver
+
 
 # every column kind the upload carries: signed/unsigned extremes, exact decimals, doubles and
 # floats at their precision, text with the upload's own separators and escapes, 4-byte UTF-8,
