@@ -407,17 +407,20 @@ def test_hostile_server_never_gets_a_file(tmp_path, loading_driver):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-" + uuid.uuid4().hex)
     server = _HostileServer(str(secret))
-    conn = dj.Connection("127.0.0.1", "root", "", port=server.port, use_tls=False)
+    # (init_fun too: Connector/C runs it inside the handshake, before a handler could be set)
+    conn = dj.Connection("127.0.0.1", "root", "", port=server.port, use_tls=False, init_fun="DO 1")
     assert conn.driver == loading_driver
     try:
         conn.query("SELECT 1")  # a plain statement answered with "send me the file"
         conn.load_local("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n")
+        conn.query("SELECT 2")  # after a load: nothing of it is left to send
     finally:
         conn.close()
     server.thread.join(20)
-    assert server.uploads == [("SELECT 1", b""),
-                              ("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n")]
-    assert conn._conn.local_requests == [str(secret)] * 2
+    assert server.uploads == [("DO 1", b""), ("SELECT 1", b""),
+                              ("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n"),
+                              ("SELECT 2", b"")]
+    assert conn._conn.local_requests == [str(secret)] * 4
 
 
 def test_insert_and_external_tests_pass_on_the_load_path(loading_driver):
@@ -433,6 +436,26 @@ def test_insert_and_external_tests_pass_on_the_load_path(loading_driver):
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     taken = re.search(r"LOAD DATA attempts: taken (\d+)", done.stdout)
     assert taken and int(taken.group(1)) > 50, done.stdout[-2000:]
+
+
+def test_large_upload_and_init_fun_on_a_loading_session(connection, db, loading_driver):
+    """An upload of over 6 MiB (many client read calls) arrives whole, and init_fun still runs
+    on a session announcing LOCAL INFILE (mysqlclient runs it after installing the handler)."""
+    conn = dj.Connection(connection.host, connection.user, connection._password, port=connection.port,
+                         init_fun="SET @dj_bulk_init = 'ran'")
+    try:
+        assert conn.driver == loading_driver and conn.can_load_local
+        assert conn.query("SELECT @dj_bulk_init").fetchone()[0] == "ran"
+        conn.query(f"CREATE TABLE `{db}`.`big` (i int NOT NULL, s longtext NOT NULL, PRIMARY KEY (i))")
+        lines = [f"{i}\t{'x' * (i % 5000)}{i}\n" for i in range(4000)]
+        upload = "".join(lines).encode()
+        assert len(upload) > 6 * 2**20
+        cursor = conn.load_local(f"LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE `{db}`.`big`", upload)
+        assert cursor.rowcount == 4000
+        got = conn.query(f"SELECT SUM(LENGTH(s)), MAX(i), SUM(s LIKE CONCAT('%%', i)) FROM `{db}`.`big`").fetchone()
+        assert tuple(int(v) for v in got) == (sum(len(line.split("\t")[1]) - 1 for line in lines), 3999, 4000)
+    finally:
+        conn.close()
 
 
 def test_names_with_quotes_and_percent_on_the_load_path(connection, db, loads):
