@@ -440,12 +440,15 @@ def test_insert_and_external_tests_pass_on_the_load_path(loading_driver):
 
 def test_large_upload_and_init_fun_on_a_loading_session(connection, db, loading_driver):
     """An upload of over 6 MiB (many client read calls) arrives whole, and init_fun still runs
-    on a session announcing LOCAL INFILE (mysqlclient runs it after installing the handler)."""
+    on a session announcing LOCAL INFILE (mysqlclient runs it after installing the handler), after
+    the session's sql_mode is set, as pymysql does."""
     conn = dj.Connection(connection.host, connection.user, connection._password, port=connection.port,
-                         init_fun="SET @dj_bulk_init = 'ran'")
+                         init_fun="SET @dj_bulk_init = @@SESSION.sql_mode")
     try:
         assert conn.driver == loading_driver and conn.can_load_local
-        assert conn.query("SELECT @dj_bulk_init").fetchone()[0] == "ran"
+        seen = conn.query("SELECT @dj_bulk_init").fetchone()[0]
+        assert seen and set(seen.split(",")) == set(conn.query("SELECT @@SESSION.sql_mode").fetchone()[0].split(","))
+        assert "STRICT_ALL_TABLES" in seen
         conn.query(f"CREATE TABLE `{db}`.`big` (i int NOT NULL, s longtext NOT NULL, PRIMARY KEY (i))")
         lines = [f"{i}\t{'x' * (i % 5000)}{i}\n" for i in range(4000)]
         upload = "".join(lines).encode()

@@ -159,30 +159,21 @@ def _session_class():
     }
 
     class Native(MySQLdb._mysql.connection):
-        """The C session, with our LOCAL INFILE handler installed right after the handshake.
-
-        Connector/C runs ``init_command`` inside the handshake, before a handler can be set on the
-        new MYSQL*, so a session announcing LOCAL INFILE runs it here instead, after the handler
-        is in place (and before mysqlclient's own SET statements, as Connector/C would)."""
+        """The C session, with our LOCAL INFILE handler installed right after the handshake,
+        before mysqlclient's own first statements (SET NAMES, sql_mode, autocommit)."""
 
         _dj_infile = None
 
         def __init__(self, *args, **kwargs):
-            local = bool(kwargs.get("local_infile"))
-            init_command = kwargs.pop("init_command", None) if local else None
             super().__init__(*args, **kwargs)
-            if not local:
-                return
-            try:
-                handler = _infile.Handler()
-                handler.install(self._get_native_connection())
+            if kwargs.get("local_infile"):
+                try:
+                    handler = _infile.Handler()
+                    handler.install(self._get_native_connection())
+                except BaseException:
+                    self.close()
+                    raise
                 self._dj_infile = handler
-                if init_command:
-                    self.query(init_command)
-                    self.store_result()
-            except BaseException:
-                self.close()
-                raise
 
     class Session(MySQLdb.connections.Connection, Native):
         def literal(self, o):
@@ -248,7 +239,18 @@ class _MySQLClient(_Driver):
             # Connector/C takes 'localhost' to mean its default Unix socket, which may be another
             # server than the one on this port: pymysql (and 0.14) connect over TCP
             kwargs["host"] = "127.0.0.1"
+        # Connector/C runs init_command inside the handshake, before a handler can be set on the
+        # new MYSQL*: a session announcing LOCAL INFILE runs it itself, once the handler is in
+        # place (after sql_mode, as pymysql does)
+        init_command = kwargs.pop("init_command", None) if kwargs["local_infile"] else None
         raw = self._session(**kwargs)
+        if init_command:
+            try:
+                with contextlib.closing(raw.cursor()) as cursor:
+                    cursor.execute(init_command, None)
+            except BaseException:
+                raw.close()
+                raise
         raw._dj_read_timeout, raw._dj_write_timeout = read_timeout, write_timeout
         return raw
 
