@@ -240,9 +240,9 @@ class _MySQLClient(_Driver):
             # server than the one on this port: pymysql (and 0.14) connect over TCP
             kwargs["host"] = "127.0.0.1"
         # Connector/C runs init_command inside the handshake, before a handler can be set on the
-        # new MYSQL*: a session announcing LOCAL INFILE runs it itself, once the handler is in
-        # place (after sql_mode, as pymysql does)
-        init_command = kwargs.pop("init_command", None) if kwargs["local_infile"] else None
+        # new MYSQL*: the session runs it itself, once the handler is in place, and after sql_mode
+        # as pymysql does (so init_fun behaves the same on both drivers, extension or not)
+        init_command = kwargs.pop("init_command", None)
         raw = self._session(**kwargs)
         if init_command:
             try:
