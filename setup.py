@@ -46,4 +46,36 @@ def _extensions():
     return cythonize([ext], language_level=3, compiler_directives={"boundscheck": False})
 
 
-setup(ext_modules=_extensions())
+def _connector_c_flags():
+    """(include dirs, library dirs, libraries) of MariaDB Connector/C, or None when not found."""
+    import shlex
+    import subprocess
+    for command in (["pkg-config", "--cflags", "--libs", "libmariadb"], ["mariadb_config", "--cflags", "--libs"]):
+        try:
+            out = subprocess.run(command, capture_output=True, text=True, timeout=30)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out.returncode != 0:
+            continue
+        words = shlex.split(out.stdout)
+        found = ([w[2:] for w in words if w.startswith("-I")], [w[2:] for w in words if w.startswith("-L")],
+                 [w[2:] for w in words if w.startswith("-l")])
+        if found[2]:
+            return found
+    return None
+
+
+def _infile_extension():
+    """The in-memory LOCAL INFILE handler for mysqlclient sessions (src/infile/infile.c): built
+    only when Connector/C is found, and optional, so a failed build leaves pip install working
+    (mysqlclient sessions then send large inserts as INSERT statements)."""
+    flags = _connector_c_flags()
+    if flags is None:
+        return []
+    include_dirs, library_dirs, libraries = flags
+    return [Extension("datajoint_interop.core._infile", sources=["src/infile/infile.c"],
+                      include_dirs=include_dirs, library_dirs=library_dirs, libraries=libraries,
+                      extra_compile_args=["-O2", "-std=c99"] if os.name != "nt" else [], optional=True)]
+
+
+setup(ext_modules=_extensions() + _infile_extension())

@@ -70,7 +70,7 @@ python_env() {
     # dependencies can make a new `pip install` necessary, so skip it while they are unchanged
     local stamp="$VENV/.dji-install-$(printf '%s' "$extras" | tr -c 'a-z' _)" digest
     digest="$(inputs_digest "$REPO $(python -V 2>&1)" "$REPO/setup.py" "$REPO/pyproject.toml" \
-        "$REPO/setup.cfg" "$REPO/MANIFEST.in" "$REPO"/src/codec/* "$REPO"/datajoint_interop/*.pyx)"
+        "$REPO/setup.cfg" "$REPO/MANIFEST.in" "$REPO"/src/codec/* "$REPO"/src/infile/* "$REPO"/datajoint_interop/*.pyx)"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$digest" ] && python -c "import datajoint_interop._blob" 2>/dev/null; then
         say "datajoint-interop${extras} is installed and up to date in $VENV"
         return 0

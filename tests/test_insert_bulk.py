@@ -22,12 +22,39 @@ import pytest
 import datajoint_interop as dj
 from datajoint_interop.errors import (DataJointError, DuplicateError, IntegrityError, MissingAttributeError,
                                       QueryError)
+from datajoint_interop.core import driver as drivers
 from datajoint_interop.query import bulk, insert as insert_module
 from datajoint_interop.table import FreeTable
 
 from .server_env import private_server
 
 PATHS = ("insert", "load")
+
+
+@pytest.fixture(params=drivers.loading_locally())
+def connection(request, connection, monkeypatch):
+    """A session to the test server on each driver that can take the LOAD path (the shared one
+    when its driver is that one); sessions the test opens itself use that driver too."""
+    monkeypatch.setitem(dj.config, "database.driver", request.param)
+    if connection.driver == request.param:
+        assert connection.can_load_local
+        yield connection
+        return
+    info = connection.conn_info
+    own = dj.Connection(info["host"], info["user"], connection._password, port=info["port"],
+                        use_tls=info["use_tls"], unix_socket=info["unix_socket"])
+    assert own.driver == request.param and own.can_load_local
+    try:
+        yield own
+    finally:
+        own.close()
+
+
+@pytest.fixture
+def loading_driver(connection):
+    """The driver of this run: new sessions the test opens use it (see `connection`)."""
+    return connection.driver
+
 
 # every column kind the upload carries: signed/unsigned extremes, exact decimals, doubles and
 # floats at their precision, text with the upload's own separators and escapes, 4-byte UTF-8,
@@ -279,9 +306,10 @@ def refusing_server(tmp_path_factory):
         yield state
 
 
-def test_server_refusing_local_infile_gets_inserts(refusing_server, loads, caplog):
+def test_server_refusing_local_infile_gets_inserts(refusing_server, loading_driver, loads, caplog):
     state = refusing_server
     conn = dj.Connection("127.0.0.1", state["user"], state["password"], port=state["port"])
+    assert conn.driver == loading_driver and conn.can_load_local
     try:
         conn.query("CREATE DATABASE IF NOT EXISTS bulk_refused")
         conn.query(f"CREATE TABLE bulk_refused.t {DDL}")
@@ -375,23 +403,27 @@ class _HostileServer:
                     conn.sendall(_packet(seq + 1, ok))
 
 
-def test_hostile_server_never_gets_a_file(tmp_path):
+def test_hostile_server_never_gets_a_file(tmp_path, loading_driver):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-" + uuid.uuid4().hex)
     server = _HostileServer(str(secret))
-    conn = dj.Connection("127.0.0.1", "root", "", port=server.port, use_tls=False)
+    # (init_fun too: Connector/C runs it inside the handshake, before a handler could be set)
+    conn = dj.Connection("127.0.0.1", "root", "", port=server.port, use_tls=False, init_fun="DO 1")
+    assert conn.driver == loading_driver
     try:
         conn.query("SELECT 1")  # a plain statement answered with "send me the file"
         conn.load_local("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n")
+        conn.query("SELECT 2")  # after a load: nothing of it is left to send
     finally:
         conn.close()
     server.thread.join(20)
-    assert server.uploads == [("SELECT 1", b""),
-                              ("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n")]
-    assert conn._conn.local_requests == [str(secret)] * 2
+    assert server.uploads == [("DO 1", b""), ("SELECT 1", b""),
+                              ("LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE t", b"our rows\n"),
+                              ("SELECT 2", b"")]
+    assert conn._conn.local_requests == [str(secret)] * 4
 
 
-def test_insert_and_external_tests_pass_on_the_load_path():
+def test_insert_and_external_tests_pass_on_the_load_path(loading_driver):
     """The insert, blob, attach/filepath and populate tests again, every insert forced to try
     LOAD DATA: same results, same errors."""
     here = os.path.dirname(os.path.abspath(__file__))
@@ -399,11 +431,34 @@ def test_insert_and_external_tests_pass_on_the_load_path():
                "test_populate.py"]
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            *(os.path.join(here, m) for m in modules)],
-                          cwd=os.path.dirname(here), env=dict(os.environ, DJ_TEST_INSERT_PATH="load"),
+                          cwd=os.path.dirname(here), env=dict(os.environ, DJ_TEST_INSERT_PATH="load", DJ_DRIVER=loading_driver),
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     taken = re.search(r"LOAD DATA attempts: taken (\d+)", done.stdout)
     assert taken and int(taken.group(1)) > 50, done.stdout[-2000:]
+
+
+def test_large_upload_and_init_fun_on_a_loading_session(connection, db, loading_driver):
+    """An upload of over 6 MiB (many client read calls) arrives whole, and init_fun still runs
+    on a session announcing LOCAL INFILE (mysqlclient runs it after installing the handler), after
+    the session's sql_mode is set, as pymysql does."""
+    conn = dj.Connection(connection.host, connection.user, connection._password, port=connection.port,
+                         init_fun="SET @dj_bulk_init = @@SESSION.sql_mode")
+    try:
+        assert conn.driver == loading_driver and conn.can_load_local
+        seen = conn.query("SELECT @dj_bulk_init").fetchone()[0]
+        assert seen and set(seen.split(",")) == set(conn.query("SELECT @@SESSION.sql_mode").fetchone()[0].split(","))
+        assert "STRICT_ALL_TABLES" in seen
+        conn.query(f"CREATE TABLE `{db}`.`big` (i int NOT NULL, s longtext NOT NULL, PRIMARY KEY (i))")
+        lines = [f"{i}\t{'x' * (i % 5000)}{i}\n" for i in range(4000)]
+        upload = "".join(lines).encode()
+        assert len(upload) > 6 * 2**20
+        cursor = conn.load_local(f"LOAD DATA LOCAL INFILE 'datajoint-insert' INTO TABLE `{db}`.`big`", upload)
+        assert cursor.rowcount == 4000
+        got = conn.query(f"SELECT SUM(LENGTH(s)), MAX(i), SUM(s LIKE CONCAT('%%', i)) FROM `{db}`.`big`").fetchone()
+        assert tuple(int(v) for v in got) == (sum(len(line.split("\t")[1]) - 1 for line in lines), 3999, 4000)
+    finally:
+        conn.close()
 
 
 def test_names_with_quotes_and_percent_on_the_load_path(connection, db, loads):

@@ -340,7 +340,8 @@ class Connection:
     def can_load_local(self):
         """Whether ``load_local`` is available: the driver answers LOCAL INFILE from memory, and
         no query cache is set (which only answers SELECTs). The server may still refuse it."""
-        return hasattr(self._conn, "load_local") and not self._query_cache
+        return (self._conn is not None and self._driver.can_load_local(self._conn)
+                and not self._query_cache)
 
     def load_local(self, sql, payload):
         """Run `sql`, a ``LOAD DATA LOCAL INFILE`` without parameters, uploading `payload` (bytes)

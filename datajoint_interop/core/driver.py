@@ -25,10 +25,16 @@ from .settings import config
 
 try:  # the C path: an optional dependency (the `fast` extra) that needs Connector/C to build
     import MySQLdb
+    import MySQLdb._mysql
     import MySQLdb.connections
     import MySQLdb.cursors
 except ImportError:  # pragma: no cover - depends on the machine
     MySQLdb = None
+
+try:  # LOCAL INFILE from memory for Connector/C sessions (src/infile/infile.c), built when it can be
+    from . import _infile
+except ImportError:  # pragma: no cover - depends on the machine
+    _infile = None
 
 CHOICES = ("auto", "mysqlclient", "pymysql")
 
@@ -61,6 +67,10 @@ class _Driver:
 
     def cursor_class(self, as_dict, unbuffered):
         return self._cursors[(bool(as_dict), bool(unbuffered))]
+
+    def can_load_local(self, raw):
+        """Whether session `raw` answers LOCAL INFILE requests from memory (``raw.load_local``)."""
+        return False
 
     def with_socket(self, raw, use):
         """Call use(socket) on the session's TCP/Unix socket (None when it cannot be had)."""
@@ -102,6 +112,9 @@ class _PyMySQL(_Driver):
         raw = PyMySQLConnection(**kwargs)  # answers LOCAL INFILE from memory only
         raw._read_timeout, raw._write_timeout = read_timeout, write_timeout
         return raw
+
+    def can_load_local(self, raw):
+        return True  # PyMySQLConnection: always
 
     def socket(self, raw):
         return getattr(raw, "_sock", None)
@@ -149,10 +162,40 @@ def _session_class():
         type(None): lambda session, value: b"NULL",
     }
 
-    class Session(MySQLdb.connections.Connection):
+    class Native(MySQLdb._mysql.connection):
+        """The C session, with our LOCAL INFILE handler installed right after the handshake,
+        before mysqlclient's own first statements (SET NAMES, sql_mode, autocommit)."""
+
+        _dj_infile = None
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if kwargs.get("local_infile"):
+                try:
+                    handler = _infile.Handler()
+                    handler.install(self._get_native_connection())
+                except BaseException:
+                    self.close()
+                    raise
+                self._dj_infile = handler
+
+    class Session(MySQLdb.connections.Connection, Native):
         def literal(self, o):
             make = literals.get(type(o))
             return make(self, o) if make is not None else super().literal(o)
+
+        @property
+        def local_requests(self):
+            """The file names the server asked to upload (the first 32; for tests, diagnostics)."""
+            return self._dj_infile.names() if self._dj_infile is not None else []
+
+        def load_local(self, cursor, sql, payload):
+            """Run `sql` (a ``LOAD DATA LOCAL INFILE``, no parameters) uploading `payload`."""
+            self._dj_infile.arm(payload)  # held (not copied) until the statement has returned
+            try:
+                return cursor.execute(sql)
+            finally:
+                self._dj_infile.disarm()
 
     return Session
 
@@ -178,6 +221,9 @@ class _MySQLClient(_Driver):
         # mysqlclient allows several statements in one query text by default: a stacked-statement
         # injection must find the server refusing the second one, as it does under pymysql
         kwargs["multi_statements"] = False
+        # announce LOCAL INFILE only when our in-memory handler answers it (Connector/C's own
+        # would upload any file the server names)
+        kwargs["local_infile"] = _infile is not None
         # Connector/C bounds the handshake by connect_timeout itself, so the session's own
         # limits can be set from the start (0: none)
         kwargs["read_timeout"] = _seconds(read_timeout)
@@ -197,7 +243,18 @@ class _MySQLClient(_Driver):
             # Connector/C takes 'localhost' to mean its default Unix socket, which may be another
             # server than the one on this port: pymysql (and 0.14) connect over TCP
             kwargs["host"] = "127.0.0.1"
+        # Connector/C runs init_command inside the handshake, before a handler can be set on the
+        # new MYSQL*: the session runs it itself, once the handler is in place, and after sql_mode
+        # as pymysql does (so init_fun behaves the same on both drivers, extension or not)
+        init_command = kwargs.pop("init_command", None)
         raw = self._session(**kwargs)
+        if init_command:
+            try:
+                with contextlib.closing(raw.cursor()) as cursor:
+                    cursor.execute(init_command, None)
+            except BaseException:
+                raw.close()
+                raise
         raw._dj_read_timeout, raw._dj_write_timeout = read_timeout, write_timeout
         return raw
 
@@ -206,6 +263,9 @@ class _MySQLClient(_Driver):
         with contextlib.suppress(Exception):
             return socket.socket(fileno=os.dup(raw.fileno()))
         return None
+
+    def can_load_local(self, raw):
+        return raw._dj_infile is not None
 
     def read_timeout(self, raw):
         return raw._dj_read_timeout
@@ -242,6 +302,12 @@ def driver(name=None, *, host=None, unix_socket=None, tls=None):
                 and host == "localhost" and not unix_socket and isinstance(tls, dict)):
             name = "pymysql"
     return _DRIVERS[name]
+
+
+def loading_locally():
+    """The names of the installed drivers whose sessions answer LOCAL INFILE from memory
+    (mysqlclient only when the handler extension was built)."""
+    return tuple(name for name in _DRIVERS if name == "pymysql" or _infile is not None)
 
 
 def installed():
