@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 import datajoint_interop as dj
-from datajoint_interop.errors import (DataJointError, DuplicateError, IntegrityError, MissingAttributeError,
-                                      QueryError)
+from datajoint_interop.errors import (DataJointError, DuplicateError, IntegrityError, InvalidTextError,
+                                      MissingAttributeError, QueryError)
 from datajoint_interop.core import driver as drivers
 from datajoint_interop.query import bulk, insert as insert_module
 from datajoint_interop.table import FreeTable
@@ -247,9 +247,10 @@ def test_values_that_cannot_travel_as_text_go_as_insert(connection, db, loads):
     with mode("insert"):
         with pytest.raises(Exception) as raised_insert:
             FreeTable(connection, f"{db}.t_insert").insert(rows)
-    # (the driver's own error, naming a position in the statement text, which holds the table name)
-    assert type(raised_load.value) is type(raised_insert.value)
-    assert "surrogates not allowed" in str(raised_load.value) and "surrogates not allowed" in str(raised_insert.value)
+    # refused before anything is sent, naming the attribute, on either path
+    assert type(raised_load.value) is type(raised_insert.value) is InvalidTextError
+    assert "`note` holds the lone surrogate" in str(raised_load.value)
+    assert str(raised_load.value).replace("t_load", "t_insert") == str(raised_insert.value)
     assert _stored(connection, f"`{db}`.`t_load`") == ()
     del rows[2]
     for path in PATHS:
