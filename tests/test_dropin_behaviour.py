@@ -208,6 +208,22 @@ def test_conn_reset_and_is_activated(connection, schema_name):
         new.close()
 
 
+def test_assigning_conn_connection_swaps_the_shared_session(connection, schema_name):
+    """0.14 keeps the shared session in ``dj.conn.connection``; code that assigns it (a notebook
+    switching servers, a test harness) makes ``dj.conn()`` and new schemas use that session."""
+    other = dj.Connection(connection.host, connection.user, connection._password, port=connection.port)
+    try:
+        dj.conn.connection = other
+        assert dj.conn() is other
+        schema = dj.Schema(schema_name("swap"))
+        assert schema.connection is other
+        schema.drop(force=True)
+    finally:
+        dj.conn.connection = connection
+        other.close()
+    assert dj.conn() is connection
+
+
 def test_config_is_one_object():
     assert dj.config is datajoint_interop.settings.config
     assert dj.settings.config is dj.config
