@@ -538,7 +538,7 @@ classdef Table < dj.internal.GeneralRelvar
             names = self.header.names;
             if ~ischar(attrName) || ~any(strcmp(attrName, names))
                 error('DataJoint:alter:unknownAttribute', '%s: %s has no attribute "%s" (attributes: %s)', ...
-                    caller, self.fullName, describeName(attrName), strjoin(names, ', '));
+                    caller, self.fullName, dj.internal.anyText(attrName), strjoin(names, ', '));
             end
         end
 
@@ -839,16 +839,6 @@ function w = uniqueWord(isUnique)
 w = '';
 if isUnique
     w = 'unique ';
-end
-end
-
-
-function s = describeName(v)
-% a name given by the caller, as text for a message (it may not be text at all)
-if ischar(v)
-    s = v;
-else
-    s = sprintf('<%s>', class(v));
 end
 end
 
