@@ -25,6 +25,15 @@ exec {command}
 """
 
 
+def _pipeline_argument(parser):
+    parser.add_argument("pipeline", help="Python module name or path of a .py file that declares the tables")
+
+
+def _restriction_argument(parser):
+    parser.add_argument("--restriction", action="append", default=[], metavar="SQL",
+                        help="a condition on the key source (repeatable; all must hold)")
+
+
 def register(sub):
     parser = sub.add_parser(
         "worker", help="populate a pipeline's tables until done (for Slurm, Kubernetes, loops)",
@@ -34,10 +43,9 @@ def register(sub):
                     "finish within --grace seconds, else roll it back and hand its key back. Prints one "
                     "summary line. Exit codes: 0 no work left, 3 a limit was reached, 4 no work left but "
                     "some makes failed, 128+N stopped by signal N, 1 bad arguments or setup.")
-    parser.add_argument("pipeline", help="Python module name or path of a .py file that declares the tables")
+    _pipeline_argument(parser)
     parser.add_argument("--tables", help="comma-separated class names to populate (default: all of the module's)")
-    parser.add_argument("--restriction", action="append", default=[], metavar="SQL",
-                        help="a condition on the key source (repeatable; all must hold)")
+    _restriction_argument(parser)
     parser.add_argument("--max-jobs", type=int, help="stop after this many makes")
     parser.add_argument("--max-time", type=float, metavar="SECONDS",
                         help="take no key that would not finish within this many seconds from start "
@@ -73,10 +81,9 @@ def register(sub):
                     "ignore) that the keys of TABLE still to compute (all, or those matching --restriction) have "
                     "--priority (higher first, default 0) and, with --delay, start no earlier than that many "
                     "seconds from now.")
-    schedule.add_argument("pipeline", help="Python module name or path of a .py file that declares the tables")
+    _pipeline_argument(schedule)
     schedule.add_argument("table", help="class name of the computed table")
-    schedule.add_argument("--restriction", action="append", default=[], metavar="SQL",
-                          help="a condition on the key source (repeatable; all must hold)")
+    _restriction_argument(schedule)
     schedule.add_argument("--priority", type=int, default=0, help="higher is attempted first (default 0)")
     schedule.add_argument("--delay", type=float, metavar="SECONDS", help="earliest start, seconds from now")
     schedule.set_defaults(func=_schedule)
