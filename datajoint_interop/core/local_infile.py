@@ -14,6 +14,9 @@ from pymysql.constants import CR
 # the upload travels in packets of this size: each must stay under the server's max_allowed_packet
 # (which can be as low as 1 MiB on old servers); pymysql's own handler uses the same size
 _CHUNK = 16 * 1024
+# requested file names kept for diagnostics, as the Connector/C handler keeps them (src/infile): a
+# long-lived session that loads often must not grow a list without bound
+_KEPT_NAMES = 32
 
 
 class _Result(MySQLResult):
@@ -22,7 +25,8 @@ class _Result(MySQLResult):
     def _read_load_local_packet(self, first_packet):
         conn = self.connection
         payload, conn._local_payload = conn._local_payload, None  # one upload per LOAD DATA of ours
-        conn.local_requests.append(first_packet.get_all_data()[1:].decode("utf-8", "replace"))
+        if len(conn.local_requests) < _KEPT_NAMES:
+            conn.local_requests.append(first_packet.get_all_data()[1:].decode("utf-8", "replace"))
         try:
             if payload is not None:
                 view = memoryview(payload)
@@ -39,7 +43,7 @@ class _Result(MySQLResult):
 class PyMySQLConnection(pymysql.connections.Connection):
     """pymysql's connection, announcing LOCAL INFILE but answering it only from ``load_local``.
 
-    ``local_requests`` keeps the file names the server asked for (for tests and diagnostics:
+    ``local_requests`` keeps the first 32 file names the server asked for (for tests and diagnostics:
     a name differing from the one in our statement means the server is not behaving)."""
 
     _local_payload = None
